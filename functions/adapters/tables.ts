@@ -1,0 +1,57 @@
+/**
+ * The one definition of each DynamoDB table's keys and indexes. The CDK stack and the local runtime
+ * (which creates the same tables in the embedded store) both read it, so they cannot drift apart.
+ *
+ * - cases:    pk = "BORROWER#<borrowerId>", sk = "PROFILE" | "CASE#<loanId>#<cycle>" | "EVENT#<eventId>".
+ *             One Query on a borrower's partition returns the profile (opt-outs, call counters) and
+ *             every open case of that borrower: a contact decision that must see all of a
+ *             borrower's loans (caps across loans) costs one request.
+ *             GSI byLoan: loanId -> the borrower's partition, for events that carry only the loan id.
+ * - contacts: pk = borrowerId. Names, phone numbers, e-mail addresses: the only place they live,
+ *             under their own customer-managed KMS key, readable only by the functions that contact.
+ * - ledger:   pk = loanId#cycle, sk = seq. The append-only audit ledger: one record per contact
+ *             decision, hash-chained per loan. Functions may PutItem (conditional) and Query, never
+ *             UpdateItem or DeleteItem.
+ * - tasks:    pk = taskId. The work queue of human tasks (agent calls, field visits, plan signing).
+ *             GSI byQueue: queue + openedAt, to list open tasks.
+ */
+export interface KeyDef {
+  name: string;
+  type: 'S' | 'N';
+}
+export interface TableDef {
+  /** Logical id in CDK and the local table name. */
+  id: 'Cases' | 'Contacts' | 'Ledger' | 'Tasks';
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+  indexes: Array<{ name: string; partitionKey: KeyDef; sortKey?: KeyDef }>;
+}
+
+export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef> = {
+  cases: {
+    id: 'Cases',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    indexes: [{ name: 'byLoan', partitionKey: { name: 'loanId', type: 'S' }, sortKey: { name: 'sk', type: 'S' } }],
+  },
+  contacts: { id: 'Contacts', partitionKey: { name: 'borrowerId', type: 'S' }, indexes: [] },
+  ledger: {
+    id: 'Ledger',
+    partitionKey: { name: 'ledgerId', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    indexes: [],
+  },
+  tasks: {
+    id: 'Tasks',
+    partitionKey: { name: 'taskId', type: 'S' },
+    indexes: [{ name: 'byQueue', partitionKey: { name: 'queue', type: 'S' }, sortKey: { name: 'openedAt', type: 'S' } }],
+  },
+};
+
+/** Environment variables that carry the tables' names into the functions. */
+export const TABLE_ENV = {
+  cases: 'CASES_TABLE',
+  contacts: 'CONTACTS_TABLE',
+  ledger: 'LEDGER_TABLE',
+  tasks: 'TASKS_TABLE',
+} as const;

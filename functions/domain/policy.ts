@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { isCurrency, toMinor } from './money.js';
+import { type RulePack, RulePackSchema, resolveRulePack } from './rulepacks.js';
+
+/**
+ * A ladder policy is data: a lender configures one per product. It is validated at load (and so at
+ * `cdk synth`, which renders the state machine from it); an error names the stage and the field.
+ */
+export const CHANNELS = ['SMS', 'EMAIL', 'LETTER', 'CALL', 'VISIT'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** What a stage does. NOTICE is automated; AGENT_CALL and FIELD_VISIT are human tasks. */
+export const STAGE_KINDS = [
+  'NOTICE',
+  'AGENT_CALL',
+  'FIELD_VISIT',
+  'AGENCY_PLACEMENT',
+  'LEGAL_HANDOFF',
+  'CREDIT_REPORT',
+] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
+export const HUMAN_STAGE_KINDS: readonly StageKind[] = ['AGENT_CALL', 'FIELD_VISIT'];
+
+const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const Decimal = z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
+
+const MessageTemplate = z.object({
+  sms: z.string().min(1).max(480).optional(),
+  emailSubject: z.string().min(1).max(200).optional(),
+  emailBody: z.string().min(1).optional(),
+  letter: z.string().min(1).optional(),
+  callScript: z.string().min(1).optional(),
+});
+export type MessageTemplate = z.infer<typeof MessageTemplate>;
+
+const Template = z.object({
+  version: z.number().int().positive(),
+  locales: z.object({ en: MessageTemplate, 'zh-CN': MessageTemplate }),
+});
+export type Template = z.infer<typeof Template>;
+
+const StageSchema = z.object({
+  /** "D+7": the operator's name for when the stage runs; unique in a policy. */
+  id: z.string().regex(/^D[+-]\d{1,3}$/, 'must look like D-3 or D+15'),
+  /** "agent call": the operator's name for what the stage does. */
+  name: z.string().min(1).max(50).regex(/^[a-z0-9 ,()-]+$/i, 'letters, digits, spaces and , ( ) - only'),
+  offsetDays: z.number().int().min(-30).max(365),
+  kind: z.enum(STAGE_KINDS),
+  /** Channels tried, in order; PREFERRED means the borrower's preferred channel. */
+  channels: z.array(z.enum([...CHANNELS, 'PREFERRED'])).max(4).default([]),
+  /** All channels, or the first one that is open (fallback). */
+  delivery: z.enum(['ALL', 'FIRST_OPEN']).default('ALL'),
+  template: z.string().min(1).optional(),
+});
+export type Stage = z.infer<typeof StageSchema>;
+
+export const PolicySchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only'),
+  version: z.number().int().positive(),
+  product: z.string().min(1),
+  rulePack: z.enum(['CN', 'US']),
+  ruleOverrides: RulePackSchema.partial().omit({ id: true, version: true }).optional(),
+  /** Local time at which a stage's contacts go out on its day. */
+  stageLocalTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+  /** A balance at or under this (per currency) counts as cured. */
+  cureThreshold: z.record(z.string(), Decimal),
+  paymentLinkBase: z.url(),
+  promiseToPay: z.object({ graceDays: z.number().int().min(0).max(14), maxDaysAhead: z.number().int().min(1).max(90) }),
+  plan: z.object({
+    graceDays: z.number().int().min(0).max(14),
+    maxInstalments: z.number().int().min(1).max(36),
+    signingExpiryDays: z.number().int().min(1).max(30),
+    followUpTemplate: z.string().min(1),
+  }),
+  humanTask: z.object({ timeoutHours: z.number().int().min(1).max(720) }),
+  templates: z.record(z.string(), Template),
+  stages: z.array(StageSchema).min(1).max(30),
+});
+export type LadderPolicy = z.infer<typeof PolicySchema>;
+
+export interface LoadedPolicy extends LadderPolicy {
+  rules: RulePack;
+}
+
+const describeIssue = (raw: unknown, issue: z.core.$ZodIssue): string => {
+  const [head, index, ...rest] = issue.path;
+  if (head === 'stages' && typeof index === 'number') {
+    const stage = (raw as { stages?: Array<{ id?: unknown }> }).stages?.[index];
+    const label = typeof stage?.id === 'string' ? stage.id : `#${index + 1}`;
+    return `stage ${label}: ${rest.join('.') || '(stage)'}: ${issue.message}`;
+  }
+  return `${issue.path.join('.') || '(policy)'}: ${issue.message}`;
+};
+
+/** Validates a policy; throws ValidationError naming the policy, stage and field. */
+export function loadPolicy(raw: unknown): LoadedPolicy {
+  const parsed = PolicySchema.safeParse(raw);
+  const name = (raw as { id?: unknown })?.id;
+  const where = `policy ${typeof name === 'string' ? name : '(unnamed)'}`;
+  if (!parsed.success) {
+    throw new ValidationError(`${where}: ${describeIssue(raw, parsed.error.issues[0] as z.core.$ZodIssue)}`);
+  }
+  const policy = parsed.data;
+  const fail = (msg: string): never => {
+    throw new ValidationError(`${where}: ${msg}`);
+  };
+
+  const seen = new Set<string>();
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const stage of policy.stages) {
+    const at = `stage ${stage.id}`;
+    if (seen.has(stage.id)) fail(`${at}: id: appears twice`);
+    seen.add(stage.id);
+    const expected = `D${stage.offsetDays < 0 ? '-' : '+'}${Math.abs(stage.offsetDays)}`;
+    if (expected !== stage.id) fail(`${at}: offsetDays: ${stage.offsetDays} does not match the id (${expected})`);
+    if (stage.offsetDays <= previous) fail(`${at}: offsetDays: stages must be in increasing day order`);
+    previous = stage.offsetDays;
+    if (stage.kind === 'NOTICE' && stage.channels.length === 0) fail(`${at}: channels: a notice needs a channel`);
+    if (stage.kind === 'NOTICE' && stage.channels.some((c) => c === 'CALL' || c === 'VISIT')) {
+      fail(`${at}: channels: a notice is SMS, EMAIL, LETTER or PREFERRED; calls and visits are their own stages`);
+    }
+    if (stage.template !== undefined && !policy.templates[stage.template]) {
+      fail(`${at}: template: "${stage.template}" is not in templates`);
+    }
+    if (stage.kind === 'NOTICE' && stage.template === undefined) fail(`${at}: template: a notice needs a template`);
+    if (stage.template) checkTemplateCoversChannels(policy, stage, fail);
+  }
+  if (!policy.templates[policy.plan.followUpTemplate]) {
+    fail(`plan.followUpTemplate: "${policy.plan.followUpTemplate}" is not in templates`);
+  }
+  for (const [currency, amount] of Object.entries(policy.cureThreshold)) {
+    if (!isCurrency(currency)) fail(`cureThreshold.${currency}: not an ISO 4217 currency`);
+    try {
+      toMinor(amount, currency);
+    } catch (error) {
+      fail(`cureThreshold.${currency}: ${(error as Error).message}`);
+    }
+  }
+  let rules: RulePack;
+  try {
+    rules = resolveRulePack(policy.rulePack, policy.ruleOverrides);
+  } catch (error) {
+    return fail(`ruleOverrides: ${(error as Error).message}`);
+  }
+  return { ...policy, rules };
+}
+
+function checkTemplateCoversChannels(policy: LadderPolicy, stage: Stage, fail: (m: string) => never): void {
+  const template = policy.templates[stage.template ?? ''];
+  if (!template) return;
+  const needs: Array<[Channel | 'PREFERRED', keyof MessageTemplate]> = [
+    ['SMS', 'sms'],
+    ['EMAIL', 'emailBody'],
+    ['LETTER', 'letter'],
+    ['PREFERRED', 'sms'],
+    ['PREFERRED', 'emailBody'],
+  ];
+  for (const locale of LOCALES) {
+    for (const [channel, field] of needs) {
+      if (stage.channels.includes(channel) && !template.locales[locale][field]) {
+        fail(`stage ${stage.id}: template: "${stage.template}" has no ${field} in ${locale} for ${channel}`);
+      }
+    }
+  }
+}
+
+/** The operator-readable name of a stage, used as the state name in the console ("D+7 agent call"). */
+export const stageLabel = (stage: Pick<Stage, 'id' | 'name'>): string => `${stage.id} ${stage.name}`;
+
+export const isHumanStage = (stage: Stage): boolean => HUMAN_STAGE_KINDS.includes(stage.kind);
+
+export function stageById(policy: LadderPolicy, id: string): Stage {
+  const stage = policy.stages.find((s) => s.id === id);
+  if (!stage) throw new ValidationError(`policy ${policy.id}: no stage ${id}`);
+  return stage;
+}
+
+export function nextStage(policy: LadderPolicy, id: string): Stage | undefined {
+  const index = policy.stages.findIndex((s) => s.id === id);
+  return policy.stages[index + 1];
+}
+
+export function cureThresholdMinor(policy: LadderPolicy, currency: string): number {
+  const threshold = policy.cureThreshold[currency];
+  return threshold === undefined ? 0 : toMinor(threshold, currency);
+}

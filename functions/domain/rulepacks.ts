@@ -1,0 +1,112 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+
+/**
+ * Compliance rule packs are versioned data. The stage executor asks the pack before every contact,
+ * and the ledger records the pack id and version that decided each attempt. Numbers: DOMAIN.md.
+ */
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+
+export const RulePackSchema = z.object({
+  id: z.enum(['CN', 'US']),
+  version: z.string().min(1),
+  /** Contacts are allowed from `start` (inclusive) to `end` (exclusive), borrower local time. */
+  contactWindow: z.object({ start: HHMM, end: HHMM }),
+  calls: z.object({
+    maxUnansweredPerDayPerNumber: z.number().int().positive().nullable(),
+    maxConnectedAutomatedPerDayPerDebtor: z.number().int().positive().nullable(),
+    maxCallsPer7DaysPerDebt: z.number().int().positive().nullable(),
+    quietDaysAfterConversation: z.number().int().nonnegative().nullable(),
+  }),
+  /** Every SMS and email carries an opt-out instruction. */
+  optOutInEveryMessage: z.boolean(),
+  /** Days between the credit-reporting notice and the first report (null: no waiting period). */
+  creditReportNoticeDays: z.number().int().nonnegative().nullable(),
+  thirdPartyContact: z.boolean(),
+});
+export type RulePack = z.infer<typeof RulePackSchema>;
+export type RulePackId = RulePack['id'];
+
+export const RULE_PACKS: Record<RulePackId, RulePack> = {
+  CN: {
+    id: 'CN',
+    version: '2026.1',
+    contactWindow: { start: '08:00', end: '22:00' },
+    calls: {
+      maxUnansweredPerDayPerNumber: 6,
+      maxConnectedAutomatedPerDayPerDebtor: 3,
+      maxCallsPer7DaysPerDebt: null,
+      quietDaysAfterConversation: null,
+    },
+    optOutInEveryMessage: false,
+    creditReportNoticeDays: null,
+    thirdPartyContact: false,
+  },
+  US: {
+    id: 'US',
+    version: '2026.1',
+    contactWindow: { start: '08:00', end: '21:00' },
+    calls: {
+      maxUnansweredPerDayPerNumber: null,
+      maxConnectedAutomatedPerDayPerDebtor: null,
+      maxCallsPer7DaysPerDebt: 7,
+      quietDaysAfterConversation: 7,
+    },
+    optOutInEveryMessage: true,
+    creditReportNoticeDays: 14,
+    thirdPartyContact: false,
+  },
+};
+
+/** A lender may override a number of its pack; the override becomes part of the recorded version. */
+export type RulePackOverrides = Partial<Pick<RulePack, 'contactWindow' | 'creditReportNoticeDays'>> & {
+  calls?: Partial<RulePack['calls']>;
+};
+
+export function resolveRulePack(id: RulePackId, overrides?: RulePackOverrides): RulePack {
+  const base = RULE_PACKS[id];
+  if (!overrides || Object.keys(overrides).length === 0) return base;
+  const merged = {
+    ...base,
+    ...overrides,
+    calls: { ...base.calls, ...overrides.calls },
+    version: `${base.version}+lender`,
+  };
+  const parsed = RulePackSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`rule pack ${id} override: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export function isTimeZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}
+
+const minutesOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * The earliest moment at or after `at` inside the contact window, in the borrower's zone.
+ * Built on luxon so daylight-saving changes and zones such as +05:30 or +13:45 come out right:
+ * the window is defined on local wall-clock time, and luxon resolves wall-clock to instants.
+ */
+export function nextAllowedMoment(at: number, timeZone: string, window: RulePack['contactWindow']): number {
+  const local = DateTime.fromMillis(at, { zone: timeZone });
+  if (!local.isValid) throw new ValidationError(`unknown time zone "${timeZone}"`);
+  const start = minutesOf(window.start);
+  const end = minutesOf(window.end);
+  const minute = local.hour * 60 + local.minute + local.second / 60 + local.millisecond / 60000;
+  if (minute >= start && minute < end) return at;
+  const day = minute < start ? local : local.plus({ days: 1 });
+  const opens = day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
+  return opens.toMillis();
+}
+
+export function insideWindow(at: number, timeZone: string, window: RulePack['contactWindow']): boolean {
+  return nextAllowedMoment(at, timeZone, window) === at;
+}
