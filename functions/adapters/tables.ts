@@ -32,7 +32,9 @@ export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef>
     id: 'Cases',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    indexes: [{ name: 'byLoan', partitionKey: { name: 'loanId', type: 'S' }, sortKey: { name: 'sk', type: 'S' } }],
+    indexes: [
+      { name: 'byLoan', partitionKey: { name: 'loanId', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+    ],
   },
   contacts: { id: 'Contacts', partitionKey: { name: 'borrowerId', type: 'S' }, indexes: [] },
   ledger: {
@@ -44,7 +46,13 @@ export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef>
   tasks: {
     id: 'Tasks',
     partitionKey: { name: 'taskId', type: 'S' },
-    indexes: [{ name: 'byQueue', partitionKey: { name: 'queue', type: 'S' }, sortKey: { name: 'openedAt', type: 'S' } }],
+    indexes: [
+      {
+        name: 'byQueue',
+        partitionKey: { name: 'queue', type: 'S' },
+        sortKey: { name: 'openedAt', type: 'S' },
+      },
+    ],
   },
 };
 

@@ -9,7 +9,10 @@ const AMOUNT = /^(?:0|[1-9]\d{0,14})(?:\.(\d{1,3}))?$/;
 
 export function minorDigits(currency: string): number {
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2
+    );
   } catch {
     throw new ValidationError(`unknown currency "${currency}"`);
   }

@@ -46,14 +46,23 @@ const StageSchema = z.object({
   /** "D+7": the operator's name for when the stage runs; unique in a policy. */
   id: z.string().regex(/^D[+-]\d{1,3}$/, 'must look like D-3 or D+15'),
   /** "agent call": the operator's name for what the stage does. */
-  name: z.string().min(1).max(50).regex(/^[a-z0-9 ,()-]+$/i, 'letters, digits, spaces and , ( ) - only'),
+  name: z
+    .string()
+    .min(1)
+    .max(50)
+    .regex(/^[a-z0-9 ,()-]+$/i, 'letters, digits, spaces and , ( ) - only'),
   offsetDays: z.number().int().min(-30).max(365),
   kind: z.enum(STAGE_KINDS),
   /** Channels tried, in order; PREFERRED means the borrower's preferred channel. */
-  channels: z.array(z.enum([...CHANNELS, 'PREFERRED'])).max(4).default([]),
+  channels: z
+    .array(z.enum([...CHANNELS, 'PREFERRED']))
+    .max(4)
+    .default([]),
   /** All channels, or the first one that is open (fallback). */
   delivery: z.enum(['ALL', 'FIRST_OPEN']).default('ALL'),
   template: z.string().min(1).optional(),
+  /** This notice is the prior notice credit reporting requires (the rule pack sets the waiting period). */
+  creditNotice: z.boolean().default(false),
 });
 export type Stage = z.infer<typeof StageSchema>;
 
@@ -68,7 +77,10 @@ export const PolicySchema = z.object({
   /** A balance at or under this (per currency) counts as cured. */
   cureThreshold: z.record(z.string(), Decimal),
   paymentLinkBase: z.url(),
-  promiseToPay: z.object({ graceDays: z.number().int().min(0).max(14), maxDaysAhead: z.number().int().min(1).max(90) }),
+  promiseToPay: z.object({
+    graceDays: z.number().int().min(0).max(14),
+    maxDaysAhead: z.number().int().min(1).max(90),
+  }),
   plan: z.object({
     graceDays: z.number().int().min(0).max(14),
     maxInstalments: z.number().int().min(1).max(36),
@@ -115,17 +127,22 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
     if (seen.has(stage.id)) fail(`${at}: id: appears twice`);
     seen.add(stage.id);
     const expected = `D${stage.offsetDays < 0 ? '-' : '+'}${Math.abs(stage.offsetDays)}`;
-    if (expected !== stage.id) fail(`${at}: offsetDays: ${stage.offsetDays} does not match the id (${expected})`);
+    if (expected !== stage.id)
+      fail(`${at}: offsetDays: ${stage.offsetDays} does not match the id (${expected})`);
     if (stage.offsetDays <= previous) fail(`${at}: offsetDays: stages must be in increasing day order`);
     previous = stage.offsetDays;
-    if (stage.kind === 'NOTICE' && stage.channels.length === 0) fail(`${at}: channels: a notice needs a channel`);
+    if (stage.kind === 'NOTICE' && stage.channels.length === 0)
+      fail(`${at}: channels: a notice needs a channel`);
     if (stage.kind === 'NOTICE' && stage.channels.some((c) => c === 'CALL' || c === 'VISIT')) {
-      fail(`${at}: channels: a notice is SMS, EMAIL, LETTER or PREFERRED; calls and visits are their own stages`);
+      fail(
+        `${at}: channels: a notice is SMS, EMAIL, LETTER or PREFERRED; calls and visits are their own stages`,
+      );
     }
     if (stage.template !== undefined && !policy.templates[stage.template]) {
       fail(`${at}: template: "${stage.template}" is not in templates`);
     }
-    if (stage.kind === 'NOTICE' && stage.template === undefined) fail(`${at}: template: a notice needs a template`);
+    if (stage.kind === 'NOTICE' && stage.template === undefined)
+      fail(`${at}: template: a notice needs a template`);
     if (stage.template) checkTemplateCoversChannels(policy, stage, fail);
   }
   if (!policy.templates[policy.plan.followUpTemplate]) {

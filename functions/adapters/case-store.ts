@@ -1,0 +1,125 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
+import { translateAwsError } from './aws-errors.js';
+
+/**
+ * Cases and borrower profiles in one table, one partition per borrower (see tables.ts). Items carry a
+ * revision number; every write is conditional on the revision it read (optimistic concurrency), so
+ * two writers never silently overwrite each other: the loser gets ConcurrentUpdateError and retries.
+ */
+export interface Stored<T> {
+  item: T;
+  rev: number;
+}
+
+export interface BorrowerView {
+  profile: Stored<BorrowerProfile> | undefined;
+  cases: Array<Stored<CaseRecord>>;
+}
+
+const borrowerPk = (borrowerId: string) => `BORROWER#${borrowerId}`;
+const caseSk = (loanId: string, cycle: number) => `CASE#${loanId}#${cycle}`;
+
+type Row = Record<string, unknown> & { pk: string; sk: string; rev: number; doc: unknown };
+
+export class CaseStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** One Query: the borrower's profile and every case of theirs. */
+  async borrowerView(borrowerId: string): Promise<BorrowerView> {
+    const rows: Row[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': borrowerPk(borrowerId) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        rows.push(...((page.Items ?? []) as Row[]));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      translateAwsError(error, 'reading the borrower');
+    }
+    const profileRow = rows.find((r) => r.sk === 'PROFILE');
+    return {
+      profile: profileRow ? { item: profileRow.doc as BorrowerProfile, rev: profileRow.rev } : undefined,
+      cases: rows
+        .filter((r) => r.sk.startsWith('CASE#'))
+        .map((r) => ({ item: r.doc as CaseRecord, rev: r.rev })),
+    };
+  }
+
+  /** The borrower of a loan's cases, by the byLoan index (events carry only the loan id). */
+  async borrowerOfLoan(loanId: string): Promise<string | undefined> {
+    try {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byLoan',
+          KeyConditionExpression: 'loanId = :l',
+          ExpressionAttributeValues: { ':l': loanId },
+          Limit: 1,
+        }),
+      );
+      const row = page.Items?.[0] as Row | undefined;
+      return row ? (row.borrowerId as string) : undefined;
+    } catch (error) {
+      return translateAwsError(error, 'finding the loan');
+    }
+  }
+
+  /** Writes a profile; `expectedRev` undefined means "must not exist yet". */
+  saveProfile(profile: BorrowerProfile, expectedRev: number | undefined): Promise<number> {
+    return this.put(
+      { pk: borrowerPk(profile.borrowerId), sk: 'PROFILE', borrowerId: profile.borrowerId },
+      profile,
+      expectedRev,
+      'profile',
+    );
+  }
+
+  saveCase(c: CaseRecord, expectedRev: number | undefined): Promise<number> {
+    return this.put(
+      {
+        pk: borrowerPk(c.borrowerId),
+        sk: caseSk(c.loanId, c.cycle),
+        borrowerId: c.borrowerId,
+        loanId: c.loanId,
+      },
+      c,
+      expectedRev,
+      'case',
+    );
+  }
+
+  private async put(
+    keys: Record<string, string>,
+    doc: unknown,
+    expectedRev: number | undefined,
+    what: string,
+  ) {
+    const rev = (expectedRev ?? 0) + 1;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys, rev, doc },
+          ...(expectedRev === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } }),
+        }),
+      );
+    } catch (error) {
+      translateAwsError(error, `saving the ${what}`);
+    }
+    return rev;
+  }
+}

@@ -1,0 +1,43 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { translateAwsError } from './aws-errors.js';
+
+/** A borrower's contact details: the only place they are stored (own KMS key, own table). */
+export interface ContactDetails {
+  borrowerId: string;
+  name: string;
+  phone: string;
+  email: string;
+}
+
+export class ContactStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(borrowerId: string): Promise<ContactDetails | undefined> {
+    try {
+      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { borrowerId } }));
+      return out.Item as ContactDetails | undefined;
+    } catch (error) {
+      return translateAwsError(error, 'reading contact details');
+    }
+  }
+
+  async put(contact: ContactDetails): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: contact }));
+    } catch (error) {
+      translateAwsError(error, 'storing contact details');
+    }
+  }
+
+  /** Right to erasure: the contact details go; the ledger, which never held them, stays verifiable. */
+  async erase(borrowerId: string): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { borrowerId } }));
+    } catch (error) {
+      translateAwsError(error, 'erasing contact details');
+    }
+  }
+}

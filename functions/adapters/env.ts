@@ -1,0 +1,40 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../domain/errors.js';
+import { CaseStore } from './case-store.js';
+import { ContactStore } from './contact-store.js';
+import { LedgerStore } from './ledger-store.js';
+import { TABLE_ENV } from './tables.js';
+import { TaskStore } from './task-store.js';
+
+/**
+ * Configuration read once at cold start: a missing variable fails the start-up, not the first
+ * borrower. The same constructors serve the local runtime, whose environment points the real SDK
+ * clients at the embedded store and the local sinks (AWS_ENDPOINT_URL_*).
+ */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (!value) throw new ValidationError(`environment variable ${name} is not set`);
+  return value;
+}
+
+export const documentClient = (client = new DynamoDBClient({})): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+export const stores = (db: DynamoDBDocumentClient, env: NodeJS.ProcessEnv = process.env) => ({
+  cases: () => new CaseStore(db, requireEnv(TABLE_ENV.cases, env)),
+  contacts: () => new ContactStore(db, requireEnv(TABLE_ENV.contacts, env)),
+  ledger: () => new LedgerStore(db, requireEnv(TABLE_ENV.ledger, env)),
+  tasks: () => new TaskStore(db, requireEnv(TABLE_ENV.tasks, env)),
+});
+
+export const clients = {
+  sfn: () => new SFNClient({}),
+  sns: () => new SNSClient({}),
+  ses: () => new SESv2Client({}),
+  events: () => new EventBridgeClient({}),
+};

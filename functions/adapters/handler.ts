@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { LadderError } from '../domain/errors.js';
+import { logger, metrics, tracer } from './powertools.js';
+
+/**
+ * Wraps a core function as a Lambda handler: Powertools logging, metrics and tracing by middy.
+ * Errors are logged by name and rethrown: Step Functions matches the Lambda error by its name.
+ * Error messages are ours (identifiers only); an unrecognised error's message is not logged, in
+ * case a provider echoed an input.
+ */
+export function lambdaHandler<I, O>(name: string, core: (input: I) => Promise<O>) {
+  return middy(async (event: I, _context: Context): Promise<O> => {
+    try {
+      return await core(event);
+    } catch (error) {
+      const e = error as Error;
+      logger.error(`${name} failed`, {
+        errorName: e.name,
+        ...(error instanceof LadderError ? { errorMessage: e.message } : {}),
+      });
+      metrics.addMetric(`${name}Errors`, MetricUnit.Count, 1);
+      throw error;
+    }
+  })
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}

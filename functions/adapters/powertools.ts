@@ -1,0 +1,22 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * One logger, metrics and tracer for every function. Contact details must never reach a log line:
+ * the logger's JSON replacer masks anything shaped like a phone number or an e-mail address, in any
+ * field, as a last line of defence (handlers log identifiers only).
+ */
+const PHONE = /\+?\d[\d\s().-]{7,}\d/g;
+const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[A-Za-z]{2,}/g;
+
+export const maskContactDetails = (text: string): string =>
+  text.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+
+export const logger = new Logger({
+  serviceName: 'ladder',
+  jsonReplacerFn: (_key: string, value: unknown) =>
+    typeof value === 'string' ? maskContactDetails(value) : value,
+});
+export const metrics = new Metrics({ namespace: 'Ladder', serviceName: 'ladder' });
+export const tracer = new Tracer({ serviceName: 'ladder' });

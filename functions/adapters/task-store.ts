@@ -1,0 +1,89 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { translateAwsError } from './aws-errors.js';
+
+/** An open human task in the work queue. The token stays here: only the completer uses it. */
+export interface HumanTask {
+  taskId: string;
+  queue: 'agent-calls' | 'field-visits';
+  loanId: string;
+  cycle: number;
+  borrowerId: string;
+  stage: string;
+  openedAt: string;
+  status: 'OPEN' | 'DONE';
+  token: string;
+}
+
+export type PublicTask = Omit<HumanTask, 'token'>;
+
+export class TaskStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async open(task: HumanTask): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: task,
+          ConditionExpression: 'attribute_not_exists(taskId)',
+        }),
+      );
+    } catch (error) {
+      translateAwsError(error, 'opening the task');
+    }
+  }
+
+  async get(taskId: string): Promise<HumanTask | undefined> {
+    try {
+      const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { taskId } }));
+      return out.Item as HumanTask | undefined;
+    } catch (error) {
+      return translateAwsError(error, 'reading the task');
+    }
+  }
+
+  /** Marks a task done; fails with ConcurrentUpdateError when someone else completed it first. */
+  async complete(taskId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { taskId },
+          UpdateExpression: 'SET #s = :done',
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':done': 'DONE', ':open': 'OPEN' },
+        }),
+      );
+    } catch (error) {
+      translateAwsError(error, 'completing the task');
+    }
+  }
+
+  async listOpen(queue: HumanTask['queue']): Promise<PublicTask[]> {
+    try {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byQueue',
+          KeyConditionExpression: '#q = :q',
+          FilterExpression: '#s = :open',
+          ExpressionAttributeNames: { '#q': 'queue', '#s': 'status' },
+          ExpressionAttributeValues: { ':q': queue, ':open': 'OPEN' },
+        }),
+      );
+      return ((out.Items ?? []) as HumanTask[]).map(({ token: _token, ...task }) => task);
+    } catch (error) {
+      return translateAwsError(error, 'listing tasks');
+    }
+  }
+}

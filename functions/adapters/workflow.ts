@@ -1,0 +1,92 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { translateAwsError } from './aws-errors.js';
+
+/** Starts a ladder execution. Same name and input while running: Step Functions returns the same execution. */
+export interface ExecutionStarter {
+  start(name: string, input: unknown): Promise<{ started: boolean }>;
+}
+
+/** Completes a callback task (a hold or a human task) the execution is waiting on. */
+export interface TaskCallbacks {
+  succeed(token: string, output: unknown): Promise<{ delivered: boolean }>;
+}
+
+/** Publishes integration events (agency placement, legal handoff, credit report, letters). */
+export interface EventPublisher {
+  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+export class SfnStarter implements ExecutionStarter {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: unknown) {
+    try {
+      await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+      return { started: true };
+    } catch (error) {
+      // A different input under the same name: the cycle was started before. Nothing new to start.
+      if (error instanceof ExecutionAlreadyExists) return { started: false };
+      return translateAwsError(error, 'starting the execution');
+    }
+  }
+}
+
+export class SfnCallbacks implements TaskCallbacks {
+  constructor(private readonly sfn: SFNClient) {}
+
+  async succeed(token: string, output: unknown) {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      return { delivered: true };
+    } catch (error) {
+      // The task already ended (timed out, or completed by someone else): nothing to deliver.
+      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut) return { delivered: false };
+      return translateAwsError(error, 'completing the task');
+    }
+  }
+}
+
+export class BusPublisher implements EventPublisher {
+  constructor(
+    private readonly events: EventBridgeClient,
+    private readonly busName: string,
+  ) {}
+
+  async publish(detailType: string, detail: Record<string, unknown>) {
+    try {
+      const out = await this.events.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: this.busName,
+              Source: 'ladder',
+              DetailType: detailType,
+              Detail: JSON.stringify(detail),
+            },
+          ],
+        }),
+      );
+      if ((out.FailedEntryCount ?? 0) > 0)
+        throw Object.assign(new Error('PutEvents failed'), { name: 'InternalFailure' });
+    } catch (error) {
+      translateAwsError(error, `publishing ${detailType}`);
+    }
+  }
+}

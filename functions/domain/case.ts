@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import type { Channel, LadderPolicy, Stage } from './policy.js';
+
+/** How a case leaves the ladder (ACTIVE while it is on it). */
+export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
+export type ContactChannel = 'SMS' | 'EMAIL' | 'CALL';
+
+export interface PromiseToPay {
+  amountMinor: number;
+  /** Local date the borrower promised to pay by. */
+  date: string;
+  madeAt: string;
+  /** paidMinor when the promise was made: payments after it count towards the promise. */
+  paidAtMakeMinor: number;
+  status: 'PENDING' | 'KEPT' | 'BROKEN';
+}
+
+export interface RepaymentPlan {
+  instalments: Array<{ amountMinor: number; date: string }>;
+  acceptedAt: string;
+  paidAtAcceptMinor: number;
+  status: 'ACTIVE' | 'COMPLETED' | 'BROKEN';
+  /** Instalments confirmed paid so far. */
+  confirmed: number;
+}
+
+/** One delinquent loan cycle: what the ladder knows about it. No contact details. */
+export interface CaseRecord {
+  loanId: string;
+  cycle: number;
+  borrowerId: string;
+  policyId: string;
+  policyVersion: number;
+  currency: string;
+  amountDueMinor: number;
+  paidMinor: number;
+  /** Payment ids already counted: a payment delivered twice is counted once. */
+  paymentIds?: string[];
+  dueDate: string;
+  openedAt: string;
+  status: CaseStatus;
+  closedReason?: string;
+  dispute?: { openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' };
+  promises: PromiseToPay[];
+  plan?: RepaymentPlan;
+  hardshipAt?: string;
+  /** Days the remaining stages moved later because of a pause (promise, plan, dispute). */
+  shiftDays: number;
+  /** The callback token of a hold or human task the execution waits on (never leaves the service). */
+  waitToken?: string;
+  placedWithAgencyAt?: string;
+  creditNoticeAt?: string;
+}
+
+export interface CallRecord {
+  at: string;
+  loanId: string;
+  connected: boolean;
+}
+
+/** The borrower as the rules see them: preferences, consent and recent calls. No contact details. */
+export interface BorrowerProfile {
+  borrowerId: string;
+  timeZone: string;
+  locale: 'en' | 'zh-CN';
+  preferredChannel?: 'SMS' | 'EMAIL';
+  optOuts: Partial<Record<ContactChannel, string>>;
+  /** Which contact points the contacts table holds, and whether they are verified. */
+  contactPoints: Partial<Record<'SMS' | 'EMAIL', { verified: boolean }>>;
+  specialStatus?: 'DECEASED' | 'BANKRUPT' | 'FRAUD_VICTIM' | 'ERASED';
+  calls: CallRecord[];
+}
+
+export const balanceMinor = (c: CaseRecord): number => Math.max(0, c.amountDueMinor - c.paidMinor);
+export const pendingPromise = (c: CaseRecord): PromiseToPay | undefined =>
+  c.promises.find((p) => p.status === 'PENDING');
+export const disputeOpen = (c: CaseRecord): boolean =>
+  c.dispute !== undefined && c.dispute.resolvedAt === undefined;
+export const caseKey = (loanId: string, cycle: number): string => `${loanId}#${cycle}`;
+
+const hhmm = (s: string): { hour: number; minute: number } => {
+  const [hour, minute] = s.split(':').map(Number);
+  return { hour: hour ?? 0, minute: minute ?? 0 };
+};
+
+/** When a stage is due: its day (due date + offset + pause shift) at the policy's local time. */
+export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, timeZone: string): number {
+  return DateTime.fromISO(c.dueDate, { zone: timeZone })
+    .plus({ days: stage.offsetDays + c.shiftDays })
+    .set({ ...hhmm(policy.stageLocalTime), second: 0, millisecond: 0 })
+    .toMillis();
+}
+
+/** The first moment after a local date's end plus grace days: a promise or instalment is late from then. */
+export function endOfGrace(date: string, graceDays: number, timeZone: string): number {
+  return DateTime.fromISO(date, { zone: timeZone })
+    .plus({ days: graceDays + 1 })
+    .startOf('day')
+    .toMillis();
+}
+
+/** Whole local days from `from` to `to` (negative when `to` is earlier). */
+export function localDaysBetween(fromMs: number, toMs: number, timeZone: string): number {
+  const a = DateTime.fromMillis(fromMs, { zone: timeZone }).startOf('day');
+  const b = DateTime.fromMillis(toMs, { zone: timeZone }).startOf('day');
+  return Math.round(b.diff(a, 'days').days);
+}
+
+export const daysPastDue = (c: CaseRecord, now: number, timeZone: string): number =>
+  Math.max(0, localDaysBetween(DateTime.fromISO(c.dueDate, { zone: timeZone }).toMillis(), now, timeZone));
+
+/** Channel a PREFERRED stage resolves to. */
+export const resolveChannel = (channel: Channel | 'PREFERRED', profile: BorrowerProfile): Channel =>
+  channel === 'PREFERRED' ? (profile.preferredChannel ?? 'SMS') : channel;

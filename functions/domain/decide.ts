@@ -1,0 +1,193 @@
+import {
+  type BorrowerProfile,
+  type CaseRecord,
+  disputeOpen,
+  endOfGrace,
+  localDaysBetween,
+  pendingPromise,
+  resolveChannel,
+  stageTime,
+} from './case.js';
+import type { Channel, LadderPolicy, Stage } from './policy.js';
+import { nextAllowedMoment, type RulePack } from './rulepacks.js';
+
+/**
+ * The ladder's decisions, as pure functions of (policy, case, profile, now). The stage executor calls
+ * them right before any contact; the state machine routes on the outcome they produce.
+ */
+
+/** The longest single Wait the state machine is given (a Standard workflow Wait may be longer, but
+ * the local interpreter's timers overflow at 24.8 days, and short waits re-check the case). */
+export const MAX_WAIT_MS = 21 * 24 * 3600 * 1000;
+
+/** What the state machine does next. Each value is a branch of the Choice after a task. */
+export type Outcome =
+  | 'NEXT'
+  | 'WAIT'
+  | 'RESUME'
+  | 'HOLD'
+  | 'PAUSE'
+  | 'PLAN'
+  | 'CURED'
+  | 'SETTLED'
+  | 'CLOSED'
+  | 'HANDED_OVER';
+export const TERMINAL_OUTCOMES = ['CURED', 'SETTLED', 'CLOSED', 'HANDED_OVER'] as const;
+
+export interface LedgerHead {
+  seq: number;
+  hash: string;
+}
+
+/** The execution's state between tasks: identifiers, timestamps and hashes only. */
+export interface Step {
+  outcome: Outcome;
+  /** The stage this step concerns ("D+7"). */
+  stage: string;
+  /** When the next Wait ends (ISO 8601 UTC). */
+  wakeAt: string;
+  /** The stage escalation resumes at after a pause or hold ('' when none). */
+  resumeStage: string;
+  ledger: LedgerHead;
+}
+
+export type Gate =
+  | { outcome: 'CURED' | 'SETTLED' | 'CLOSED' | 'HANDED_OVER'; reason: string }
+  | { outcome: 'HOLD' }
+  | { outcome: 'PAUSE' | 'PLAN'; until: number };
+
+/**
+ * What stops or pauses the ladder before any stage: a closed case, a specialist status (deceased,
+ * bankrupt, fraud victim: stop and route to the specialist queue), an open dispute (hold, no contact
+ * of any kind), an active plan or a pending promise (pause until its date plus grace).
+ */
+export function gate(policy: LadderPolicy, c: CaseRecord, profile: BorrowerProfile): Gate | undefined {
+  if (c.status !== 'ACTIVE') return { outcome: c.status, reason: c.closedReason ?? c.status };
+  if (profile.specialStatus) return { outcome: 'CLOSED', reason: `SPECIALIST_${profile.specialStatus}` };
+  if (disputeOpen(c)) return { outcome: 'HOLD' };
+  if (c.plan?.status === 'ACTIVE') {
+    const next = c.plan.instalments[c.plan.confirmed];
+    if (next)
+      return { outcome: 'PLAN', until: endOfGrace(next.date, policy.plan.graceDays, profile.timeZone) };
+  }
+  const promise = pendingPromise(c);
+  if (promise) {
+    return {
+      outcome: 'PAUSE',
+      until: endOfGrace(promise.date, policy.promiseToPay.graceDays, profile.timeZone),
+    };
+  }
+  return undefined;
+}
+
+/** A stage is not due yet: wait for it, at most MAX_WAIT_MS at a time. */
+export function notYet(
+  policy: LadderPolicy,
+  c: CaseRecord,
+  profile: BorrowerProfile,
+  stage: Stage,
+  now: number,
+) {
+  const due = stageTime(policy, c, stage, profile.timeZone);
+  return due > now ? Math.min(due, now + MAX_WAIT_MS) : undefined;
+}
+
+/** A pre-due reminder is pointless once the due date has passed (the case was opened late). */
+export function preDueExpired(c: CaseRecord, profile: BorrowerProfile, stage: Stage, now: number): boolean {
+  if (stage.offsetDays >= 0) return false;
+  return localDaysBetween(now, Date.parse(`${c.dueDate}T12:00:00Z`), profile.timeZone) < 0;
+}
+
+export type ContactStatus = 'SEND' | 'BLOCKED' | 'DEFERRED';
+export interface ChannelDecision {
+  channel: Channel;
+  status: ContactStatus;
+  /** The rule or consent that blocked or deferred it. */
+  reason?: string;
+  /** For DEFERRED: the next allowed moment (epoch ms). */
+  until?: number;
+}
+
+const optOutReason = (channel: Channel, profile: BorrowerProfile): string | undefined => {
+  if ((channel === 'SMS' || channel === 'EMAIL' || channel === 'CALL') && profile.optOuts[channel]) {
+    return `OPTED_OUT_${channel}`;
+  }
+  if ((channel === 'SMS' || channel === 'EMAIL') && !profile.contactPoints[channel])
+    return 'NO_CONTACT_POINT';
+  return undefined;
+};
+
+/**
+ * Per channel: send, block (naming the rule or consent), or defer to the next allowed moment in the
+ * borrower's time zone. Letters and visits follow the contact window too. With FIRST_OPEN delivery,
+ * channels after the first open one are not attempted (they are the fallback, used if it fails).
+ */
+export function decideContacts(
+  rules: RulePack,
+  channels: ReadonlyArray<Channel | 'PREFERRED'>,
+  delivery: 'ALL' | 'FIRST_OPEN',
+  profile: BorrowerProfile,
+  loanId: string,
+  now: number,
+): ChannelDecision[] {
+  const resolved = [...new Set(channels.map((c) => resolveChannel(c, profile)))];
+  const opens = nextAllowedMoment(now, profile.timeZone, rules.contactWindow);
+  const decisions: ChannelDecision[] = [];
+  for (const channel of resolved) {
+    const blocked =
+      optOutReason(channel, profile) ??
+      (channel === 'CALL' ? callCapBlock(rules, profile, loanId, now) : undefined);
+    if (blocked) {
+      decisions.push({ channel, status: 'BLOCKED', reason: blocked });
+      continue;
+    }
+    if (opens > now) {
+      decisions.push({ channel, status: 'DEFERRED', reason: `${rules.id}_CONTACT_HOURS`, until: opens });
+    } else {
+      decisions.push({ channel, status: 'SEND' });
+    }
+    if (delivery === 'FIRST_OPEN') break;
+  }
+  return decisions;
+}
+
+/** The fallback channels of a FIRST_OPEN stage after `failed`, in policy order. */
+export function fallbackChannels(
+  channels: ReadonlyArray<Channel | 'PREFERRED'>,
+  profile: BorrowerProfile,
+  tried: ReadonlySet<Channel>,
+): Channel[] {
+  return [...new Set(channels.map((c) => resolveChannel(c, profile)))].filter((c) => !tried.has(c));
+}
+
+const DAY = 24 * 3600 * 1000;
+
+/** Call-frequency rules of the pack (CN: unanswered per day; US Reg F: 7 in 7 days, 7 days after a conversation). */
+export function callCapBlock(
+  rules: RulePack,
+  profile: BorrowerProfile,
+  loanId: string,
+  now: number,
+): string | undefined {
+  const { calls } = rules;
+  if (calls.maxUnansweredPerDayPerNumber !== null) {
+    const today = profile.calls.filter(
+      (call) => !call.connected && localDaysBetween(Date.parse(call.at), now, profile.timeZone) === 0,
+    );
+    if (today.length >= calls.maxUnansweredPerDayPerNumber) return `${rules.id}_UNANSWERED_CALLS_PER_DAY`;
+  }
+  const thisDebt = profile.calls.filter(
+    (call) => call.loanId === loanId && now - Date.parse(call.at) < 7 * DAY,
+  );
+  if (calls.maxCallsPer7DaysPerDebt !== null && thisDebt.length >= calls.maxCallsPer7DaysPerDebt) {
+    return `${rules.id}_CALLS_IN_7_DAYS`;
+  }
+  const quietDays = calls.quietDaysAfterConversation;
+  if (
+    quietDays !== null &&
+    thisDebt.some((call) => call.connected && now - Date.parse(call.at) < quietDays * DAY)
+  ) {
+    return `${rules.id}_CALL_AFTER_CONVERSATION`;
+  }
+  return undefined;
+}

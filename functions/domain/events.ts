@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { isCurrency } from './money.js';
+import { isTimeZone } from './rulepacks.js';
+
+/**
+ * The event contract with upstream loan systems. One zod schema per event: the intake and events
+ * handlers validate with it, `ladder simulate` validates scenarios with it, and the JSON Schemas in
+ * schemas/ are generated from it (npm run schemas), so there is one definition of each event.
+ */
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+export const Decimal = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
+const PositiveDecimal = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero');
+const Currency = z.string().refine(isCurrency, 'must be an ISO 4217 currency code');
+export const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((v) => DateTime.fromISO(v).isValid, 'is not a calendar date');
+export const Instant = z.iso.datetime({ offset: true, message: 'must be ISO 8601 with an offset' });
+const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
+export const ContactChannel = z.enum(['SMS', 'EMAIL', 'CALL']);
+
+export const BorrowerSchema = z.object({
+  borrowerId: Id,
+  name: z.string().min(1).max(200),
+  phone: E164,
+  email: z.email().max(254),
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+  locale: z.enum(['en', 'zh-CN']),
+  preferredChannel: z.enum(['SMS', 'EMAIL']).optional(),
+});
+export type Borrower = z.infer<typeof BorrowerSchema>;
+
+export const LoanDelinquentSchema = z.object({
+  loanId: Id,
+  /** The delinquency cycle: one execution per loan and cycle. */
+  cycle: z.number().int().min(1).max(9999).default(1),
+  amountDue: PositiveDecimal,
+  currency: Currency,
+  dueDate: LocalDate,
+  policyId: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
+  borrower: BorrowerSchema,
+});
+export type LoanDelinquent = z.infer<typeof LoanDelinquentSchema>;
+
+export const PaymentReceivedSchema = z.object({
+  paymentId: Id,
+  loanId: Id,
+  amount: PositiveDecimal,
+  currency: Currency,
+  paidAt: Instant,
+});
+export type PaymentReceived = z.infer<typeof PaymentReceivedSchema>;
+
+export const BorrowerOptedOutSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
+export const DisputeOpenedSchema = z.object({ loanId: Id, at: Instant });
+export const DisputeResolvedSchema = z.object({
+  loanId: Id,
+  inFavourOf: z.enum(['lender', 'borrower']),
+  at: Instant,
+});
+export const PromiseToPayMadeSchema = z.object({
+  loanId: Id,
+  amount: PositiveDecimal,
+  date: LocalDate,
+  at: Instant,
+});
+export const RepaymentPlanAcceptedSchema = z.object({
+  loanId: Id,
+  instalments: z
+    .array(z.object({ amount: PositiveDecimal, date: LocalDate }))
+    .min(1)
+    .max(36),
+  at: Instant,
+});
+export const HardshipReportedSchema = z.object({ loanId: Id, at: Instant });
+export const BorrowerStatusChangedSchema = z.object({
+  borrowerId: Id,
+  status: z.enum(['DECEASED', 'BANKRUPT', 'FRAUD_VICTIM']),
+  at: Instant,
+});
+
+/** EventBridge detail-type -> schema of the detail. */
+export const EVENT_SCHEMAS = {
+  LoanDelinquent: LoanDelinquentSchema,
+  PaymentReceived: PaymentReceivedSchema,
+  BorrowerOptedOut: BorrowerOptedOutSchema,
+  DisputeOpened: DisputeOpenedSchema,
+  DisputeResolved: DisputeResolvedSchema,
+  PromiseToPayMade: PromiseToPayMadeSchema,
+  RepaymentPlanAccepted: RepaymentPlanAcceptedSchema,
+  HardshipReported: HardshipReportedSchema,
+  BorrowerStatusChanged: BorrowerStatusChangedSchema,
+} as const;
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventDetail<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+export const BORROWER_EVENT_TYPES = Object.keys(EVENT_SCHEMAS).filter(
+  (t) => t !== 'LoanDelinquent',
+) as Exclude<EventType, 'LoanDelinquent'>[];
+
+/** A one-line description of the first problem, naming the field: never echoes the value. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.length ? issue.path.join('.') : '(event)';
+  return `${path}: ${issue.message}`;
+}

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The audit ledger: one record per contact decision (sent, blocked, deferred, failed) and per
+ * promise or plan outcome, append-only, each chained to the previous record of the same loan cycle
+ * by a SHA-256 hash. Editing, inserting or removing a record breaks the chain at that record.
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type AttemptStatus = 'SENT' | 'BLOCKED' | 'DEFERRED' | 'FAILED';
+
+export interface AttemptEntry {
+  channel: string;
+  status: AttemptStatus;
+  reason?: string;
+  /** Provider message id (SNS/SES) or human-task id: proof of delivery to the provider. */
+  providerRef?: string;
+  /** For human tasks: what the agent recorded (NO_ANSWER, PROMISE_TO_PAY, ...). */
+  outcome?: string;
+  templateId?: string;
+  templateVersion?: number;
+  deferredUntil?: string;
+}
+
+export interface LedgerContent {
+  ledgerId: string;
+  loanId: string;
+  cycle: number;
+  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'FAILURE';
+  at: string;
+  stage: string;
+  policyId: string;
+  policyVersion: number;
+  rulePackId: string;
+  rulePackVersion: string;
+  attempts: AttemptEntry[];
+  /** Free-form, identifier-only facts (promise status, placement id, error name). */
+  detail?: Record<string, string | number | boolean>;
+}
+
+export interface LedgerRecord extends LedgerContent {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** Canonical JSON (sorted keys) so the hash does not depend on property order or the store. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function hashRecord(content: LedgerContent, seq: number, prevHash: string): string {
+  return createHash('sha256')
+    .update(`${prevHash}\n${seq}\n${canonical(content)}`)
+    .digest('hex');
+}
+
+export function chain(head: { seq: number; hash: string }, content: LedgerContent): LedgerRecord {
+  const seq = head.seq + 1;
+  return { ...content, seq, prevHash: head.hash, hash: hashRecord(content, seq, head.hash) };
+}
+
+export type VerifyResult = { ok: true; records: number } | { ok: false; seq: number; problem: string };
+
+/** Verifies one loan cycle's records, in seq order as stored. */
+export function verifyChain(records: readonly LedgerRecord[]): VerifyResult {
+  let prev = GENESIS_HASH;
+  for (const [index, record] of records.entries()) {
+    const expectedSeq = index + 1;
+    if (record.seq !== expectedSeq) {
+      return {
+        ok: false,
+        seq: record.seq,
+        problem: `expected record ${expectedSeq}: a record was removed or inserted`,
+      };
+    }
+    if (record.prevHash !== prev)
+      return { ok: false, seq: record.seq, problem: 'does not link to the previous record' };
+    const { seq, prevHash, hash, ...content } = record;
+    if (hashRecord(content, seq, prevHash) !== hash) return { ok: false, seq, problem: 'content was edited' };
+    prev = hash;
+  }
+  return { ok: true, records: records.length };
+}

@@ -1,0 +1,68 @@
+import { DateTime } from 'luxon';
+import { ValidationError } from './errors.js';
+import { formatMoney } from './money.js';
+import type { Channel, LadderPolicy, Locale, MessageTemplate } from './policy.js';
+import type { RulePack } from './rulepacks.js';
+
+/** What a rendered message may mention. The name is a contact detail: it lives only in memory. */
+export interface MessageVars {
+  name: string;
+  amountMinor: number;
+  currency: string;
+  dueDate: string;
+  daysPastDue: number;
+  loanId: string;
+}
+
+export interface RenderedMessage {
+  templateId: string;
+  templateVersion: number;
+  subject?: string;
+  body: string;
+}
+
+const OPT_OUT: Record<Locale, { sms: string; email: string }> = {
+  en: { sms: 'Reply STOP to opt out.', email: 'To stop these e-mails, reply UNSUBSCRIBE.' },
+  'zh-CN': { sms: '回复TD退订。', email: '如需退订邮件，请回复“退订”。' },
+};
+
+const FIELD: Record<Channel, keyof MessageTemplate> = {
+  SMS: 'sms',
+  EMAIL: 'emailBody',
+  LETTER: 'letter',
+  CALL: 'callScript',
+  VISIT: 'callScript',
+};
+
+const fill = (text: string, values: Record<string, string>): string =>
+  text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+
+/** Renders a stage's template for one channel in the borrower's locale, with money and dates localised. */
+export function renderMessage(
+  policy: LadderPolicy,
+  rules: RulePack,
+  templateId: string,
+  channel: Channel,
+  locale: Locale,
+  vars: MessageVars,
+): RenderedMessage {
+  const template = policy.templates[templateId];
+  const text = template?.locales[locale];
+  const body = text?.[FIELD[channel]];
+  if (!template || !text || !body) {
+    throw new ValidationError(`template ${templateId} has no ${FIELD[channel]} for ${locale}`);
+  }
+  const values = {
+    name: vars.name,
+    amount: formatMoney(vars.amountMinor, vars.currency, locale),
+    dueDate: DateTime.fromISO(vars.dueDate).setLocale(locale).toLocaleString(DateTime.DATE_MED),
+    daysPastDue: String(vars.daysPastDue),
+    link: `${policy.paymentLinkBase}${encodeURIComponent(vars.loanId)}`,
+  };
+  let rendered = fill(body, values);
+  if (rules.optOutInEveryMessage && (channel === 'SMS' || channel === 'EMAIL')) {
+    rendered = `${rendered}${channel === 'SMS' ? ' ' : '\n\n'}${OPT_OUT[locale][channel === 'SMS' ? 'sms' : 'email']}`;
+  }
+  const subject = channel === 'EMAIL' && text.emailSubject ? fill(text.emailSubject, values) : undefined;
+  return { templateId, templateVersion: template.version, body: rendered, ...(subject ? { subject } : {}) };
+}

@@ -1,0 +1,13 @@
+import { clients, documentClient, stores } from '../adapters/env.js';
+import { SfnCallbacks } from '../adapters/workflow.js';
+import { systemClock } from '../domain/clock.js';
+import { bundledPolicies } from '../domain/policies.js';
+import { buildEventsHandler } from './handler.js';
+
+const s = stores(documentClient());
+export const handler = buildEventsHandler({
+  cases: s.cases(),
+  callbacks: new SfnCallbacks(clients.sfn()),
+  clock: systemClock,
+  policies: bundledPolicies(),
+});

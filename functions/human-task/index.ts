@@ -1,0 +1,14 @@
+import { clients, documentClient, stores } from '../adapters/env.js';
+import { SfnCallbacks } from '../adapters/workflow.js';
+import { systemClock } from '../domain/clock.js';
+import { bundledPolicies } from '../domain/policies.js';
+import { buildHumanTaskHandler } from './handler.js';
+
+const s = stores(documentClient());
+export const handler = buildHumanTaskHandler({
+  cases: s.cases(),
+  tasks: s.tasks(),
+  callbacks: new SfnCallbacks(clients.sfn()),
+  clock: systemClock,
+  policies: bundledPolicies(),
+});

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { CaseStore } from '../adapters/case-store.js';
+import type { ContactStore } from '../adapters/contact-store.js';
+import type { ExecutionStarter } from '../adapters/workflow.js';
+import { type BorrowerProfile, type CaseRecord, stageTime } from '../domain/case.js';
+import { type Clock, isoUtc } from '../domain/clock.js';
+import type { Step } from '../domain/decide.js';
+import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
+import { describeZodError, type LoanDelinquent, LoanDelinquentSchema } from '../domain/events.js';
+import { GENESIS_HASH } from '../domain/ledger.js';
+import { toMinor } from '../domain/money.js';
+import type { PolicyRegistry } from '../domain/policies.js';
+
+/**
+ * Intake of a LoanDelinquent event: validate, store the contact details (contacts table only), the
+ * borrower's profile and the case, then start the ladder with a deterministic execution name (loan
+ * id + cycle). A repeated event finds the case stored and the execution started: nothing new
+ * happens. The execution input holds identifiers and timestamps only.
+ */
+export interface IntakeDeps {
+  cases: CaseStore;
+  contacts: ContactStore;
+  starter: ExecutionStarter;
+  clock: Clock;
+  policies: PolicyRegistry;
+}
+
+/** The execution's input: what the state machine carries between states. */
+export interface LadderInput {
+  loanId: string;
+  borrowerId: string;
+  cycle: number;
+  policyId: string;
+  step: Step;
+}
+
+/** Step Functions names: at most 80 of [A-Za-z0-9-_]; other characters are replaced and a hash keeps names unique. */
+export function executionName(loanId: string, cycle: number): string {
+  const safe = loanId.replace(/[^A-Za-z0-9_-]/g, '_');
+  const suffix = `-c${cycle}`;
+  if (safe === loanId && safe.length + suffix.length <= 80) return `${safe}${suffix}`;
+  const hash = createHash('sha256').update(loanId).digest('hex').slice(0, 10);
+  return `${safe.slice(0, 80 - suffix.length - 11)}_${hash}${suffix}`;
+}
+
+/** How far ahead of its due date a case may be opened (the first Wait must stay under 24 days). */
+export const MAX_DAYS_BEFORE_DUE = 20;
+
+export function createIntakeCore(deps: IntakeDeps) {
+  const { cases, contacts, starter, clock, policies } = deps;
+
+  return async function intakeCore(
+    detail: unknown,
+  ): Promise<{ executionName: string; started: boolean; newCase: boolean }> {
+    const parsed = LoanDelinquentSchema.safeParse(detail);
+    if (!parsed.success) throw new ValidationError(`LoanDelinquent: ${describeZodError(parsed.error)}`);
+    const event: LoanDelinquent = parsed.data;
+    const policy = policies.get(event.policyId ?? policies.defaultId);
+    const amountDueMinor = toMinor(event.amountDue, event.currency);
+    const now = clock.now();
+    const { borrower } = event;
+    const daysAhead = DateTime.fromISO(event.dueDate, { zone: borrower.timeZone }).diff(
+      DateTime.fromMillis(now),
+      'days',
+    ).days;
+    if (daysAhead > MAX_DAYS_BEFORE_DUE) {
+      throw new ValidationError(`LoanDelinquent: dueDate: more than ${MAX_DAYS_BEFORE_DUE} days ahead`);
+    }
+
+    await contacts.put({
+      borrowerId: borrower.borrowerId,
+      name: borrower.name,
+      phone: borrower.phone,
+      email: borrower.email,
+    });
+
+    const view = await cases.borrowerView(borrower.borrowerId);
+    const previous = view.profile?.item;
+    const profile: BorrowerProfile = {
+      borrowerId: borrower.borrowerId,
+      timeZone: borrower.timeZone,
+      locale: borrower.locale,
+      ...(borrower.preferredChannel ? { preferredChannel: borrower.preferredChannel } : {}),
+      optOuts: previous?.optOuts ?? {},
+      contactPoints: { SMS: { verified: false }, EMAIL: { verified: false } },
+      calls: previous?.calls ?? [],
+      ...(previous?.specialStatus ? { specialStatus: previous.specialStatus } : {}),
+    };
+    const profileChanged = JSON.stringify(previous) !== JSON.stringify(profile);
+    if (profileChanged) await cases.saveProfile(profile, view.profile?.rev);
+
+    const existing = view.cases.find((c) => c.item.loanId === event.loanId && c.item.cycle === event.cycle);
+    const kase: CaseRecord = existing?.item ?? {
+      loanId: event.loanId,
+      cycle: event.cycle,
+      borrowerId: borrower.borrowerId,
+      policyId: policy.id,
+      policyVersion: policy.version,
+      currency: event.currency,
+      amountDueMinor,
+      paidMinor: 0,
+      dueDate: event.dueDate,
+      openedAt: isoUtc(now),
+      status: 'ACTIVE',
+      promises: [],
+      shiftDays: 0,
+    };
+    let newCase = false;
+    if (!existing) {
+      try {
+        await cases.saveCase(kase, undefined);
+        newCase = true;
+      } catch (error) {
+        // The same event, delivered twice at once: the other delivery stored the case first.
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+      }
+    }
+
+    const first = policy.stages[0];
+    const opened = Date.parse(kase.openedAt);
+    const wakeAt = first ? Math.max(opened, stageTime(policy, kase, first, profile.timeZone)) : opened;
+    // Deterministic input: a repeat with the same name and input is a no-op in Step Functions.
+    const input: LadderInput = {
+      loanId: kase.loanId,
+      borrowerId: kase.borrowerId,
+      cycle: kase.cycle,
+      policyId: kase.policyId,
+      step: {
+        outcome: 'NEXT',
+        stage: '',
+        wakeAt: isoUtc(wakeAt),
+        resumeStage: '',
+        ledger: { seq: 0, hash: GENESIS_HASH },
+      },
+    };
+    const name = executionName(kase.loanId, kase.cycle);
+    const { started } = await starter.start(name, input);
+    return { executionName: name, started, newCase };
+  };
+}

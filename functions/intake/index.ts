@@ -1,0 +1,15 @@
+import { clients, documentClient, requireEnv, stores } from '../adapters/env.js';
+import { SfnStarter } from '../adapters/workflow.js';
+import { systemClock } from '../domain/clock.js';
+import { bundledPolicies } from '../domain/policies.js';
+import { buildIntakeHandler } from './handler.js';
+
+const db = documentClient();
+const s = stores(db);
+export const handler = buildIntakeHandler({
+  cases: s.cases(),
+  contacts: s.contacts(),
+  starter: new SfnStarter(clients.sfn(), requireEnv('STATE_MACHINE_ARN')),
+  clock: systemClock,
+  policies: bundledPolicies(),
+});

@@ -1,0 +1,614 @@
+import { z } from 'zod';
+import type { CaseStore, Stored } from '../adapters/case-store.js';
+import type { ContactDetails, ContactStore } from '../adapters/contact-store.js';
+import type { LedgerStore } from '../adapters/ledger-store.js';
+import type { Messaging } from '../adapters/messaging.js';
+import type { EventPublisher } from '../adapters/workflow.js';
+import {
+  type BorrowerProfile,
+  balanceMinor,
+  type CaseRecord,
+  caseKey,
+  daysPastDue,
+  endOfGrace,
+  localDaysBetween,
+  pendingPromise,
+  stageTime,
+} from '../domain/case.js';
+import { type Clock, isoUtc } from '../domain/clock.js';
+import {
+  type ChannelDecision,
+  decideContacts,
+  fallbackChannels,
+  type Gate,
+  gate,
+  MAX_WAIT_MS,
+  notYet,
+  type Outcome,
+  preDueExpired,
+  type Step,
+} from '../domain/decide.js';
+import { CaseNotFoundError, TransientError, ValidationError } from '../domain/errors.js';
+import { type AttemptEntry, chain, type LedgerContent } from '../domain/ledger.js';
+import { fromMinor, toMinor } from '../domain/money.js';
+import type { PolicyRegistry } from '../domain/policies.js';
+import { type Channel, type LoadedPolicy, nextStage, type Stage, stageById } from '../domain/policy.js';
+import { renderMessage } from '../domain/templates.js';
+
+/**
+ * The stage executor: every automated step of the ladder. Right before any contact it re-reads the
+ * case as of now (one Query: the borrower's profile and all their cases), applies the policy's gate
+ * and contact rules, sends, records the decision in the ledger (one PutItem) and tells the state
+ * machine what to do next. Identifiers in, identifiers out: contact details are read inside and
+ * never returned.
+ */
+export interface StageDeps {
+  cases: CaseStore;
+  contacts: ContactStore;
+  ledger: LedgerStore;
+  messaging: Messaging;
+  bus: EventPublisher;
+  clock: Clock;
+  policies: PolicyRegistry;
+}
+
+const StepSchema = z.object({
+  outcome: z.string(),
+  stage: z.string(),
+  wakeAt: z.string(),
+  resumeStage: z.string(),
+  ledger: z.object({ seq: z.number().int().nonnegative(), hash: z.string().length(64) }),
+});
+
+const HumanResult = z.object({
+  outcome: z.enum([
+    'NOT_OPENED',
+    'REACHED',
+    'PROMISE_TO_PAY',
+    'HARDSHIP',
+    'DISPUTE',
+    'REFUSED',
+    'NO_ANSWER',
+    'WRONG_NUMBER',
+    'PLAN_AGREED',
+    'VISIT_REPORTED',
+    'CASE_CLOSED',
+  ]),
+  taskId: z.string().optional(),
+  decision: z
+    .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
+    .optional(),
+  promise: z.object({ amount: z.string(), date: z.string() }).optional(),
+  plan: z.object({ instalments: z.array(z.object({ amount: z.string(), date: z.string() })) }).optional(),
+  report: z.string().max(500).optional(),
+});
+export type HumanResult = z.infer<typeof HumanResult>;
+
+export const StageRequestSchema = z.object({
+  action: z.enum([
+    'RUN_STAGE',
+    'RECORD_HUMAN_OUTCOME',
+    'CHECK_PROMISE',
+    'CHECK_PLAN',
+    'AFTER_HOLD',
+    'RECORD_FAILURE',
+  ]),
+  loanId: z.string().min(1),
+  borrowerId: z.string().min(1),
+  cycle: z.number().int().min(1),
+  policyId: z.string().min(1),
+  stage: z.string().optional(),
+  step: StepSchema,
+  /** A human task's result, or the Catch's {Error, Cause} when it timed out. */
+  taskResult: z.unknown().optional(),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+export type StageRequest = z.infer<typeof StageRequestSchema>;
+
+interface Ctx {
+  req: StageRequest;
+  policy: LoadedPolicy;
+  profile: Stored<BorrowerProfile>;
+  kase: Stored<CaseRecord>;
+  now: number;
+}
+
+export function createStageCore(deps: StageDeps) {
+  const { cases, clock, policies } = deps;
+
+  async function load(req: StageRequest): Promise<Ctx> {
+    const policy = policies.get(req.policyId);
+    const view = await cases.borrowerView(req.borrowerId);
+    const kase = view.cases.find((c) => c.item.loanId === req.loanId && c.item.cycle === req.cycle);
+    if (!kase || !view.profile) throw new CaseNotFoundError(`no case ${caseKey(req.loanId, req.cycle)}`);
+    return { req, policy, profile: view.profile, kase, now: clock.now() };
+  }
+
+  const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<Step> = {}): Step => ({
+    outcome,
+    stage: ctx.req.stage ?? ctx.req.step.stage,
+    wakeAt: isoUtc(Math.min(wakeAt, ctx.now + MAX_WAIT_MS)),
+    resumeStage: ctx.req.step.resumeStage,
+    ledger: ctx.req.step.ledger,
+    ...extra,
+  });
+
+  /** When the stage after `stageId` is due ('' and now when the ladder has no further stage). */
+  const nextStageStep = (ctx: Ctx, stageId: string, ledger: Step['ledger']): Step => {
+    const next = nextStage(ctx.policy, stageId);
+    const at = next ? stageTime(ctx.policy, ctx.kase.item, next, ctx.profile.item.timeZone) : ctx.now;
+    return step(ctx, 'NEXT', Math.max(at, ctx.now), { ledger, stage: stageId, resumeStage: '' });
+  };
+
+  /** Routes a gate: terminal, hold, or a pause that resumes at `resumeStage`. */
+  const gateStep = (ctx: Ctx, g: Gate, resumeStage: string): Step => {
+    if (g.outcome === 'HOLD') return step(ctx, 'HOLD', ctx.now, { resumeStage });
+    if (g.outcome === 'PAUSE' || g.outcome === 'PLAN') return step(ctx, g.outcome, g.until, { resumeStage });
+    return step(ctx, g.outcome, ctx.now);
+  };
+
+  async function record(
+    ctx: Ctx,
+    content: Omit<
+      LedgerContent,
+      'ledgerId' | 'loanId' | 'cycle' | 'at' | 'policyId' | 'policyVersion' | 'rulePackId' | 'rulePackVersion'
+    >,
+  ) {
+    const { req, policy } = ctx;
+    const rec = chain(req.step.ledger, {
+      ledgerId: caseKey(req.loanId, req.cycle),
+      loanId: req.loanId,
+      cycle: req.cycle,
+      at: isoUtc(ctx.now),
+      policyId: policy.id,
+      policyVersion: policy.version,
+      rulePackId: policy.rules.id,
+      rulePackVersion: policy.rules.version,
+      ...content,
+    });
+    await deps.ledger.append(rec);
+    return { seq: rec.seq, hash: rec.hash };
+  }
+
+  /** After a pause or hold: move the remaining stages later so `resumeStage` is due now, gaps kept. */
+  async function resume(
+    ctx: Ctx,
+    resumeStage: string,
+    mutate?: (c: CaseRecord) => void,
+    ledger = ctx.req.step.ledger,
+  ) {
+    const c: CaseRecord = structuredClone(ctx.kase.item);
+    mutate?.(c);
+    const stage = resumeStage ? ctx.policy.stages.find((s) => s.id === resumeStage) : undefined;
+    if (stage) {
+      const late = localDaysBetween(
+        stageTime(ctx.policy, c, stage, ctx.profile.item.timeZone),
+        ctx.now,
+        ctx.profile.item.timeZone,
+      );
+      if (late > 0) c.shiftDays += late;
+    }
+    await cases.saveCase(c, ctx.kase.rev);
+    return step(ctx, 'RESUME', ctx.now, { resumeStage, ledger });
+  }
+
+  /** Sends on the decided channels (with fallback on failure) and returns the attempts. */
+  async function contact(
+    ctx: Ctx,
+    stage: Pick<Stage, 'channels' | 'delivery'>,
+    templateId: string,
+    decisions: ChannelDecision[],
+  ): Promise<AttemptEntry[]> {
+    const { policy, profile, kase, req, now } = ctx;
+    let details: ContactDetails | undefined;
+    const attempts: AttemptEntry[] = [];
+    const tried = new Set<Channel>();
+    const queue = [...decisions];
+    let retryableFailures = 0;
+    while (queue.length > 0) {
+      const decision = queue.shift() as ChannelDecision;
+      tried.add(decision.channel);
+      if (decision.status !== 'SEND') {
+        attempts.push({
+          channel: decision.channel,
+          status: decision.status,
+          ...(decision.reason ? { reason: decision.reason } : {}),
+          ...(decision.until ? { deferredUntil: isoUtc(decision.until) } : {}),
+        });
+        continue;
+      }
+      const locale = profile.item.locale;
+      if (decision.channel === 'LETTER') {
+        const template = policy.templates[templateId];
+        await deps.bus.publish('LetterRequested', {
+          loanId: req.loanId,
+          cycle: req.cycle,
+          borrowerId: req.borrowerId,
+          templateId,
+          templateVersion: template?.version ?? 0,
+          locale,
+        });
+        attempts.push({
+          channel: 'LETTER',
+          status: 'SENT',
+          providerRef: 'print-vendor',
+          templateId,
+          templateVersion: template?.version ?? 0,
+        });
+        continue;
+      }
+      details ??= await deps.contacts.get(req.borrowerId);
+      const message = renderMessage(policy, policy.rules, templateId, decision.channel, locale, {
+        name: details?.name ?? '',
+        amountMinor: balanceMinor(kase.item),
+        currency: kase.item.currency,
+        dueDate: kase.item.dueDate,
+        daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
+        loanId: req.loanId,
+      });
+      const ref = caseKey(req.loanId, req.cycle);
+      const result = !details
+        ? ({ ok: false, retryable: false, error: 'NO_CONTACT_POINT' } as const)
+        : decision.channel === 'SMS'
+          ? await deps.messaging.sms(details.phone, message.body, ref)
+          : await deps.messaging.email(details.email, message.subject ?? '', message.body, ref);
+      const tpl = { templateId: message.templateId, templateVersion: message.templateVersion };
+      if (result.ok) {
+        attempts.push({ channel: decision.channel, status: 'SENT', providerRef: result.messageId, ...tpl });
+        continue;
+      }
+      if (result.retryable) retryableFailures += 1;
+      attempts.push({ channel: decision.channel, status: 'FAILED', reason: result.error, ...tpl });
+      if (stage.delivery === 'FIRST_OPEN') {
+        // Fall back to the next channel the policy lists, under the same rules.
+        const rest = fallbackChannels(stage.channels, profile.item, tried);
+        const next = decideContacts(policy.rules, rest, 'FIRST_OPEN', profile.item, req.loanId, now);
+        queue.push(...next);
+      }
+    }
+    // Nothing reached the borrower and only because a provider throttled or was down: nothing was
+    // sent, so retrying the whole step (with the state machine's backoff) cannot send twice.
+    if (
+      retryableFailures > 0 &&
+      attempts.every((a) => a.status === 'FAILED' || a.status === 'BLOCKED') &&
+      attempts.some((a) => a.status === 'FAILED')
+    ) {
+      if (attempts.filter((a) => a.status === 'FAILED').length === retryableFailures) {
+        throw new TransientError('every channel failed with a retryable error');
+      }
+    }
+    return attempts;
+  }
+
+  async function runStage(ctx: Ctx): Promise<Step> {
+    const { policy, kase, profile, req, now } = ctx;
+    const stage = stageById(policy, req.stage ?? '');
+    const g = gate(policy, kase.item, profile.item);
+    if (g) return gateStep(ctx, g, stage.id);
+    const wait = notYet(policy, kase.item, profile.item, stage, now);
+    if (wait !== undefined) return step(ctx, 'WAIT', wait);
+    if (preDueExpired(kase.item, profile.item, stage, now))
+      return nextStageStep(ctx, stage.id, req.step.ledger);
+
+    switch (stage.kind) {
+      case 'NOTICE': {
+        const decisions = decideContacts(
+          policy.rules,
+          stage.channels,
+          stage.delivery,
+          profile.item,
+          req.loanId,
+          now,
+        );
+        const deferred = decisions.find((d) => d.status === 'DEFERRED');
+        const attempts = await contact(ctx, stage, stage.template ?? '', decisions);
+        const ledger = await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
+        if (deferred?.until) return step(ctx, 'WAIT', deferred.until, { ledger });
+        if (stage.creditNotice && attempts.some((a) => a.status === 'SENT')) {
+          const c = { ...kase.item, creditNoticeAt: isoUtc(now) };
+          await cases.saveCase(c, kase.rev);
+          ctx.kase = { item: c, rev: kase.rev + 1 };
+        }
+        return nextStageStep(ctx, stage.id, ledger);
+      }
+      case 'AGENCY_PLACEMENT': {
+        await deps.bus.publish('AgencyPlacementRequested', {
+          loanId: req.loanId,
+          cycle: req.cycle,
+          borrowerId: req.borrowerId,
+          balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
+          currency: kase.item.currency,
+        });
+        const c = { ...kase.item, placedWithAgencyAt: isoUtc(now) };
+        await cases.saveCase(c, kase.rev);
+        const ledger = await record(ctx, {
+          type: 'HANDOVER',
+          stage: stage.id,
+          attempts: [],
+          detail: { placement: 'AGENCY', balance: fromMinor(balanceMinor(kase.item), kase.item.currency) },
+        });
+        return nextStageStep(ctx, stage.id, ledger);
+      }
+      case 'CREDIT_REPORT': {
+        const noticeAt = kase.item.creditNoticeAt ? Date.parse(kase.item.creditNoticeAt) : undefined;
+        const waitDays = policy.rules.creditReportNoticeDays ?? 0;
+        if (noticeAt !== undefined && now < noticeAt + waitDays * 86_400_000) {
+          return step(ctx, 'WAIT', noticeAt + waitDays * 86_400_000);
+        }
+        const allowed = noticeAt !== undefined || policy.rules.creditReportNoticeDays === null;
+        if (allowed) {
+          await deps.bus.publish('CreditBureauReportRequested', {
+            loanId: req.loanId,
+            cycle: req.cycle,
+            borrowerId: req.borrowerId,
+            balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
+            currency: kase.item.currency,
+            daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
+          });
+        }
+        const ledger = await record(ctx, {
+          type: 'HANDOVER',
+          stage: stage.id,
+          attempts: [],
+          detail: allowed ? { report: 'CREDIT_BUREAU' } : { report: 'BLOCKED', reason: 'NO_PRIOR_NOTICE' },
+        });
+        return nextStageStep(ctx, stage.id, ledger);
+      }
+      case 'LEGAL_HANDOFF': {
+        await deps.bus.publish('LegalHandoffRequested', {
+          loanId: req.loanId,
+          cycle: req.cycle,
+          borrowerId: req.borrowerId,
+          balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
+          currency: kase.item.currency,
+          ledgerId: caseKey(req.loanId, req.cycle),
+        });
+        const c: CaseRecord = { ...kase.item, status: 'HANDED_OVER', closedReason: 'LEGAL_HANDOFF' };
+        await cases.saveCase(c, kase.rev);
+        const ledger = await record(ctx, {
+          type: 'HANDOVER',
+          stage: stage.id,
+          attempts: [],
+          detail: { placement: 'LEGAL' },
+        });
+        return step(ctx, 'HANDED_OVER', now, { ledger });
+      }
+      default:
+        throw new ValidationError(`stage ${stage.id} is a human task; the human-task function opens it`);
+    }
+  }
+
+  async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
+    const { policy, req, now } = ctx;
+    const stage = stageById(policy, req.stage ?? '');
+    const parsed = HumanResult.safeParse(req.taskResult);
+    // No result means the Catch delivered a timeout: nobody completed the task in time. Escalate.
+    const result: HumanResult = parsed.success ? parsed.data : { outcome: 'NO_ANSWER' };
+    const timedOut = !parsed.success;
+    const channel: Channel = stage.kind === 'FIELD_VISIT' ? 'VISIT' : 'CALL';
+
+    if (result.outcome === 'NOT_OPENED' || result.outcome === 'CASE_CLOSED') {
+      const g = gate(policy, ctx.kase.item, ctx.profile.item);
+      if (g) return gateStep(ctx, g, stage.id);
+      const d = result.decision;
+      if (!d) return nextStageStep(ctx, stage.id, req.step.ledger);
+      const ledger = await record(ctx, {
+        type: 'CONTACT',
+        stage: stage.id,
+        attempts: [
+          {
+            channel,
+            status: d.status,
+            reason: d.reason,
+            ...(d.until ? { deferredUntil: isoUtc(d.until) } : {}),
+          },
+        ],
+      });
+      return d.status === 'DEFERRED' && d.until
+        ? step(ctx, 'WAIT', d.until, { ledger })
+        : nextStageStep(ctx, stage.id, ledger);
+    }
+
+    const attempt: AttemptEntry = timedOut
+      ? { channel, status: 'FAILED', reason: 'TASK_TIMED_OUT' }
+      : {
+          channel,
+          status: 'SENT',
+          outcome: result.outcome,
+          ...(result.taskId ? { providerRef: result.taskId } : {}),
+        };
+    const ledger = await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
+
+    if (channel === 'CALL' && !timedOut) {
+      const p = structuredClone(ctx.profile.item);
+      const connected = !['NO_ANSWER', 'WRONG_NUMBER'].includes(result.outcome);
+      p.calls = [
+        ...p.calls.filter((c) => now - Date.parse(c.at) < 8 * 86_400_000),
+        { at: isoUtc(now), loanId: req.loanId, connected },
+      ];
+      await cases.saveProfile(p, ctx.profile.rev);
+    }
+    const next = nextStage(policy, stage.id)?.id ?? '';
+    const c: CaseRecord = structuredClone(ctx.kase.item);
+    const currency = c.currency;
+    switch (result.outcome) {
+      case 'PROMISE_TO_PAY': {
+        if (!result.promise) break;
+        c.promises.push({
+          amountMinor: toMinor(result.promise.amount, currency),
+          date: result.promise.date,
+          madeAt: isoUtc(now),
+          paidAtMakeMinor: c.paidMinor,
+          status: 'PENDING',
+        });
+        await cases.saveCase(c, ctx.kase.rev);
+        return step(
+          ctx,
+          'PAUSE',
+          endOfGrace(result.promise.date, policy.promiseToPay.graceDays, ctx.profile.item.timeZone),
+          { ledger, resumeStage: next },
+        );
+      }
+      case 'DISPUTE':
+        c.dispute = { openedAt: isoUtc(now) };
+        await cases.saveCase(c, ctx.kase.rev);
+        return step(ctx, 'HOLD', now, { ledger, resumeStage: next });
+      case 'PLAN_AGREED': {
+        if (!result.plan) break;
+        c.plan = {
+          instalments: result.plan.instalments.map((i) => ({
+            amountMinor: toMinor(i.amount, currency),
+            date: i.date,
+          })),
+          acceptedAt: isoUtc(now),
+          paidAtAcceptMinor: c.paidMinor,
+          status: 'ACTIVE',
+          confirmed: 0,
+        };
+        await cases.saveCase(c, ctx.kase.rev);
+        const first = c.plan.instalments[0];
+        const until = first ? endOfGrace(first.date, policy.plan.graceDays, ctx.profile.item.timeZone) : now;
+        return step(ctx, 'PLAN', until, { ledger, resumeStage: next });
+      }
+      case 'HARDSHIP':
+        c.hardshipAt = isoUtc(now);
+        await cases.saveCase(c, ctx.kase.rev);
+        break;
+      default:
+        break;
+    }
+    return nextStageStep(ctx, stage.id, ledger);
+  }
+
+  async function checkPromise(ctx: Ctx): Promise<Step> {
+    const { policy, kase, profile, now, req } = ctx;
+    const promise = pendingPromise(kase.item);
+    const g = gate(policy, kase.item, profile.item);
+    if (g && !(g.outcome === 'PAUSE' && promise)) return gateStep(ctx, g, req.step.resumeStage);
+    if (!promise) return resume(ctx, req.step.resumeStage);
+    const until = endOfGrace(promise.date, policy.promiseToPay.graceDays, profile.item.timeZone);
+    if (now < until) return step(ctx, 'WAIT', until);
+    const kept = kase.item.paidMinor - promise.paidAtMakeMinor >= promise.amountMinor;
+    const status = kept ? 'KEPT' : 'BROKEN';
+    const ledger = await record(ctx, {
+      type: 'PROMISE',
+      stage: req.step.resumeStage || req.step.stage,
+      attempts: [],
+      detail: {
+        promise: status,
+        amount: fromMinor(promise.amountMinor, kase.item.currency),
+        date: promise.date,
+      },
+    });
+    return resume(
+      ctx,
+      req.step.resumeStage,
+      (c) => {
+        const p = pendingPromise(c);
+        if (p) p.status = status;
+      },
+      ledger,
+    );
+  }
+
+  async function checkPlan(ctx: Ctx): Promise<Step> {
+    const { policy, kase, profile, now, req } = ctx;
+    const plan = kase.item.plan;
+    const g = gate(policy, kase.item, profile.item);
+    if (g && !(g.outcome === 'PLAN' && plan)) return gateStep(ctx, g, req.step.resumeStage);
+    if (plan?.status !== 'ACTIVE') return resume(ctx, req.step.resumeStage);
+    const index = plan.confirmed;
+    const instalment = plan.instalments[index];
+    if (!instalment) return resume(ctx, req.step.resumeStage);
+    const until = endOfGrace(instalment.date, policy.plan.graceDays, profile.item.timeZone);
+    if (now < until) return step(ctx, 'WAIT', until);
+    const dueSoFar = plan.instalments.slice(0, index + 1).reduce((sum, i) => sum + i.amountMinor, 0);
+    const paidSince = kase.item.paidMinor - plan.paidAtAcceptMinor;
+    const c: CaseRecord = structuredClone(kase.item);
+    const cPlan = c.plan as NonNullable<CaseRecord['plan']>;
+    if (paidSince >= dueSoFar) {
+      cPlan.confirmed = index + 1;
+      const done = cPlan.confirmed >= cPlan.instalments.length;
+      if (done) {
+        cPlan.status = 'COMPLETED';
+        c.status = 'SETTLED';
+        c.closedReason = 'PLAN_COMPLETED';
+      }
+      const ledger = await record(ctx, {
+        type: 'PLAN',
+        stage: req.step.resumeStage || req.step.stage,
+        attempts: [],
+        detail: { instalment: index + 1, plan: done ? 'COMPLETED' : 'INSTALMENT_PAID' },
+      });
+      await cases.saveCase(c, kase.rev);
+      if (done) return step(ctx, 'SETTLED', now, { ledger });
+      const nextInstalment = cPlan.instalments[cPlan.confirmed];
+      return step(
+        ctx,
+        'WAIT',
+        nextInstalment ? endOfGrace(nextInstalment.date, policy.plan.graceDays, profile.item.timeZone) : now,
+        { ledger },
+      );
+    }
+    // A missed instalment: follow up and ask the cause (DOMAIN.md step 7), then escalation resumes.
+    const followUp = { channels: ['SMS', 'EMAIL'] as Channel[], delivery: 'FIRST_OPEN' as const };
+    const decisions = decideContacts(
+      policy.rules,
+      followUp.channels,
+      followUp.delivery,
+      profile.item,
+      req.loanId,
+      now,
+    );
+    const deferred = decisions.find((d) => d.status === 'DEFERRED');
+    const attempts = await contact(ctx, followUp, policy.plan.followUpTemplate, decisions);
+    const ledger = await record(ctx, {
+      type: 'PLAN',
+      stage: req.step.resumeStage || req.step.stage,
+      attempts,
+      detail: { instalment: index + 1, plan: deferred ? 'MISSED_FOLLOW_UP_DEFERRED' : 'BROKEN' },
+    });
+    if (deferred?.until) return step(ctx, 'WAIT', deferred.until, { ledger });
+    return resume(
+      ctx,
+      req.step.resumeStage,
+      (x) => {
+        if (x.plan) x.plan.status = 'BROKEN';
+      },
+      ledger,
+    );
+  }
+
+  async function afterHold(ctx: Ctx): Promise<Step> {
+    const g = gate(ctx.policy, ctx.kase.item, ctx.profile.item);
+    if (g) return gateStep(ctx, g, ctx.req.step.resumeStage);
+    return resume(ctx, ctx.req.step.resumeStage);
+  }
+
+  async function recordFailure(ctx: Ctx): Promise<Step> {
+    const ledger = await record(ctx, {
+      type: 'FAILURE',
+      stage: ctx.req.step.stage || 'ladder',
+      attempts: [],
+      detail: { error: ctx.req.error?.Error ?? 'unknown' },
+    });
+    return step(ctx, 'CLOSED', ctx.now, { ledger });
+  }
+
+  const actions = {
+    RUN_STAGE: runStage,
+    RECORD_HUMAN_OUTCOME: recordHumanOutcome,
+    CHECK_PROMISE: checkPromise,
+    CHECK_PLAN: checkPlan,
+    AFTER_HOLD: afterHold,
+    RECORD_FAILURE: recordFailure,
+  } as const;
+
+  return async function stageCore(input: unknown): Promise<Step> {
+    const parsed = StageRequestSchema.safeParse(input);
+    if (!parsed.success)
+      throw new ValidationError(`bad stage request: ${parsed.error.issues[0]?.path.join('.')}`);
+    const ctx = await load(parsed.data);
+    return actions[parsed.data.action](ctx);
+  };
+}

@@ -1,0 +1,22 @@
+import { clients, documentClient, requireEnv, stores } from '../adapters/env.js';
+import { AwsMessaging } from '../adapters/messaging.js';
+import { BusPublisher } from '../adapters/workflow.js';
+import { systemClock } from '../domain/clock.js';
+import { bundledPolicies } from '../domain/policies.js';
+import { buildStageHandler } from './handler.js';
+
+const s = stores(documentClient());
+export const handler = buildStageHandler({
+  cases: s.cases(),
+  contacts: s.contacts(),
+  ledger: s.ledger(),
+  messaging: new AwsMessaging(
+    clients.sns(),
+    clients.ses(),
+    requireEnv('SENDER_EMAIL'),
+    process.env.SES_CONFIGURATION_SET,
+  ),
+  bus: new BusPublisher(clients.events(), requireEnv('EVENT_BUS_NAME')),
+  clock: systemClock,
+  policies: bundledPolicies(),
+});

@@ -1,0 +1,230 @@
+/**
+ * A local stand-in for SNS SMS. No npm package emulates SNS SMS publishing on Node 20, and the local
+ * runtime must never text a real borrower, so this tiny `node:http` server speaks just enough of the
+ * SNS Query protocol for `PublishCommand({ PhoneNumber, Message, MessageAttributes })` and keeps what it
+ * receives in an in-memory outbox that tests and the local runtime can read.
+ *
+ * - `POST /` with `Action=Publish`: stored, answered with a `PublishResponse` carrying a MessageId.
+ * - `GET /outbox`: the outbox as JSON. `POST /clear`: empties it.
+ * - Faults for tests: `injectFaults({ throttleNext, failNext })` makes the next publishes fail with
+ *   `Throttling` (HTTP 400) and then `InternalError` (HTTP 500, the SDK's `InternalErrorException`),
+ *   the way real SNS can.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface OutboxEntry {
+  messageId: string;
+  phoneNumber: string;
+  message: string;
+  /** MessageAttributes by name: the StringValue (or the base64 BinaryValue). */
+  attributes: Record<string, string>;
+  /** ISO-8601 time the sink received the publish. */
+  receivedAt: string;
+}
+
+/** Faults for the next sends: first `throttleNext` throttles, then `failNext` internal errors. */
+export interface FailurePlan {
+  throttleNext?: number;
+  failNext?: number;
+  /**
+   * SMS only. How SNS throttles: 'Throttling' (default; HTTP 400, the generic AWS API throttle, which the
+   * SDK surfaces as an error named 'Throttling') or 'Throttled' (HTTP 429, SNS's modelled
+   * `ThrottledException`). Real SNS answers both ways.
+   */
+  throttleAs?: 'Throttling' | 'Throttled';
+}
+
+export interface SmsSinkOptions {
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  failures?: FailurePlan;
+}
+
+export interface SmsSink {
+  /** `http://127.0.0.1:<port>`: the SNS endpoint. */
+  endpoint: string;
+  /** A copy of the messages received so far, oldest first. */
+  outbox(): OutboxEntry[];
+  clear(): void;
+  /** Replaces the pending faults with `plan` (missing counts are 0). */
+  injectFaults(plan: FailurePlan): void;
+  close(): Promise<void>;
+}
+
+const SNS_XMLNS = 'https://sns.amazonaws.com/doc/2010-03-31/';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function xmlEscape(text: string): string {
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`,
+  );
+}
+
+function sendXml(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+  res.end(`<?xml version="1.0"?>\n${body}`);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  const type = status >= 500 ? 'Receiver' : 'Sender';
+  sendXml(
+    res,
+    status,
+    `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${type}</Type><Code>${code}</Code>` +
+      `<Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** `MessageAttributes.entry.N.Name` / `.Value.StringValue` (or `.Value.BinaryValue`) into a plain map. */
+function parseAttributes(form: URLSearchParams): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n++) {
+    const name = form.get(`MessageAttributes.entry.${n}.Name`) ?? '';
+    const value =
+      form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ??
+      form.get(`MessageAttributes.entry.${n}.Value.BinaryValue`) ??
+      '';
+    attributes[name] = value;
+  }
+  return attributes;
+}
+
+/** Starts the SMS sink on 127.0.0.1. */
+export async function startSmsSink(opts: SmsSinkOptions = {}): Promise<SmsSink> {
+  let outbox: OutboxEntry[] = [];
+  let throttleNext = 0;
+  let failNext = 0;
+  let throttleAs: NonNullable<FailurePlan['throttleAs']> = 'Throttling';
+  const injectFaults = (plan: FailurePlan): void => {
+    throttleNext = Math.max(0, plan.throttleNext ?? 0);
+    failNext = Math.max(0, plan.failNext ?? 0);
+    throttleAs = plan.throttleAs ?? 'Throttling';
+  };
+  if (opts.failures) injectFaults(opts.failures);
+
+  const publish = (form: URLSearchParams, res: ServerResponse): void => {
+    if (throttleNext > 0) {
+      throttleNext--;
+      if (throttleAs === 'Throttled') sendError(res, 429, 'Throttled', 'Rate exceeded');
+      else sendError(res, 400, 'Throttling', 'Rate exceeded');
+      return;
+    }
+    if (failNext > 0) {
+      failNext--;
+      sendError(res, 500, 'InternalError', 'Internal error (injected by the local SMS sink)');
+      return;
+    }
+    const phoneNumber = form.get('PhoneNumber');
+    const message = form.get('Message');
+    if (!phoneNumber) {
+      sendError(
+        res,
+        400,
+        'InvalidParameter',
+        'Invalid parameter: the local SMS sink only accepts PhoneNumber',
+      );
+      return;
+    }
+    if (!message) {
+      sendError(res, 400, 'InvalidParameter', 'Invalid parameter: Empty message');
+      return;
+    }
+    const entry: OutboxEntry = {
+      messageId: randomUUID(),
+      phoneNumber,
+      message,
+      attributes: parseAttributes(form),
+      receivedAt: new Date().toISOString(),
+    };
+    outbox.push(entry);
+    sendXml(
+      res,
+      200,
+      `<PublishResponse xmlns="${SNS_XMLNS}"><PublishResult><MessageId>${entry.messageId}</MessageId>` +
+        `</PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>` +
+        '</PublishResponse>',
+    );
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/outbox') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(outbox));
+      return;
+    }
+    if (req.method === 'POST' && path === '/clear') {
+      outbox = [];
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method !== 'POST' || path !== '/') {
+      sendError(res, 404, 'NotFound', `No route for ${req.method} ${path}`);
+      return;
+    }
+    const form = new URLSearchParams(await readBody(req));
+    const action = form.get('Action');
+    if (action === 'Publish') {
+      publish(form, res);
+      return;
+    }
+    sendError(
+      res,
+      400,
+      'InvalidAction',
+      `The local SMS sink does not support the action ${action ?? '(none)'}`,
+    );
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, 400, 'MalformedQueryString', String(error));
+      else res.destroy();
+    });
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    outbox: () => outbox.map((entry) => ({ ...entry, attributes: { ...entry.attributes } })),
+    clear: () => {
+      outbox = [];
+    },
+    injectFaults,
+    close: () => {
+      closed ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
