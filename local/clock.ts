@@ -1,0 +1,178 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Clock } from '../functions/domain/clock.js';
+
+/**
+ * One virtual time for every execution of a local run.
+ *
+ * The interpreter's Wait states, retry intervals and task timeouts are timers on this clock (the
+ * interpreter module is loaded with this clock's setTimeout and Date: see interpreter.ts); handlers
+ * read it through the Clock interface. Nothing else is faked: the AWS SDK's own timers and sockets
+ * keep real time.
+ *
+ * Simulated mode: time jumps to the next timer as soon as the run is quiescent (no handler, event or
+ * state transition in flight), so a 90-day ladder plays out in seconds. Timers carry the "lane" they
+ * were set in (the borrower): at one instant, at most one timer per lane fires per round, and each
+ * round runs to quiescence before the next. Loans of one borrower therefore act one after another
+ * in true time order (a cap across two loans sees both), while different borrowers, who share no
+ * state, run concurrently. The order inside a lane is the order timers were set, so a run is
+ * deterministic for the same input.
+ *
+ * Paced mode (`ladder serve`): virtual time runs with real time, times a speed factor.
+ */
+interface Timer {
+  id: number;
+  at: number;
+  seq: number;
+  lane: string;
+  fn: () => void;
+}
+
+const lanes = new AsyncLocalStorage<string>();
+
+/** Runs `fn` (and everything it starts) in a lane: timers it sets fire in that lane's order. */
+export const inLane = <T>(lane: string, fn: () => T): T => lanes.run(lane, fn);
+
+export class VirtualClock implements Clock {
+  private current: number;
+  private timers = new Map<number, Timer>();
+  private nextId = 1;
+  private busy = 0;
+  private readonly idleWaiters: Array<() => void> = [];
+  private paced?: { speed: number; realStart: number; virtualStart: number; handle?: NodeJS.Timeout };
+
+  constructor(start: number) {
+    this.current = start;
+  }
+
+  now(): number {
+    if (this.paced) return this.paced.virtualStart + (Date.now() - this.paced.realStart) * this.paced.speed;
+    return this.current;
+  }
+
+  setTimeout(fn: () => void, ms = 0): number {
+    const id = this.nextId++;
+    this.timers.set(id, { id, at: this.now() + Math.max(0, ms), seq: id, lane: lanes.getStore() ?? '', fn });
+    if (this.paced) this.schedulePaced();
+    return id;
+  }
+
+  clearTimeout(id: number | undefined): void {
+    if (id !== undefined) this.timers.delete(id);
+  }
+
+  /** A Date class whose "now" is this clock, for the interpreter's module scope. */
+  dateClass(): DateConstructor {
+    const clock = this;
+    class VirtualDate extends Date {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(clock.now());
+        else super(...(args as [string]));
+      }
+      static override now(): number {
+        return clock.now();
+      }
+    }
+    return VirtualDate as unknown as DateConstructor;
+  }
+
+  /** Marks work in flight: the clock does not jump while any is. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.busy += 1;
+    try {
+      return await work();
+    } finally {
+      this.busy -= 1;
+      if (this.busy === 0) this.notifyIdle();
+    }
+  }
+
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  /** Resolves when nothing is in flight, after pending microtasks and I/O callbacks have run. */
+  async quiescent(): Promise<void> {
+    for (;;) {
+      if (this.busy > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.busy === 0) return;
+    }
+  }
+
+  private notifyIdle(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Simulated mode: advance through timers until none is left or the next one is after `until`.
+   * `onAdvance` sees each new instant (for progress bars).
+   */
+  async runUntilIdle(options: { until?: number; onAdvance?: (now: number) => void } = {}): Promise<void> {
+    for (;;) {
+      await this.quiescent();
+      const due = this.earliest();
+      if (!due || (options.until !== undefined && due.at > options.until)) return;
+      if (due.at > this.current) {
+        this.current = due.at;
+        options.onAdvance?.(this.current);
+      }
+      // One timer per lane at this instant; the rest wait for the next round.
+      const round = new Map<string, Timer>();
+      for (const t of [...this.timers.values()].sort((a, b) => a.at - b.at || a.seq - b.seq)) {
+        if (t.at > this.current) break;
+        if (!round.has(t.lane)) round.set(t.lane, t);
+      }
+      for (const t of round.values()) {
+        this.timers.delete(t.id);
+        this.busy += 1;
+        try {
+          lanes.run(t.lane, t.fn);
+        } finally {
+          // Held until the callback's synchronous and microtask work has started its own tracking.
+          setImmediate(() => {
+            this.busy -= 1;
+            if (this.busy === 0) this.notifyIdle();
+          });
+        }
+      }
+    }
+  }
+
+  /** Paced mode: virtual time follows real time times `speed`; timers fire on real timers. */
+  startPaced(speed: number): void {
+    this.paced = { speed, realStart: Date.now(), virtualStart: this.current };
+    this.schedulePaced();
+  }
+
+  stopPaced(): void {
+    if (this.paced?.handle) clearTimeout(this.paced.handle);
+    if (this.paced) this.current = this.now();
+    this.paced = undefined;
+  }
+
+  private schedulePaced(): void {
+    const paced = this.paced;
+    if (!paced) return;
+    if (paced.handle) clearTimeout(paced.handle);
+    const due = this.earliest();
+    if (!due) return;
+    const delay = Math.max(0, Math.min((due.at - this.now()) / paced.speed, 2 ** 31 - 1));
+    paced.handle = setTimeout(() => {
+      const now = this.now();
+      for (const t of [...this.timers.values()].sort((a, b) => a.at - b.at || a.seq - b.seq)) {
+        if (t.at > now) break;
+        this.timers.delete(t.id);
+        lanes.run(t.lane, t.fn);
+      }
+      this.schedulePaced();
+    }, delay);
+  }
+
+  private earliest(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const t of this.timers.values())
+      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    return best;
+  }
+}

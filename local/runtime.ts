@@ -1,0 +1,350 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
+import type { PolicyRegistry } from '../functions/domain/policies.js';
+import { inLane, VirtualClock } from './clock.js';
+import { loadInterpreter } from './interpreter.js';
+import { type LocalServices, localAwsEnv, startLocalServices } from './services/index.js';
+
+/**
+ * The local stack: the committed state machine definition on the embedded interpreter, the real
+ * handler code in-process, the real AWS SDK against the embedded store and the local e-mail and SMS
+ * sinks, all on one virtual clock. This file is the one adapter between the interpreter and the
+ * handlers: it maps each Task's FunctionName to a handler, bridges `.waitForTaskToken` (which the
+ * interpreter lacks) with a callback registry, and enforces HeartbeatSeconds on the virtual clock.
+ */
+export interface ExecutionRecord {
+  name: string;
+  lane: string;
+  input: Record<string, unknown>;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  startedAt: number;
+  stoppedAt?: number;
+  /** States entered, in order: the execution's history by state name. */
+  states: string[];
+  output?: unknown;
+  error?: string;
+  done: Promise<void>;
+}
+
+export interface Counters {
+  ddbRequests: number;
+  lambdaInvocations: number;
+  smsSent: number;
+  emailsSent: number;
+}
+
+interface PendingTask {
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+  timer?: number;
+}
+
+export interface OpenedTask {
+  taskId: string;
+  loanId: string;
+  stage: string;
+  lane: string;
+}
+
+export interface LocalLadderOptions {
+  start: number;
+  dataDir?: string;
+  /** The ASL text; the committed statemachines/ladder.asl.json by default. */
+  definition?: string;
+  policies?: PolicyRegistry;
+  logLevel?: string;
+  /** Called when a human task opens (the simulated agent desk answers it). */
+  onTaskOpened?: (task: OpenedTask) => void;
+}
+
+const invocation = new AsyncLocalStorage<{ ddb: number }>();
+
+export async function createLocalLadder(options: LocalLadderOptions) {
+  const services: LocalServices = await startLocalServices({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    quiet: true,
+  });
+  Object.assign(process.env, localAwsEnv(services), {
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: 'true',
+    AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  });
+  // Imported after the environment is set: Powertools reads it when its modules load.
+  const [
+    { documentClient, stores, clients },
+    { AwsMessaging },
+    { bundledPolicies },
+    intake,
+    stage,
+    human,
+    events,
+    humanCore,
+  ] = await Promise.all([
+    import('../functions/adapters/env.js'),
+    import('../functions/adapters/messaging.js'),
+    import('../functions/domain/policies.js'),
+    import('../functions/intake/handler.js'),
+    import('../functions/stage/handler.js'),
+    import('../functions/human-task/handler.js'),
+    import('../functions/events/handler.js'),
+    import('../functions/human-task/core.js'),
+  ]);
+
+  const clock = new VirtualClock(options.start);
+  const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0, smsSent: 0, emailsSent: 0 };
+  const dynamo = new DynamoDBClient({});
+  dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      counters.ddbRequests += 1;
+      const current = invocation.getStore();
+      if (current) current.ddb += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  const s = stores(documentClient(dynamo));
+  const policies: PolicyRegistry = options.policies ?? bundledPolicies();
+
+  // --- the local edges that stand in for Step Functions and EventBridge ---
+  const executions = new Map<string, ExecutionRecord>();
+  const pending = new Map<string, PendingTask>();
+  const published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }> = [];
+
+  const callbacks: TaskCallbacks = {
+    async succeed(token, output) {
+      const task = pending.get(token);
+      if (!task) return { delivered: false };
+      pending.delete(token);
+      clock.clearTimeout(task.timer);
+      task.resolve(output);
+      return { delivered: true };
+    },
+  };
+  const bus: EventPublisher = {
+    async publish(detailType, detail) {
+      published.push({ at: clock.now(), detailType, detail });
+    },
+  };
+  const starter: ExecutionStarter = {
+    async start(name, input) {
+      if (executions.has(name)) return { started: false };
+      startExecution(name, input as Record<string, unknown>);
+      return { started: true };
+    },
+  };
+
+  const messaging = new AwsMessaging(clients.sns(), clients.ses(), 'collections@example.com');
+  const countingMessaging: typeof messaging = Object.assign(Object.create(messaging), {
+    sms: async (...args: Parameters<typeof messaging.sms>) => {
+      const r = await messaging.sms(...args);
+      if (r.ok) counters.smsSent += 1;
+      return r;
+    },
+    email: async (...args: Parameters<typeof messaging.email>) => {
+      const r = await messaging.email(...args);
+      if (r.ok) counters.emailsSent += 1;
+      return r;
+    },
+  });
+
+  const handlers = {
+    intake: intake.buildIntakeHandler({ cases: s.cases(), contacts: s.contacts(), starter, clock, policies }),
+    stage: stage.buildStageHandler({
+      cases: s.cases(),
+      contacts: s.contacts(),
+      ledger: s.ledger(),
+      messaging: countingMessaging,
+      bus,
+      clock,
+      policies,
+    }),
+    humanTask: human.buildHumanTaskHandler({
+      cases: s.cases(),
+      tasks: s.tasks(),
+      callbacks,
+      clock,
+      policies,
+    }),
+    events: events.buildEventsHandler({ cases: s.cases(), callbacks, clock, policies }),
+  };
+  const taskDeps = { tasks: s.tasks(), callbacks };
+
+  let requestId = 0;
+  const lambdaContext = (functionName: string): Context =>
+    ({
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+      memoryLimitInMB: '256',
+      awsRequestId: `local-${++requestId}`,
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: 'local',
+      callbackWaitsForEmptyEventLoop: false,
+      getRemainingTimeInMillis: () => 60_000,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    }) as Context;
+
+  /** Invokes a handler as Lambda would: tracked on the clock, with its DynamoDB requests counted. */
+  async function invoke<T>(
+    name: keyof typeof handlers,
+    event: unknown,
+    perCall?: { ddb: number },
+  ): Promise<T> {
+    counters.lambdaInvocations += 1;
+    const handler = handlers[name] as unknown as (e: unknown, c: Context) => Promise<T>;
+    return clock.track(() =>
+      invocation.run(perCall ?? { ddb: 0 }, () => handler(event, lambdaContext(name))),
+    );
+  }
+
+  // --- the state machine: the committed definition, with placeholders filled as CDK would ---
+  const interpreter = loadInterpreter(clock);
+  const definitionText =
+    options.definition ?? readFileSync(new URL('../statemachines/ladder.asl.json', import.meta.url), 'utf8');
+  const arn = (fn: string) => `arn:aws:lambda:us-east-1:123456789012:function:ladder-${fn}`;
+  const definition = JSON.parse(
+    definitionText
+      .replaceAll('${StageFunctionArn}', arn('stage'))
+      .replaceAll('${HumanTaskFunctionArn}', arn('humanTask')),
+  ) as {
+    States: Record<
+      string,
+      { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; HeartbeatSeconds?: number }
+    >;
+  };
+  const functionByArn: Record<string, keyof typeof handlers> = {
+    [arn('stage')]: 'stage',
+    [arn('humanTask')]: 'humanTask',
+  };
+  const stateMachine = new interpreter.StateMachine(definition as never, {
+    validationOptions: { checkArn: false },
+  });
+
+  /** Per-stage cost accounting: DynamoDB requests of the stage executor, by action. */
+  const stageCalls: Array<{ action: string; ddb: number }> = [];
+
+  function localHandlers(executionName: string) {
+    const out: Record<string, (input: unknown) => Promise<unknown>> = {};
+    let taskCounter = 0;
+    for (const [stateName, state] of Object.entries(definition.States)) {
+      if (state.Type !== 'Task' || !state.Resource) continue;
+      const fn = functionByArn[state.Parameters?.FunctionName ?? ''];
+      if (!fn) throw new Error(`state "${stateName}" calls an unknown function`);
+      if (state.Resource.endsWith('.waitForTaskToken')) {
+        out[stateName] = async (params) => {
+          const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
+          const token = `${executionName}/${++taskCounter}`;
+          payload.taskToken = token;
+          const result = new Promise<unknown>((resolve, reject) => {
+            const task: PendingTask = { resolve, reject };
+            if (state.HeartbeatSeconds) {
+              task.timer = clock.setTimeout(() => {
+                pending.delete(token);
+                reject(Object.assign(new Error('no heartbeat'), { name: 'States.HeartbeatTimeout' }));
+              }, state.HeartbeatSeconds * 1000);
+            }
+            pending.set(token, task);
+          });
+          const opened = await invoke<{ taskId?: string; opened: boolean }>(fn, payload);
+          if (opened.opened && opened.taskId) {
+            options.onTaskOpened?.({
+              taskId: opened.taskId,
+              loanId: String(payload.loanId),
+              stage: String(payload.stage),
+              lane: String(payload.borrowerId),
+            });
+          }
+          return result;
+        };
+      } else {
+        out[stateName] = async (params) => {
+          const payload = (params as { Payload: { action?: string } }).Payload;
+          const perCall = { ddb: 0 };
+          const result = await invoke(fn, payload, perCall);
+          if (fn === 'stage') stageCalls.push({ action: String(payload.action), ddb: perCall.ddb });
+          return { Payload: result, StatusCode: 200 };
+        };
+      }
+    }
+    return out;
+  }
+
+  function startExecution(name: string, input: Record<string, unknown>): ExecutionRecord {
+    const lane = String(input.borrowerId ?? name);
+    const record: ExecutionRecord = {
+      name,
+      lane,
+      input,
+      status: 'RUNNING',
+      startedAt: clock.now(),
+      states: [],
+      done: Promise.resolve(),
+    };
+    executions.set(name, record);
+    record.done = inLane(lane, async () => {
+      const run = stateMachine.run(input as never, {
+        overrides: { taskResourceLocalHandlers: localHandlers(name) as never },
+        context: { Execution: { Id: `local:${name}`, Name: name }, Task: { Token: name } } as never,
+      });
+      const history = (async () => {
+        for await (const event of run.eventLogs) {
+          if (event.type === 'StateEntered') record.states.push(event.state.name);
+        }
+      })();
+      try {
+        record.output = await run.result;
+        record.status = 'SUCCEEDED';
+      } catch (error) {
+        record.status = 'FAILED';
+        record.error = (error as Error).message;
+      }
+      record.stoppedAt = clock.now();
+      await history;
+    });
+    return record;
+  }
+
+  return {
+    clock,
+    services,
+    counters,
+    executions,
+    published,
+    stageCalls,
+    policies,
+    stores: s,
+    /** Delivers an event as the EventBridge rules would: LoanDelinquent to intake, the rest to events. */
+    async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+      const deliver = () =>
+        invoke(detailType === 'LoanDelinquent' ? 'intake' : 'events', {
+          version: '0',
+          id: `local-${requestId + 1}`,
+          'detail-type': detailType,
+          source: 'local',
+          account: '123456789012',
+          time: new Date(clock.now()).toISOString(),
+          region: 'us-east-1',
+          resources: [],
+          detail,
+        });
+      return lane ? inLane(lane, deliver) : deliver();
+    },
+    /** Completes a human task as an agent would (`ladder agent complete`). */
+    completeTask: (taskId: string, outcome: unknown) =>
+      clock.track(() => humanCore.completeTask(taskDeps, taskId, outcome)),
+    listTasks: (queue: 'agent-calls' | 'field-visits') => s.tasks().listOpen(queue),
+    async close(): Promise<void> {
+      clock.stopPaced();
+      await services.close();
+    },
+  };
+}
+
+export type LocalLadder = Awaited<ReturnType<typeof createLocalLadder>>;

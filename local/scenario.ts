@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { BorrowerSchema, ContactChannel, Decimal, Instant, LocalDate } from '../functions/domain/events.js';
+import { isCurrency } from '../functions/domain/money.js';
+
+/**
+ * The `ladder simulate` scenario file. Loans reuse the event contract's schemas; events are what the
+ * borrower does, at a time (`at`) or in answer to the n-th agent call (`onAgentCall`).
+ */
+const Amount = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero');
+const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
+  z.object({
+    type: z.literal(type),
+    at: Instant.optional(),
+    onAgentCall: z.number().int().min(1).optional(),
+    ...shape,
+  });
+
+export const ScenarioEventSchema = z.discriminatedUnion('type', [
+  timed('payment', { amount: Amount }),
+  timed('optOut', { channel: ContactChannel }),
+  timed('dispute', {}),
+  timed('disputeResolved', { inFavourOf: z.enum(['lender', 'borrower']) }),
+  timed('promiseToPay', { amount: Amount, date: LocalDate }),
+  timed('hardship', {}),
+  timed('acceptPlan', {
+    instalments: z
+      .array(z.object({ amount: Amount, date: LocalDate }))
+      .min(1)
+      .max(36),
+  }),
+  timed('noAnswer', {}),
+  timed('wrongNumber', {}),
+  timed('refused', {}),
+]);
+export type ScenarioEvent = z.infer<typeof ScenarioEventSchema>;
+
+export const ScenarioLoanSchema = z.object({
+  loanId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
+  amountDue: Amount,
+  currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
+  dueDate: LocalDate,
+  borrower: BorrowerSchema,
+  events: z.array(ScenarioEventSchema).max(200).default([]),
+});
+export type ScenarioLoan = z.infer<typeof ScenarioLoanSchema>;
+
+export const ScenarioSchema = z.object({
+  seed: z.number().int().optional(),
+  rulePack: z.enum(['CN', 'US']).optional(),
+  policy: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  loans: z.array(z.unknown()).min(1).max(100_000),
+});
+export type Scenario = Omit<z.infer<typeof ScenarioSchema>, 'loans'> & { loans: ScenarioLoan[] };
+
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+const first = (error: z.ZodError): string => {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  if (issue.code === 'invalid_union' && issue.path.at(-1) === 'type')
+    return `${issue.path.join('.')}: unknown event type`;
+  return `${issue.path.join('.') || '(loan)'}: ${issue.message}`;
+};
+
+/** Validates a scenario; throws ScenarioError with one line naming the loan and the field. */
+export function parseScenario(raw: unknown): Scenario {
+  const top = ScenarioSchema.safeParse(raw);
+  if (!top.success) throw new ScenarioError(`scenario: ${first(top.error)}`);
+  const seen = new Set<string>();
+  const loans = top.data.loans.map((loan, index) => {
+    const id = (loan as { loanId?: unknown })?.loanId;
+    const name = typeof id === 'string' ? `loan ${id}` : `loan #${index + 1}`;
+    const events = (loan as { events?: unknown })?.events;
+    if (Array.isArray(events)) {
+      for (const [i, e] of events.entries()) {
+        const t = (e as { type?: unknown })?.type;
+        if (!ScenarioEventSchema.options.some((o) => o.shape.type.value === t)) {
+          throw new ScenarioError(
+            `${name}: events.${i}.type: unknown event type "${String(t).slice(0, 30)}"`,
+          );
+        }
+      }
+    }
+    const parsed = ScenarioLoanSchema.safeParse(loan);
+    if (!parsed.success) throw new ScenarioError(`${name}: ${first(parsed.error)}`);
+    if (seen.has(parsed.data.loanId)) throw new ScenarioError(`${name}: loanId: duplicate`);
+    seen.add(parsed.data.loanId);
+    for (const [i, e] of parsed.data.events.entries()) {
+      if ((e.at === undefined) === (e.onAgentCall === undefined)) {
+        throw new ScenarioError(`${name}: events.${i}: give exactly one of "at" and "onAgentCall"`);
+      }
+      if (['noAnswer', 'wrongNumber', 'refused'].includes(e.type) && e.at !== undefined) {
+        throw new ScenarioError(
+          `${name}: events.${i}: ${e.type} is an answer to an agent call: use "onAgentCall"`,
+        );
+      }
+    }
+    return parsed.data;
+  });
+  return { ...top.data, loans };
+}

@@ -1,0 +1,356 @@
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { caseKey } from '../functions/domain/case.js';
+import type { EventType } from '../functions/domain/events.js';
+import type { LedgerRecord } from '../functions/domain/ledger.js';
+import { bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
+import { loadPolicy } from '../functions/domain/policy.js';
+import defaultPolicy from '../policies/default.json' with { type: 'json' };
+import { renderLadderJson } from '../statemachines/render.js';
+import { inLane } from './clock.js';
+import { createLocalLadder, type LocalLadder, type OpenedTask } from './runtime.js';
+import type { Scenario, ScenarioEvent, ScenarioLoan } from './scenario.js';
+
+/**
+ * Runs a scenario through the local stack on the virtual clock: each loan's LoanDelinquent event is
+ * delivered four days before its due date (so the D-3 reminder runs), borrower events at their
+ * times, and the simulated agent desk answers each agent call 30 minutes after it opens with the
+ * scripted answer for that call (unanswered when there is none).
+ */
+export interface SimulatedAttempt {
+  at: string;
+  stage: string;
+  channel: string;
+  status: string;
+  reason?: string;
+}
+export interface SimulatedLoan {
+  loanId: string;
+  finalStatus: 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED' | 'ACTIVE';
+  attempts: SimulatedAttempt[];
+  stateTransitions: number;
+}
+export interface SimulationResult {
+  loans: SimulatedLoan[];
+  summary: Summary;
+  ledgers: Map<string, LedgerRecord[]>;
+}
+export interface Summary {
+  seed: number;
+  rulePack: string;
+  policy: string;
+  loans: number;
+  finalStatus: Record<string, number>;
+  perStage: Record<
+    string,
+    {
+      contacted: number;
+      blocked: Record<string, number>;
+      deferred: number;
+      failed: number;
+      curedAfter: number;
+    }
+  >;
+  stateTransitionsPerLoan: number;
+  ddbRequestsPerLoan: number;
+  lambdaInvocationsPerLoan: number;
+  automatedStage: { transitions: number; ddbRequests: number };
+  costPer1000LoansUSD: Record<string, number>;
+  smsSent: number;
+  emailsSent: number;
+  virtualDays: number;
+}
+
+const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
+  payment: 'PaymentReceived',
+  optOut: 'BorrowerOptedOut',
+  dispute: 'DisputeOpened',
+  disputeResolved: 'DisputeResolved',
+  promiseToPay: 'PromiseToPayMade',
+  hardship: 'HardshipReported',
+  acceptPlan: 'RepaymentPlanAccepted',
+};
+
+function detailOf(loan: ScenarioLoan, e: ScenarioEvent, at: string, n: number): Record<string, unknown> {
+  switch (e.type) {
+    case 'payment':
+      return {
+        paymentId: `${loan.loanId}-p${n}`,
+        loanId: loan.loanId,
+        amount: e.amount,
+        currency: loan.currency,
+        paidAt: at,
+      };
+    case 'optOut':
+      return { borrowerId: loan.borrower.borrowerId, channel: e.channel, at };
+    case 'disputeResolved':
+      return { loanId: loan.loanId, inFavourOf: e.inFavourOf, at };
+    case 'promiseToPay':
+      return { loanId: loan.loanId, amount: e.amount, date: e.date, at };
+    case 'acceptPlan':
+      return { loanId: loan.loanId, instalments: e.instalments, at };
+    default:
+      return { loanId: loan.loanId, at };
+  }
+}
+
+/** What the agent records for a scripted answer to a call. */
+function callOutcome(e: ScenarioEvent | undefined): Record<string, unknown> {
+  switch (e?.type) {
+    case 'promiseToPay':
+      return { outcome: 'PROMISE_TO_PAY', promise: { amount: e.amount, date: e.date } };
+    case 'acceptPlan':
+      return { outcome: 'PLAN_AGREED', plan: { instalments: e.instalments } };
+    case 'dispute':
+      return { outcome: 'DISPUTE' };
+    case 'hardship':
+      return { outcome: 'HARDSHIP' };
+    case 'refused':
+      return { outcome: 'REFUSED' };
+    case 'wrongNumber':
+      return { outcome: 'WRONG_NUMBER' };
+    case undefined:
+    case 'noAnswer':
+      return { outcome: 'NO_ANSWER' };
+    default:
+      return { outcome: 'REACHED' };
+  }
+}
+
+export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
+  const raw =
+    typeof scenario.policy === 'string'
+      ? JSON.parse(readFileSync(new URL(scenario.policy, `file://${baseDir}/`), 'utf8'))
+      : (scenario.policy ?? defaultPolicy);
+  const policy = loadPolicy(scenario.rulePack ? { ...(raw as object), rulePack: scenario.rulePack } : raw);
+  const isDefault = !scenario.policy && !scenario.rulePack;
+  return {
+    registry: isDefault
+      ? bundledPolicies()
+      : policyRegistry([
+          { ...(raw as object), ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) },
+        ]),
+    policy,
+    isDefault,
+  };
+}
+
+const HOUR = 3_600_000;
+
+export async function simulate(
+  scenario: Scenario,
+  options: { baseDir?: string; dataDir?: string; onProgress?: (done: number, total: number) => void } = {},
+): Promise<SimulationResult> {
+  const { registry, policy, isDefault } = scenarioPolicies(scenario, options.baseDir);
+  const deliverAt = (loan: ScenarioLoan) =>
+    DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
+      .minus({ days: 4 })
+      .set({ hour: 8 })
+      .toMillis();
+  const start = Math.min(...scenario.loans.map(deliverAt));
+  const byLoan = new Map(scenario.loans.map((l) => [l.loanId, l]));
+  const callsSeen = new Map<string, number>();
+
+  let ladder: LocalLadder | undefined;
+  const onTaskOpened = (task: OpenedTask) => {
+    const l = ladder as LocalLadder;
+    const loan = byLoan.get(task.loanId);
+    const isVisit =
+      task.taskId.includes(`#${task.stage}#`) &&
+      policy.stages.find((s) => s.id === task.stage)?.kind === 'FIELD_VISIT';
+    const n = isVisit ? 0 : (callsSeen.get(task.loanId) ?? 0) + 1;
+    if (!isVisit) callsSeen.set(task.loanId, n);
+    const answer = loan?.events.find((e) => e.onAgentCall === n);
+    l.clock.setTimeout(() => {
+      void l.clock.track(async () => {
+        if (isVisit) {
+          await l.completeTask(task.taskId, { outcome: 'VISIT_REPORTED', report: 'visited' });
+          return;
+        }
+        if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
+          await l.send(
+            DETAIL_TYPE[answer.type] as string,
+            detailOf(loan, answer, new Date(l.clock.now()).toISOString(), 1000 + n),
+          );
+        }
+        await l.completeTask(task.taskId, callOutcome(answer));
+      });
+    }, HOUR / 2);
+  };
+
+  ladder = await createLocalLadder({
+    start,
+    policies: registry,
+    ...(isDefault ? {} : { definition: renderLadderJson(policy) }),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    onTaskOpened,
+  });
+  const l = ladder;
+  try {
+    for (const loan of scenario.loans) {
+      const lane = loan.borrower.borrowerId;
+      inLane(lane, () => {
+        l.clock.setTimeout(() => {
+          void l.clock.track(() =>
+            l.send('LoanDelinquent', {
+              loanId: loan.loanId,
+              cycle: 1,
+              amountDue: loan.amountDue,
+              currency: loan.currency,
+              dueDate: loan.dueDate,
+              borrower: loan.borrower,
+            }),
+          );
+        }, deliverAt(loan) - start);
+        loan.events.forEach((e, n) => {
+          if (!e.at) return;
+          const type = DETAIL_TYPE[e.type];
+          if (!type) return;
+          const at = e.at;
+          l.clock.setTimeout(
+            () => void l.clock.track(() => l.send(type, detailOf(loan, e, at, n))),
+            Math.max(0, Date.parse(at) - start),
+          );
+        });
+      });
+    }
+    const total = scenario.loans.length;
+    await l.clock.runUntilIdle({
+      until: start + 400 * 24 * HOUR,
+      onAdvance: () => {
+        if (!options.onProgress) return;
+        let done = 0;
+        for (const e of l.executions.values()) if (e.status !== 'RUNNING') done += 1;
+        options.onProgress(done, total);
+      },
+    });
+    await Promise.all([...l.executions.values()].map((e) => e.done.catch(() => undefined)));
+    return await collect(l, scenario, policy.id, start);
+  } finally {
+    await l.close();
+  }
+}
+
+async function collect(
+  l: LocalLadder,
+  scenario: Scenario,
+  policyId: string,
+  start: number,
+): Promise<SimulationResult> {
+  const cases = l.stores.cases();
+  const ledgerStore = l.stores.ledger();
+  const loans: SimulatedLoan[] = [];
+  const ledgers = new Map<string, LedgerRecord[]>();
+  const summary: Summary = {
+    seed: scenario.seed ?? 1,
+    rulePack: l.policies.get(policyId).rules.id,
+    policy: policyId,
+    loans: scenario.loans.length,
+    finalStatus: {},
+    perStage: {},
+    stateTransitionsPerLoan: 0,
+    ddbRequestsPerLoan: 0,
+    lambdaInvocationsPerLoan: 0,
+    automatedStage: { transitions: 3, ddbRequests: 0 },
+    costPer1000LoansUSD: {},
+    smsSent: l.counters.smsSent,
+    emailsSent: l.counters.emailsSent,
+    virtualDays: Math.round((l.clock.now() - start) / (24 * HOUR)),
+  };
+  const ddbBefore = l.counters.ddbRequests;
+  let transitions = 0;
+  for (const loan of scenario.loans) {
+    const view = await cases.borrowerView(loan.borrower.borrowerId);
+    const kase = view.cases.find((c) => c.item.loanId === loan.loanId && c.item.cycle === 1)?.item;
+    const records = await ledgerStore.list(caseKey(loan.loanId, 1));
+    ledgers.set(loan.loanId, records);
+    const attempts = records.flatMap((r) =>
+      r.attempts.map((a) => ({
+        at: r.at,
+        stage: r.stage,
+        channel: a.channel,
+        status: a.status,
+        ...(a.reason ? { reason: a.reason } : {}),
+      })),
+    );
+    const execution = [...l.executions.values()].find((e) => e.input.loanId === loan.loanId);
+    const status = kase?.status ?? 'ACTIVE';
+    const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
+    const stateTransitions = execution?.states.length ?? 0;
+    transitions += stateTransitions;
+    loans.push({ loanId: loan.loanId, finalStatus, attempts, stateTransitions });
+    summary.finalStatus[finalStatus] = (summary.finalStatus[finalStatus] ?? 0) + 1;
+    let lastContactStage: string | undefined;
+    for (const a of attempts) {
+      const s = (summary.perStage[a.stage] ??= {
+        contacted: 0,
+        blocked: {},
+        deferred: 0,
+        failed: 0,
+        curedAfter: 0,
+      });
+      if (a.status === 'SENT') {
+        s.contacted += 1;
+        lastContactStage = a.stage;
+      } else if (a.status === 'BLOCKED')
+        s.blocked[a.reason ?? 'RULE'] = (s.blocked[a.reason ?? 'RULE'] ?? 0) + 1;
+      else if (a.status === 'DEFERRED') s.deferred += 1;
+      else s.failed += 1;
+    }
+    if (finalStatus === 'CURED' && lastContactStage) {
+      const s = summary.perStage[lastContactStage];
+      if (s) s.curedAfter += 1;
+    }
+  }
+  const n = scenario.loans.length;
+  // Requests made while collecting the report are not the ladder's: count only the run's.
+  const runDdb = ddbBefore;
+  summary.stateTransitionsPerLoan = round(transitions / n);
+  summary.ddbRequestsPerLoan = round(runDdb / n);
+  summary.lambdaInvocationsPerLoan = round(l.counters.lambdaInvocations / n);
+  const runStage = l.stageCalls.filter((c) => c.action === 'RUN_STAGE');
+  summary.automatedStage.ddbRequests = round(
+    runStage.reduce((s, c) => s + c.ddb, 0) / Math.max(1, runStage.length),
+  );
+  summary.costPer1000LoansUSD = costPer1000(
+    transitions / n,
+    runDdb / n,
+    l.counters.lambdaInvocations / n,
+    summary.smsSent / n,
+    summary.emailsSent / n,
+  );
+  return { loans, summary, ledgers };
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Estimated AWS cost per 1,000 loans from the run's counts, at us-east-1 list prices (2026):
+ * Step Functions Standard $0.025 per 1,000 transitions; Lambda $0.20 per million requests plus
+ * 256 MB x ~200 ms ARM at $0.0000133334 per GB-s; DynamoDB on-demand ~$0.625 per million writes and
+ * ~$0.125 per million reads (counted as half and half); SES $0.10 per 1,000 e-mails; SNS SMS
+ * ~$0.00645 per US message (China and other destinations differ: a lender's own rate replaces it).
+ */
+export function costPer1000(
+  transitions: number,
+  ddb: number,
+  invocations: number,
+  sms: number,
+  emails: number,
+) {
+  const k = 1000;
+  const stepFunctions = (transitions * k * 0.025) / 1000;
+  const lambda = ((invocations * k) / 1e6) * 0.2 + invocations * k * 0.25 * 0.2 * 0.0000133334;
+  const dynamodb = ((ddb * k) / 2 / 1e6) * 0.625 + ((ddb * k) / 2 / 1e6) * 0.125;
+  const ses = (emails * k * 0.1) / 1000;
+  const sns = sms * k * 0.00645;
+  const total = stepFunctions + lambda + dynamodb + ses + sns;
+  return {
+    stepFunctions: round(stepFunctions, 4),
+    lambda: round(lambda, 4),
+    dynamodb: round(dynamodb, 4),
+    ses: round(ses, 4),
+    sns: round(sns, 4),
+    total: round(total, 4),
+  };
+}

@@ -1,0 +1,226 @@
+import { RETRYABLE_ERRORS } from '../functions/domain/errors.js';
+import { isHumanStage, type LadderPolicy, type Stage, stageLabel } from '../functions/domain/policy.js';
+
+/**
+ * Renders a ladder policy into Amazon States Language (JSONPath only: no JSONata, no Assign, which
+ * the local interpreter ignores). One state per stage, named for the operator ("D+7 agent call"),
+ * each preceded by a timestamp Wait ("Wait for D+7 agent call") and followed by a Choice that routes
+ * on the stage executor's outcome. The rendered file is committed (statemachines/ladder.asl.json)
+ * and a test fails when it drifts from the policy. ARNs are ${Placeholders} filled by CDK.
+ *
+ * Per automated stage: Wait + Task + Choice = 3 state transitions, the fewest that let an operator
+ * see the wait, the stage and the decision as separate steps in the console.
+ */
+type State = Record<string, unknown>;
+
+export const SHARED = {
+  failure: 'Record failure',
+  failed: 'Failed',
+  hold: 'Dispute hold',
+  afterHoldTask: 'Dispute hold: resume?',
+  afterHold: 'After dispute hold',
+  promiseWait: 'Promise to pay: waiting',
+  promiseCheck: 'Promise to pay: check',
+  afterPromise: 'After promise check',
+  planWait: 'Repayment plan: waiting for instalment',
+  planCheck: 'Repayment plan: check instalment',
+  afterPlan: 'After instalment check',
+  resume: 'Resume ladder',
+  cured: 'Cured',
+  settled: 'Settled',
+  closed: 'Closed',
+  handedOver: 'Handed over',
+  complete: 'Ladder complete',
+} as const;
+
+const waitName = (s: Stage) => `Wait for ${stageLabel(s)}`;
+const afterName = (s: Stage) => `After ${stageLabel(s)}`;
+const recordName = (s: Stage) => `${stageLabel(s)}: record outcome`;
+
+const RETRY = [
+  {
+    ErrorEquals: [
+      ...RETRYABLE_ERRORS,
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+    ],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 120,
+    JitterStrategy: 'FULL',
+  },
+];
+const CATCH = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: SHARED.failure }];
+
+const ids = {
+  'loanId.$': '$.loanId',
+  'borrowerId.$': '$.borrowerId',
+  'cycle.$': '$.cycle',
+  'policyId.$': '$.policyId',
+};
+
+/** A lambda:invoke of the stage executor whose result becomes $.step. */
+function stageTask(action: string, next: string, extra: Record<string, unknown> = {}): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: {
+      FunctionName: '${StageFunctionArn}',
+      Payload: { action, ...extra, ...ids, 'step.$': '$.step' },
+    },
+    ResultSelector: {
+      'outcome.$': '$.Payload.outcome',
+      'stage.$': '$.Payload.stage',
+      'wakeAt.$': '$.Payload.wakeAt',
+      'resumeStage.$': '$.Payload.resumeStage',
+      'ledger.$': '$.Payload.ledger',
+    },
+    ResultPath: '$.step',
+    TimeoutSeconds: 60,
+    Retry: RETRY,
+    Catch: CATCH,
+    Next: next,
+  };
+}
+
+/** A callback task: the human-task function stores the token; the execution waits for it. */
+function callbackTask(
+  action: string,
+  next: string,
+  timeoutSeconds: number,
+  heartbeatSeconds: number | undefined,
+  extra: Record<string, unknown>,
+  timeoutNext: string,
+): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Parameters: {
+      FunctionName: '${HumanTaskFunctionArn}',
+      Payload: { action, 'taskToken.$': '$$.Task.Token', ...extra, ...ids },
+    },
+    ResultPath: '$.taskResult',
+    TimeoutSeconds: timeoutSeconds,
+    ...(heartbeatSeconds ? { HeartbeatSeconds: heartbeatSeconds } : {}),
+    Retry: RETRY,
+    Catch: [
+      {
+        ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'],
+        ResultPath: '$.taskResult',
+        Next: timeoutNext,
+      },
+      ...CATCH,
+    ],
+    Next: next,
+  };
+}
+
+/** The Choice after a task: the same routes everywhere, except where WAIT and NEXT lead. */
+function route(waitTarget: string, defaultNext: string): State {
+  const on = (value: string, next: string) => ({
+    Variable: '$.step.outcome',
+    StringEquals: value,
+    Next: next,
+  });
+  return {
+    Type: 'Choice',
+    Choices: [
+      on('WAIT', waitTarget),
+      on('CURED', SHARED.cured),
+      on('SETTLED', SHARED.settled),
+      on('CLOSED', SHARED.closed),
+      on('HANDED_OVER', SHARED.handedOver),
+      on('HOLD', SHARED.hold),
+      on('PAUSE', SHARED.promiseWait),
+      on('PLAN', SHARED.planWait),
+      on('RESUME', SHARED.resume),
+    ],
+    Default: defaultNext,
+  };
+}
+
+const wait = (next: string): State => ({ Type: 'Wait', TimestampPath: '$.step.wakeAt', Next: next });
+const succeed = (comment: string): State => ({ Type: 'Succeed', Comment: comment });
+
+export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
+  const states: Record<string, State> = {};
+  const taskTimeout = policy.humanTask.timeoutHours * 3600;
+  policy.stages.forEach((stage, index) => {
+    const following = policy.stages[index + 1];
+    const next = following ? waitName(following) : SHARED.complete;
+    const label = stageLabel(stage);
+    states[waitName(stage)] = wait(label);
+    if (isHumanStage(stage)) {
+      // The heartbeat is the agent's "I am on it" (sent when a task is claimed); without it the task
+      // times out a day before TimeoutSeconds, and a timeout escalates.
+      states[label] = callbackTask(
+        'OPEN',
+        recordName(stage),
+        taskTimeout + 86400,
+        taskTimeout,
+        { stage: stage.id },
+        recordName(stage),
+      );
+      states[recordName(stage)] = stageTask('RECORD_HUMAN_OUTCOME', afterName(stage), {
+        stage: stage.id,
+        'taskResult.$': '$.taskResult',
+      });
+    } else {
+      states[label] = stageTask('RUN_STAGE', afterName(stage), { stage: stage.id });
+    }
+    states[afterName(stage)] = route(waitName(stage), next);
+  });
+
+  states[SHARED.hold] = callbackTask(
+    'HOLD',
+    SHARED.afterHoldTask,
+    180 * 86400,
+    undefined,
+    {},
+    SHARED.failure,
+  );
+  states[SHARED.afterHoldTask] = stageTask('AFTER_HOLD', SHARED.afterHold);
+  states[SHARED.afterHold] = route(SHARED.hold, SHARED.resume);
+  states[SHARED.promiseWait] = wait(SHARED.promiseCheck);
+  states[SHARED.promiseCheck] = stageTask('CHECK_PROMISE', SHARED.afterPromise);
+  states[SHARED.afterPromise] = route(SHARED.promiseWait, SHARED.resume);
+  states[SHARED.planWait] = wait(SHARED.planCheck);
+  states[SHARED.planCheck] = stageTask('CHECK_PLAN', SHARED.afterPlan);
+  states[SHARED.afterPlan] = route(SHARED.planWait, SHARED.resume);
+  states[SHARED.resume] = {
+    Type: 'Choice',
+    Choices: policy.stages.map((stage) => ({
+      Variable: '$.step.resumeStage',
+      StringEquals: stage.id,
+      Next: waitName(stage),
+    })),
+    Default: SHARED.complete,
+  };
+  states[SHARED.failure] = {
+    ...stageTask('RECORD_FAILURE', SHARED.failed, { 'error.$': '$.error' }),
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: SHARED.failed }],
+  };
+  states[SHARED.failed] = {
+    Type: 'Fail',
+    Error: 'LadderFailed',
+    Cause: 'A task failed after its retries; see the Record failure step and the ledger.',
+  };
+  states[SHARED.cured] = succeed('Paid: no further contact.');
+  states[SHARED.settled] = succeed('Every plan instalment paid.');
+  states[SHARED.closed] = succeed('Closed: dispute upheld, specialist queue, or recorded failure.');
+  states[SHARED.handedOver] = succeed('Handed over to legal with the evidence pack.');
+  states[SHARED.complete] = succeed('No stage left.');
+
+  const first = policy.stages[0];
+  return {
+    Comment: `Collections ladder "${policy.id}" v${policy.version} (${policy.product}); rendered from policies/${policy.id}.json by statemachines/render.ts. Do not edit by hand.`,
+    StartAt: first ? waitName(first) : SHARED.complete,
+    States: states,
+  };
+}
+
+export const renderLadderJson = (policy: LadderPolicy): string =>
+  `${JSON.stringify(renderLadder(policy), null, 2)}\n`;

@@ -1,0 +1,412 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnElement } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BORROWER_EVENT_TYPES } from '../../functions/domain/events.js';
+import { BORROWER_DETAIL_TYPES, INTAKE_DETAIL_TYPES, Ladder, PROJECT_ROOT } from '../../lib/ladder.js';
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties?: Json;
+  DeletionPolicy?: string;
+  DependsOn?: string | string[];
+}
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+}
+/** One statement of an identity policy, with the roles it is attached to. */
+interface Grant {
+  roles: string[];
+  actions: string[];
+  resources: unknown[];
+}
+
+const FORBIDDEN_ON_LEDGER = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*'];
+const READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:*'];
+
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const mentions = (value: unknown, logicalId: string): boolean => JSON.stringify(value).includes(`"${logicalId}"`);
+
+/** Every Allow statement of every identity policy (AWS::IAM::Policy and inline role policies). */
+function grantsOf(resources: Record<string, Resource>): Grant[] {
+  const grants: Grant[] = [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const documents: Array<{ roles: string[]; statements: Statement[] }> = [];
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
+      const props = resource.Properties as { Roles?: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } };
+      documents.push({ roles: asArray(props.Roles).map((r) => r.Ref), statements: props.PolicyDocument.Statement });
+    }
+    if (resource.Type === 'AWS::IAM::Role') {
+      const props = resource.Properties as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+      for (const policy of asArray(props.Policies)) {
+        documents.push({ roles: [logicalId], statements: policy.PolicyDocument.Statement });
+      }
+    }
+    for (const { roles, statements } of documents) {
+      for (const statement of statements) {
+        if (statement.Effect !== 'Allow') continue;
+        grants.push({ roles, actions: asArray(statement.Action), resources: asArray(statement.Resource) });
+      }
+    }
+  }
+  return grants;
+}
+
+describe('Ladder construct', () => {
+  let stack: Stack;
+  let ladder: Ladder;
+  let template: Template;
+  let resources: Record<string, Resource>;
+  let grants: Grant[];
+  const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
+    stack.getLogicalId(element.node.defaultChild as CfnElement);
+  const roleId = (fn: { role?: { node: { defaultChild?: unknown } } }): string => {
+    if (!fn.role) throw new Error('function without a role');
+    return logicalId(fn.role);
+  };
+
+  beforeAll(() => {
+    const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Json };
+    // Same feature flags as the CLI; no esbuild here (bundling is covered by the synth test).
+    const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+    stack = new Stack(app, 'Test');
+    ladder = new Ladder(stack, 'Ladder', { alarmEmail: 'ops@example.com' });
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources as Record<string, Resource>;
+    grants = grantsOf(resources);
+  });
+
+  /** dynamodb:* actions granted per role on a table (statements naming the table or its indexes). */
+  const tableActions = (tableLogicalId: string): Map<string, Set<string>> => {
+    const byRole = new Map<string, Set<string>>();
+    for (const grant of grants) {
+      if (!grant.resources.some((r) => mentions(r, tableLogicalId) || r === '*')) continue;
+      for (const role of grant.roles) {
+        const set = byRole.get(role) ?? new Set<string>();
+        for (const action of grant.actions.filter((a) => a.startsWith('dynamodb:'))) set.add(action);
+        if (set.size > 0) byRole.set(role, set);
+      }
+    }
+    return byRole;
+  };
+
+  it('has a STANDARD state machine, logging ALL without execution data, traced', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
+      TracingConfiguration: { Enabled: true },
+      DefinitionS3Location: Match.anyValue(),
+      DefinitionSubstitutions: {
+        StageFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.stageFunction), 'Arn'] },
+        HumanTaskFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.humanTaskFunction), 'Arn'] },
+        EventBusName: { Ref: logicalId(ladder.bus) },
+      },
+    });
+  });
+
+  it('runs four functions on nodejs22.x, arm64, traced, each with its own log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(4);
+    const logGroups = new Set<string>();
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'ladder',
+            POWERTOOLS_METRICS_NAMESPACE: 'Ladder',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+      });
+      logGroups.add(JSON.stringify(fn.Properties.LoggingConfig.LogGroup));
+    }
+    expect(logGroups.size).toBe(Object.keys(functions).length);
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
+    }
+    // No AWS managed policy (AWSLambdaBasicExecutionRole): each role writes to its own log group only.
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('gives each function the environment its handler reads', () => {
+    const env = (fn: { node: { defaultChild?: unknown } }) =>
+      (resources[logicalId(fn)]?.Properties as { Environment: { Variables: Json } }).Environment.Variables;
+    expect(Object.keys(env(ladder.intakeFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'STATE_MACHINE_ARN', 'POLICY_ID']),
+    );
+    expect(env(ladder.intakeFunction).POLICY_ID).toBe('default');
+    expect(Object.keys(env(ladder.stageFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'LEDGER_TABLE', 'EVENT_BUS_NAME', 'SENDER_EMAIL']),
+    );
+    expect(env(ladder.stageFunction).SENDER_EMAIL).toBe('collections@example.com');
+    expect(Object.keys(env(ladder.humanTaskFunction))).toEqual(expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE']));
+    expect(Object.keys(env(ladder.eventsFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'LEDGER_TABLE', 'TASKS_TABLE']),
+    );
+  });
+
+  it('encrypts every table with a customer-managed key, PITR on, retained, deletion-protected', () => {
+    const tables = template.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(4);
+    for (const [id, table] of Object.entries(tables)) {
+      const key = id === logicalId(ladder.contactsTable) ? ladder.contactKey : ladder.caseKey;
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(key), 'Arn'] } },
+        DeletionProtectionEnabled: true,
+      });
+      expect(table.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('has two customer-managed keys with rotation', () => {
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('routes the detail-types (any source) to intake and events, with the DLQ and a retry policy', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const busId = logicalId(ladder.bus);
+    const dlqArn = { 'Fn::GetAtt': [logicalId(ladder.deadLetterQueue), 'Arn'] };
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const routed = new Map<string, string>();
+    for (const rule of rules) {
+      expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
+      expect(rule.Properties.EventPattern.source).toBeUndefined();
+      const [target, ...others] = rule.Properties.Targets as Array<Json & { Arn: { 'Fn::GetAtt': [string] } }>;
+      expect(others).toHaveLength(0);
+      expect(target).toMatchObject({
+        DeadLetterConfig: { Arn: dlqArn },
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) },
+      });
+      for (const type of rule.Properties.EventPattern['detail-type'] as string[]) {
+        routed.set(type, target?.Arn['Fn::GetAtt'][0] ?? '');
+      }
+    }
+    const intake = logicalId(ladder.intakeFunction);
+    const events = logicalId(ladder.eventsFunction);
+    expect(Object.fromEntries(routed)).toEqual({
+      LoanDelinquent: intake,
+      PaymentReceived: events,
+      BorrowerOptedOut: events,
+      DisputeOpened: events,
+      DisputeResolved: events,
+      PromiseToPayMade: events,
+      RepaymentPlanAccepted: events,
+      HardshipReported: events,
+      BorrowerStatusChanged: events,
+    });
+    // The events handler accepts exactly the types routed to it.
+    expect([...BORROWER_DETAIL_TYPES].sort()).toEqual([...BORROWER_EVENT_TYPES].sort());
+    expect(INTAKE_DETAIL_TYPES).toEqual(['LoanDelinquent']);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(ladder.caseKey), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms on failures, timeouts, errors, send failures and dead letters through an encrypted topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(3);
+    const topicRef = { Ref: logicalId(ladder.alarmTopic) };
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+    const metrics = alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'AWS/States/ExecutionsFailed',
+        'AWS/States/ExecutionsTimedOut',
+        'AWS/Lambda/Errors',
+        'Ladder/SendFailures',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      ]),
+    );
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(4);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ladder',
+      MetricName: 'SendFailures',
+      Dimensions: [{ Name: 'service', Value: 'ladder' }],
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const metric of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'SendFailures', 'ContactsBlocked']) {
+      expect(body).toContain(metric);
+    }
+  });
+
+  it('never lets any role update, delete or batch-write the ledger', () => {
+    const ledger = logicalId(ladder.ledgerTable);
+    let statementsOnLedger = 0;
+    for (const grant of grants) {
+      const onLedger = grant.resources.some((r) => mentions(r, ledger));
+      const onEverything = grant.resources.includes('*');
+      if (!onLedger && !onEverything) continue;
+      if (onLedger) statementsOnLedger++;
+      for (const action of grant.actions) {
+        expect(FORBIDDEN_ON_LEDGER).not.toContain(action);
+        // A '*' resource would reach the ledger too: no DynamoDB action may be granted on it.
+        if (onEverything) expect(action.startsWith('dynamodb:')).toBe(false);
+      }
+    }
+    expect(statementsOnLedger).toBeGreaterThan(0);
+    // Only stage and events append to the ledger, and only with PutItem + Query.
+    expect(Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()]))).toEqual({
+      [roleId(ladder.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
+      [roleId(ladder.eventsFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
+    });
+  });
+
+  it('lets only the stage function read contacts', () => {
+    const contacts = logicalId(ladder.contactsTable);
+    const readers = [...tableActions(contacts)]
+      .filter(([, actions]) => [...actions].some((a) => READS.includes(a)))
+      .map(([role]) => role);
+    expect(readers).toEqual([roleId(ladder.stageFunction)]);
+    // The contact key is usable by the contacts' reader and writer only, and only through DynamoDB.
+    const contactKey = logicalId(ladder.contactKey);
+    const keyUsers = new Set(grants.filter((g) => g.resources.some((r) => mentions(r, contactKey))).flatMap((g) => g.roles));
+    expect([...keyUsers].sort()).toEqual([roleId(ladder.intakeFunction), roleId(ladder.stageFunction)].sort());
+  });
+
+  it('grants each function exactly its listed table actions', () => {
+    const expected: Record<string, Record<string, string[]>> = {
+      [roleId(ladder.intakeFunction)]: {
+        cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+        contacts: ['PutItem'],
+      },
+      [roleId(ladder.stageFunction)]: {
+        cases: ['GetItem', 'Query', 'UpdateItem'],
+        contacts: ['GetItem'],
+        ledger: ['PutItem', 'Query'],
+      },
+      [roleId(ladder.humanTaskFunction)]: {
+        cases: ['GetItem', 'Query', 'UpdateItem'],
+        tasks: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      },
+      [roleId(ladder.eventsFunction)]: {
+        cases: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+        ledger: ['PutItem', 'Query'],
+        tasks: ['GetItem', 'UpdateItem'],
+      },
+    };
+    const actual: Record<string, Record<string, string[]>> = {};
+    for (const [name, table] of Object.entries(ladder.tables)) {
+      for (const [role, actions] of tableActions(logicalId(table))) {
+        actual[role] ??= {};
+        (actual[role] as Record<string, string[]>)[name] = [...actions].map((a) => a.replace('dynamodb:', '')).sort();
+      }
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it('grants Step Functions actions without a dependency cycle', () => {
+    const sm = logicalId(ladder.stateMachine);
+    const statesActions = (fn: Parameters<typeof roleId>[0]) =>
+      grants
+        .filter((g) => g.roles.includes(roleId(fn)) && g.resources.some((r) => mentions(r, sm)))
+        .flatMap((g) => g.actions)
+        .sort();
+    expect(statesActions(ladder.intakeFunction)).toEqual(['states:StartExecution']);
+    expect(statesActions(ladder.humanTaskFunction)).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+    expect(statesActions(ladder.eventsFunction)).toEqual(['states:SendTaskSuccess']);
+    expect(statesActions(ladder.stageFunction)).toEqual([]);
+
+    // CloudFormation rejects a template whose Ref/GetAtt/DependsOn graph has a cycle: check it here.
+    const edges = new Map<string, Set<string>>();
+    const ids = Object.keys(resources);
+    for (const [id, resource] of Object.entries(resources)) {
+      const body = JSON.stringify(resource.Properties ?? {});
+      const deps = new Set(asArray(resource.DependsOn));
+      for (const other of ids) if (other !== id && body.includes(`"${other}"`)) deps.add(other);
+      edges.set(id, deps);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, trail: string[]): void => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'visiting') throw new Error(`dependency cycle: ${[...trail, id].join(' -> ')}`);
+      state.set(id, 'visiting');
+      for (const dep of edges.get(id) ?? []) visit(dep, [...trail, id]);
+      state.set(id, 'done');
+    };
+    for (const id of ids) visit(id, []);
+  });
+
+  it('sends e-mail only from the sender domain identity and SMS only to phone numbers', () => {
+    const stageGrants = grants.filter((g) => g.roles.includes(roleId(ladder.stageFunction)));
+    const ses = stageGrants.filter((g) => g.actions.some((a) => a.startsWith('ses:')));
+    expect(ses.flatMap((g) => g.actions)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(ses[0]?.resources)).toContain(':identity/example.com');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Resource: 'arn:*:sns:*:*:*' }),
+        ]),
+      },
+      Roles: [{ Ref: roleId(ladder.stageFunction) }],
+    });
+    const publishers = grants.filter((g) => g.actions.includes('sns:Publish')).flatMap((g) => g.roles);
+    expect(publishers).toEqual([roleId(ladder.stageFunction)]);
+  });
+
+  it('hard-codes no resource names, so the stack deploys twice in one account', () => {
+    const named: Array<[string, string]> = [
+      ['AWS::DynamoDB::Table', 'TableName'],
+      ['AWS::StepFunctions::StateMachine', 'StateMachineName'],
+      ['AWS::Lambda::Function', 'FunctionName'],
+      ['AWS::Logs::LogGroup', 'LogGroupName'],
+      ['AWS::SQS::Queue', 'QueueName'],
+      ['AWS::SNS::Topic', 'TopicName'],
+      ['AWS::IAM::Role', 'RoleName'],
+      ['AWS::KMS::Key', 'KeyId'],
+      ['AWS::CloudWatch::Alarm', 'AlarmName'],
+      ['AWS::CloudWatch::Dashboard', 'DashboardName'],
+    ];
+    for (const [type, property] of named) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.Properties?.[property], `${type}.${property}`).toBeUndefined();
+      }
+    }
+    // An event bus must have a name: it is derived from the stack name, never a literal.
+    for (const bus of Object.values(template.findResources('AWS::Events::EventBus'))) {
+      expect(typeof bus.Properties.Name).not.toBe('string');
+      expect(JSON.stringify(bus.Properties.Name)).toContain('AWS::StackName');
+    }
+    for (const output of Object.values(template.toJSON().Outputs as Record<string, Json>)) {
+      expect(output.Export).toBeUndefined();
+    }
+  });
+
+  it('exposes the bus name and the state machine ARN as outputs', () => {
+    const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>);
+    expect(outputs.map((o) => o.Value)).toEqual(
+      expect.arrayContaining([{ Ref: logicalId(ladder.bus) }, { Ref: logicalId(ladder.stateMachine) }]),
+    );
+  });
+});
