@@ -5,29 +5,30 @@ import {
   ArnFormat,
   Aws,
   CfnOutput,
-  Duration,
-  Names,
-  RemovalPolicy,
-  Stack,
-  Validations,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
+  Duration,
   aws_dynamodb as dynamodb,
   aws_events as events,
-  aws_events_targets as targets,
   aws_iam as iam,
   aws_kms as kms,
   aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
   aws_logs as logs,
-  aws_sns as sns,
-  aws_sns_subscriptions as subscriptions,
-  aws_sqs as sqs,
+  Names,
+  aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
+  Stack,
   aws_stepfunctions as sfn,
+  aws_sns as sns,
+  aws_sqs as sqs,
+  aws_sns_subscriptions as subscriptions,
+  aws_events_targets as targets,
+  Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TABLE_ENV, TABLES, type TableDef } from '../functions/adapters/tables.js';
 import { loadPolicy } from '../functions/domain/policy.js';
+import { renderLadderJson } from '../statemachines/render.js';
 
 /** The repository root: entries, the lock file, the ASL and policies are resolved from here, not from cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -120,8 +121,19 @@ export class Ladder extends Construct {
     this.retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
+    // The policy must be valid, and the committed ASL must be the one rendered from it: deploying a ladder
+    // whose states disagree with the policy the functions apply would be a silent, costly bug.
     const policyPath = path.resolve(PROJECT_ROOT, props.policyFile ?? 'policies/default.json');
-    this.policyId = loadPolicy(JSON.parse(readFileSync(policyPath, 'utf8'))).id;
+    const policy = loadPolicy(JSON.parse(readFileSync(policyPath, 'utf8')));
+    this.policyId = policy.id;
+    const aslPath = path.join(PROJECT_ROOT, 'statemachines/ladder.asl.json');
+    const asl = readFileSync(aslPath, 'utf8');
+    if (asl !== renderLadderJson(policy)) {
+      throw new Error(
+        `Ladder: ${path.relative(PROJECT_ROOT, aslPath)} was not rendered from ${path.relative(PROJECT_ROOT, policyPath)} ` +
+          `(policy "${policy.id}"): run \`npm run render\`.`,
+      );
+    }
 
     const senderEmail = props.senderEmail ?? 'collections@example.com';
     const senderDomain = senderEmail.split('@')[1];
@@ -145,7 +157,14 @@ export class Ladder extends Construct {
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogs',
         principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+        ],
         resources: ['*'],
         conditions: {
           ArnLike: {
@@ -228,7 +247,11 @@ export class Ladder extends Construct {
         ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
       },
     });
-    this.bindTable(this.stageFunction, 'cases', ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    this.bindTable(this.stageFunction, 'cases', [
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
     this.bindTable(this.stageFunction, 'contacts', ['dynamodb:GetItem']);
     this.bindTable(this.stageFunction, 'ledger', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bus.grantPutEventsTo(this.stageFunction);
@@ -256,7 +279,13 @@ export class Ladder extends Construct {
         resources: [
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
           ...(props.sesConfigurationSet
-            ? [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: props.sesConfigurationSet })]
+            ? [
+                stack.formatArn({
+                  service: 'ses',
+                  resource: 'configuration-set',
+                  resourceName: props.sesConfigurationSet,
+                }),
+              ]
             : []),
         ],
       }),
@@ -265,7 +294,11 @@ export class Ladder extends Construct {
     this.humanTaskFunction = this.makeFunction('HumanTask', 'functions/human-task/index.ts', {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
-    this.bindTable(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    this.bindTable(this.humanTaskFunction, 'cases', [
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
     this.bindTable(this.humanTaskFunction, 'tasks', [
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -274,7 +307,6 @@ export class Ladder extends Construct {
     ]);
 
     // ---- State machine ------------------------------------------------------------------------------
-    const aslPath = path.join(PROJECT_ROOT, 'statemachines/ladder.asl.json');
     const stateMachineLogs = this.makeLogGroup('StateMachineLogs');
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -298,7 +330,7 @@ export class Ladder extends Construct {
         resources: [this.stageFunction.functionArn, this.humanTaskFunction.functionArn],
       }),
     );
-    if (readFileSync(aslPath, 'utf8').includes('arn:aws:states:::events:putEvents')) {
+    if (asl.includes('arn:aws:states:::events:putEvents')) {
       this.bus.grantPutEventsTo(this.stateMachine);
     }
     // The human task function sends the task token back. Its grant is a separate policy, not the role's
@@ -313,7 +345,7 @@ export class Ladder extends Construct {
         }),
       ],
     });
-    Validations.of(this.stateMachine).acknowledge({
+    Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray ' +
@@ -367,7 +399,14 @@ export class Ladder extends Construct {
         actions: ['sns:Publish'],
         resources: [this.alarmTopic.topicArn],
         conditions: {
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
         },
       }),
@@ -385,10 +424,22 @@ export class Ladder extends Construct {
     const sendFailures = this.ladderMetric('SendFailures');
     const contactsBlocked = this.ladderMetric('ContactsBlocked');
 
-    this.alarm('ExecutionsFailed', this.stateMachine.metricFailed({ period, statistic: 'Sum' }), 'A ladder failed');
-    this.alarm('ExecutionsTimedOut', this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }), 'A ladder timed out');
+    this.alarm(
+      'ExecutionsFailed',
+      this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+      'A ladder failed',
+    );
+    this.alarm(
+      'ExecutionsTimedOut',
+      this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+      'A ladder timed out',
+    );
     for (const [name, fn] of Object.entries(functions)) {
-      this.alarm(`${capitalize(name)}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), `${name} function errors`);
+      this.alarm(
+        `${capitalize(name)}Errors`,
+        fn.metricErrors({ period, statistic: 'Sum' }),
+        `${name} function errors`,
+      );
     }
     this.alarm('SendFailures', sendFailures, 'A notice could not be sent');
     this.alarm(
@@ -436,13 +487,18 @@ export class Ladder extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Dead letters',
             width: 8,
-            left: [this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' })],
+            left: [
+              this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+            ],
           }),
         ],
       ],
     });
 
-    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'Publish upstream events here' });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.bus.eventBusName,
+      description: 'Publish upstream events here',
+    });
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
   }
 
@@ -458,11 +514,19 @@ export class Ladder extends Construct {
     const indexArns = actions.includes('dynamodb:Query')
       ? def.indexes.map((index) => `${table.tableArn}/index/${index.name}`)
       : [];
-    iam.Grant.addToPrincipal({ grantee: fn, actions: [...actions], resourceArns: [table.tableArn, ...indexArns] });
-    const writes = actions.some((action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem');
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: [...actions],
+      resourceArns: [table.tableArn, ...indexArns],
+    });
+    const writes = actions.some(
+      (action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem',
+    );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: writes ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'],
+        actions: writes
+          ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
+          : ['kms:Decrypt', 'kms:DescribeKey'],
         resources: [(table.encryptionKey as kms.IKey).keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
       }),

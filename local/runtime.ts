@@ -69,7 +69,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   });
   Object.assign(process.env, localAwsEnv(services), {
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_DEV: 'true',
     AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',

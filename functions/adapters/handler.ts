@@ -15,6 +15,7 @@ import { logger, metrics, tracer } from './powertools.js';
  */
 export function lambdaHandler<I, O>(name: string, core: (input: I) => Promise<O>) {
   return middy(async (event: I, _context: Context): Promise<O> => {
+    metrics.addMetric(`${name}Invocations`, MetricUnit.Count, 1);
     try {
       return await core(event);
     } catch (error) {

@@ -23,7 +23,9 @@ export const LocalDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
   .refine((v) => DateTime.fromISO(v).isValid, 'is not a calendar date');
 export const Instant = z.iso.datetime({ offset: true, message: 'must be ISO 8601 with an offset' });
-const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
+const E164 = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number: + then country code and digits, no spaces');
 export const ContactChannel = z.enum(['SMS', 'EMAIL', 'CALL']);
 
 export const BorrowerSchema = z.object({

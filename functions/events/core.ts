@@ -96,18 +96,18 @@ export function createEventsCore(deps: EventsDeps) {
         c.paidMinor += toMinor(d.amount, d.currency);
         if (c.status !== 'ACTIVE') return undefined;
         const policy = policies.get(c.policyId);
-        if (balanceMinor(c) <= cureThresholdMinor(policy, c.currency)) {
+        const plan = c.plan?.status === 'ACTIVE' ? c.plan : undefined;
+        const planTotal = plan?.instalments.reduce((s, i) => s + i.amountMinor, 0) ?? 0;
+        if (plan && c.paidMinor - plan.paidAtAcceptMinor >= planTotal) {
+          // Every instalment of the negotiated plan is paid: settled, even if early.
+          plan.status = 'COMPLETED';
+          c.status = 'SETTLED';
+          c.closedReason = 'PLAN_COMPLETED';
+        } else if (balanceMinor(c) <= cureThresholdMinor(policy, c.currency)) {
           const promise = pendingPromise(c);
           if (promise) promise.status = 'KEPT';
           c.status = 'CURED';
           c.closedReason = 'PAID';
-        } else if (c.plan?.status === 'ACTIVE') {
-          const total = c.plan.instalments.reduce((s, i) => s + i.amountMinor, 0);
-          if (c.paidMinor - c.plan.paidAtAcceptMinor >= total) {
-            c.plan.status = 'COMPLETED';
-            c.status = 'SETTLED';
-            c.closedReason = 'PLAN_COMPLETED';
-          }
         }
         return undefined;
       });

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { CfnElement } from 'aws-cdk-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BORROWER_EVENT_TYPES } from '../../functions/domain/events.js';
 import { BORROWER_DETAIL_TYPES, INTAKE_DETAIL_TYPES, Ladder, PROJECT_ROOT } from '../../lib/ladder.js';
 
@@ -26,11 +27,18 @@ interface Grant {
   resources: unknown[];
 }
 
-const FORBIDDEN_ON_LEDGER = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*'];
+const FORBIDDEN_ON_LEDGER = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:*',
+];
 const READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:*'];
 
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const mentions = (value: unknown, logicalId: string): boolean => JSON.stringify(value).includes(`"${logicalId}"`);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const mentions = (value: unknown, logicalId: string): boolean =>
+  JSON.stringify(value).includes(`"${logicalId}"`);
 
 /** Every Allow statement of every identity policy (AWS::IAM::Policy and inline role policies). */
 function grantsOf(resources: Record<string, Resource>): Grant[] {
@@ -38,11 +46,19 @@ function grantsOf(resources: Record<string, Resource>): Grant[] {
   for (const [logicalId, resource] of Object.entries(resources)) {
     const documents: Array<{ roles: string[]; statements: Statement[] }> = [];
     if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') {
-      const props = resource.Properties as { Roles?: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } };
-      documents.push({ roles: asArray(props.Roles).map((r) => r.Ref), statements: props.PolicyDocument.Statement });
+      const props = resource.Properties as {
+        Roles?: Array<{ Ref: string }>;
+        PolicyDocument: { Statement: Statement[] };
+      };
+      documents.push({
+        roles: asArray(props.Roles).map((r) => r.Ref),
+        statements: props.PolicyDocument.Statement,
+      });
     }
     if (resource.Type === 'AWS::IAM::Role') {
-      const props = resource.Properties as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+      const props = resource.Properties as {
+        Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+      };
       for (const policy of asArray(props.Policies)) {
         documents.push({ roles: [logicalId], statements: policy.PolicyDocument.Statement });
       }
@@ -71,7 +87,9 @@ describe('Ladder construct', () => {
   };
 
   beforeAll(() => {
-    const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Json };
+    const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+      context: Json;
+    };
     // Same feature flags as the CLI; no esbuild here (bundling is covered by the synth test).
     const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
     stack = new Stack(app, 'Test');
@@ -145,17 +163,29 @@ describe('Ladder construct', () => {
   });
 
   it('gives each function the environment its handler reads', () => {
-    const env = (fn: { node: { defaultChild?: unknown } }) =>
-      (resources[logicalId(fn)]?.Properties as { Environment: { Variables: Json } }).Environment.Variables;
+    const env = (fn: { node: { defaultChild?: unknown } }): Json => {
+      const props = resources[logicalId(fn)]?.Properties as
+        | { Environment?: { Variables?: Json } }
+        | undefined;
+      return props?.Environment?.Variables ?? {};
+    };
     expect(Object.keys(env(ladder.intakeFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'STATE_MACHINE_ARN', 'POLICY_ID']),
     );
     expect(env(ladder.intakeFunction).POLICY_ID).toBe('default');
     expect(Object.keys(env(ladder.stageFunction))).toEqual(
-      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'LEDGER_TABLE', 'EVENT_BUS_NAME', 'SENDER_EMAIL']),
+      expect.arrayContaining([
+        'CASES_TABLE',
+        'CONTACTS_TABLE',
+        'LEDGER_TABLE',
+        'EVENT_BUS_NAME',
+        'SENDER_EMAIL',
+      ]),
     );
     expect(env(ladder.stageFunction).SENDER_EMAIL).toBe('collections@example.com');
-    expect(Object.keys(env(ladder.humanTaskFunction))).toEqual(expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE']));
+    expect(Object.keys(env(ladder.humanTaskFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE']),
+    );
     expect(Object.keys(env(ladder.eventsFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'LEDGER_TABLE', 'TASKS_TABLE']),
     );
@@ -169,7 +199,11 @@ describe('Ladder construct', () => {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(key), 'Arn'] } },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(key), 'Arn'] },
+        },
         DeletionProtectionEnabled: true,
       });
       expect(table.DeletionPolicy).toBe('Retain');
@@ -193,11 +227,16 @@ describe('Ladder construct', () => {
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
       expect(rule.Properties.EventPattern.source).toBeUndefined();
-      const [target, ...others] = rule.Properties.Targets as Array<Json & { Arn: { 'Fn::GetAtt': [string] } }>;
+      const [target, ...others] = rule.Properties.Targets as Array<
+        Json & { Arn: { 'Fn::GetAtt': [string] } }
+      >;
       expect(others).toHaveLength(0);
       expect(target).toMatchObject({
         DeadLetterConfig: { Arn: dlqArn },
-        RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) },
+        RetryPolicy: {
+          MaximumRetryAttempts: expect.any(Number),
+          MaximumEventAgeInSeconds: expect.any(Number),
+        },
       });
       for (const type of rule.Properties.EventPattern['detail-type'] as string[]) {
         routed.set(type, target?.Arn['Fn::GetAtt'][0] ?? '');
@@ -253,10 +292,19 @@ describe('Ladder construct', () => {
       Dimensions: [{ Name: 'service', Value: 'ladder' }],
     });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const metric of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'SendFailures', 'ContactsBlocked']) {
+    for (const metric of [
+      'ExecutionsStarted',
+      'ExecutionsSucceeded',
+      'ExecutionsFailed',
+      'SendFailures',
+      'ContactsBlocked',
+    ]) {
       expect(body).toContain(metric);
     }
   });
@@ -277,7 +325,9 @@ describe('Ladder construct', () => {
     }
     expect(statementsOnLedger).toBeGreaterThan(0);
     // Only stage and events append to the ledger, and only with PutItem + Query.
-    expect(Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()]))).toEqual({
+    expect(
+      Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()])),
+    ).toEqual({
       [roleId(ladder.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
       [roleId(ladder.eventsFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
     });
@@ -291,8 +341,12 @@ describe('Ladder construct', () => {
     expect(readers).toEqual([roleId(ladder.stageFunction)]);
     // The contact key is usable by the contacts' reader and writer only, and only through DynamoDB.
     const contactKey = logicalId(ladder.contactKey);
-    const keyUsers = new Set(grants.filter((g) => g.resources.some((r) => mentions(r, contactKey))).flatMap((g) => g.roles));
-    expect([...keyUsers].sort()).toEqual([roleId(ladder.intakeFunction), roleId(ladder.stageFunction)].sort());
+    const keyUsers = new Set(
+      grants.filter((g) => g.resources.some((r) => mentions(r, contactKey))).flatMap((g) => g.roles),
+    );
+    expect([...keyUsers].sort()).toEqual(
+      [roleId(ladder.intakeFunction), roleId(ladder.stageFunction)].sort(),
+    );
   });
 
   it('grants each function exactly its listed table actions', () => {
@@ -320,7 +374,9 @@ describe('Ladder construct', () => {
     for (const [name, table] of Object.entries(ladder.tables)) {
       for (const [role, actions] of tableActions(logicalId(table))) {
         actual[role] ??= {};
-        (actual[role] as Record<string, string[]>)[name] = [...actions].map((a) => a.replace('dynamodb:', '')).sort();
+        (actual[role] as Record<string, string[]>)[name] = [...actions]
+          .map((a) => a.replace('dynamodb:', ''))
+          .sort();
       }
     }
     expect(actual).toEqual(expected);
@@ -334,7 +390,10 @@ describe('Ladder construct', () => {
         .flatMap((g) => g.actions)
         .sort();
     expect(statesActions(ladder.intakeFunction)).toEqual(['states:StartExecution']);
-    expect(statesActions(ladder.humanTaskFunction)).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+    expect(statesActions(ladder.humanTaskFunction)).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskSuccess',
+    ]);
     expect(statesActions(ladder.eventsFunction)).toEqual(['states:SendTaskSuccess']);
     expect(statesActions(ladder.stageFunction)).toEqual([]);
 
@@ -407,6 +466,31 @@ describe('Ladder construct', () => {
     const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>);
     expect(outputs.map((o) => o.Value)).toEqual(
       expect.arrayContaining([{ Ref: logicalId(ladder.bus) }, { Ref: logicalId(ladder.stateMachine) }]),
+    );
+  });
+});
+
+describe('Ladder policy file', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ladder-policy-'));
+  const policy = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'policies/default.json'), 'utf8')) as {
+    stages: Array<{ name: string }>;
+  };
+  const build = (content: unknown): (() => Ladder) => {
+    const file = path.join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(content));
+    return () => new Ladder(new Stack(new App(), 'Test'), 'Ladder', { policyFile: file });
+  };
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rejects an invalid policy at synth time', () => {
+    expect(build({ ...policy, stages: [] })).toThrow(/policy default: stages/);
+  });
+
+  it('rejects a policy the committed state machine was not rendered from', () => {
+    const [first, ...rest] = policy.stages;
+    expect(build({ ...policy, stages: [{ ...first, name: 'renamed reminder' }, ...rest] })).toThrow(
+      /was not rendered from .*: run `npm run render`/,
     );
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type App, Stack, aws_sqs as sqs } from 'aws-cdk-lib';
+import { type App, type Stack, aws_sqs as sqs } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app.js';
@@ -34,7 +34,10 @@ describe('cdk synth of the Ladder app', () => {
 
   beforeAll(() => {
     // 'inmemory': a cdk-nag finding makes app.synth() throw with the report (as `cdk synth` exits 1).
-    const app = buildApp({ outdir: newOutdir(), context: { ...cdkContext(), '@aws-cdk/core:appMode': 'inmemory' } });
+    const app = buildApp({
+      outdir: newOutdir(),
+      context: { ...cdkContext(), '@aws-cdk/core:appMode': 'inmemory' },
+    });
     try {
       assembly = app.synth();
       const template = assembly.getStackByName('Ladder').template as { Resources: Record<string, Resource> };
@@ -50,21 +53,29 @@ describe('cdk synth of the Ladder app', () => {
 
   it('synthesizes with zero unacknowledged cdk-nag findings', () => {
     expect(synthError instanceof Error ? synthError.message : synthError).toBeUndefined();
-    const report = JSON.parse(readFileSync(path.join(assembly?.directory ?? '', 'validation-report.json'), 'utf8')) as {
+    const report = JSON.parse(
+      readFileSync(path.join(assembly?.directory ?? '', 'validation-report.json'), 'utf8'),
+    ) as {
       pluginReports: Array<{ pluginName: string; violations: unknown[] }>;
     };
-    const violations = report.pluginReports.flatMap((r) => r.violations.map((v) => ({ plugin: r.pluginName, v })));
+    const violations = report.pluginReports.flatMap((r) =>
+      r.violations.map((v) => ({ plugin: r.pluginName, v })),
+    );
     expect(violations).toEqual([]);
   });
 
   it('gives every acknowledgement a reason (recorded in the template metadata)', () => {
-    const acknowledged = Object.values(resources).flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    const acknowledged = Object.values(resources).flatMap(
+      (r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+    );
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const { id, reason } of acknowledged) {
       expect(id).toMatch(/^AwsSolutions-/);
       expect(reason.length, id).toBeGreaterThan(30);
     }
-    expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(new Set(['AwsSolutions-IAM5', 'AwsSolutions-L1']));
+    expect(new Set(acknowledged.map((a) => a.id.replace(/\[.*$/, '')))).toEqual(
+      new Set(['AwsSolutions-IAM5', 'AwsSolutions-L1']),
+    );
   });
 
   it('fails the synth on a finding (cdk-nag is really on)', () => {
@@ -79,8 +90,14 @@ describe('cdk synth of the Ladder app', () => {
 
   it('deploys a definition without contact details, with every placeholder substituted', () => {
     const [machine] = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-    const props = machine?.Properties as { DefinitionS3Location: { Key: string }; DefinitionSubstitutions: Json };
-    const definition = readFileSync(path.join(assembly?.directory ?? '', `asset.${props.DefinitionS3Location.Key}`), 'utf8');
+    const props = machine?.Properties as {
+      DefinitionS3Location: { Key: string };
+      DefinitionSubstitutions: Json;
+    };
+    const definition = readFileSync(
+      path.join(assembly?.directory ?? '', `asset.${props.DefinitionS3Location.Key}`),
+      'utf8',
+    );
     const asl = JSON.parse(definition) as { StartAt: string; States: Json };
     expect(Object.keys(asl.States)).toContain(asl.StartAt);
     expect(definition).not.toContain('@');

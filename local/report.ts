@@ -1,0 +1,40 @@
+import type { Summary } from './simulate.js';
+
+/** The summary a collections manager reads after a run. Identifiers and counts only. */
+export function formatSummary(summary: Summary, seconds: number): string {
+  const lines: string[] = [];
+  const pad = (s: string | number, n: number) => String(s).padEnd(n);
+  lines.push(
+    `Ladder run: ${summary.loans} loans, policy "${summary.policy}", rule pack ${summary.rulePack}, seed ${summary.seed}`,
+  );
+  lines.push(`${summary.virtualDays} simulated days in ${seconds.toFixed(1)} s`);
+  lines.push('');
+  lines.push(
+    `${pad('stage', 8)}${pad('contacted', 11)}${pad('deferred', 10)}${pad('failed', 8)}${pad('cured after', 13)}blocked (why)`,
+  );
+  for (const [stage, s] of Object.entries(summary.perStage)) {
+    const blocked = Object.entries(s.blocked)
+      .map(([why, n]) => `${n} ${why}`)
+      .join(', ');
+    lines.push(
+      `${pad(stage, 8)}${pad(s.contacted, 11)}${pad(s.deferred, 10)}${pad(s.failed, 8)}${pad(s.curedAfter, 13)}${blocked || '-'}`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `final status: ${Object.entries(summary.finalStatus)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  lines.push(
+    `per loan: ${summary.stateTransitionsPerLoan} state transitions, ${summary.ddbRequestsPerLoan} DynamoDB requests, ${summary.lambdaInvocationsPerLoan} Lambda invocations`,
+  );
+  lines.push(
+    `per automated stage: ${summary.automatedStage.transitions} state transitions, ${summary.automatedStage.ddbRequests} DynamoDB requests`,
+  );
+  const c = summary.costPer1000LoansUSD;
+  lines.push(
+    `estimated AWS cost per 1,000 loans: $${c.total} (Step Functions $${c.stepFunctions}, Lambda $${c.lambda}, DynamoDB $${c.dynamodb}, SES $${c.ses}, SNS SMS $${c.sns})`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { caseKey } from '../functions/domain/case.js';
+import { createLocalLadder } from './runtime.js';
+
+/**
+ * `ladder serve`: the local stack as a long-running service on localhost. Upstream developers POST
+ * the same events the AWS intake takes (EventBridge detail-type + detail); the clock runs in real
+ * time or faster (--speed). Endpoints:
+ *   POST /events                    {"detailType": "LoanDelinquent", "detail": {...}}
+ *   GET  /loans/:loanId             the loan's execution (states entered) and ledger timeline
+ *   GET  /tasks?queue=agent-calls   open human tasks (no tokens)
+ *   POST /tasks/:taskId/complete    {"outcome": "PROMISE_TO_PAY", "promise": {...}}
+ *   GET  /sms                       the SMS outbox
+ *   GET  /                          where the e-mail inbox is, and the virtual time
+ */
+async function body(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 256 * 1024) throw Object.assign(new Error('body over 256 KiB'), { name: 'ValidationError' });
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    throw Object.assign(new Error('body is not JSON'), { name: 'ValidationError' });
+  }
+}
+
+export async function serve(opts: { port: number; speed: number; data?: string }) {
+  const ladder = await createLocalLadder({ start: Date.now(), ...(opts.data ? { dataDir: opts.data } : {}) });
+  ladder.clock.startPaced(opts.speed);
+  const send = (res: ServerResponse, status: number, value: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(`${JSON.stringify(value, null, 2)}\n`);
+  };
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (req.method === 'POST' && url.pathname === '/events') {
+        const { detailType, detail } = (await body(req)) as { detailType?: string; detail?: unknown };
+        return send(res, 202, await ladder.send(String(detailType), detail));
+      }
+      const loan = /^\/loans\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && loan?.[1]) {
+        const loanId = decodeURIComponent(loan[1]);
+        const execution = [...ladder.executions.values()].find((e) => e.input.loanId === loanId);
+        if (!execution) return send(res, 404, { error: `no execution for loan ${loanId}` });
+        const ledger = await ladder.stores.ledger().list(caseKey(loanId, Number(execution.input.cycle)));
+        return send(res, 200, {
+          name: execution.name,
+          status: execution.status,
+          states: execution.states,
+          ledger,
+        });
+      }
+      if (req.method === 'GET' && url.pathname === '/tasks') {
+        const queue = url.searchParams.get('queue') === 'field-visits' ? 'field-visits' : 'agent-calls';
+        return send(res, 200, await ladder.listTasks(queue));
+      }
+      const complete = /^\/tasks\/([^/]+)\/complete$/.exec(url.pathname);
+      if (req.method === 'POST' && complete?.[1]) {
+        return send(res, 200, await ladder.completeTask(decodeURIComponent(complete[1]), await body(req)));
+      }
+      if (req.method === 'GET' && url.pathname === '/sms')
+        return send(res, 200, ladder.services.sms.outbox());
+      if (req.method === 'GET' && url.pathname === '/') {
+        return send(res, 200, {
+          now: new Date(ladder.clock.now()).toISOString(),
+          speed: opts.speed,
+          inbox: ladder.services.endpoints.inbox,
+        });
+      }
+      return send(res, 404, { error: 'not found' });
+    } catch (error) {
+      const e = error as Error;
+      const bad = e.name === 'ValidationError';
+      return send(res, bad ? 400 : 500, { error: bad ? e.message : e.name });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
+  console.log(
+    `ladder serve: http://127.0.0.1:${opts.port} (clock x${opts.speed}); e-mail inbox ${ladder.services.endpoints.inbox}`,
+  );
+  const stop = async () => {
+    server.close();
+    await ladder.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { server, ladder };
+}

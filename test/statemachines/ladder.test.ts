@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { bundledPolicies } from '../../functions/domain/policies.js';
+import { stageLabel } from '../../functions/domain/policy.js';
+import { renderLadderJson } from '../../statemachines/render.js';
+
+const committed = readFileSync(new URL('../../statemachines/ladder.asl.json', import.meta.url), 'utf8');
+const definition = JSON.parse(committed) as { States: Record<string, Record<string, unknown>> };
+const policy = bundledPolicies().get('default');
+
+describe('statemachines/ladder.asl.json', () => {
+  it('is exactly what the default policy renders (run `npm run render` after changing the policy)', () => {
+    expect(committed).toBe(renderLadderJson(policy));
+  });
+  it('passes asl-validator', () => {
+    const result = (aslValidator as unknown as (d: unknown) => { isValid: boolean; errors: unknown[] })(
+      definition,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+  it("has a Retry and a Catch on every Task, retrying the handlers' error names", () => {
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) {
+      const retry = state.Retry as Array<{ ErrorEquals: string[] }>;
+      expect(retry?.[0]?.ErrorEquals, name).toEqual(
+        expect.arrayContaining(['TransientError', 'ConcurrentUpdateError']),
+      );
+      expect((state.Catch as unknown[])?.length, name).toBeGreaterThan(0);
+    }
+  });
+  it('names one state per stage for the operator, and uses JSONPath only', () => {
+    for (const stage of policy.stages) expect(definition.States[stageLabel(stage)], stage.id).toBeDefined();
+    expect(definition.States['D+7 agent call']?.Resource).toMatch(/waitForTaskToken$/);
+    expect(committed).not.toMatch(/QueryLanguage|JSONata|"Assign"/);
+  });
+  it('never waits on a fixed long timer: every Wait reads the executor-computed wakeAt', () => {
+    const waits = Object.values(definition.States).filter((s) => s.Type === 'Wait');
+    for (const w of waits) expect(w.TimestampPath).toBe('$.step.wakeAt');
+  });
+  it('gives human tasks a TimeoutSeconds and a HeartbeatSeconds', () => {
+    for (const name of ['D+7 agent call', 'D+30 field visit']) {
+      expect(definition.States[name]?.TimeoutSeconds).toBeGreaterThan(0);
+      expect(definition.States[name]?.HeartbeatSeconds).toBeGreaterThan(0);
+    }
+  });
+});
