@@ -247,11 +247,8 @@ export class Ladder extends Construct {
         ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
       },
     });
-    this.bindTable(this.stageFunction, 'cases', [
-      'dynamodb:Query',
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-    ]);
+    // Cases are written whole, conditional on the revision read (optimistic concurrency): PutItem.
+    this.bindTable(this.stageFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     this.bindTable(this.stageFunction, 'contacts', ['dynamodb:GetItem']);
     this.bindTable(this.stageFunction, 'ledger', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bus.grantPutEventsTo(this.stageFunction);
@@ -294,11 +291,7 @@ export class Ladder extends Construct {
     this.humanTaskFunction = this.makeFunction('HumanTask', 'functions/human-task/index.ts', {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
-    this.bindTable(this.humanTaskFunction, 'cases', [
-      'dynamodb:Query',
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-    ]);
+    this.bindTable(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     this.bindTable(this.humanTaskFunction, 'tasks', [
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -357,12 +350,7 @@ export class Ladder extends Construct {
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, POLICY_ID: this.policyId },
       async: true,
     });
-    this.bindTable(this.intakeFunction, 'cases', [
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-    ]);
+    this.bindTable(this.intakeFunction, 'cases', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bindTable(this.intakeFunction, 'contacts', ['dynamodb:PutItem']);
     this.stateMachine.grantStartExecution(this.intakeFunction);
 
@@ -370,14 +358,7 @@ export class Ladder extends Construct {
       description: 'Ladder: applies payments and borrower events to cases, the ledger and waiting tasks',
       async: true,
     });
-    this.bindTable(this.eventsFunction, 'cases', [
-      'dynamodb:Query',
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:PutItem',
-    ]);
-    this.bindTable(this.eventsFunction, 'ledger', ['dynamodb:PutItem', 'dynamodb:Query']);
-    this.bindTable(this.eventsFunction, 'tasks', ['dynamodb:UpdateItem', 'dynamodb:GetItem']);
+    this.bindTable(this.eventsFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     this.stateMachine.grant(this.eventsFunction, 'states:SendTaskSuccess');
 
     // ---- Rules ----------------------------------------------------------------------------------------

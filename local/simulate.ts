@@ -282,13 +282,14 @@ async function collect(
     summary.finalStatus[finalStatus] = (summary.finalStatus[finalStatus] ?? 0) + 1;
     let lastContactStage: string | undefined;
     for (const a of attempts) {
-      const s = (summary.perStage[a.stage] ??= {
+      const s = summary.perStage[a.stage] ?? {
         contacted: 0,
         blocked: {},
         deferred: 0,
         failed: 0,
         curedAfter: 0,
-      });
+      };
+      summary.perStage[a.stage] = s;
       if (a.status === 'SENT') {
         s.contacted += 1;
         lastContactStage = a.stage;
