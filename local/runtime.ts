@@ -32,8 +32,6 @@ export interface ExecutionRecord {
 export interface Counters {
   ddbRequests: number;
   lambdaInvocations: number;
-  smsSent: number;
-  emailsSent: number;
 }
 
 interface PendingTask {
@@ -44,6 +42,7 @@ interface PendingTask {
 
 export interface OpenedTask {
   taskId: string;
+  queue: 'agent-calls' | 'field-visits';
   loanId: string;
   stage: string;
   lane: string;
@@ -96,7 +95,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   ]);
 
   const clock = new VirtualClock(options.start);
-  const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0, smsSent: 0, emailsSent: 0 };
+  const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   const dynamo = new DynamoDBClient({});
   dynamo.middlewareStack.add(
     (next) => async (args) => {
@@ -139,18 +138,6 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   };
 
   const messaging = new AwsMessaging(clients.sns(), clients.ses(), 'collections@example.com');
-  const countingMessaging: typeof messaging = Object.assign(Object.create(messaging), {
-    sms: async (...args: Parameters<typeof messaging.sms>) => {
-      const r = await messaging.sms(...args);
-      if (r.ok) counters.smsSent += 1;
-      return r;
-    },
-    email: async (...args: Parameters<typeof messaging.email>) => {
-      const r = await messaging.email(...args);
-      if (r.ok) counters.emailsSent += 1;
-      return r;
-    },
-  });
 
   const handlers = {
     intake: intake.buildIntakeHandler({ cases: s.cases(), contacts: s.contacts(), starter, clock, policies }),
@@ -158,7 +145,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       cases: s.cases(),
       contacts: s.contacts(),
       ledger: s.ledger(),
-      messaging: countingMessaging,
+      messaging,
       bus,
       clock,
       policies,
@@ -252,10 +239,14 @@ export async function createLocalLadder(options: LocalLadderOptions) {
             }
             pending.set(token, task);
           });
-          const opened = await invoke<{ taskId?: string; opened: boolean }>(fn, payload);
-          if (opened.opened && opened.taskId) {
+          const opened = await invoke<{ taskId?: string; queue?: OpenedTask['queue']; opened: boolean }>(
+            fn,
+            payload,
+          );
+          if (opened.opened && opened.taskId && opened.queue) {
             options.onTaskOpened?.({
               taskId: opened.taskId,
+              queue: opened.queue,
               loanId: String(payload.loanId),
               stage: String(payload.stage),
               lane: String(payload.borrowerId),

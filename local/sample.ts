@@ -77,32 +77,20 @@ export function samplePortfolio(count: number, seed: number, firstDue = '2026-12
         events.push({ type: 'promiseToPay', amount, date: date(12), onAgentCall: 1 });
         break;
       case 'plan with a missed instalment':
-        events.push(
-          {
-            type: 'acceptPlan',
-            instalments: [
-              { amount: half, date: date(14) },
-              { amount: half, date: date(44) },
-            ],
-            onAgentCall: 1,
-          },
-          { type: 'payment', amount: half, at: at(13) },
-        );
+      case 'plan paid in full': {
+        // Two instalments a month apart, agreed on the first agent call; the first is paid on time.
+        const plan: ScenarioEvent = {
+          type: 'acceptPlan',
+          instalments: [
+            { amount: half, date: date(14) },
+            { amount: half, date: date(44) },
+          ],
+          onAgentCall: 1,
+        };
+        events.push(plan, { type: 'payment', amount: half, at: at(13) });
+        if (behaviour === 'plan paid in full') events.push({ type: 'payment', amount: half, at: at(43) });
         break;
-      case 'plan paid in full':
-        events.push(
-          {
-            type: 'acceptPlan',
-            instalments: [
-              { amount: half, date: date(14) },
-              { amount: half, date: date(44) },
-            ],
-            onAgentCall: 1,
-          },
-          { type: 'payment', amount: half, at: at(13) },
-          { type: 'payment', amount: half, at: at(43) },
-        );
-        break;
+      }
       case 'dispute':
         events.push(
           { type: 'dispute', at: at(5) },

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { caseKey } from '../functions/domain/case.js';
 import type { EventType } from '../functions/domain/events.js';
 import type { LedgerRecord } from '../functions/domain/ledger.js';
 import { bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
-import { loadPolicy } from '../functions/domain/policy.js';
 import defaultPolicy from '../policies/default.json' with { type: 'json' };
 import { renderLadderJson } from '../statemachines/render.js';
 import { inLane } from './clock.js';
@@ -117,22 +117,18 @@ function callOutcome(e: ScenarioEvent | undefined): Record<string, unknown> {
   }
 }
 
+/** The scenario's policy (the default unless it names one), with its rule pack if it sets one. */
 export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
+  const isDefault = !scenario.policy && !scenario.rulePack;
+  if (isDefault) return { registry: bundledPolicies(), policy: bundledPolicies().get('default'), isDefault };
   const raw =
     typeof scenario.policy === 'string'
-      ? JSON.parse(readFileSync(new URL(scenario.policy, `file://${baseDir}/`), 'utf8'))
+      ? (JSON.parse(readFileSync(resolve(baseDir, scenario.policy), 'utf8')) as object)
       : (scenario.policy ?? defaultPolicy);
-  const policy = loadPolicy(scenario.rulePack ? { ...(raw as object), rulePack: scenario.rulePack } : raw);
-  const isDefault = !scenario.policy && !scenario.rulePack;
-  return {
-    registry: isDefault
-      ? bundledPolicies()
-      : policyRegistry([
-          { ...(raw as object), ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) },
-        ]),
-    policy,
-    isDefault,
-  };
+  const registry = policyRegistry([
+    { ...raw, ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) },
+  ]);
+  return { registry, policy: registry.get(registry.defaultId), isDefault };
 }
 
 const HOUR = 3_600_000;
@@ -155,9 +151,7 @@ export async function simulate(
   const onTaskOpened = (task: OpenedTask) => {
     const l = ladder as LocalLadder;
     const loan = byLoan.get(task.loanId);
-    const isVisit =
-      task.taskId.includes(`#${task.stage}#`) &&
-      policy.stages.find((s) => s.id === task.stage)?.kind === 'FIELD_VISIT';
+    const isVisit = task.queue === 'field-visits';
     const n = isVisit ? 0 : (callsSeen.get(task.loanId) ?? 0) + 1;
     if (!isVisit) callsSeen.set(task.loanId, n);
     const answer = loan?.events.find((e) => e.onAgentCall === n);
@@ -253,11 +247,12 @@ async function collect(
     lambdaInvocationsPerLoan: 0,
     automatedStage: { transitions: 3, ddbRequests: 0 },
     costPer1000LoansUSD: {},
-    smsSent: l.counters.smsSent,
-    emailsSent: l.counters.emailsSent,
+    smsSent: 0,
+    emailsSent: 0,
     virtualDays: Math.round((l.clock.now() - start) / (24 * HOUR)),
   };
-  const ddbBefore = l.counters.ddbRequests;
+  // Requests made while collecting the report below are not the ladder's: count only the run's.
+  const runDdb = l.counters.ddbRequests;
   let transitions = 0;
   for (const loan of scenario.loans) {
     const view = await cases.borrowerView(loan.borrower.borrowerId);
@@ -292,6 +287,8 @@ async function collect(
       summary.perStage[a.stage] = s;
       if (a.status === 'SENT') {
         s.contacted += 1;
+        if (a.channel === 'SMS') summary.smsSent += 1;
+        if (a.channel === 'EMAIL') summary.emailsSent += 1;
         lastContactStage = a.stage;
       } else if (a.status === 'BLOCKED')
         s.blocked[a.reason ?? 'RULE'] = (s.blocked[a.reason ?? 'RULE'] ?? 0) + 1;
@@ -304,8 +301,6 @@ async function collect(
     }
   }
   const n = scenario.loans.length;
-  // Requests made while collecting the report are not the ladder's: count only the run's.
-  const runDdb = ddbBefore;
   summary.stateTransitionsPerLoan = round(transitions / n);
   summary.ddbRequestsPerLoan = round(runDdb / n);
   summary.lambdaInvocationsPerLoan = round(l.counters.lambdaInvocations / n);

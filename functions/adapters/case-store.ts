@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
 import { translateAwsError } from './aws-errors.js';
+import { queryAll } from './query.js';
 
 /**
  * Cases and borrower profiles in one table, one partition per borrower (see tables.ts). Items carry a
@@ -30,24 +31,15 @@ export class CaseStore {
 
   /** One Query: the borrower's profile and every case of theirs. */
   async borrowerView(borrowerId: string): Promise<BorrowerView> {
-    const rows: Row[] = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': borrowerPk(borrowerId) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        rows.push(...((page.Items ?? []) as Row[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
-    } catch (error) {
-      translateAwsError(error, 'reading the borrower');
-    }
+    const rows = await queryAll<Row>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': borrowerPk(borrowerId) },
+      },
+      'reading the borrower',
+    );
     const profileRow = rows.find((r) => r.sk === 'PROFILE');
     return {
       profile: profileRow ? { item: profileRow.doc as BorrowerProfile, rev: profileRow.rev } : undefined,

@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerRecord } from '../domain/ledger.js';
 import { translateAwsError } from './aws-errors.js';
+import { queryAll } from './query.js';
 
 /**
  * The append-only ledger. `append` is a conditional PutItem on (ledgerId, seq): a record is never
@@ -27,25 +28,15 @@ export class LedgerStore {
     }
   }
 
-  async list(ledgerId: string): Promise<LedgerRecord[]> {
-    const records: LedgerRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      do {
-        const page = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'ledgerId = :id',
-            ExpressionAttributeValues: { ':id': ledgerId },
-            ExclusiveStartKey: start,
-          }),
-        );
-        records.push(...((page.Items ?? []) as LedgerRecord[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
-    } catch (error) {
-      translateAwsError(error, 'reading the ledger');
-    }
-    return records;
+  list(ledgerId: string): Promise<LedgerRecord[]> {
+    return queryAll<LedgerRecord>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'ledgerId = :id',
+        ExpressionAttributeValues: { ':id': ledgerId },
+      },
+      'reading the ledger',
+    );
   }
 }

@@ -1,9 +1,12 @@
 import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
 
 /** How a case leaves the ladder (ACTIVE while it is on it). */
 export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
-export type ContactChannel = 'SMS' | 'EMAIL' | 'CALL';
+/** A channel a borrower can opt out of (the event contract's enum). */
+export type ContactChannel = z.infer<typeof ContactChannelSchema>;
 
 export interface PromiseToPay {
   amountMinor: number;

@@ -32,7 +32,6 @@ export type Outcome =
   | 'SETTLED'
   | 'CLOSED'
   | 'HANDED_OVER';
-export const TERMINAL_OUTCOMES = ['CURED', 'SETTLED', 'CLOSED', 'HANDED_OVER'] as const;
 
 export interface LedgerHead {
   seq: number;

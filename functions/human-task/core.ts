@@ -36,7 +36,9 @@ export const HumanTaskRequestSchema = z.object({
 export function createHumanTaskCore(deps: HumanTaskDeps) {
   const { cases, tasks, callbacks, clock, policies } = deps;
 
-  return async function humanTaskCore(input: unknown): Promise<{ taskId?: string; opened: boolean }> {
+  return async function humanTaskCore(
+    input: unknown,
+  ): Promise<{ taskId?: string; queue?: HumanTask['queue']; opened: boolean }> {
     const parsed = HumanTaskRequestSchema.safeParse(input);
     if (!parsed.success)
       throw new ValidationError(`bad task request: ${parsed.error.issues[0]?.path.join('.')}`);
@@ -95,7 +97,7 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
     };
     await tasks.open(task);
     await cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
-    return { taskId: task.taskId, opened: true };
+    return { taskId: task.taskId, queue: task.queue, opened: true };
   };
 }
 

@@ -268,17 +268,22 @@ export function createStageCore(deps: StageDeps) {
     }
     // Nothing reached the borrower and only because a provider throttled or was down: nothing was
     // sent, so retrying the whole step (with the state machine's backoff) cannot send twice.
-    if (
-      retryableFailures > 0 &&
-      attempts.every((a) => a.status === 'FAILED' || a.status === 'BLOCKED') &&
-      attempts.some((a) => a.status === 'FAILED')
-    ) {
-      if (attempts.filter((a) => a.status === 'FAILED').length === retryableFailures) {
-        throw new TransientError('every channel failed with a retryable error');
-      }
+    const failed = attempts.filter((a) => a.status === 'FAILED').length;
+    const reached = attempts.some((a) => a.status === 'SENT' || a.status === 'DEFERRED');
+    if (failed > 0 && failed === retryableFailures && !reached) {
+      throw new TransientError('every channel failed with a retryable error');
     }
     return attempts;
   }
+
+  /** What an agency, the bureau or legal is told: identifiers and the balance, never contact details. */
+  const handover = ({ req, kase }: Ctx) => ({
+    loanId: req.loanId,
+    cycle: req.cycle,
+    borrowerId: req.borrowerId,
+    balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
+    currency: kase.item.currency,
+  });
 
   async function runStage(ctx: Ctx): Promise<Step> {
     const { policy, kase, profile, req, now } = ctx;
@@ -312,20 +317,14 @@ export function createStageCore(deps: StageDeps) {
         return nextStageStep(ctx, stage.id, ledger);
       }
       case 'AGENCY_PLACEMENT': {
-        await deps.bus.publish('AgencyPlacementRequested', {
-          loanId: req.loanId,
-          cycle: req.cycle,
-          borrowerId: req.borrowerId,
-          balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
-          currency: kase.item.currency,
-        });
+        await deps.bus.publish('AgencyPlacementRequested', handover(ctx));
         const c = { ...kase.item, placedWithAgencyAt: isoUtc(now) };
         await cases.saveCase(c, kase.rev);
         const ledger = await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
           attempts: [],
-          detail: { placement: 'AGENCY', balance: fromMinor(balanceMinor(kase.item), kase.item.currency) },
+          detail: { placement: 'AGENCY', balance: handover(ctx).balance },
         });
         return nextStageStep(ctx, stage.id, ledger);
       }
@@ -338,11 +337,7 @@ export function createStageCore(deps: StageDeps) {
         const allowed = noticeAt !== undefined || policy.rules.creditReportNoticeDays === null;
         if (allowed) {
           await deps.bus.publish('CreditBureauReportRequested', {
-            loanId: req.loanId,
-            cycle: req.cycle,
-            borrowerId: req.borrowerId,
-            balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
-            currency: kase.item.currency,
+            ...handover(ctx),
             daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
           });
         }
@@ -356,11 +351,7 @@ export function createStageCore(deps: StageDeps) {
       }
       case 'LEGAL_HANDOFF': {
         await deps.bus.publish('LegalHandoffRequested', {
-          loanId: req.loanId,
-          cycle: req.cycle,
-          borrowerId: req.borrowerId,
-          balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
-          currency: kase.item.currency,
+          ...handover(ctx),
           ledgerId: caseKey(req.loanId, req.cycle),
         });
         const c: CaseRecord = { ...kase.item, status: 'HANDED_OVER', closedReason: 'LEGAL_HANDOFF' };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../local/scenario.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
 
@@ -21,6 +21,19 @@ const loan = (loanId: string, events: unknown[], extra: Record<string, unknown> 
   ...extra,
 });
 
+/** Two instalments agreed on the first agent call; the first is paid the day before it is due. */
+const plan = [
+  {
+    type: 'acceptPlan',
+    instalments: [
+      { amount: '600.00', date: '2026-12-25' },
+      { amount: '600.00', date: '2027-01-25' },
+    ],
+    onAgentCall: 1,
+  },
+  { type: 'payment', amount: '600.00', at: '2026-12-24T10:00:00+08:00' },
+];
+
 const scenario = {
   seed: 3,
   loans: [
@@ -35,29 +48,8 @@ const scenario = {
       { type: 'payment', amount: '1200.00', at: '2026-12-21T10:00:00+08:00' },
     ]),
     loan('promise-broken', [{ type: 'promiseToPay', amount: '1200.00', date: '2026-12-22', onAgentCall: 1 }]),
-    loan('plan-paid', [
-      {
-        type: 'acceptPlan',
-        instalments: [
-          { amount: '600.00', date: '2026-12-25' },
-          { amount: '600.00', date: '2027-01-25' },
-        ],
-        onAgentCall: 1,
-      },
-      { type: 'payment', amount: '600.00', at: '2026-12-24T10:00:00+08:00' },
-      { type: 'payment', amount: '600.00', at: '2027-01-24T10:00:00+08:00' },
-    ]),
-    loan('plan-missed', [
-      {
-        type: 'acceptPlan',
-        instalments: [
-          { amount: '600.00', date: '2026-12-25' },
-          { amount: '600.00', date: '2027-01-25' },
-        ],
-        onAgentCall: 1,
-      },
-      { type: 'payment', amount: '600.00', at: '2026-12-24T10:00:00+08:00' },
-    ]),
+    loan('plan-paid', [...plan, { type: 'payment', amount: '600.00', at: '2027-01-24T10:00:00+08:00' }]),
+    loan('plan-missed', plan),
     loan('never', [{ type: 'refused', onAgentCall: 1 }], {
       borrower: borrower('B-never', { timeZone: 'America/New_York', locale: 'en' }),
     }),
@@ -149,5 +141,3 @@ describe('ladder simulate: the paths through the real definition', () => {
     expect(again.loans).toEqual(result.loans);
   });
 });
-
-afterAll(() => undefined);
