@@ -18,5 +18,6 @@ export const logger = new Logger({
   jsonReplacerFn: (_key: string, value: unknown) =>
     typeof value === 'string' ? maskContactDetails(value) : value,
 });
-export const metrics = new Metrics({ namespace: 'Ladder', serviceName: 'ladder' });
+// Metrics' own warnings go through the same structured logger (and its level) as everything else.
+export const metrics = new Metrics({ namespace: 'Ladder', serviceName: 'ladder', logger });
 export const tracer = new Tracer({ serviceName: 'ladder' });
