@@ -22,9 +22,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    setupFiles: ['test/setup.ts'],
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-     
+
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'true',
     },

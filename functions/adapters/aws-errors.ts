@@ -9,6 +9,8 @@ const TRANSIENT = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'Throttling',
+  'Throttled',
+  'ThrottledException',
   'TooManyRequestsException',
   'RequestLimitExceeded',
   'InternalServerError',
@@ -25,7 +27,10 @@ const TRANSIENT = new Set([
 export function isThrottleOrOutage(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   return (
-    TRANSIENT.has(e?.name ?? '') || TRANSIENT.has(e?.code ?? '') || (e?.$metadata?.httpStatusCode ?? 0) >= 500
+    TRANSIENT.has(e?.name ?? '') ||
+    TRANSIENT.has(e?.code ?? '') ||
+    e?.$metadata?.httpStatusCode === 429 ||
+    (e?.$metadata?.httpStatusCode ?? 0) >= 500
   );
 }
 

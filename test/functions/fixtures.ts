@@ -1,0 +1,97 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { CaseStore } from '../../functions/adapters/case-store.js';
+import { ContactStore } from '../../functions/adapters/contact-store.js';
+import { LedgerStore } from '../../functions/adapters/ledger-store.js';
+import { TaskStore } from '../../functions/adapters/task-store.js';
+import type { BorrowerProfile, CaseRecord } from '../../functions/domain/case.js';
+import type { Clock } from '../../functions/domain/clock.js';
+import type { Step } from '../../functions/domain/decide.js';
+import { GENESIS_HASH } from '../../functions/domain/ledger.js';
+
+/** Shared fixtures for handler tests: stores over one document client (mocked per test). */
+export const db = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  {
+    marshallOptions: { removeUndefinedValues: true },
+  },
+);
+export const stores = {
+  cases: new CaseStore(db, 'Cases'),
+  contacts: new ContactStore(db, 'Contacts'),
+  ledger: new LedgerStore(db, 'Ledger'),
+  tasks: new TaskStore(db, 'Tasks'),
+};
+export const fixedClock = (iso: string): Clock => ({ now: () => Date.parse(iso) });
+
+export const PHONE = '+8613800138000';
+export const EMAIL = 'wang.fang@example.com';
+
+export const loanDelinquent = {
+  loanId: 'L-1',
+  cycle: 1,
+  amountDue: '1200.00',
+  currency: 'CNY',
+  dueDate: '2026-12-10',
+  borrower: {
+    borrowerId: 'B-1',
+    name: 'Wang Fang',
+    phone: PHONE,
+    email: EMAIL,
+    timeZone: 'Asia/Shanghai',
+    locale: 'zh-CN',
+  },
+};
+
+export const profile: BorrowerProfile = {
+  borrowerId: 'B-1',
+  timeZone: 'Asia/Shanghai',
+  locale: 'zh-CN',
+  optOuts: {},
+  contactPoints: { SMS: { verified: false }, EMAIL: { verified: false } },
+  calls: [],
+};
+
+export const kase: CaseRecord = {
+  loanId: 'L-1',
+  cycle: 1,
+  borrowerId: 'B-1',
+  policyId: 'default',
+  policyVersion: 1,
+  currency: 'CNY',
+  amountDueMinor: 120000,
+  paidMinor: 0,
+  dueDate: '2026-12-10',
+  openedAt: '2026-12-06T00:00:00.000Z',
+  status: 'ACTIVE',
+  promises: [],
+  shiftDays: 0,
+};
+
+/** The rows one Query of the borrower's partition returns. */
+export const borrowerRows = (c: CaseRecord = kase, p: BorrowerProfile = profile) => [
+  { pk: 'BORROWER#B-1', sk: 'PROFILE', rev: 1, doc: p },
+  {
+    pk: 'BORROWER#B-1',
+    sk: `CASE#${c.loanId}#${c.cycle}`,
+    rev: 3,
+    doc: c,
+    loanId: c.loanId,
+    borrowerId: 'B-1',
+  },
+];
+
+export const firstStep: Step = {
+  outcome: 'NEXT',
+  stage: '',
+  wakeAt: '2026-12-11T01:00:00.000Z',
+  resumeStage: '',
+  ledger: { seq: 0, hash: GENESIS_HASH },
+};
+
+export const lambdaContext = {
+  functionName: 'test',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;

@@ -1,0 +1,157 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AwsMessaging } from '../../functions/adapters/messaging.js';
+import { verifyChain } from '../../functions/domain/ledger.js';
+import { bundledPolicies } from '../../functions/domain/policies.js';
+import { createStageCore } from '../../functions/stage/core.js';
+import { buildStageHandler } from '../../functions/stage/handler.js';
+import {
+  borrowerRows,
+  db,
+  EMAIL,
+  firstStep,
+  fixedClock,
+  kase,
+  lambdaContext,
+  PHONE,
+  stores,
+} from './fixtures.js';
+
+const ddb = mockClient(db);
+const sns = mockClient(SNSClient);
+const ses = mockClient(SESv2Client);
+const published: string[] = [];
+const deps = (at = '2026-12-11T01:00:00Z') => ({
+  ...stores,
+  messaging: new AwsMessaging(
+    new SNSClient({ region: 'us-east-1' }),
+    new SESv2Client({ region: 'us-east-1' }),
+    'collections@example.com',
+  ),
+  bus: { publish: async (type: string) => void published.push(type) },
+  clock: fixedClock(at),
+  policies: bundledPolicies(),
+});
+const request = (stage: string) => ({
+  action: 'RUN_STAGE',
+  stage,
+  loanId: 'L-1',
+  borrowerId: 'B-1',
+  cycle: 1,
+  policyId: 'default',
+  step: firstStep,
+});
+
+beforeEach(() => {
+  ddb.on(QueryCommand).resolves({ Items: borrowerRows() });
+  ddb.on(GetCommand).resolves({ Item: { borrowerId: 'B-1', name: '王芳', phone: PHONE, email: EMAIL } });
+  ddb.on(PutCommand).resolves({});
+});
+afterEach(() => {
+  ddb.reset();
+  sns.reset();
+  ses.reset();
+  published.length = 0;
+});
+
+describe('stage executor', () => {
+  it("D+1 sends SMS and e-mail in the borrower's locale, records one chained ledger record, and points at D+3", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'sms-1' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-1' });
+
+    const step = await createStageCore(deps())(request('D+1'));
+
+    expect(step).toMatchObject({
+      outcome: 'NEXT',
+      stage: 'D+1',
+      wakeAt: '2026-12-13T01:00:00.000Z',
+      ledger: { seq: 1 },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { PhoneNumber: PHONE });
+    const sms = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(sms).toContain('¥1,200.00');
+    expect(sms).toContain('https://pay.example.com/loans/L-1');
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, { Destination: { ToAddresses: [EMAIL] } });
+    const record = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(record?.TableName).toBe('Ledger');
+    expect(record?.ConditionExpression).toBe('attribute_not_exists(seq)');
+    expect(record?.Item?.attempts).toEqual([
+      expect.objectContaining({
+        channel: 'SMS',
+        status: 'SENT',
+        providerRef: 'sms-1',
+        templateId: 'first-overdue',
+      }),
+      expect.objectContaining({ channel: 'EMAIL', status: 'SENT', providerRef: 'mail-1' }),
+    ]);
+    expect(verifyChain([record?.Item as never])).toEqual({ ok: true, records: 1 });
+    expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+  });
+
+  it('a cured case is not contacted: the execution ends Cured without reading contact details', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows({ ...kase, status: 'CURED', paidMinor: 120000 }) });
+    const step = await createStageCore(deps())(request('D+3'));
+    expect(step.outcome).toBe('CURED');
+    expect(ddb).not.toHaveReceivedCommand(GetCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('when every channel is throttled nothing was sent: TransientError, so the state machine retries the step', async () => {
+    sns.on(PublishCommand).rejects(new ThrottledException({ message: 'slow', $metadata: {} }));
+    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow', $metadata: {} }));
+    await expect(createStageCore(deps())(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('a failed channel with a FIRST_OPEN stage falls back to the next one and records both', async () => {
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('bad number'), { name: 'InvalidParameterException' }));
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-2' });
+    const step = await createStageCore(deps('2026-12-13T01:00:00Z'))(request('D+3'));
+    expect(step.outcome).toBe('NEXT');
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.attempts).toEqual([
+      expect.objectContaining({ channel: 'SMS', status: 'FAILED', reason: 'InvalidParameterException' }),
+      expect.objectContaining({ channel: 'EMAIL', status: 'SENT' }),
+    ]);
+  });
+
+  it('a race on the ledger record (conditional check fails) is ConcurrentUpdateError, which the state machine retries', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'sms-1' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-1' });
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    await expect(createStageCore(deps())(request('D+1'))).rejects.toMatchObject({
+      name: 'ConcurrentUpdateError',
+    });
+  });
+
+  it('outside contact hours the stage is DEFERRED to 08:00 local and recorded', async () => {
+    const step = await createStageCore(deps('2026-12-11T14:30:00Z'))(request('D+1')); // 22:30 in Shanghai
+    expect(step).toMatchObject({ outcome: 'WAIT', wakeAt: '2026-12-12T00:00:00.000Z' });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.attempts).toEqual([
+      expect.objectContaining({ channel: 'SMS', status: 'DEFERRED', reason: 'CN_CONTACT_HOURS' }),
+      expect.objectContaining({ channel: 'EMAIL', status: 'DEFERRED', reason: 'CN_CONTACT_HOURS' }),
+    ]);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('agency placement publishes an event with identifiers and balance only', async () => {
+    const step = await createStageCore(deps('2027-02-08T01:00:00Z'))(request('D+60'));
+    expect(step.outcome).toBe('NEXT');
+    expect(published).toEqual(['AgencyPlacementRequested']);
+  });
+
+  it('bad input through the Lambda handler: ValidationError, nothing read', async () => {
+    const handler = buildStageHandler(deps());
+    await expect(handler({ action: 'RUN_STAGE' }, lambdaContext)).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
