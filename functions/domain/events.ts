@@ -16,8 +16,13 @@ const Id = z
 export const Decimal = z
   .string()
   .regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
-const PositiveDecimal = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero');
-const Currency = z.string().refine(isCurrency, 'must be an ISO 4217 currency code');
+const PositiveDecimal = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero').describe(
+  'A positive decimal string in major units, such as "1200.50"',
+);
+const Currency = z
+  .string()
+  .refine(isCurrency, 'must be an ISO 4217 currency code')
+  .describe('ISO 4217 currency code, such as CNY or USD');
 export const LocalDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
@@ -33,7 +38,10 @@ export const BorrowerSchema = z.object({
   name: z.string().min(1).max(200),
   phone: E164,
   email: z.email().max(254),
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+    .describe("The borrower's IANA time zone, such as Asia/Shanghai: contact hours are in it"),
   locale: z.enum(['en', 'zh-CN']),
   preferredChannel: z.enum(['SMS', 'EMAIL']).optional(),
 });
