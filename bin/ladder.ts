@@ -103,7 +103,9 @@ program
   .option('--data <dir>', 'keep the store on disk in this directory')
   .action(async (opts: { port: number; speed: number; data?: string }) => {
     const { serve } = await import('../local/serve.js');
-    await serve(opts);
+    const service = await serve(opts);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => void service.close().then(() => process.exit(0)));
   });
 
 try {

@@ -17,7 +17,9 @@ import type { Clock } from '../functions/domain/clock.js';
  * state, run concurrently. The order inside a lane is the order timers were set, so a run is
  * deterministic for the same input.
  *
- * Paced mode (`ladder serve`): virtual time runs with real time, times a speed factor.
+ * Paced mode (`ladder serve`): virtual time runs with real time, times a speed factor, while nothing
+ * is in flight; while a handler runs it runs at real speed, so a handler's latency is not multiplied
+ * into minutes of virtual time (and a Task's TimeoutSeconds keeps its meaning).
  */
 interface Timer {
   id: number;
@@ -38,14 +40,20 @@ export class VirtualClock implements Clock {
   private nextId = 1;
   private busy = 0;
   private readonly idleWaiters: Array<() => void> = [];
-  private paced?: { speed: number; realStart: number; virtualStart: number; handle?: NodeJS.Timeout };
+  private paced?: {
+    speed: number;
+    rate: number;
+    realStart: number;
+    virtualStart: number;
+    handle?: NodeJS.Timeout;
+  };
 
   constructor(start: number) {
     this.current = start;
   }
 
   now(): number {
-    if (this.paced) return this.paced.virtualStart + (Date.now() - this.paced.realStart) * this.paced.speed;
+    if (this.paced) return this.paced.virtualStart + (Date.now() - this.paced.realStart) * this.paced.rate;
     return this.current;
   }
 
@@ -78,12 +86,27 @@ export class VirtualClock implements Clock {
   /** Marks work in flight: the clock does not jump while any is. */
   async track<T>(work: () => Promise<T>): Promise<T> {
     this.busy += 1;
+    if (this.busy === 1) this.repace();
     try {
       return await work();
     } finally {
       this.busy -= 1;
-      if (this.busy === 0) this.notifyIdle();
+      if (this.busy === 0) {
+        this.repace();
+        this.notifyIdle();
+      }
     }
+  }
+
+  /** Paced mode: real speed while work is in flight, `speed` times faster while idle. */
+  private repace(): void {
+    const paced = this.paced;
+    if (!paced) return;
+    const now = this.now();
+    paced.virtualStart = now;
+    paced.realStart = Date.now();
+    paced.rate = this.busy > 0 ? 1 : paced.speed;
+    this.schedulePaced();
   }
 
   get pendingTimers(): number {
@@ -141,8 +164,8 @@ export class VirtualClock implements Clock {
 
   /** Paced mode: virtual time follows real time times `speed`; timers fire on real timers. */
   startPaced(speed: number): void {
-    this.paced = { speed, realStart: Date.now(), virtualStart: this.current };
-    this.schedulePaced();
+    this.paced = { speed, rate: speed, realStart: Date.now(), virtualStart: this.current };
+    this.repace();
   }
 
   stopPaced(): void {
@@ -157,7 +180,7 @@ export class VirtualClock implements Clock {
     if (paced.handle) clearTimeout(paced.handle);
     const due = this.earliest();
     if (!due) return;
-    const delay = Math.max(0, Math.min((due.at - this.now()) / paced.speed, 2 ** 31 - 1));
+    const delay = Math.max(0, Math.min((due.at - this.now()) / paced.rate, 2 ** 31 - 1));
     paced.handle = setTimeout(() => {
       const now = this.now();
       for (const t of [...this.timers.values()].sort((a, b) => a.at - b.at || a.seq - b.seq)) {

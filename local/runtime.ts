@@ -22,8 +22,10 @@ export interface ExecutionRecord {
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   startedAt: number;
   stoppedAt?: number;
-  /** States entered, in order: the execution's history by state name. */
+  /** States entered, in order. */
   states: string[];
+  /** The execution's event history by state name (entered, retried, caught, failed, exited). */
+  history: Array<{ type: string; state: string; error?: string }>;
   output?: unknown;
   error?: string;
   done: Promise<void>;
@@ -276,6 +278,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       status: 'RUNNING',
       startedAt: clock.now(),
       states: [],
+      history: [],
       done: Promise.resolve(),
     };
     executions.set(name, record);
@@ -286,6 +289,9 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       });
       const history = (async () => {
         for await (const event of run.eventLogs) {
+          if (!('state' in event)) continue;
+          const error = 'Error' in event ? { error: String(event.Error) } : {};
+          record.history.push({ type: event.type, state: event.state.name, ...error });
           if (event.type === 'StateEntered') record.states.push(event.state.name);
         }
       })();
@@ -311,6 +317,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     stageCalls,
     policies,
     stores: s,
+    /** StartExecution, as the intake function calls it (idempotent by name). */
+    start: starter.start,
     /** Delivers an event as the EventBridge rules would: LoanDelinquent to intake, the rest to events. */
     async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
       const deliver = () =>

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { caseKey } from '../functions/domain/case.js';
 import { createLocalLadder } from './runtime.js';
 
@@ -28,7 +29,7 @@ async function body(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export async function serve(opts: { port: number; speed: number; data?: string }) {
+export async function serve(opts: { port: number; speed: number; data?: string; quiet?: boolean }) {
   const ladder = await createLocalLadder({ start: Date.now(), ...(opts.data ? { dataDir: opts.data } : {}) });
   ladder.clock.startPaced(opts.speed);
   const send = (res: ServerResponse, status: number, value: unknown) => {
@@ -80,15 +81,16 @@ export async function serve(opts: { port: number; speed: number; data?: string }
     }
   });
   await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
-  console.log(
-    `ladder serve: http://127.0.0.1:${opts.port} (clock x${opts.speed}); e-mail inbox ${ladder.services.endpoints.inbox}`,
-  );
-  const stop = async () => {
-    server.close();
+  const port = (server.address() as AddressInfo).port;
+  if (!opts.quiet) {
+    console.log(
+      `ladder serve: http://127.0.0.1:${port} (clock x${opts.speed}); e-mail inbox ${ladder.services.endpoints.inbox}`,
+    );
+  }
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
     await ladder.close();
-    process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return { server, ladder };
+  return { port, ladder, close };
 }

@@ -1,0 +1,75 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve } from '../../local/serve.js';
+
+/** `ladder serve` over HTTP on localhost, with the clock at 100,000x (a day in under a second). */
+let service: Awaited<ReturnType<typeof serve>>;
+let base: string;
+beforeAll(async () => {
+  service = await serve({ port: 0, speed: 100_000, quiet: true });
+  base = `http://127.0.0.1:${service.port}`;
+});
+afterAll(() => service.close());
+
+const post = (path: string, body: unknown) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+
+async function until<T>(probe: () => Promise<T | undefined>, seconds: number): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('deadline passed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('ladder serve', () => {
+  it("accepts a LoanDelinquent over HTTP and shows the loan's timeline and the SMS outbox", async () => {
+    const dueDate = DateTime.now().setZone('Asia/Shanghai').plus({ days: 4 }).toISODate();
+    const accepted = await post('/events', {
+      detailType: 'LoanDelinquent',
+      detail: {
+        loanId: 'S-1',
+        amountDue: '88.00',
+        currency: 'CNY',
+        dueDate,
+        borrower: {
+          borrowerId: 'SB-1',
+          name: 'N',
+          phone: '+8613800138001',
+          email: 's@example.com',
+          timeZone: 'Asia/Shanghai',
+          locale: 'en',
+        },
+      },
+    });
+    expect(accepted.status).toBe(202);
+    const timeline = await until(async () => {
+      const body = (await (await fetch(`${base}/loans/S-1`)).json()) as { ledger?: Array<{ stage: string }> };
+      return body.ledger && body.ledger.length > 0 ? body : undefined;
+    }, 30);
+    expect(timeline.ledger?.[0]?.stage).toBe('D-3');
+    const outbox = (await (await fetch(`${base}/sms`)).json()) as Array<{
+      phoneNumber: string;
+      message: string;
+    }>;
+    expect(outbox[0]?.phoneNumber).toBe('+8613800138001');
+    expect(outbox[0]?.message).toContain('CN¥88.00');
+  });
+
+  it('rejects a bad event with 400 and a one-line error naming the field, without echoing it', async () => {
+    const response = await post('/events', {
+      detailType: 'PaymentReceived',
+      detail: { loanId: 'S-1', amount: '-1' },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string };
+    expect(body.error).toMatch(/^PaymentReceived: /);
+    expect(body.error).not.toContain('\n');
+  });
+});
