@@ -29,7 +29,7 @@ import {
   type Step,
 } from '../domain/decide.js';
 import { CaseNotFoundError, TransientError, ValidationError } from '../domain/errors.js';
-import { type AttemptEntry, chain, type LedgerContent } from '../domain/ledger.js';
+import { type AttemptEntry, chain, type LedgerContent, type LedgerRecord } from '../domain/ledger.js';
 import { fromMinor, toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type Channel, type LoadedPolicy, nextStage, type Stage, stageById } from '../domain/policy.js';
@@ -50,6 +50,8 @@ export interface StageDeps {
   bus: EventPublisher;
   clock: Clock;
   policies: PolicyRegistry;
+  /** Sees each ledger record once it is stored (the handler turns attempts into metrics). */
+  observe?: (record: LedgerRecord) => void;
 }
 
 const StepSchema = z.object({
@@ -167,6 +169,7 @@ export function createStageCore(deps: StageDeps) {
       ...content,
     });
     await deps.ledger.append(rec);
+    deps.observe?.(rec);
     return { seq: rec.seq, hash: rec.hash };
   }
 

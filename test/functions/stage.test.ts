@@ -3,8 +3,9 @@ import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sd
 import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsMessaging } from '../../functions/adapters/messaging.js';
+import { metrics } from '../../functions/adapters/powertools.js';
 import { verifyChain } from '../../functions/domain/ledger.js';
 import { bundledPolicies } from '../../functions/domain/policies.js';
 import { createStageCore } from '../../functions/stage/core.js';
@@ -145,6 +146,18 @@ describe('stage executor', () => {
     const step = await createStageCore(deps('2027-02-08T01:00:00Z'))(request('D+60'));
     expect(step.outcome).toBe('NEXT');
     expect(published).toEqual(['AgencyPlacementRequested']);
+  });
+
+  it('the Lambda handler counts attempts as the metrics the alarms read (SendFailures, ContactsSent)', async () => {
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('bad number'), { name: 'InvalidParameterException' }));
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-3' });
+    const added = vi.spyOn(metrics, 'addMetric');
+    await buildStageHandler(deps())(request('D+1'), lambdaContext);
+    const names = added.mock.calls.map(([name]) => name);
+    expect(names).toEqual(expect.arrayContaining(['SendFailures', 'ContactsSent', 'OutcomeNEXT']));
+    added.mockRestore();
   });
 
   it('bad input through the Lambda handler: ValidationError, nothing read', async () => {
