@@ -52,7 +52,8 @@ program
   .option('--loans <n>', 'loans in the sample portfolio', int, 300)
   .option('--seed <n>', 'seed of the sample portfolio', int, 42)
   .option('--out <dir>', 'where timelines are written', 'out')
-  .action(async (opts: { loans: number; seed: number; out: string }) => {
+  .option('--data <dir>', 'keep the embedded store on disk in this directory (default: in memory)')
+  .action(async (opts: { loans: number; seed: number; out: string; data?: string }) => {
     const started = Date.now();
     const bar = progress(process.stderr.isTTY === true || process.env.CI === 'true');
     const result = await simulate(
@@ -72,7 +73,8 @@ program
   .description('run a scenario file through the local stack on a simulated clock')
   .requiredOption('--scenario <file>', 'scenario JSON (see README)')
   .requiredOption('--out <file>', 'where the result JSON is written')
-  .action(async (opts: { scenario: string; out: string }) => {
+  .option('--data <dir>', 'keep the embedded store on disk in this directory (default: in memory)')
+  .action(async (opts: { scenario: string; out: string; data?: string }) => {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(opts.scenario, 'utf8'));

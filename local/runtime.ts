@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
@@ -77,7 +79,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   });
   // Imported after the environment is set: Powertools reads it when its modules load.
   const [
-    { documentClient, stores, clients },
+    { documentClient, stores },
     { AwsMessaging },
     { bundledPolicies },
     intake,
@@ -139,7 +141,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     },
   };
 
-  const messaging = new AwsMessaging(clients.sns(), clients.ses(), 'collections@example.com');
+  const messaging = new AwsMessaging(new SNSClient({}), new SESv2Client({}), 'collections@example.com');
 
   const handlers = {
     intake: intake.buildIntakeHandler({ cases: s.cases(), contacts: s.contacts(), starter, clock, policies }),

@@ -1,8 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.js';
 import { CaseStore } from './case-store.js';
@@ -12,6 +8,7 @@ import { TABLE_ENV } from './tables.js';
 import { TaskStore } from './task-store.js';
 
 /**
+ * Each entry point creates only the SDK clients it uses, so each bundle carries only those.
  * Configuration read once at cold start: a missing variable fails the start-up, not the first
  * borrower. The same constructors serve the local runtime, whose environment points the real SDK
  * clients at the embedded store and the local sinks (AWS_ENDPOINT_URL_*).
@@ -31,10 +28,3 @@ export const stores = (db: DynamoDBDocumentClient, env: NodeJS.ProcessEnv = proc
   ledger: () => new LedgerStore(db, requireEnv(TABLE_ENV.ledger, env)),
   tasks: () => new TaskStore(db, requireEnv(TABLE_ENV.tasks, env)),
 });
-
-export const clients = {
-  sfn: () => new SFNClient({}),
-  sns: () => new SNSClient({}),
-  ses: () => new SESv2Client({}),
-  events: () => new EventBridgeClient({}),
-};

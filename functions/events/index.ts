@@ -1,4 +1,5 @@
-import { clients, documentClient, stores } from '../adapters/env.js';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { documentClient, stores } from '../adapters/env.js';
 import { SfnCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -7,7 +8,7 @@ import { buildEventsHandler } from './handler.js';
 const s = stores(documentClient());
 export const handler = buildEventsHandler({
   cases: s.cases(),
-  callbacks: new SfnCallbacks(clients.sfn()),
+  callbacks: new SfnCallbacks(new SFNClient({})),
   clock: systemClock,
   policies: bundledPolicies(),
 });

@@ -1,4 +1,5 @@
-import { clients, documentClient, stores } from '../adapters/env.js';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { documentClient, stores } from '../adapters/env.js';
 import { SfnCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -8,7 +9,7 @@ const s = stores(documentClient());
 export const handler = buildHumanTaskHandler({
   cases: s.cases(),
   tasks: s.tasks(),
-  callbacks: new SfnCallbacks(clients.sfn()),
+  callbacks: new SfnCallbacks(new SFNClient({})),
   clock: systemClock,
   policies: bundledPolicies(),
 });

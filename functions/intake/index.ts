@@ -1,4 +1,5 @@
-import { clients, documentClient, requireEnv, stores } from '../adapters/env.js';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { documentClient, requireEnv, stores } from '../adapters/env.js';
 import { SfnStarter } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -9,7 +10,7 @@ const s = stores(db);
 export const handler = buildIntakeHandler({
   cases: s.cases(),
   contacts: s.contacts(),
-  starter: new SfnStarter(clients.sfn(), requireEnv('STATE_MACHINE_ARN')),
+  starter: new SfnStarter(new SFNClient({}), requireEnv('STATE_MACHINE_ARN')),
   clock: systemClock,
   policies: bundledPolicies(),
 });
