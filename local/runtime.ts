@@ -1,9 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
+import type { HumanTask } from '../functions/adapters/task-store.js';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { inLane, VirtualClock } from './clock.js';
@@ -41,12 +45,14 @@ export interface Counters {
 interface PendingTask {
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
+  /** (Re)arms the HeartbeatSeconds timer: at the start, and on each heartbeat. */
+  arm: () => void;
   timer?: number;
 }
 
 export interface OpenedTask {
   taskId: string;
-  queue: 'agent-calls' | 'field-visits';
+  queue: HumanTask['queue'];
   loanId: string;
   stage: string;
   lane: string;
@@ -59,6 +65,8 @@ export interface LocalLadderOptions {
   definition?: string;
   policies?: PolicyRegistry;
   logLevel?: string;
+  /** Where evidence packs are written (also kept in memory). */
+  evidenceDir?: string;
   /** Called when a human task opens (the simulated agent desk answers it). */
   onTaskOpened?: (task: OpenedTask) => void;
 }
@@ -127,10 +135,28 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       task.resolve(output);
       return { delivered: true };
     },
+    async heartbeat(token) {
+      const task = pending.get(token);
+      if (!task) return { delivered: false };
+      task.arm();
+      return { delivered: true };
+    },
   };
   const bus: EventPublisher = {
     async publish(detailType, detail) {
       published.push({ at: clock.now(), detailType, detail });
+    },
+  };
+  /** Evidence packs: kept in memory, and written to `evidenceDir` when one is given. */
+  const evidencePacks = new Map<string, { json: string; document: string }>();
+  const evidence: EvidenceStore = {
+    async put(key, json, document) {
+      evidencePacks.set(key, { json, document });
+      if (!options.evidenceDir) return { json: `memory:${key}.json`, document: `memory:${key}.md` };
+      const base = join(options.evidenceDir, key);
+      await mkdir(dirname(base), { recursive: true });
+      await Promise.all([writeFile(`${base}.json`, json), writeFile(`${base}.md`, document)]);
+      return { json: `${base}.json`, document: `${base}.md` };
     },
   };
   const starter: ExecutionStarter = {
@@ -153,6 +179,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       bus,
       clock,
       policies,
+      evidence,
     }),
     humanTask: human.buildHumanTaskHandler({
       cases: s.cases(),
@@ -161,7 +188,14 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       clock,
       policies,
     }),
-    events: events.buildEventsHandler({ cases: s.cases(), callbacks, clock, policies }),
+    events: events.buildEventsHandler({
+      cases: s.cases(),
+      callbacks,
+      clock,
+      policies,
+      bus,
+      tasks: s.tasks(),
+    }),
   };
   const taskDeps = { tasks: s.tasks(), callbacks };
 
@@ -234,13 +268,19 @@ export async function createLocalLadder(options: LocalLadderOptions) {
           const token = `${executionName}/${++taskCounter}`;
           payload.taskToken = token;
           const result = new Promise<unknown>((resolve, reject) => {
-            const task: PendingTask = { resolve, reject };
-            if (state.HeartbeatSeconds) {
-              task.timer = clock.setTimeout(() => {
-                pending.delete(token);
-                reject(Object.assign(new Error('no heartbeat'), { name: 'States.HeartbeatTimeout' }));
-              }, state.HeartbeatSeconds * 1000);
-            }
+            const task: PendingTask = {
+              resolve,
+              reject,
+              arm: () => {
+                if (!state.HeartbeatSeconds) return;
+                clock.clearTimeout(task.timer);
+                task.timer = clock.setTimeout(() => {
+                  pending.delete(token);
+                  reject(Object.assign(new Error('no heartbeat'), { name: 'States.HeartbeatTimeout' }));
+                }, state.HeartbeatSeconds * 1000);
+              },
+            };
+            task.arm();
             pending.set(token, task);
           });
           const opened = await invoke<{ taskId?: string; queue?: OpenedTask['queue']; opened: boolean }>(
@@ -317,6 +357,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     executions,
     published,
     stageCalls,
+    evidencePacks,
     policies,
     stores: s,
     /** StartExecution, as the intake function calls it (idempotent by name). */
@@ -338,9 +379,10 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       return lane ? inLane(lane, deliver) : deliver();
     },
     /** Completes a human task as an agent would (`ladder agent complete`). */
+    claimTask: (taskId: string) => clock.track(() => humanCore.claimTask(taskDeps, taskId)),
     completeTask: (taskId: string, outcome: unknown) =>
       clock.track(() => humanCore.completeTask(taskDeps, taskId, outcome)),
-    listTasks: (queue: 'agent-calls' | 'field-visits') => s.tasks().listOpen(queue),
+    listTasks: (queue: HumanTask['queue']) => s.tasks().listOpen(queue),
     async close(): Promise<void> {
       clock.stopPaced();
       await services.close();

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { caseKey } from '../functions/domain/case.js';
 import { createLocalLadder } from './runtime.js';
 
@@ -9,7 +10,8 @@ import { createLocalLadder } from './runtime.js';
  * time or faster (--speed). Endpoints:
  *   POST /events                    {"detailType": "LoanDelinquent", "detail": {...}}
  *   GET  /loans/:loanId             the loan's execution (states entered) and ledger timeline
- *   GET  /tasks?queue=agent-calls   open human tasks (no tokens)
+ *   GET  /tasks?queue=agent-calls   open human tasks (no tokens); also field-visits, plan-signing, specialist
+ *   POST /tasks/:taskId/claim       an agent takes the task (heartbeat)
  *   POST /tasks/:taskId/complete    {"outcome": "PROMISE_TO_PAY", "promise": {...}}
  *   GET  /sms                       the SMS outbox
  *   GET  /                          where the e-mail inbox is, and the virtual time
@@ -28,6 +30,8 @@ async function body(req: IncomingMessage): Promise<unknown> {
     throw Object.assign(new Error('body is not JSON'), { name: 'ValidationError' });
   }
 }
+
+const TaskQueue = z.enum(['agent-calls', 'field-visits', 'plan-signing', 'specialist']);
 
 export async function serve(opts: { port: number; speed: number; data?: string; quiet?: boolean }) {
   const ladder = await createLocalLadder({ start: Date.now(), ...(opts.data ? { dataDir: opts.data } : {}) });
@@ -57,8 +61,13 @@ export async function serve(opts: { port: number; speed: number; data?: string; 
         });
       }
       if (req.method === 'GET' && url.pathname === '/tasks') {
-        const queue = url.searchParams.get('queue') === 'field-visits' ? 'field-visits' : 'agent-calls';
-        return send(res, 200, await ladder.listTasks(queue));
+        const queue = TaskQueue.safeParse(url.searchParams.get('queue') ?? 'agent-calls');
+        if (!queue.success) return send(res, 400, { error: `queue: one of ${TaskQueue.options.join(', ')}` });
+        return send(res, 200, await ladder.listTasks(queue.data));
+      }
+      const claim = /^\/tasks\/([^/]+)\/claim$/.exec(url.pathname);
+      if (req.method === 'POST' && claim?.[1]) {
+        return send(res, 200, await ladder.claimTask(decodeURIComponent(claim[1])));
       }
       const complete = /^\/tasks\/([^/]+)\/complete$/.exec(url.pathname);
       if (req.method === 'POST' && complete?.[1]) {

@@ -148,28 +148,27 @@ export async function simulate(
   const callsSeen = new Map<string, number>();
 
   let ladder: LocalLadder | undefined;
+  /**
+   * The simulated desk: agents answer calls with the scripted answer for that call (none: no answer),
+   * visitors file a report, borrowers sign the plans they agreed to; each 30 minutes after it opens.
+   */
   const onTaskOpened = (task: OpenedTask) => {
     const l = ladder as LocalLadder;
     const loan = byLoan.get(task.loanId);
-    const isVisit = task.queue === 'field-visits';
-    const n = isVisit ? 0 : (callsSeen.get(task.loanId) ?? 0) + 1;
-    if (!isVisit) callsSeen.set(task.loanId, n);
-    const answer = loan?.events.find((e) => e.onAgentCall === n);
-    l.clock.setTimeout(() => {
-      void l.clock.track(async () => {
-        if (isVisit) {
-          await l.completeTask(task.taskId, { outcome: 'VISIT_REPORTED', report: 'visited' });
-          return;
-        }
-        if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
-          await l.send(
-            DETAIL_TYPE[answer.type] as string,
-            detailOf(loan, answer, new Date(l.clock.now()).toISOString(), 1000 + n),
-          );
-        }
-        await l.completeTask(task.taskId, callOutcome(answer));
-      });
-    }, HOUR / 2);
+    const reply = async () => {
+      if (task.queue === 'field-visits')
+        return l.completeTask(task.taskId, { outcome: 'VISIT_REPORTED', report: 'visited' });
+      if (task.queue === 'plan-signing') return l.completeTask(task.taskId, { outcome: 'SIGNED' });
+      const n = (callsSeen.get(task.loanId) ?? 0) + 1;
+      callsSeen.set(task.loanId, n);
+      const answer = loan?.events.find((e) => e.onAgentCall === n);
+      if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
+        const at = new Date(l.clock.now()).toISOString();
+        await l.send(DETAIL_TYPE[answer.type] as string, detailOf(loan, answer, at, 1000 + n));
+      }
+      return l.completeTask(task.taskId, callOutcome(answer));
+    };
+    l.clock.setTimeout(() => void l.clock.track(reply), HOUR / 2);
   };
 
   ladder = await createLocalLadder({

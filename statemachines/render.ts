@@ -22,6 +22,9 @@ export const SHARED = {
   promiseWait: 'Promise to pay: waiting',
   promiseCheck: 'Promise to pay: check',
   afterPromise: 'After promise check',
+  signing: 'Repayment plan: agreement signing',
+  signed: 'Repayment plan: record signature',
+  afterSigning: 'After plan signing',
   planWait: 'Repayment plan: waiting for instalment',
   planCheck: 'Repayment plan: check instalment',
   afterPlan: 'After instalment check',
@@ -136,6 +139,7 @@ function route(waitTarget: string, defaultNext: string): State {
       on('HOLD', SHARED.hold),
       on('PAUSE', SHARED.promiseWait),
       on('PLAN', SHARED.planWait),
+      on('SIGN', SHARED.signing),
       on('RESUME', SHARED.resume),
     ],
     Default: defaultNext,
@@ -187,6 +191,19 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   states[SHARED.promiseWait] = wait(SHARED.promiseCheck);
   states[SHARED.promiseCheck] = stageTask('CHECK_PROMISE', SHARED.afterPromise);
   states[SHARED.afterPromise] = route(SHARED.promiseWait, SHARED.resume);
+  // The borrower signs the plan agreement before it expires; expiry (the timeout) resumes escalation.
+  states[SHARED.signing] = callbackTask(
+    'OPEN_SIGNING',
+    SHARED.signed,
+    policy.plan.signingExpiryDays * 86400,
+    undefined,
+    {},
+    SHARED.signed,
+  );
+  states[SHARED.signed] = stageTask('RECORD_SIGNATURE', SHARED.afterSigning, {
+    'taskResult.$': '$.taskResult',
+  });
+  states[SHARED.afterSigning] = route(SHARED.planWait, SHARED.resume);
   states[SHARED.planWait] = wait(SHARED.planCheck);
   states[SHARED.planCheck] = stageTask('CHECK_PLAN', SHARED.afterPlan);
   states[SHARED.afterPlan] = route(SHARED.planWait, SHARED.resume);

@@ -10,14 +10,17 @@ import { translateAwsError } from './aws-errors.js';
 /** An open human task in the work queue. The token stays here: only the completer uses it. */
 export interface HumanTask {
   taskId: string;
-  queue: 'agent-calls' | 'field-visits';
+  queue: 'agent-calls' | 'field-visits' | 'plan-signing' | 'specialist';
   loanId: string;
   cycle: number;
   borrowerId: string;
   stage: string;
   openedAt: string;
   status: 'OPEN' | 'DONE';
-  token: string;
+  /** The callback token of the waiting execution; none for specialist work items (the ladder ended). */
+  token?: string;
+  /** What the agent reported (a visit report): kept here, never sent into the execution. */
+  report?: string;
 }
 
 export type PublicTask = Omit<HumanTask, 'token'>;
@@ -52,16 +55,20 @@ export class TaskStore {
   }
 
   /** Marks a task done; fails with ConcurrentUpdateError when someone else completed it first. */
-  async complete(taskId: string): Promise<void> {
+  async complete(taskId: string, report?: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { taskId },
-          UpdateExpression: 'SET #s = :done',
+          UpdateExpression: report ? 'SET #s = :done, report = :report' : 'SET #s = :done',
           ConditionExpression: '#s = :open',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':done': 'DONE', ':open': 'OPEN' },
+          ExpressionAttributeValues: {
+            ':done': 'DONE',
+            ':open': 'OPEN',
+            ...(report ? { ':report': report } : {}),
+          },
         }),
       );
     } catch (error) {

@@ -1,6 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   ExecutionAlreadyExists,
+  SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -17,6 +18,8 @@ export interface ExecutionStarter {
 /** Completes a callback task (a hold or a human task) the execution is waiting on. */
 export interface TaskCallbacks {
   succeed(token: string, output: unknown): Promise<{ delivered: boolean }>;
+  /** Someone is working on the task: resets its HeartbeatSeconds. */
+  heartbeat(token: string): Promise<{ delivered: boolean }>;
 }
 
 /** Publishes integration events (agency placement, legal handoff, credit report, letters). */
@@ -59,6 +62,16 @@ export class SfnCallbacks implements TaskCallbacks {
       // The task already ended (timed out, or completed by someone else): nothing to deliver.
       if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut) return { delivered: false };
       return translateAwsError(error, 'completing the task');
+    }
+  }
+
+  async heartbeat(token: string) {
+    try {
+      await this.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+      return { delivered: true };
+    } catch (error) {
+      if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut) return { delivered: false };
+      return translateAwsError(error, 'sending the heartbeat');
     }
   }
 }

@@ -20,9 +20,13 @@ export interface PromiseToPay {
 
 export interface RepaymentPlan {
   instalments: Array<{ amountMinor: number; date: string }>;
+  proposedAt: string;
+  /** The agreement must be signed by then, or the plan lapses and escalation resumes. */
+  expiresAt: string;
+  /** When it was signed ('' until then). */
   acceptedAt: string;
   paidAtAcceptMinor: number;
-  status: 'ACTIVE' | 'COMPLETED' | 'BROKEN';
+  status: 'PROPOSED' | 'ACTIVE' | 'COMPLETED' | 'BROKEN' | 'EXPIRED' | 'DECLINED';
   /** Instalments confirmed paid so far. */
   confirmed: number;
 }
@@ -37,8 +41,8 @@ export interface CaseRecord {
   currency: string;
   amountDueMinor: number;
   paidMinor: number;
-  /** Payment ids already counted: a payment delivered twice is counted once. */
-  paymentIds?: string[];
+  /** Every payment counted (a payment id delivered twice is counted once): the balance history. */
+  payments: Array<{ paymentId: string; amountMinor: number; paidAt: string; recordedAt: string }>;
   dueDate: string;
   openedAt: string;
   status: CaseStatus;
@@ -51,8 +55,12 @@ export interface CaseRecord {
   shiftDays: number;
   /** The callback token of a hold or human task the execution waits on (never leaves the service). */
   waitToken?: string;
-  placedWithAgencyAt?: string;
-  creditNoticeAt?: string;
+  /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
+  agency?: { placedAt: string; recalledAt?: string; recallReason?: string };
+  /** When each advance notice was sent (a field visit or credit report may follow after its wait). */
+  notices: Partial<Record<'FIELD_VISIT' | 'CREDIT_REPORT', string>>;
+  /** When the case left the ladder (cured, settled, closed, handed over). */
+  closedAt?: string;
 }
 
 export interface CallRecord {
@@ -115,3 +123,15 @@ export const daysPastDue = (c: CaseRecord, now: number, timeZone: string): numbe
 /** Channel a PREFERRED stage resolves to. */
 export const resolveChannel = (channel: Channel | 'PREFERRED', profile: BorrowerProfile): Channel =>
   channel === 'PREFERRED' ? (profile.preferredChannel ?? 'SMS') : channel;
+
+/** Takes a case off the ladder: the status, why, and when (for days-to-cure and the evidence pack). */
+export function close(
+  c: CaseRecord,
+  status: Exclude<CaseStatus, 'ACTIVE'>,
+  reason: string,
+  now: number,
+): void {
+  c.status = status;
+  c.closedReason = reason;
+  c.closedAt = new Date(now).toISOString();
+}

@@ -28,6 +28,7 @@ export type Outcome =
   | 'HOLD'
   | 'PAUSE'
   | 'PLAN'
+  | 'SIGN'
   | 'CURED'
   | 'SETTLED'
   | 'CLOSED'
@@ -52,18 +53,20 @@ export interface Step {
 
 export type Gate =
   | { outcome: 'CURED' | 'SETTLED' | 'CLOSED' | 'HANDED_OVER'; reason: string }
-  | { outcome: 'HOLD' }
+  | { outcome: 'HOLD' | 'SIGN' }
   | { outcome: 'PAUSE' | 'PLAN'; until: number };
 
 /**
  * What stops or pauses the ladder before any stage: a closed case, a specialist status (deceased,
  * bankrupt, fraud victim: stop and route to the specialist queue), an open dispute (hold, no contact
- * of any kind), an active plan or a pending promise (pause until its date plus grace).
+ * of any kind), a proposed plan (wait for the signature), an active plan or a pending promise (pause
+ * until its date plus grace).
  */
 export function gate(policy: LadderPolicy, c: CaseRecord, profile: BorrowerProfile): Gate | undefined {
   if (c.status !== 'ACTIVE') return { outcome: c.status, reason: c.closedReason ?? c.status };
   if (profile.specialStatus) return { outcome: 'CLOSED', reason: `SPECIALIST_${profile.specialStatus}` };
   if (disputeOpen(c)) return { outcome: 'HOLD' };
+  if (c.plan?.status === 'PROPOSED') return { outcome: 'SIGN' };
   if (c.plan?.status === 'ACTIVE') {
     const next = c.plan.instalments[c.plan.confirmed];
     if (next)
@@ -189,4 +192,20 @@ export function callCapBlock(
     return `${rules.id}_CALL_AFTER_CONVERSATION`;
   }
   return undefined;
+}
+
+/**
+ * A field visit or a credit report may only follow its advance notice, and only after the notice's
+ * waiting period: without a notice it is BLOCKED, before the period ends it is DEFERRED.
+ */
+export function noticeGate(
+  kind: 'FIELD_VISIT' | 'CREDIT_REPORT',
+  c: CaseRecord,
+  waitDays: number,
+  now: number,
+): { status: 'BLOCKED' | 'DEFERRED'; reason: string; until?: number } | undefined {
+  const sent = c.notices[kind];
+  if (!sent) return { status: 'BLOCKED', reason: `NO_${kind}_NOTICE` };
+  const until = Date.parse(sent) + waitDays * DAY;
+  return now < until ? { status: 'DEFERRED', reason: `${kind}_NOTICE_PERIOD`, until } : undefined;
 }

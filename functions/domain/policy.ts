@@ -61,8 +61,11 @@ const StageSchema = z.object({
   /** All channels, or the first one that is open (fallback). */
   delivery: z.enum(['ALL', 'FIRST_OPEN']).default('ALL'),
   template: z.string().min(1).optional(),
-  /** This notice is the prior notice credit reporting requires (the rule pack sets the waiting period). */
-  creditNotice: z.boolean().default(false),
+  /**
+   * This notice is the advance notice a later stage requires: the field visit (the policy sets how
+   * many days before) or credit reporting (the rule pack sets the waiting period).
+   */
+  noticeFor: z.enum(['FIELD_VISIT', 'CREDIT_REPORT']).optional(),
 });
 export type Stage = z.infer<typeof StageSchema>;
 
@@ -86,8 +89,12 @@ export const PolicySchema = z.object({
     maxInstalments: z.number().int().min(1).max(36),
     signingExpiryDays: z.number().int().min(1).max(30),
     followUpTemplate: z.string().min(1),
+    /** Sent when the borrower reports hardship: the offer of a plan (DOMAIN.md: hardship). */
+    offerTemplate: z.string().min(1),
   }),
   humanTask: z.object({ timeoutHours: z.number().int().min(1).max(720) }),
+  /** The borrower is told this many days before anyone visits. */
+  fieldVisit: z.object({ noticeDays: z.number().int().min(1).max(14) }),
   templates: z.record(z.string(), Template),
   stages: z.array(StageSchema).min(1).max(30),
 });
@@ -144,9 +151,25 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
     if (stage.kind === 'NOTICE' && stage.template === undefined)
       fail(`${at}: template: a notice needs a template`);
     if (stage.template) checkTemplateCoversChannels(policy, stage, fail);
+    if (stage.noticeFor && stage.kind !== 'NOTICE')
+      fail(`${at}: noticeFor: only a NOTICE stage gives notice`);
+    const notice = policy.stages.find((s) => s.noticeFor === stage.kind && s.offsetDays < stage.offsetDays);
+    if (stage.kind === 'FIELD_VISIT') {
+      if (!notice)
+        fail(`${at}: kind: a field visit needs an earlier NOTICE stage with noticeFor FIELD_VISIT`);
+      else if (stage.offsetDays - notice.offsetDays < policy.fieldVisit.noticeDays) {
+        fail(
+          `${at}: offsetDays: the visit notice (${notice.id}) must come ${policy.fieldVisit.noticeDays} days before`,
+        );
+      }
+    }
+    if (stage.kind === 'CREDIT_REPORT' && !notice) {
+      fail(`${at}: kind: credit reporting needs an earlier NOTICE stage with noticeFor CREDIT_REPORT`);
+    }
   }
-  if (!policy.templates[policy.plan.followUpTemplate]) {
-    fail(`plan.followUpTemplate: "${policy.plan.followUpTemplate}" is not in templates`);
+  for (const field of ['followUpTemplate', 'offerTemplate'] as const) {
+    if (!policy.templates[policy.plan[field]])
+      fail(`plan.${field}: "${policy.plan[field]}" is not in templates`);
   }
   for (const [currency, amount] of Object.entries(policy.cureThreshold)) {
     if (!isCurrency(currency)) fail(`cureThreshold.${currency}: not an ISO 4217 currency`);

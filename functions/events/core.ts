@@ -1,6 +1,14 @@
 import type { BorrowerView, CaseStore, Stored } from '../adapters/case-store.js';
-import type { TaskCallbacks } from '../adapters/workflow.js';
-import { type BorrowerProfile, balanceMinor, type CaseRecord, pendingPromise } from '../domain/case.js';
+import type { TaskStore } from '../adapters/task-store.js';
+import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
+import {
+  type BorrowerProfile,
+  balanceMinor,
+  type CaseRecord,
+  caseKey,
+  close,
+  pendingPromise,
+} from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
 import {
@@ -11,6 +19,7 @@ import {
   type EventType,
 } from '../domain/events.js';
 import { toMinor } from '../domain/money.js';
+import { proposePlan } from '../domain/plan.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { cureThresholdMinor } from '../domain/policy.js';
 
@@ -25,6 +34,10 @@ export interface EventsDeps {
   callbacks: TaskCallbacks;
   clock: Clock;
   policies: PolicyRegistry;
+  /** Agency recalls go to the bus, for the agency integration. */
+  bus: EventPublisher;
+  /** Deceased, bankrupt and fraud-victim cases go to the specialist queue. */
+  tasks: TaskStore;
 }
 
 export type BorrowerEventType = Exclude<EventType, 'LoanDelinquent'>;
@@ -35,7 +48,13 @@ export interface EventResult {
 }
 
 export function createEventsCore(deps: EventsDeps) {
-  const { cases, callbacks, clock, policies } = deps;
+  const { cases, callbacks, clock, policies, bus, tasks } = deps;
+
+  /** An account placed with an agency comes back when it is paid, settled by plan, or upheld. */
+  const recall = (c: CaseRecord, reason: string, now: number) => {
+    if (c.agency && !c.agency.recalledAt)
+      c.agency = { ...c.agency, recalledAt: isoUtc(now), recallReason: reason };
+  };
 
   /** The loan's latest case (highest cycle), with the borrower's view. */
   async function loanCase(
@@ -90,10 +109,15 @@ export function createEventsCore(deps: EventsDeps) {
       // The payment id is recorded on the case: a payment delivered twice is counted once.
       return onLoan(d.loanId, (c) => {
         if (c.currency !== d.currency) return 'CURRENCY_MISMATCH';
-        c.paymentIds ??= [];
-        if (c.paymentIds.includes(d.paymentId)) return 'DUPLICATE_PAYMENT';
-        c.paymentIds.push(d.paymentId);
-        c.paidMinor += toMinor(d.amount, d.currency);
+        if (c.payments.some((p) => p.paymentId === d.paymentId)) return 'DUPLICATE_PAYMENT';
+        const amountMinor = toMinor(d.amount, d.currency);
+        c.payments.push({
+          paymentId: d.paymentId,
+          amountMinor,
+          paidAt: d.paidAt,
+          recordedAt: isoUtc(clock.now()),
+        });
+        c.paidMinor += amountMinor;
         if (c.status !== 'ACTIVE') return undefined;
         const policy = policies.get(c.policyId);
         const plan = c.plan?.status === 'ACTIVE' ? c.plan : undefined;
@@ -101,14 +125,13 @@ export function createEventsCore(deps: EventsDeps) {
         if (plan && c.paidMinor - plan.paidAtAcceptMinor >= planTotal) {
           // Every instalment of the negotiated plan is paid: settled, even if early.
           plan.status = 'COMPLETED';
-          c.status = 'SETTLED';
-          c.closedReason = 'PLAN_COMPLETED';
+          close(c, 'SETTLED', 'PLAN_COMPLETED', clock.now());
         } else if (balanceMinor(c) <= cureThresholdMinor(policy, c.currency)) {
           const promise = pendingPromise(c);
           if (promise) promise.status = 'KEPT';
-          c.status = 'CURED';
-          c.closedReason = 'PAID';
+          close(c, 'CURED', 'PAID', clock.now());
         }
+        if (c.status !== 'ACTIVE') recall(c, 'PAID', clock.now());
         return undefined;
       });
     },
@@ -123,8 +146,8 @@ export function createEventsCore(deps: EventsDeps) {
         if (!c.dispute || c.dispute.resolvedAt) return 'NO_OPEN_DISPUTE';
         c.dispute = { ...c.dispute, resolvedAt: isoUtc(now), inFavourOf: d.inFavourOf };
         if (d.inFavourOf === 'borrower') {
-          c.status = 'CLOSED';
-          c.closedReason = 'DISPUTE_UPHELD';
+          close(c, 'CLOSED', 'DISPUTE_UPHELD', now);
+          recall(c, 'DISPUTE_UPHELD', now);
         }
         return undefined;
       }),
@@ -147,19 +170,7 @@ export function createEventsCore(deps: EventsDeps) {
     RepaymentPlanAccepted: (d) =>
       onLoan(d.loanId, (c, now) => {
         if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
-        const policy = policies.get(c.policyId);
-        if (d.instalments.length > policy.plan.maxInstalments) return 'TOO_MANY_INSTALMENTS';
-        c.plan = {
-          instalments: d.instalments.map((i) => ({
-            amountMinor: toMinor(i.amount, c.currency),
-            date: i.date,
-          })),
-          acceptedAt: isoUtc(now),
-          paidAtAcceptMinor: c.paidMinor,
-          status: 'ACTIVE',
-          confirmed: 0,
-        };
-        return undefined;
+        return proposePlan(c, d.instalments, policies.get(c.policyId), now);
       }),
     HardshipReported: (d) =>
       onLoan(d.loanId, (c, now) => {
@@ -174,9 +185,21 @@ export function createEventsCore(deps: EventsDeps) {
       const result = await onBorrower(d.borrowerId, (p) => {
         p.specialStatus = d.status;
       });
-      // Stop at once: wake every execution of the borrower that waits on a hold or task.
+      // Stop at once: wake every execution of the borrower that waits on a hold or task, and give
+      // each open case to the specialist queue (a work item with no callback: the ladder has ended).
       for (const c of result.view?.cases ?? []) {
-        if (c.item.status === 'ACTIVE') await wake(c.item, { outcome: 'CASE_CLOSED' });
+        if (c.item.status !== 'ACTIVE') continue;
+        await tasks.open({
+          taskId: `${caseKey(c.item.loanId, c.item.cycle)}#SPECIALIST#${d.status}`,
+          queue: 'specialist',
+          loanId: c.item.loanId,
+          cycle: c.item.cycle,
+          borrowerId: c.item.borrowerId,
+          stage: d.status,
+          openedAt: isoUtc(clock.now()),
+          status: 'OPEN',
+        });
+        await wake(c.item, { outcome: 'CASE_CLOSED' });
       }
       return { applied: result.applied, ...(result.note ? { note: result.note } : {}) };
     },

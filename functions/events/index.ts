@@ -1,6 +1,7 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { documentClient, stores } from '../adapters/env.js';
-import { SfnCallbacks } from '../adapters/workflow.js';
+import { documentClient, requireEnv, stores } from '../adapters/env.js';
+import { BusPublisher, SfnCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
 import { buildEventsHandler } from './handler.js';
@@ -11,4 +12,6 @@ export const handler = buildEventsHandler({
   callbacks: new SfnCallbacks(new SFNClient({})),
   clock: systemClock,
   policies: bundledPolicies(),
+  bus: new BusPublisher(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+  tasks: s.tasks(),
 });

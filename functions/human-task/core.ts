@@ -4,7 +4,7 @@ import type { HumanTask, TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { caseKey, disputeOpen } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { decideContacts, gate } from '../domain/decide.js';
+import { decideContacts, gate, noticeGate } from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { stageById } from '../domain/policy.js';
@@ -24,7 +24,7 @@ export interface HumanTaskDeps {
 }
 
 export const HumanTaskRequestSchema = z.object({
-  action: z.enum(['OPEN', 'HOLD']),
+  action: z.enum(['OPEN', 'OPEN_SIGNING', 'HOLD']),
   taskToken: z.string().min(1),
   loanId: z.string().min(1),
   borrowerId: z.string().min(1),
@@ -59,12 +59,35 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       return { opened: true };
     }
 
-    const stage = stageById(policy, req.stage ?? '');
-    const g = gate(policy, kase.item, view.profile.item);
-    if (g) {
-      await callbacks.succeed(req.taskToken, { outcome: 'NOT_OPENED' });
+    /** Opens a work item whose completion the execution waits for. */
+    const open = async (queue: HumanTask['queue'], stageId: string) => {
+      const task: HumanTask = {
+        taskId: `${caseKey(req.loanId, req.cycle)}#${stageId}#${now}`,
+        queue,
+        loanId: req.loanId,
+        cycle: req.cycle,
+        borrowerId: req.borrowerId,
+        stage: stageId,
+        openedAt: isoUtc(now),
+        status: 'OPEN',
+        token: req.taskToken,
+      };
+      await tasks.open(task);
+      await cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
+      return { taskId: task.taskId, queue: task.queue, opened: true };
+    };
+    const notOpened = async (decision?: { status: string; reason: string; until?: number }) => {
+      await callbacks.succeed(req.taskToken, { outcome: 'NOT_OPENED', ...(decision ? { decision } : {}) });
       return { opened: false };
+    };
+
+    if (req.action === 'OPEN_SIGNING') {
+      // The plan agreement goes to the borrower to sign (self-service or in branch) before it expires.
+      return kase.item.plan?.status === 'PROPOSED' ? open('plan-signing', 'PLAN') : notOpened();
     }
+
+    const stage = stageById(policy, req.stage ?? '');
+    if (gate(policy, kase.item, view.profile.item)) return notOpened();
     const [decision] = decideContacts(
       policy.rules,
       stage.channels,
@@ -74,36 +97,36 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       now,
     );
     if (decision && decision.status !== 'SEND') {
-      await callbacks.succeed(req.taskToken, {
-        outcome: 'NOT_OPENED',
-        decision: {
-          status: decision.status,
-          reason: decision.reason ?? 'RULE',
-          ...(decision.until ? { until: decision.until } : {}),
-        },
+      return notOpened({
+        status: decision.status,
+        reason: decision.reason ?? 'RULE',
+        ...(decision.until ? { until: decision.until } : {}),
       });
-      return { opened: false };
     }
-    const task: HumanTask = {
-      taskId: `${caseKey(req.loanId, req.cycle)}#${stage.id}#${now}`,
-      queue: stage.kind === 'FIELD_VISIT' ? 'field-visits' : 'agent-calls',
-      loanId: req.loanId,
-      cycle: req.cycle,
-      borrowerId: req.borrowerId,
-      stage: stage.id,
-      openedAt: isoUtc(now),
-      status: 'OPEN',
-      token: req.taskToken,
-    };
-    await tasks.open(task);
-    await cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
-    return { taskId: task.taskId, queue: task.queue, opened: true };
+    if (stage.kind === 'FIELD_VISIT') {
+      // Nobody visits without the advance notice, and not before its days have passed.
+      const held = noticeGate('FIELD_VISIT', kase.item, policy.fieldVisit.noticeDays, now);
+      if (held) return notOpened(held);
+      return open('field-visits', stage.id);
+    }
+    return open('agent-calls', stage.id);
   };
 }
-
 /** What an agent or agency records when a task is done. */
 export const TaskOutcomeSchema = z.discriminatedUnion('outcome', [
-  z.object({ outcome: z.enum(['REACHED', 'HARDSHIP', 'DISPUTE', 'REFUSED', 'NO_ANSWER', 'WRONG_NUMBER']) }),
+  z.object({
+    outcome: z.enum([
+      'REACHED',
+      'HARDSHIP',
+      'DISPUTE',
+      'REFUSED',
+      'NO_ANSWER',
+      'WRONG_NUMBER',
+      'SIGNED',
+      'DECLINED',
+      'REVIEWED',
+    ]),
+  }),
   z.object({
     outcome: z.literal('PROMISE_TO_PAY'),
     promise: z.object({
@@ -129,18 +152,35 @@ export const TaskOutcomeSchema = z.discriminatedUnion('outcome', [
 ]);
 export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>;
 
-/** Completes a human task: the outcome goes back to the waiting execution with the stored token. */
+/**
+ * Completes a human task: the outcome goes back to the waiting execution with the stored token. A
+ * visit report stays on the task (free text could hold anything: it never enters the execution).
+ */
 export async function completeTask(
   deps: Pick<HumanTaskDeps, 'tasks' | 'callbacks'>,
   taskId: string,
   outcome: unknown,
 ): Promise<{ delivered: boolean }> {
   const parsed = TaskOutcomeSchema.safeParse(outcome);
-  if (!parsed.success)
+  if (!parsed.success) {
     throw new ValidationError(`bad task outcome: ${parsed.error.issues[0]?.path.join('.') || 'outcome'}`);
+  }
+  const task = await openTask(deps, taskId);
+  const { report, ...result } = parsed.data as TaskOutcome & { report?: string };
+  await deps.tasks.complete(taskId, report);
+  if (!task.token) return { delivered: false };
+  return deps.callbacks.succeed(task.token, { ...result, taskId });
+}
+
+/** An agent takes a task: the heartbeat tells the execution someone is on it (HeartbeatSeconds). */
+export async function claimTask(deps: Pick<HumanTaskDeps, 'tasks' | 'callbacks'>, taskId: string) {
+  const task = await openTask(deps, taskId);
+  return task.token ? deps.callbacks.heartbeat(task.token) : { delivered: false };
+}
+
+async function openTask(deps: Pick<HumanTaskDeps, 'tasks'>, taskId: string) {
   const task = await deps.tasks.get(taskId);
   if (!task) throw new ValidationError(`no task ${taskId}`);
   if (task.status !== 'OPEN') throw new ValidationError(`task ${taskId} is already done`);
-  await deps.tasks.complete(taskId);
-  return deps.callbacks.succeed(task.token, { ...parsed.data, taskId });
+  return task;
 }

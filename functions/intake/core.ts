@@ -104,6 +104,8 @@ export function createIntakeCore(deps: IntakeDeps) {
       openedAt: isoUtc(now),
       status: 'ACTIVE',
       promises: [],
+      payments: [],
+      notices: {},
       shiftDays: 0,
     };
     let newCase = false;

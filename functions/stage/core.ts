@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CaseStore, Stored } from '../adapters/case-store.js';
 import type { ContactDetails, ContactStore } from '../adapters/contact-store.js';
+import type { EvidenceStore } from '../adapters/evidence-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { Messaging } from '../adapters/messaging.js';
 import type { EventPublisher } from '../adapters/workflow.js';
@@ -9,6 +10,7 @@ import {
   balanceMinor,
   type CaseRecord,
   caseKey,
+  close,
   daysPastDue,
   endOfGrace,
   localDaysBetween,
@@ -16,6 +18,7 @@ import {
   stageTime,
 } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
+import type { LedgerHead } from '../domain/decide.js';
 import {
   type ChannelDecision,
   decideContacts,
@@ -23,14 +26,17 @@ import {
   type Gate,
   gate,
   MAX_WAIT_MS,
+  noticeGate,
   notYet,
   type Outcome,
   preDueExpired,
   type Step,
 } from '../domain/decide.js';
 import { CaseNotFoundError, TransientError, ValidationError } from '../domain/errors.js';
+import { buildEvidencePack, renderEvidenceDocument } from '../domain/evidence.js';
 import { type AttemptEntry, chain, type LedgerContent, type LedgerRecord } from '../domain/ledger.js';
 import { fromMinor, toMinor } from '../domain/money.js';
+import { proposePlan, signPlan } from '../domain/plan.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type Channel, type LoadedPolicy, nextStage, type Stage, stageById } from '../domain/policy.js';
 import { renderMessage } from '../domain/templates.js';
@@ -50,6 +56,7 @@ export interface StageDeps {
   bus: EventPublisher;
   clock: Clock;
   policies: PolicyRegistry;
+  evidence: EvidenceStore;
   /** Sees each ledger record once it is stored (the handler turns attempts into metrics). */
   observe?: (record: LedgerRecord) => void;
 }
@@ -88,6 +95,7 @@ export type HumanResult = z.infer<typeof HumanResult>;
 
 export const StageRequestSchema = z.object({
   action: z.enum([
+    'RECORD_SIGNATURE',
     'RUN_STAGE',
     'RECORD_HUMAN_OUTCOME',
     'CHECK_PROMISE',
@@ -108,6 +116,8 @@ export const StageRequestSchema = z.object({
 export type StageRequest = z.infer<typeof StageRequestSchema>;
 
 interface Ctx {
+  /** The ledger head: where the next record chains on (advanced by each record written). */
+  head: LedgerHead;
   req: StageRequest;
   policy: LoadedPolicy;
   profile: Stored<BorrowerProfile>;
@@ -123,7 +133,7 @@ export function createStageCore(deps: StageDeps) {
     const view = await cases.borrowerView(req.borrowerId);
     const kase = view.cases.find((c) => c.item.loanId === req.loanId && c.item.cycle === req.cycle);
     if (!kase || !view.profile) throw new CaseNotFoundError(`no case ${caseKey(req.loanId, req.cycle)}`);
-    return { req, policy, profile: view.profile, kase, now: clock.now() };
+    return { req, policy, profile: view.profile, kase, now: clock.now(), head: req.step.ledger };
   }
 
   const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<Step> = {}): Step => ({
@@ -131,20 +141,20 @@ export function createStageCore(deps: StageDeps) {
     stage: ctx.req.stage ?? ctx.req.step.stage,
     wakeAt: isoUtc(Math.min(wakeAt, ctx.now + MAX_WAIT_MS)),
     resumeStage: ctx.req.step.resumeStage,
-    ledger: ctx.req.step.ledger,
+    ledger: ctx.head,
     ...extra,
   });
 
   /** When the stage after `stageId` is due ('' and now when the ladder has no further stage). */
-  const nextStageStep = (ctx: Ctx, stageId: string, ledger: Step['ledger']): Step => {
+  const nextStageStep = (ctx: Ctx, stageId: string): Step => {
     const next = nextStage(ctx.policy, stageId);
     const at = next ? stageTime(ctx.policy, ctx.kase.item, next, ctx.profile.item.timeZone) : ctx.now;
-    return step(ctx, 'NEXT', Math.max(at, ctx.now), { ledger, stage: stageId, resumeStage: '' });
+    return step(ctx, 'NEXT', Math.max(at, ctx.now), { stage: stageId, resumeStage: '' });
   };
 
   /** Routes a gate: terminal, hold, or a pause that resumes at `resumeStage`. */
   const gateStep = (ctx: Ctx, g: Gate, resumeStage: string): Step => {
-    if (g.outcome === 'HOLD') return step(ctx, 'HOLD', ctx.now, { resumeStage });
+    if (g.outcome === 'HOLD' || g.outcome === 'SIGN') return step(ctx, g.outcome, ctx.now, { resumeStage });
     if (g.outcome === 'PAUSE' || g.outcome === 'PLAN') return step(ctx, g.outcome, g.until, { resumeStage });
     return step(ctx, g.outcome, ctx.now);
   };
@@ -157,7 +167,7 @@ export function createStageCore(deps: StageDeps) {
     >,
   ) {
     const { req, policy } = ctx;
-    const rec = chain(req.step.ledger, {
+    const rec = chain(ctx.head, {
       ledgerId: caseKey(req.loanId, req.cycle),
       loanId: req.loanId,
       cycle: req.cycle,
@@ -170,16 +180,11 @@ export function createStageCore(deps: StageDeps) {
     });
     await deps.ledger.append(rec);
     deps.observe?.(rec);
-    return { seq: rec.seq, hash: rec.hash };
+    ctx.head = { seq: rec.seq, hash: rec.hash };
   }
 
   /** After a pause or hold: move the remaining stages later so `resumeStage` is due now, gaps kept. */
-  async function resume(
-    ctx: Ctx,
-    resumeStage: string,
-    mutate?: (c: CaseRecord) => void,
-    ledger = ctx.req.step.ledger,
-  ) {
+  async function resume(ctx: Ctx, resumeStage: string, mutate?: (c: CaseRecord) => void) {
     const c: CaseRecord = structuredClone(ctx.kase.item);
     mutate?.(c);
     const stage = resumeStage ? ctx.policy.stages.find((s) => s.id === resumeStage) : undefined;
@@ -192,7 +197,7 @@ export function createStageCore(deps: StageDeps) {
       if (late > 0) c.shiftDays += late;
     }
     await cases.saveCase(c, ctx.kase.rev);
-    return step(ctx, 'RESUME', ctx.now, { resumeStage, ledger });
+    return step(ctx, 'RESUME', ctx.now, { resumeStage });
   }
 
   /** Sends on the decided channels (with fallback on failure) and returns the attempts. */
@@ -279,6 +284,14 @@ export function createStageCore(deps: StageDeps) {
     return attempts;
   }
 
+  /** Writes the case changed by `mutate` (conditional on the revision read) and keeps ctx current. */
+  async function update(ctx: Ctx, mutate: (c: CaseRecord) => void): Promise<void> {
+    const c = structuredClone(ctx.kase.item);
+    mutate(c);
+    const rev = await cases.saveCase(c, ctx.kase.rev);
+    ctx.kase = { item: c, rev };
+  }
+
   /** What an agency, the bureau or legal is told: identifiers and the balance, never contact details. */
   const handover = ({ req, kase }: Ctx) => ({
     loanId: req.loanId,
@@ -295,8 +308,7 @@ export function createStageCore(deps: StageDeps) {
     if (g) return gateStep(ctx, g, stage.id);
     const wait = notYet(policy, kase.item, profile.item, stage, now);
     if (wait !== undefined) return step(ctx, 'WAIT', wait);
-    if (preDueExpired(kase.item, profile.item, stage, now))
-      return nextStageStep(ctx, stage.id, req.step.ledger);
+    if (preDueExpired(kase.item, profile.item, stage, now)) return nextStageStep(ctx, stage.id);
 
     switch (stage.kind) {
       case 'NOTICE': {
@@ -310,62 +322,71 @@ export function createStageCore(deps: StageDeps) {
         );
         const deferred = decisions.find((d) => d.status === 'DEFERRED');
         const attempts = await contact(ctx, stage, stage.template ?? '', decisions);
-        const ledger = await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
-        if (deferred?.until) return step(ctx, 'WAIT', deferred.until, { ledger });
-        if (stage.creditNotice && attempts.some((a) => a.status === 'SENT')) {
-          const c = { ...kase.item, creditNoticeAt: isoUtc(now) };
-          await cases.saveCase(c, kase.rev);
-          ctx.kase = { item: c, rev: kase.rev + 1 };
+        await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
+        if (deferred?.until) return step(ctx, 'WAIT', deferred.until);
+        const noticeFor = stage.noticeFor;
+        if (noticeFor && attempts.some((a) => a.status === 'SENT')) {
+          await update(ctx, (c) => {
+            c.notices[noticeFor] = isoUtc(now);
+          });
         }
-        return nextStageStep(ctx, stage.id, ledger);
+        return nextStageStep(ctx, stage.id);
       }
       case 'AGENCY_PLACEMENT': {
         await deps.bus.publish('AgencyPlacementRequested', handover(ctx));
-        const c = { ...kase.item, placedWithAgencyAt: isoUtc(now) };
-        await cases.saveCase(c, kase.rev);
-        const ledger = await record(ctx, {
+        await update(ctx, (c) => {
+          c.agency = { placedAt: isoUtc(now) };
+        });
+        await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
           attempts: [],
           detail: { placement: 'AGENCY', balance: handover(ctx).balance },
         });
-        return nextStageStep(ctx, stage.id, ledger);
+        return nextStageStep(ctx, stage.id);
       }
       case 'CREDIT_REPORT': {
-        const noticeAt = kase.item.creditNoticeAt ? Date.parse(kase.item.creditNoticeAt) : undefined;
-        const waitDays = policy.rules.creditReportNoticeDays ?? 0;
-        if (noticeAt !== undefined && now < noticeAt + waitDays * 86_400_000) {
-          return step(ctx, 'WAIT', noticeAt + waitDays * 86_400_000);
-        }
-        const allowed = noticeAt !== undefined || policy.rules.creditReportNoticeDays === null;
-        if (allowed) {
+        const waitDays = policy.rules.creditReportNoticeDays;
+        // Packs without a waiting period (CN) report at the stage; US Reg F: notice, then 14 days.
+        const held = waitDays === null ? undefined : noticeGate('CREDIT_REPORT', kase.item, waitDays, now);
+        if (held?.status === 'DEFERRED' && held.until) return step(ctx, 'WAIT', held.until);
+        if (!held) {
           await deps.bus.publish('CreditBureauReportRequested', {
             ...handover(ctx),
             daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
           });
         }
-        const ledger = await record(ctx, {
+        await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
           attempts: [],
-          detail: allowed ? { report: 'CREDIT_BUREAU' } : { report: 'BLOCKED', reason: 'NO_PRIOR_NOTICE' },
+          detail: held ? { report: 'BLOCKED', reason: held.reason } : { report: 'CREDIT_BUREAU' },
         });
-        return nextStageStep(ctx, stage.id, ledger);
+        return nextStageStep(ctx, stage.id);
       }
       case 'LEGAL_HANDOFF': {
+        // The evidence pack is built from the ledger as stored (one Query) and the case as of now.
+        const records = await deps.ledger.list(caseKey(req.loanId, req.cycle));
+        const pack = buildEvidencePack(kase.item, records, isoUtc(now));
+        const where = await deps.evidence.put(
+          `evidence/${req.loanId}/${req.cycle}`,
+          `${JSON.stringify(pack, null, 2)}\n`,
+          renderEvidenceDocument(pack),
+        );
         await deps.bus.publish('LegalHandoffRequested', {
           ...handover(ctx),
           ledgerId: caseKey(req.loanId, req.cycle),
+          evidencePack: where.json,
+          evidenceDocument: where.document,
         });
-        const c: CaseRecord = { ...kase.item, status: 'HANDED_OVER', closedReason: 'LEGAL_HANDOFF' };
-        await cases.saveCase(c, kase.rev);
-        const ledger = await record(ctx, {
+        await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
+        await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
           attempts: [],
-          detail: { placement: 'LEGAL' },
+          detail: { placement: 'LEGAL', evidencePack: where.json, ledgerVerified: pack.ledger.verified },
         });
-        return step(ctx, 'HANDED_OVER', now, { ledger });
+        return step(ctx, 'HANDED_OVER', now);
       }
       default:
         throw new ValidationError(`stage ${stage.id} is a human task; the human-task function opens it`);
@@ -385,8 +406,8 @@ export function createStageCore(deps: StageDeps) {
       const g = gate(policy, ctx.kase.item, ctx.profile.item);
       if (g) return gateStep(ctx, g, stage.id);
       const d = result.decision;
-      if (!d) return nextStageStep(ctx, stage.id, req.step.ledger);
-      const ledger = await record(ctx, {
+      if (!d) return nextStageStep(ctx, stage.id);
+      await record(ctx, {
         type: 'CONTACT',
         stage: stage.id,
         attempts: [
@@ -398,9 +419,7 @@ export function createStageCore(deps: StageDeps) {
           },
         ],
       });
-      return d.status === 'DEFERRED' && d.until
-        ? step(ctx, 'WAIT', d.until, { ledger })
-        : nextStageStep(ctx, stage.id, ledger);
+      return d.status === 'DEFERRED' && d.until ? step(ctx, 'WAIT', d.until) : nextStageStep(ctx, stage.id);
     }
 
     const attempt: AttemptEntry = timedOut
@@ -411,7 +430,7 @@ export function createStageCore(deps: StageDeps) {
           outcome: result.outcome,
           ...(result.taskId ? { providerRef: result.taskId } : {}),
         };
-    const ledger = await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
+    await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
 
     if (channel === 'CALL' && !timedOut) {
       const p = structuredClone(ctx.profile.item);
@@ -440,38 +459,46 @@ export function createStageCore(deps: StageDeps) {
           ctx,
           'PAUSE',
           endOfGrace(result.promise.date, policy.promiseToPay.graceDays, ctx.profile.item.timeZone),
-          { ledger, resumeStage: next },
+          { resumeStage: next },
         );
       }
       case 'DISPUTE':
         c.dispute = { openedAt: isoUtc(now) };
         await cases.saveCase(c, ctx.kase.rev);
-        return step(ctx, 'HOLD', now, { ledger, resumeStage: next });
+        return step(ctx, 'HOLD', now, { resumeStage: next });
       case 'PLAN_AGREED': {
         if (!result.plan) break;
-        c.plan = {
-          instalments: result.plan.instalments.map((i) => ({
-            amountMinor: toMinor(i.amount, currency),
-            date: i.date,
-          })),
-          acceptedAt: isoUtc(now),
-          paidAtAcceptMinor: c.paidMinor,
-          status: 'ACTIVE',
-          confirmed: 0,
-        };
+        const refused = proposePlan(c, result.plan.instalments, policy, now);
+        if (refused) break;
         await cases.saveCase(c, ctx.kase.rev);
-        const first = c.plan.instalments[0];
-        const until = first ? endOfGrace(first.date, policy.plan.graceDays, ctx.profile.item.timeZone) : now;
-        return step(ctx, 'PLAN', until, { ledger, resumeStage: next });
+        return step(ctx, 'SIGN', now, { resumeStage: next });
       }
-      case 'HARDSHIP':
+      case 'HARDSHIP': {
+        // Hardship: offer a plan the borrower can choose in self-service (DOMAIN.md), then go on.
         c.hardshipAt = isoUtc(now);
-        await cases.saveCase(c, ctx.kase.rev);
-        break;
+        ctx.kase = { item: c, rev: await cases.saveCase(c, ctx.kase.rev) };
+        const offer = { channels: ['SMS', 'EMAIL'] as Channel[], delivery: 'FIRST_OPEN' as const };
+        const decisions = decideContacts(
+          policy.rules,
+          offer.channels,
+          offer.delivery,
+          ctx.profile.item,
+          req.loanId,
+          now,
+        );
+        const attempts = await contact(ctx, offer, policy.plan.offerTemplate, decisions);
+        await record(ctx, {
+          type: 'PLAN',
+          stage: stage.id,
+          attempts,
+          detail: { plan: 'OFFERED_FOR_HARDSHIP' },
+        });
+        return nextStageStep(ctx, stage.id);
+      }
       default:
         break;
     }
-    return nextStageStep(ctx, stage.id, ledger);
+    return nextStageStep(ctx, stage.id);
   }
 
   async function checkPromise(ctx: Ctx): Promise<Step> {
@@ -484,7 +511,7 @@ export function createStageCore(deps: StageDeps) {
     if (now < until) return step(ctx, 'WAIT', until);
     const kept = kase.item.paidMinor - promise.paidAtMakeMinor >= promise.amountMinor;
     const status = kept ? 'KEPT' : 'BROKEN';
-    const ledger = await record(ctx, {
+    await record(ctx, {
       type: 'PROMISE',
       stage: req.step.resumeStage || req.step.stage,
       attempts: [],
@@ -494,15 +521,10 @@ export function createStageCore(deps: StageDeps) {
         date: promise.date,
       },
     });
-    return resume(
-      ctx,
-      req.step.resumeStage,
-      (c) => {
-        const p = pendingPromise(c);
-        if (p) p.status = status;
-      },
-      ledger,
-    );
+    return resume(ctx, req.step.resumeStage, (c) => {
+      const p = pendingPromise(c);
+      if (p) p.status = status;
+    });
   }
 
   async function checkPlan(ctx: Ctx): Promise<Step> {
@@ -528,20 +550,19 @@ export function createStageCore(deps: StageDeps) {
         c.status = 'SETTLED';
         c.closedReason = 'PLAN_COMPLETED';
       }
-      const ledger = await record(ctx, {
+      await record(ctx, {
         type: 'PLAN',
         stage: req.step.resumeStage || req.step.stage,
         attempts: [],
         detail: { instalment: index + 1, plan: done ? 'COMPLETED' : 'INSTALMENT_PAID' },
       });
       await cases.saveCase(c, kase.rev);
-      if (done) return step(ctx, 'SETTLED', now, { ledger });
+      if (done) return step(ctx, 'SETTLED', now);
       const nextInstalment = cPlan.instalments[cPlan.confirmed];
       return step(
         ctx,
         'WAIT',
         nextInstalment ? endOfGrace(nextInstalment.date, policy.plan.graceDays, profile.item.timeZone) : now,
-        { ledger },
       );
     }
     // A missed instalment: follow up and ask the cause (DOMAIN.md step 7), then escalation resumes.
@@ -556,20 +577,50 @@ export function createStageCore(deps: StageDeps) {
     );
     const deferred = decisions.find((d) => d.status === 'DEFERRED');
     const attempts = await contact(ctx, followUp, policy.plan.followUpTemplate, decisions);
-    const ledger = await record(ctx, {
+    await record(ctx, {
       type: 'PLAN',
       stage: req.step.resumeStage || req.step.stage,
       attempts,
       detail: { instalment: index + 1, plan: deferred ? 'MISSED_FOLLOW_UP_DEFERRED' : 'BROKEN' },
     });
-    if (deferred?.until) return step(ctx, 'WAIT', deferred.until, { ledger });
-    return resume(
+    if (deferred?.until) return step(ctx, 'WAIT', deferred.until);
+    return resume(ctx, req.step.resumeStage, (x) => {
+      if (x.plan) x.plan.status = 'BROKEN';
+    });
+  }
+
+  /** The plan agreement task ended: signed (monitoring starts), declined, or expired (escalation resumes). */
+  async function recordSignature(ctx: Ctx): Promise<Step> {
+    const { policy, kase, profile, req, now } = ctx;
+    const g = gate(policy, kase.item, profile.item);
+    if (g && g.outcome !== 'SIGN') return gateStep(ctx, g, req.step.resumeStage);
+    const outcome = (req.taskResult as { outcome?: string } | undefined)?.outcome;
+    const signed = outcome === 'SIGNED' && kase.item.plan?.status === 'PROPOSED';
+    const status = signed ? 'SIGNED' : outcome === 'DECLINED' ? 'DECLINED' : 'EXPIRED';
+    await record(ctx, {
+      type: 'PLAN',
+      stage: req.step.resumeStage || req.step.stage,
+      attempts: [],
+      detail: { plan: status },
+    });
+    if (!signed) {
+      return resume(ctx, req.step.resumeStage, (c) => {
+        if (c.plan) c.plan.status = status === 'DECLINED' ? 'DECLINED' : 'EXPIRED';
+      });
+    }
+    const recalled = kase.item.agency && !kase.item.agency.recalledAt;
+    await update(ctx, (c) => {
+      signPlan(c, now);
+      if (c.agency && !c.agency.recalledAt)
+        c.agency = { ...c.agency, recalledAt: isoUtc(now), recallReason: 'PLAN_AGREED' };
+    });
+    if (recalled)
+      await deps.bus.publish('AgencyRecallRequested', { ...handover(ctx), reason: 'PLAN_AGREED' });
+    const first = ctx.kase.item.plan?.instalments[0];
+    return step(
       ctx,
-      req.step.resumeStage,
-      (x) => {
-        if (x.plan) x.plan.status = 'BROKEN';
-      },
-      ledger,
+      'PLAN',
+      first ? endOfGrace(first.date, policy.plan.graceDays, profile.item.timeZone) : now,
     );
   }
 
@@ -580,13 +631,13 @@ export function createStageCore(deps: StageDeps) {
   }
 
   async function recordFailure(ctx: Ctx): Promise<Step> {
-    const ledger = await record(ctx, {
+    await record(ctx, {
       type: 'FAILURE',
       stage: ctx.req.step.stage || 'ladder',
       attempts: [],
       detail: { error: ctx.req.error?.Error ?? 'unknown' },
     });
-    return step(ctx, 'CLOSED', ctx.now, { ledger });
+    return step(ctx, 'CLOSED', ctx.now);
   }
 
   const actions = {
@@ -595,6 +646,7 @@ export function createStageCore(deps: StageDeps) {
     CHECK_PROMISE: checkPromise,
     CHECK_PLAN: checkPlan,
     AFTER_HOLD: afterHold,
+    RECORD_SIGNATURE: recordSignature,
     RECORD_FAILURE: recordFailure,
   } as const;
 

@@ -1,7 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { documentClient, requireEnv, stores } from '../adapters/env.js';
+import { S3EvidenceStore } from '../adapters/evidence-store.js';
 import { AwsMessaging } from '../adapters/messaging.js';
 import { BusPublisher } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
@@ -22,4 +24,5 @@ export const handler = buildStageHandler({
   bus: new BusPublisher(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
   clock: systemClock,
   policies: bundledPolicies(),
+  evidence: new S3EvidenceStore(new S3Client({}), requireEnv('EVIDENCE_BUCKET')),
 });

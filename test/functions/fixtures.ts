@@ -66,6 +66,8 @@ export const kase: CaseRecord = {
   openedAt: '2026-12-06T00:00:00.000Z',
   status: 'ACTIVE',
   promises: [],
+  payments: [],
+  notices: {},
   shiftDays: 0,
 };
 

@@ -36,6 +36,7 @@ const deps = (at = '2026-12-11T01:00:00Z') => ({
   bus: { publish: async (type: string) => void published.push(type) },
   clock: fixedClock(at),
   policies: bundledPolicies(),
+  evidence: { put: async (key: string) => ({ json: `mem:${key}.json`, document: `mem:${key}.md` }) },
 });
 const request = (stage: string) => ({
   action: 'RUN_STAGE',

@@ -1,0 +1,27 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { translateAwsError } from './aws-errors.js';
+
+/** Where evidence packs go: an encrypted, versioned S3 bucket on AWS; a folder or memory locally. */
+export interface EvidenceStore {
+  /** Stores the JSON and the document; returns where each is. */
+  put(key: string, json: string, document: string): Promise<{ json: string; document: string }>;
+}
+
+export class S3EvidenceStore implements EvidenceStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(key: string, json: string, document: string) {
+    const write = (name: string, body: string, type: string) =>
+      this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentType: type }));
+    try {
+      await write(`${key}.json`, json, 'application/json');
+      await write(`${key}.md`, document, 'text/markdown; charset=utf-8');
+    } catch (error) {
+      translateAwsError(error, 'storing the evidence pack');
+    }
+    return { json: `s3://${this.bucket}/${key}.json`, document: `s3://${this.bucket}/${key}.md` };
+  }
+}
