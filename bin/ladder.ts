@@ -110,6 +110,70 @@ program
       process.once(signal, () => void service.close().then(() => process.exit(0)));
   });
 
+/** `ladder agent …`: the agent's side of the work queue, against a running `ladder serve`. */
+const agent = program
+  .command('agent')
+  .description('list, claim and complete human tasks on a running `ladder serve`')
+  .option('--url <url>', 'where `ladder serve` listens', 'http://127.0.0.1:4510');
+async function call(path: string, init?: RequestInit): Promise<unknown> {
+  const url = `${agent.opts<{ url: string }>().url}${path}`;
+  const response = await fetch(url, { headers: { 'content-type': 'application/json' }, ...init });
+  const body = (await response.json()) as { error?: string };
+  if (!response.ok)
+    throw Object.assign(new Error(body.error ?? `HTTP ${response.status}`), { name: 'ValidationError' });
+  return body;
+}
+agent
+  .command('list')
+  .description('open tasks of a queue')
+  .option('--queue <queue>', 'agent-calls, field-visits, plan-signing or specialist', 'agent-calls')
+  .action(async (opts: { queue: string }) => {
+    const tasks = (await call(`/tasks?queue=${encodeURIComponent(opts.queue)}`)) as Array<
+      Record<string, string>
+    >;
+    for (const t of tasks) console.log(`${t.taskId}\t${t.loanId}\t${t.stage}\topened ${t.openedAt}`);
+    if (tasks.length === 0) console.log(`no open tasks in ${opts.queue}`);
+  });
+agent
+  .command('claim <taskId>')
+  .description('take a task (tells the waiting execution someone is on it)')
+  .action(async (taskId: string) => {
+    console.log(JSON.stringify(await call(`/tasks/${encodeURIComponent(taskId)}/claim`, { method: 'POST' })));
+  });
+agent
+  .command('complete <taskId>')
+  .description(
+    'record the outcome: REACHED, PROMISE_TO_PAY, HARDSHIP, DISPUTE, REFUSED, NO_ANSWER, WRONG_NUMBER, PLAN_AGREED, VISIT_REPORTED, SIGNED, DECLINED, REVIEWED',
+  )
+  .requiredOption('--outcome <outcome>', 'what happened')
+  .option('--amount <amount>', 'promised amount (PROMISE_TO_PAY)')
+  .option('--date <date>', 'promised date, YYYY-MM-DD (PROMISE_TO_PAY)')
+  .option('--instalments <list>', 'PLAN_AGREED: amount@date,amount@date')
+  .option('--report <text>', 'VISIT_REPORTED: the visit report (kept on the task)')
+  .action(
+    async (
+      taskId: string,
+      o: { outcome: string; amount?: string; date?: string; instalments?: string; report?: string },
+    ) => {
+      const outcome = {
+        outcome: o.outcome,
+        ...(o.amount || o.date ? { promise: { amount: o.amount, date: o.date } } : {}),
+        ...(o.instalments
+          ? {
+              plan: {
+                instalments: o.instalments
+                  .split(',')
+                  .map((i) => ({ amount: i.split('@')[0], date: i.split('@')[1] })),
+              },
+            }
+          : {}),
+        ...(o.report ? { report: o.report } : {}),
+      };
+      const path = `/tasks/${encodeURIComponent(taskId)}/complete`;
+      console.log(JSON.stringify(await call(path, { method: 'POST', body: JSON.stringify(outcome) })));
+    },
+  );
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

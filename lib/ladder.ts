@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   ArnFormat,
   Aws,
+  aws_apigateway as apigateway,
   CfnOutput,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
@@ -18,6 +19,7 @@ import {
   aws_lambda_nodejs as nodejs,
   RemovalPolicy,
   Stack,
+  aws_s3 as s3,
   aws_stepfunctions as sfn,
   aws_sns as sns,
   aws_sqs as sqs,
@@ -106,6 +108,11 @@ export class Ladder extends Construct {
   public readonly stageFunction: nodejs.NodejsFunction;
   public readonly humanTaskFunction: nodejs.NodejsFunction;
   public readonly eventsFunction: nodejs.NodejsFunction;
+  public readonly agentApiFunction: nodejs.NodejsFunction;
+  /** The work-queue API for agents and agencies (IAM authorisation). */
+  public readonly agentApi: apigateway.RestApi;
+  /** Evidence packs handed to legal: encrypted, versioned, object-locked. */
+  public readonly evidenceBucket: s3.Bucket;
   public readonly stateMachine: sfn.StateMachine;
   public readonly alarmTopic: sns.Topic;
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -238,11 +245,33 @@ export class Ladder extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    // ---- Evidence -------------------------------------------------------------------------------------
+    // Evidence for legal must survive mistakes: versioned, and object lock keeps each version 3 years
+    // (the US record-keeping period; governance mode, so a privileged operator can still correct).
+    this.evidenceBucket = new s3.Bucket(this, 'EvidenceBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.caseKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(3 * 365)),
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.evidenceBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Object-level access to evidence is audited with CloudTrail data events (enable them in the ' +
+        "organisation's trail); a server-access-log bucket would be a second, weaker copy of that record.",
+    });
+
     // ---- Functions --------------------------------------------------------------------------------------
     this.stageFunction = this.makeFunction('Stage', 'functions/stage/index.ts', {
       description: 'Ladder: runs one stage of the ladder (contact decision, send, ledger entry)',
       environment: {
         EVENT_BUS_NAME: this.bus.eventBusName,
+        EVIDENCE_BUCKET: this.evidenceBucket.bucketName,
         SENDER_EMAIL: senderEmail,
         ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
       },
@@ -252,6 +281,27 @@ export class Ladder extends Construct {
     this.bindTable(this.stageFunction, 'contacts', ['dynamodb:GetItem']);
     this.bindTable(this.stageFunction, 'ledger', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bus.grantPutEventsTo(this.stageFunction);
+    // Write-only: the stage function stores evidence packs at legal handoff and reads none back.
+    this.stageFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PutEvidence',
+        actions: ['s3:PutObject'],
+        resources: [this.evidenceBucket.arnForObjects('evidence/*')],
+      }),
+    );
+    this.stageFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptEvidence',
+        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+        resources: [this.caseKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+    const evidenceId = stack.getLogicalId(this.evidenceBucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(this.stageFunction.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${evidenceId}.Arn>/evidence/*]`,
+      reason: 'Evidence packs are written under evidence/<loanId>/<cycle>: the key is known only at handoff.',
+    });
     this.stageFunction.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SendSms',
@@ -292,12 +342,7 @@ export class Ladder extends Construct {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
     this.bindTable(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
-    this.bindTable(this.humanTaskFunction, 'tasks', [
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-    ]);
+    this.bindTable(this.humanTaskFunction, 'tasks', ['dynamodb:PutItem']);
 
     // ---- State machine ------------------------------------------------------------------------------
     const stateMachineLogs = this.makeLogGroup('StateMachineLogs');
@@ -359,7 +404,23 @@ export class Ladder extends Construct {
       async: true,
     });
     this.bindTable(this.eventsFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
+    // Specialist work items (deceased, bankrupt, fraud victim) and agency recalls.
+    this.bindTable(this.eventsFunction, 'tasks', ['dynamodb:PutItem']);
+    this.eventsFunction.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
+    this.bus.grantPutEventsTo(this.eventsFunction);
     this.stateMachine.grant(this.eventsFunction, 'states:SendTaskSuccess');
+
+    // ---- Agent work-queue API ------------------------------------------------------------------------
+    this.agentApiFunction = this.makeFunction('AgentApi', 'functions/agent-api/index.ts', {
+      description: 'Ladder: lists, claims and completes human tasks for agents and agencies',
+    });
+    this.bindTable(this.agentApiFunction, 'tasks', [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+    ]);
+    this.stateMachine.grant(this.agentApiFunction, 'states:SendTaskSuccess', 'states:SendTaskHeartbeat');
+    this.agentApi = this.makeAgentApi(this.agentApiFunction);
 
     // ---- Rules ----------------------------------------------------------------------------------------
     // Detail-type only, no source: any upstream system may publish these events on the bus.
@@ -400,6 +461,7 @@ export class Ladder extends Construct {
       stage: this.stageFunction,
       humanTask: this.humanTaskFunction,
       events: this.eventsFunction,
+      agentApi: this.agentApiFunction,
     };
     const period = Duration.minutes(5);
     const sendFailures = this.ladderMetric('SendFailures');
@@ -512,6 +574,57 @@ export class Ladder extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
       }),
     );
+  }
+
+  /**
+   * REST API with IAM authorisation: agents' and agencies' principals get execute-api:Invoke on it
+   * from the platform team (no API keys, no tokens to leak). Requests are validated and access-logged.
+   */
+  private makeAgentApi(fn: lambda.IFunction): apigateway.RestApi {
+    const accessLogs = this.makeLogGroup('WorkQueueApiAccessLogs');
+    const api = new apigateway.RestApi(this, 'WorkQueueApi', {
+      description: 'Ladder work queue: list, claim and complete human tasks',
+      cloudWatchRole: false,
+      deployOptions: {
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        tracingEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+      },
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+    });
+    const validator = api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const integration = new apigateway.LambdaIntegration(fn);
+    const tasks = api.root.addResource('tasks');
+    tasks.addMethod('GET', integration, {
+      requestValidator: validator,
+      requestParameters: { 'method.request.querystring.queue': false },
+    });
+    const task = tasks.addResource('{taskId}');
+    for (const action of ['claim', 'complete']) {
+      task.addResource(action).addMethod('POST', integration, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.taskId': true },
+      });
+    }
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          "IAM-authorised internal API for the lender's agents; attach the organisation's WAF web ACL if it is exposed beyond it.",
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Authorised with IAM (SigV4) principals of the lender and its agencies, not Cognito user pools.',
+      },
+    );
+    new CfnOutput(this, 'AgentApiUrl', { value: api.url });
+    return api;
   }
 
   private makeLogGroup(id: string): logs.LogGroup {

@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
 import type { HumanTask } from '../functions/adapters/task-store.js';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
+import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { inLane, VirtualClock } from './clock.js';
 import { loadInterpreter } from './interpreter.js';
@@ -95,6 +96,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     human,
     events,
     humanCore,
+    agentApiCore,
   ] = await Promise.all([
     import('../functions/adapters/env.js'),
     import('../functions/adapters/messaging.js'),
@@ -104,6 +106,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     import('../functions/human-task/handler.js'),
     import('../functions/events/handler.js'),
     import('../functions/human-task/core.js'),
+    import('../functions/agent-api/core.js'),
   ]);
 
   const clock = new VirtualClock(options.start);
@@ -198,6 +201,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     }),
   };
   const taskDeps = { tasks: s.tasks(), callbacks };
+  const agentApi = agentApiCore.createAgentApiCore(taskDeps);
 
   let requestId = 0;
   const lambdaContext = (functionName: string): Context =>
@@ -379,10 +383,10 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       return lane ? inLane(lane, deliver) : deliver();
     },
     /** Completes a human task as an agent would (`ladder agent complete`). */
-    claimTask: (taskId: string) => clock.track(() => humanCore.claimTask(taskDeps, taskId)),
+    /** The work-queue API (API Gateway on AWS) over the local stores. */
+    agentApi: (request: ApiRequest) => clock.track(() => agentApi(request)),
     completeTask: (taskId: string, outcome: unknown) =>
       clock.track(() => humanCore.completeTask(taskDeps, taskId, outcome)),
-    listTasks: (queue: HumanTask['queue']) => s.tasks().listOpen(queue),
     async close(): Promise<void> {
       clock.stopPaced();
       await services.close();

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import { caseKey } from '../functions/domain/case.js';
 import { createLocalLadder } from './runtime.js';
 
@@ -31,8 +30,6 @@ async function body(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const TaskQueue = z.enum(['agent-calls', 'field-visits', 'plan-signing', 'specialist']);
-
 export async function serve(opts: { port: number; speed: number; data?: string; quiet?: boolean }) {
   const ladder = await createLocalLadder({ start: Date.now(), ...(opts.data ? { dataDir: opts.data } : {}) });
   ladder.clock.startPaced(opts.speed);
@@ -60,18 +57,16 @@ export async function serve(opts: { port: number; speed: number; data?: string; 
           ledger,
         });
       }
-      if (req.method === 'GET' && url.pathname === '/tasks') {
-        const queue = TaskQueue.safeParse(url.searchParams.get('queue') ?? 'agent-calls');
-        if (!queue.success) return send(res, 400, { error: `queue: one of ${TaskQueue.options.join(', ')}` });
-        return send(res, 200, await ladder.listTasks(queue.data));
-      }
-      const claim = /^\/tasks\/([^/]+)\/claim$/.exec(url.pathname);
-      if (req.method === 'POST' && claim?.[1]) {
-        return send(res, 200, await ladder.claimTask(decodeURIComponent(claim[1])));
-      }
-      const complete = /^\/tasks\/([^/]+)\/complete$/.exec(url.pathname);
-      if (req.method === 'POST' && complete?.[1]) {
-        return send(res, 200, await ladder.completeTask(decodeURIComponent(complete[1]), await body(req)));
+      if (url.pathname === '/tasks' || url.pathname.startsWith('/tasks/')) {
+        // The same work-queue API as API Gateway on AWS, over the local stores.
+        const text = req.method === 'POST' ? JSON.stringify(await body(req)) : null;
+        const out = await ladder.agentApi({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          body: text,
+        });
+        return send(res, out.status, out.body);
       }
       if (req.method === 'GET' && url.pathname === '/sms')
         return send(res, 200, ladder.services.sms.outbox());

@@ -283,7 +283,7 @@ describe('Ladder construct', () => {
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
       ]),
     );
-    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(4);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(5);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Ladder',
       MetricName: 'SendFailures',
@@ -346,6 +346,23 @@ describe('Ladder construct', () => {
     );
   });
 
+  it('serves the work queue with IAM authorisation on every method, and keeps evidence locked and encrypted', () => {
+    const methods = template.findResources('AWS::ApiGateway::Method');
+    expect(Object.keys(methods).length).toBeGreaterThanOrEqual(3);
+    for (const method of Object.values(methods)) {
+      expect((method as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType).toBe(
+        'AWS_IAM',
+      );
+    }
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
+      },
+    });
+  });
+
   it('grants each function exactly its listed table actions', () => {
     const expected: Record<string, Record<string, string[]>> = {
       [roleId(ladder.intakeFunction)]: {
@@ -359,10 +376,14 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.humanTaskFunction)]: {
         cases: ['PutItem', 'Query'],
-        tasks: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+        tasks: ['PutItem'],
       },
       [roleId(ladder.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
+        tasks: ['PutItem'],
+      },
+      [roleId(ladder.agentApiFunction)]: {
+        tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
     };
     const actual: Record<string, Record<string, string[]>> = {};
