@@ -18,7 +18,6 @@ export function buildApp(props: AppProps = {}): App {
       alarmEmail: context('alarmEmail'),
       senderEmail: context('senderEmail'),
       sesConfigurationSet: context('sesConfigurationSet'),
-      policyFile: context('policyFile'),
     },
   });
   // Acknowledgements are also written to the template metadata (cdk_nag.rules_to_suppress): an audit trail.

@@ -29,8 +29,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { TABLE_ENV, TABLES, type TableDef } from '../functions/adapters/tables.js';
-import { loadPolicy } from '../functions/domain/policy.js';
-import { renderLadderJson } from '../statemachines/render.js';
+import { bundledPolicies } from '../functions/domain/policies.js';
+import { definitionFile, renderLadderJson } from '../statemachines/render.js';
 
 /** The repository root: entries, the lock file, the ASL and policies are resolved from here, not from cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,12 +61,6 @@ export const SERVICE_NAME = 'ladder';
 export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:Query' | 'dynamodb:UpdateItem';
 
 export interface LadderProps {
-  /**
-   * The ladder policy (stages, templates, caps), relative to the project root or absolute. It is
-   * validated at synth time with the same `loadPolicy` the functions use, and its `id` becomes POLICY_ID.
-   * @default 'policies/default.json'
-   */
-  readonly policyFile?: string;
   /** An e-mail address subscribed to the alarm topic. @default - no subscription */
   readonly alarmEmail?: string;
   /**
@@ -113,11 +107,13 @@ export class Ladder extends Construct {
   public readonly agentApi: apigateway.RestApi;
   /** Evidence packs handed to legal: encrypted, versioned, object-locked. */
   public readonly evidenceBucket: s3.Bucket;
+  /** The default policy's ladder. */
   public readonly stateMachine: sfn.StateMachine;
+  /** One ladder per bundled policy (policies/*.json, listed in functions/domain/policies.ts), by policy id. */
+  public readonly stateMachines: Readonly<Record<string, sfn.StateMachine>>;
   public readonly alarmTopic: sns.Topic;
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly dashboard: cloudwatch.Dashboard;
-  public readonly policyId: string;
 
   private readonly retention: logs.RetentionDays;
   private readonly removalPolicy: RemovalPolicy;
@@ -128,18 +124,17 @@ export class Ladder extends Construct {
     this.retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    // The policy must be valid, and the committed ASL must be the one rendered from it: deploying a ladder
-    // whose states disagree with the policy the functions apply would be a silent, costly bug.
-    const policyPath = path.resolve(PROJECT_ROOT, props.policyFile ?? 'policies/default.json');
-    const policy = loadPolicy(JSON.parse(readFileSync(policyPath, 'utf8')));
-    this.policyId = policy.id;
-    const aslPath = path.join(PROJECT_ROOT, 'statemachines/ladder.asl.json');
-    const asl = readFileSync(aslPath, 'utf8');
-    if (asl !== renderLadderJson(policy)) {
-      throw new Error(
-        `Ladder: ${path.relative(PROJECT_ROOT, aslPath)} was not rendered from ${path.relative(PROJECT_ROOT, policyPath)} ` +
-          `(policy "${policy.id}"): run \`npm run render\`.`,
-      );
+    // The functions bundle the policies (functions/domain/policies.ts) and validate them at load; here
+    // each policy's committed ASL must be the one rendered from it: a ladder whose states disagree with
+    // the policy the functions apply would be a silent, costly bug.
+    const policies = bundledPolicies().all();
+    for (const policy of policies) {
+      const file = definitionFile(policy.id);
+      if (readFileSync(path.join(PROJECT_ROOT, file), 'utf8') !== renderLadderJson(policy)) {
+        throw new Error(
+          `Ladder: ${file} was not rendered from policy "${policy.id}": run \`npm run render\`.`,
+        );
+      }
     }
 
     const senderEmail = props.senderEmail ?? 'collections@example.com';
@@ -345,32 +340,48 @@ export class Ladder extends Construct {
     this.bindTable(this.humanTaskFunction, 'tasks', ['dynamodb:PutItem']);
 
     // ---- State machine ------------------------------------------------------------------------------
-    const stateMachineLogs = this.makeLogGroup('StateMachineLogs');
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      comment: 'Ladder: the escalation ladder of one delinquent loan',
-      definitionBody: sfn.DefinitionBody.fromFile(aslPath),
-      definitionSubstitutions: {
-        StageFunctionArn: this.stageFunction.functionArn,
-        HumanTaskFunctionArn: this.humanTaskFunction.functionArn,
-        EventBusName: this.bus.eventBusName,
-      },
-      // ALL events for the audit trail of transitions; execution data stays out of the logs: the states
-      // carry no contact details, but input/output on every event multiplies the bytes ingested.
-      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
-    });
-    // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is needed.
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeLadderFunctions',
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.stageFunction.functionArn, this.humanTaskFunction.functionArn],
-      }),
-    );
-    if (asl.includes('arn:aws:states:::events:putEvents')) {
-      this.bus.grantPutEventsTo(this.stateMachine);
+    const machines: Record<string, sfn.StateMachine> = {};
+    for (const policy of policies) {
+      // The default keeps the plain ids, so adding a policy never replaces the default's resources.
+      const suffix = policy.id === 'default' ? '' : pascal(policy.id);
+      const file = path.join(PROJECT_ROOT, definitionFile(policy.id));
+      const machine = new sfn.StateMachine(this, `StateMachine${suffix}`, {
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        comment: `Ladder "${policy.id}": the escalation ladder of one delinquent loan`,
+        definitionBody: sfn.DefinitionBody.fromFile(file),
+        definitionSubstitutions: {
+          StageFunctionArn: this.stageFunction.functionArn,
+          HumanTaskFunctionArn: this.humanTaskFunction.functionArn,
+          EventBusName: this.bus.eventBusName,
+        },
+        // ALL events for the audit trail of transitions; execution data stays out of the logs: the states
+        // carry no contact details, but input/output on every event multiplies the bytes ingested.
+        logs: {
+          destination: this.makeLogGroup(`StateMachineLogs${suffix}`),
+          level: sfn.LogLevel.ALL,
+          includeExecutionData: false,
+        },
+        tracingEnabled: true,
+      });
+      // Unqualified ARNs only: the ASL invokes $LATEST, so no `:*` version wildcard is needed.
+      machine.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'InvokeLadderFunctions',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.stageFunction.functionArn, this.humanTaskFunction.functionArn],
+        }),
+      );
+      Validations.of(machine.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray ' +
+          '(xray:PutTraceSegments, GetSamplingRules, ...) do not support resource-level permissions.',
+      });
+      machines[policy.id] = machine;
     }
+    this.stateMachines = machines;
+    this.stateMachine = machines.default as sfn.StateMachine;
+    const machineArns = Object.values(machines).map((m) => m.stateMachineArn);
     // The human task function sends the task token back. Its grant is a separate policy, not the role's
     // default policy: the function depends on its default policy, and the state machine already depends
     // on the function (its ARN is in the definition), so the default policy would make a cycle.
@@ -379,25 +390,24 @@ export class Ladder extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-          resources: [this.stateMachine.stateMachineArn],
+          resources: machineArns,
         }),
       ],
-    });
-    Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, ...) and X-Ray ' +
-        '(xray:PutTraceSegments, GetSamplingRules, ...) do not support resource-level permissions.',
     });
 
     this.intakeFunction = this.makeFunction('Intake', 'functions/intake/index.ts', {
       description: 'Ladder: opens a case for a delinquent loan and starts its ladder',
-      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, POLICY_ID: this.policyId },
+      // Policy id -> state machine ARN: the intake starts each loan on its (champion or challenger) ladder.
+      environment: {
+        STATE_MACHINE_ARNS: stack.toJsonString(
+          Object.fromEntries(Object.entries(machines).map(([id, m]) => [id, m.stateMachineArn])),
+        ),
+      },
       async: true,
     });
     this.bindTable(this.intakeFunction, 'cases', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bindTable(this.intakeFunction, 'contacts', ['dynamodb:PutItem']);
-    this.stateMachine.grantStartExecution(this.intakeFunction);
+    for (const machine of Object.values(machines)) machine.grantStartExecution(this.intakeFunction);
 
     this.eventsFunction = this.makeFunction('Events', 'functions/events/index.ts', {
       description: 'Ladder: applies payments and borrower events to cases, the ledger and waiting tasks',
@@ -408,7 +418,8 @@ export class Ladder extends Construct {
     this.bindTable(this.eventsFunction, 'tasks', ['dynamodb:PutItem']);
     this.eventsFunction.addEnvironment('EVENT_BUS_NAME', this.bus.eventBusName);
     this.bus.grantPutEventsTo(this.eventsFunction);
-    this.stateMachine.grant(this.eventsFunction, 'states:SendTaskSuccess');
+    for (const machine of Object.values(machines))
+      machine.grant(this.eventsFunction, 'states:SendTaskSuccess');
 
     // ---- Agent work-queue API ------------------------------------------------------------------------
     this.agentApiFunction = this.makeFunction('AgentApi', 'functions/agent-api/index.ts', {
@@ -419,7 +430,9 @@ export class Ladder extends Construct {
       'dynamodb:UpdateItem',
       'dynamodb:Query',
     ]);
-    this.stateMachine.grant(this.agentApiFunction, 'states:SendTaskSuccess', 'states:SendTaskHeartbeat');
+    for (const machine of Object.values(machines)) {
+      machine.grant(this.agentApiFunction, 'states:SendTaskSuccess', 'states:SendTaskHeartbeat');
+    }
     this.agentApi = this.makeAgentApi(this.agentApiFunction);
 
     // ---- Rules ----------------------------------------------------------------------------------------
@@ -467,16 +480,19 @@ export class Ladder extends Construct {
     const sendFailures = this.ladderMetric('SendFailures');
     const contactsBlocked = this.ladderMetric('ContactsBlocked');
 
-    this.alarm(
-      'ExecutionsFailed',
-      this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-      'A ladder failed',
-    );
-    this.alarm(
-      'ExecutionsTimedOut',
-      this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-      'A ladder timed out',
-    );
+    for (const [id, machine] of Object.entries(machines)) {
+      const suffix = id === 'default' ? '' : pascal(id);
+      this.alarm(
+        `ExecutionsFailed${suffix}`,
+        machine.metricFailed({ period, statistic: 'Sum' }),
+        `A "${id}" ladder failed`,
+      );
+      this.alarm(
+        `ExecutionsTimedOut${suffix}`,
+        machine.metricTimedOut({ period, statistic: 'Sum' }),
+        `A "${id}" ladder timed out`,
+      );
+    }
     for (const [name, fn] of Object.entries(functions)) {
       this.alarm(
         `${capitalize(name)}Errors`,
@@ -498,12 +514,11 @@ export class Ladder extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Ladder executions',
             width: 12,
-            left: [
-              this.stateMachine.metricStarted({ period, statistic: 'Sum' }),
-              this.stateMachine.metricSucceeded({ period, statistic: 'Sum' }),
-              this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-              this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-            ],
+            left: Object.values(machines).flatMap((m) => [
+              m.metricStarted({ period, statistic: 'Sum' }),
+              m.metricSucceeded({ period, statistic: 'Sum' }),
+              m.metricFailed({ period, statistic: 'Sum' }),
+            ]),
           }),
           new cloudwatch.GraphWidget({
             title: 'Contacts: send failures and blocked',
@@ -542,7 +557,11 @@ export class Ladder extends Construct {
       value: this.bus.eventBusName,
       description: 'Publish upstream events here',
     });
-    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    for (const [id, machine] of Object.entries(machines)) {
+      new CfnOutput(this, `StateMachineArn${id === 'default' ? '' : pascal(id)}`, {
+        value: machine.stateMachineArn,
+      });
+    }
   }
 
   /**
@@ -755,3 +774,8 @@ const attribute = (key: { name: string; type: 'S' | 'N' }): dynamodb.Attribute =
 });
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** early-call -> EarlyCall: construct ids for a policy's resources. */
+function pascal(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());
+}

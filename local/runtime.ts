@@ -11,6 +11,7 @@ import type { HumanTask } from '../functions/adapters/task-store.js';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
+import { definitionFile } from '../statemachines/render.js';
 import { inLane, VirtualClock } from './clock.js';
 import { loadInterpreter } from './interpreter.js';
 import { type LocalServices, localAwsEnv, startLocalServices } from './services/index.js';
@@ -62,8 +63,8 @@ export interface OpenedTask {
 export interface LocalLadderOptions {
   start: number;
   dataDir?: string;
-  /** The ASL text; the committed statemachines/ladder.asl.json by default. */
-  definition?: string;
+  /** ASL text per policy id; by default each policy's committed statemachines/<policy>.asl.json. */
+  definitions?: Record<string, string>;
   policies?: PolicyRegistry;
   logLevel?: string;
   /** Where evidence packs are written (also kept in memory). */
@@ -165,7 +166,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const starter: ExecutionStarter = {
     async start(name, input) {
       if (executions.has(name)) return { started: false };
-      startExecution(name, input as Record<string, unknown>);
+      startExecution(name, input as unknown as Record<string, unknown>);
       return { started: true };
     },
   };
@@ -235,31 +236,39 @@ export async function createLocalLadder(options: LocalLadderOptions) {
 
   // --- the state machine: the committed definition, with placeholders filled as CDK would ---
   const interpreter = loadInterpreter(clock);
-  const definitionText =
-    options.definition ?? readFileSync(new URL('../statemachines/ladder.asl.json', import.meta.url), 'utf8');
   const arn = (fn: string) => `arn:aws:lambda:us-east-1:123456789012:function:ladder-${fn}`;
-  const definition = JSON.parse(
-    definitionText
-      .replaceAll('${StageFunctionArn}', arn('stage'))
-      .replaceAll('${HumanTaskFunctionArn}', arn('humanTask')),
-  ) as {
+  type Definition = {
     States: Record<
       string,
       { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; HeartbeatSeconds?: number }
     >;
   };
+  /** One state machine per policy, as on AWS; each policy's committed definition unless given. */
+  const machines = new Map(
+    policies.all().map((policy) => {
+      const text =
+        options.definitions?.[policy.id] ??
+        readFileSync(new URL(`../${definitionFile(policy.id)}`, import.meta.url), 'utf8');
+      const definition = JSON.parse(
+        text
+          .replaceAll('${StageFunctionArn}', arn('stage'))
+          .replaceAll('${HumanTaskFunctionArn}', arn('humanTask')),
+      ) as Definition;
+      const machine = new interpreter.StateMachine(definition as never, {
+        validationOptions: { checkArn: false },
+      });
+      return [policy.id, { definition, machine }] as const;
+    }),
+  );
   const functionByArn: Record<string, keyof typeof handlers> = {
     [arn('stage')]: 'stage',
     [arn('humanTask')]: 'humanTask',
   };
-  const stateMachine = new interpreter.StateMachine(definition as never, {
-    validationOptions: { checkArn: false },
-  });
 
   /** Per-stage cost accounting: DynamoDB requests of the stage executor, by action. */
   const stageCalls: Array<{ action: string; ddb: number }> = [];
 
-  function localHandlers(executionName: string) {
+  function localHandlers(executionName: string, definition: Definition) {
     const out: Record<string, (input: unknown) => Promise<unknown>> = {};
     let taskCounter = 0;
     for (const [stateName, state] of Object.entries(definition.States)) {
@@ -328,9 +337,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       done: Promise.resolve(),
     };
     executions.set(name, record);
+    const chosen = machines.get(String(input.policyId));
+    if (!chosen) throw new Error(`no state machine for policy ${String(input.policyId)}`);
     record.done = inLane(lane, async () => {
-      const run = stateMachine.run(input as never, {
-        overrides: { taskResourceLocalHandlers: localHandlers(name) as never },
+      const run = chosen.machine.run(input as never, {
+        overrides: { taskResourceLocalHandlers: localHandlers(name, chosen.definition) as never },
         context: { Execution: { Id: `local:${name}`, Name: name }, Task: { Token: name } } as never,
       });
       const history = (async () => {
@@ -365,7 +376,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     policies,
     stores: s,
     /** StartExecution, as the intake function calls it (idempotent by name). */
-    start: starter.start,
+    start: (name: string, input: Record<string, unknown> & { policyId: string }) =>
+      starter.start(name, input),
     /** Delivers an event as the EventBridge rules would: LoanDelinquent to intake, the rest to events. */
     async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
       const deliver = () =>

@@ -4,12 +4,11 @@ import { DateTime } from 'luxon';
 import { caseKey } from '../functions/domain/case.js';
 import type { EventType } from '../functions/domain/events.js';
 import type { LedgerRecord } from '../functions/domain/ledger.js';
-import { bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
-import defaultPolicy from '../policies/default.json' with { type: 'json' };
+import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import { inLane } from './clock.js';
 import { createLocalLadder, type LocalLadder, type OpenedTask } from './runtime.js';
-import type { Scenario, ScenarioEvent, ScenarioLoan } from './scenario.js';
+import { type Scenario, ScenarioError, type ScenarioEvent, type ScenarioLoan } from './scenario.js';
 
 /**
  * Runs a scenario through the local stack on the virtual clock: each loan's LoanDelinquent event is
@@ -117,18 +116,27 @@ function callOutcome(e: ScenarioEvent | undefined): Record<string, unknown> {
   }
 }
 
-/** The scenario's policy (the default unless it names one), with its rule pack if it sets one. */
+/**
+ * The scenario's policy: the default unless it names one (a path, or inline). An inline or file
+ * policy may start from a bundled one with `"extends": "<policy id>"` and override fields (an
+ * experiment, a rule pack). The bundled policies stay registered, so an experiment can name one.
+ */
 export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
   const isDefault = !scenario.policy && !scenario.rulePack;
   if (isDefault) return { registry: bundledPolicies(), policy: bundledPolicies().get('default'), isDefault };
-  const raw =
+  const given =
     typeof scenario.policy === 'string'
-      ? (JSON.parse(readFileSync(resolve(baseDir, scenario.policy), 'utf8')) as object)
-      : (scenario.policy ?? defaultPolicy);
-  const registry = policyRegistry([
-    { ...raw, ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) },
-  ]);
-  return { registry, policy: registry.get(registry.defaultId), isDefault };
+      ? (JSON.parse(readFileSync(resolve(baseDir, scenario.policy), 'utf8')) as Record<string, unknown>)
+      : (scenario.policy ?? { extends: 'default' });
+  const { extends: parent, ...own } = given;
+  const base = parent === undefined ? {} : BUNDLED_POLICIES.find((p) => (p as { id: string }).id === parent);
+  if (!base) throw new ScenarioError(`scenario: policy.extends: no bundled policy "${String(parent)}"`);
+  const merged = { ...base, ...own, ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) } as {
+    id: string;
+  };
+  const others = BUNDLED_POLICIES.filter((p) => (p as { id: string }).id !== merged.id);
+  const registry = policyRegistry([merged, ...others]);
+  return { registry, policy: registry.get(merged.id), isDefault };
 }
 
 const HOUR = 3_600_000;
@@ -174,7 +182,10 @@ export async function simulate(
   ladder = await createLocalLadder({
     start,
     policies: registry,
-    ...(isDefault ? {} : { definition: renderLadderJson(policy) }),
+    // A scenario's own policy is rendered here, by the same renderer as the committed files.
+    ...(isDefault
+      ? {}
+      : { definitions: Object.fromEntries(registry.all().map((p) => [p.id, renderLadderJson(p)])) }),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     onTaskOpened,
   });

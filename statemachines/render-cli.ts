@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { bundledPolicies } from '../functions/domain/policies.js';
-import { renderLadderJson } from './render.js';
+import { definitionFile, renderLadderJson } from './render.js';
 
-/** `npm run render`: writes statemachines/ladder.asl.json from the default policy. */
-const policy = bundledPolicies().get('default');
-writeFileSync(new URL('./ladder.asl.json', import.meta.url), renderLadderJson(policy));
-console.log('wrote statemachines/ladder.asl.json');
+/** `npm run render`: writes statemachines/<policy>.asl.json for every bundled policy. */
+for (const policy of bundledPolicies().all()) {
+  writeFileSync(new URL(`../${definitionFile(policy.id)}`, import.meta.url), renderLadderJson(policy));
+  console.log(`wrote ${definitionFile(policy.id)}`);
+}

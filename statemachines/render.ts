@@ -5,7 +5,7 @@ import { isHumanStage, type LadderPolicy, type Stage, stageLabel } from '../func
  * Renders a ladder policy into Amazon States Language (JSONPath only: no JSONata, no Assign, which
  * the local interpreter ignores). One state per stage, named for the operator ("D+7 agent call"),
  * each preceded by a timestamp Wait ("Wait for D+7 agent call") and followed by a Choice that routes
- * on the stage executor's outcome. The rendered file is committed (statemachines/ladder.asl.json)
+ * on the stage executor's outcome. The rendered files are committed (statemachines/<policy>.asl.json)
  * and a test fails when it drifts from the policy. ARNs are ${Placeholders} filled by CDK.
  *
  * Per automated stage: Wait + Task + Choice = 3 state transitions, the fewest that let an operator
@@ -238,6 +238,9 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
     States: states,
   };
 }
+
+/** Where a policy's rendered definition is committed, relative to the repository root. */
+export const definitionFile = (policyId: string): string => `statemachines/${policyId}.asl.json`;
 
 export const renderLadderJson = (policy: LadderPolicy): string =>
   `${JSON.stringify(renderLadder(policy), null, 2)}\n`;

@@ -8,11 +8,12 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { ValidationError } from '../domain/errors.js';
 import { translateAwsError } from './aws-errors.js';
 
 /** Starts a ladder execution. Same name and input while running: Step Functions returns the same execution. */
 export interface ExecutionStarter {
-  start(name: string, input: unknown): Promise<{ started: boolean }>;
+  start(name: string, input: { policyId: string }): Promise<{ started: boolean }>;
 }
 
 /** Completes a callback task (a hold or a human task) the execution is waiting on. */
@@ -27,21 +28,18 @@ export interface EventPublisher {
   publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
 }
 
+/** Starts the execution on the state machine of the input's policy (one state machine per policy). */
 export class SfnStarter implements ExecutionStarter {
   constructor(
     private readonly sfn: SFNClient,
-    private readonly stateMachineArn: string,
+    private readonly stateMachineArns: Readonly<Record<string, string>>,
   ) {}
 
-  async start(name: string, input: unknown) {
+  async start(name: string, input: { policyId: string }) {
+    const stateMachineArn = this.stateMachineArns[input.policyId];
+    if (!stateMachineArn) throw new ValidationError(`no state machine for policy ${input.policyId}`);
     try {
-      await this.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
-          name,
-          input: JSON.stringify(input),
-        }),
-      );
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
       return { started: true };
     } catch (error) {
       // A different input under the same name: the cycle was started before. Nothing new to start.

@@ -38,6 +38,8 @@ export interface CaseRecord {
   borrowerId: string;
   policyId: string;
   policyVersion: number;
+  /** Champion/challenger arm, when the loan's policy runs an experiment (recorded at intake). */
+  experiment?: { policyId: string; seed: string; arm: 'champion' | 'challenger' };
   currency: string;
   amountDueMinor: number;
   paidMinor: number;

@@ -1,4 +1,5 @@
 import defaultPolicy from '../../policies/default.json' with { type: 'json' };
+import earlyCall from '../../policies/early-call.json' with { type: 'json' };
 import { ValidationError } from './errors.js';
 import { type LoadedPolicy, loadPolicy } from './policy.js';
 
@@ -9,14 +10,29 @@ import { type LoadedPolicy, loadPolicy } from './policy.js';
 export interface PolicyRegistry {
   get(id: string): LoadedPolicy;
   readonly defaultId: string;
+  /** Every policy: each has its own state machine. */
+  all(): LoadedPolicy[];
 }
 
 export function policyRegistry(policies: unknown[]): PolicyRegistry {
   const loaded = new Map(policies.map((raw) => loadPolicy(raw)).map((p) => [p.id, p]));
   const first = loaded.keys().next().value;
   if (first === undefined) throw new ValidationError('no policy');
+  for (const policy of loaded.values()) {
+    const challenger = policy.experiment?.challenger;
+    if (challenger === undefined) continue;
+    const target = loaded.get(challenger);
+    if (!target)
+      throw new ValidationError(`policy ${policy.id}: experiment.challenger: no policy "${challenger}"`);
+    if (target.experiment || challenger === policy.id) {
+      throw new ValidationError(
+        `policy ${policy.id}: experiment.challenger: "${challenger}" must be a plain ladder`,
+      );
+    }
+  }
   return {
     defaultId: first,
+    all: () => [...loaded.values()],
     get(id) {
       const policy = loaded.get(id);
       if (!policy) throw new ValidationError(`unknown policy "${id}"`);
@@ -25,4 +41,6 @@ export function policyRegistry(policies: unknown[]): PolicyRegistry {
   };
 }
 
-export const bundledPolicies = (): PolicyRegistry => policyRegistry([defaultPolicy]);
+/** The first is the default (used when an event names no policy). */
+export const BUNDLED_POLICIES: unknown[] = [defaultPolicy, earlyCall];
+export const bundledPolicies = (): PolicyRegistry => policyRegistry(BUNDLED_POLICIES);

@@ -95,6 +95,15 @@ export const PolicySchema = z.object({
   humanTask: z.object({ timeoutHours: z.number().int().min(1).max(720) }),
   /** The borrower is told this many days before anyone visits. */
   fieldVisit: z.object({ noticeDays: z.number().int().min(1).max(14) }),
+  /** Champion/challenger: this share of loans runs the challenger policy's ladder instead. */
+  experiment: z
+    .object({
+      challenger: z.string().regex(/^[a-z0-9-]{1,40}$/),
+      split: z.number().gt(0).lt(1),
+      /** Changing the seed re-draws the arms (a new experiment). */
+      seed: z.string().min(1).max(40),
+    })
+    .optional(),
   templates: z.record(z.string(), Template),
   stages: z.array(StageSchema).min(1).max(30),
 });

@@ -83,6 +83,14 @@ export function createEventsCore(deps: EventsDeps) {
     const note = mutate(c, clock.now());
     if (note) return { applied: false, note };
     await cases.saveCase(c, found.kase.rev);
+    if (c.agency?.recalledAt && !found.kase.item.agency?.recalledAt) {
+      await bus.publish('AgencyRecallRequested', {
+        loanId: c.loanId,
+        cycle: c.cycle,
+        borrowerId: c.borrowerId,
+        reason: c.agency.recallReason ?? 'RECALL',
+      });
+    }
     if (
       c.status !== 'ACTIVE' ||
       (found.kase.item.dispute && !found.kase.item.dispute.resolvedAt && c.dispute?.resolvedAt)

@@ -8,6 +8,7 @@ import { type Clock, isoUtc } from '../domain/clock.js';
 import type { Step } from '../domain/decide.js';
 import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
 import { describeZodError, type LoanDelinquent, LoanDelinquentSchema } from '../domain/events.js';
+import { assignArm } from '../domain/experiment.js';
 import { GENESIS_HASH } from '../domain/ledger.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -56,7 +57,10 @@ export function createIntakeCore(deps: IntakeDeps) {
     const parsed = LoanDelinquentSchema.safeParse(detail);
     if (!parsed.success) throw new ValidationError(`LoanDelinquent: ${describeZodError(parsed.error)}`);
     const event: LoanDelinquent = parsed.data;
-    const policy = policies.get(event.policyId ?? policies.defaultId);
+    const named = policies.get(event.policyId ?? policies.defaultId);
+    // Champion/challenger: the loan's arm is drawn from its id, so a repeated event draws the same.
+    const { policyId, arm } = assignArm(named, event.loanId);
+    const policy = policies.get(policyId);
     const amountDueMinor = toMinor(event.amountDue, event.currency);
     const now = clock.now();
     const { borrower } = event;
@@ -97,6 +101,9 @@ export function createIntakeCore(deps: IntakeDeps) {
       borrowerId: borrower.borrowerId,
       policyId: policy.id,
       policyVersion: policy.version,
+      ...(arm && named.experiment
+        ? { experiment: { policyId: named.id, seed: named.experiment.seed, arm } }
+        : {}),
       currency: event.currency,
       amountDueMinor,
       paidMinor: 0,

@@ -10,7 +10,10 @@ const s = stores(db);
 export const handler = buildIntakeHandler({
   cases: s.cases(),
   contacts: s.contacts(),
-  starter: new SfnStarter(new SFNClient({}), requireEnv('STATE_MACHINE_ARN')),
+  starter: new SfnStarter(
+    new SFNClient({}),
+    JSON.parse(requireEnv('STATE_MACHINE_ARNS')) as Record<string, string>,
+  ),
   clock: systemClock,
   policies: bundledPolicies(),
 });

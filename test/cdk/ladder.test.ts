@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BORROWER_EVENT_TYPES } from '../../functions/domain/events.js';
+import { bundledPolicies } from '../../functions/domain/policies.js';
 import { BORROWER_DETAIL_TYPES, INTAKE_DETAIL_TYPES, Ladder, PROJECT_ROOT } from '../../lib/ladder.js';
 
 type Json = Record<string, unknown>;
@@ -113,8 +113,13 @@ describe('Ladder construct', () => {
     return byRole;
   };
 
-  it('has a STANDARD state machine, logging ALL without execution data, traced', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  it('has STANDARD state machines (one per policy), logging ALL without execution data, traced', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', Object.keys(ladder.stateMachines).length);
+    template.allResourcesProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       LoggingConfiguration: {
@@ -170,9 +175,8 @@ describe('Ladder construct', () => {
       return props?.Environment?.Variables ?? {};
     };
     expect(Object.keys(env(ladder.intakeFunction))).toEqual(
-      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'STATE_MACHINE_ARN', 'POLICY_ID']),
+      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'STATE_MACHINE_ARNS']),
     );
-    expect(env(ladder.intakeFunction).POLICY_ID).toBe('default');
     expect(Object.keys(env(ladder.stageFunction))).toEqual(
       expect.arrayContaining([
         'CASES_TABLE',
@@ -186,7 +190,11 @@ describe('Ladder construct', () => {
     expect(Object.keys(env(ladder.humanTaskFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE']),
     );
-    expect(Object.keys(env(ladder.eventsFunction))).toEqual(expect.arrayContaining(['CASES_TABLE']));
+    expect(Object.keys(env(ladder.eventsFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE', 'EVENT_BUS_NAME']),
+    );
+    expect(Object.keys(env(ladder.stageFunction))).toEqual(expect.arrayContaining(['EVIDENCE_BUCKET']));
+    expect(Object.keys(env(ladder.agentApiFunction))).toEqual(expect.arrayContaining(['TASKS_TABLE']));
   });
 
   it('encrypts every table with a customer-managed key, PITR on, retained, deletion-protected', () => {
@@ -486,27 +494,19 @@ describe('Ladder construct', () => {
   });
 });
 
-describe('Ladder policy file', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ladder-policy-'));
-  const policy = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'policies/default.json'), 'utf8')) as {
-    stages: Array<{ name: string }>;
-  };
-  const build = (content: unknown): (() => Ladder) => {
-    const file = path.join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(file, JSON.stringify(content));
-    return () => new Ladder(new Stack(new App(), 'Test'), 'Ladder', { policyFile: file });
-  };
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('rejects an invalid policy at synth time', () => {
-    expect(build({ ...policy, stages: [] })).toThrow(/policy default: stages/);
-  });
-
-  it('rejects a policy the committed state machine was not rendered from', () => {
-    const [first, ...rest] = policy.stages;
-    expect(build({ ...policy, stages: [{ ...first, name: 'renamed reminder' }, ...rest] })).toThrow(
-      /was not rendered from .*: run `npm run render`/,
-    );
+describe('Ladder policies', () => {
+  it('deploys one STANDARD state machine per bundled policy and tells the intake every ARN', () => {
+    const ladder = new Ladder(new Stack(new App(), 'Policies'), 'Ladder');
+    const ids = bundledPolicies()
+      .all()
+      .map((p) => p.id);
+    expect(Object.keys(ladder.stateMachines).sort()).toEqual([...ids].sort());
+    const template = Template.fromStack(Stack.of(ladder));
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', ids.length);
+    const intake = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: 'Ladder: opens a case for a delinquent loan and starts its ladder' },
+    });
+    const env = JSON.stringify(Object.values(intake)[0]);
+    for (const id of ids) expect(env).toContain(`\\"${id}\\":`);
   });
 });

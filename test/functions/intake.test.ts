@@ -26,10 +26,10 @@ const sfn = mockClient(SFNClient);
 const deps = () => ({
   cases: stores.cases,
   contacts: stores.contacts,
-  starter: new SfnStarter(
-    new SFNClient({ region: 'us-east-1' }),
-    'arn:aws:states:us-east-1:1:stateMachine:ladder',
-  ),
+  starter: new SfnStarter(new SFNClient({ region: 'us-east-1' }), {
+    default: 'arn:aws:states:us-east-1:1:stateMachine:default',
+    'early-call': 'arn:aws:states:us-east-1:1:stateMachine:early-call',
+  }),
   clock: fixedClock('2026-12-06T00:00:00Z'),
   policies: bundledPolicies(),
 });

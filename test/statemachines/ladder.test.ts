@@ -3,16 +3,24 @@ import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { bundledPolicies } from '../../functions/domain/policies.js';
 import { stageLabel } from '../../functions/domain/policy.js';
-import { renderLadderJson } from '../../statemachines/render.js';
+import { definitionFile, renderLadderJson } from '../../statemachines/render.js';
 
-const committed = readFileSync(new URL('../../statemachines/ladder.asl.json', import.meta.url), 'utf8');
+const read = (id: string) => readFileSync(new URL(`../../${definitionFile(id)}`, import.meta.url), 'utf8');
+const committed = read('default');
 const definition = JSON.parse(committed) as { States: Record<string, Record<string, unknown>> };
 const policy = bundledPolicies().get('default');
 
-describe('statemachines/ladder.asl.json', () => {
-  it('is exactly what the default policy renders (run `npm run render` after changing the policy)', () => {
-    expect(committed).toBe(renderLadderJson(policy));
-  });
+describe('statemachines/*.asl.json', () => {
+  it.each(
+    bundledPolicies()
+      .all()
+      .map((p) => [p.id, p] as const),
+  )(
+    '%s.asl.json is exactly what its policy renders (run `npm run render` after changing a policy)',
+    (id, p) => {
+      expect(read(id)).toBe(renderLadderJson(p));
+    },
+  );
   it('passes asl-validator', () => {
     const result = (aslValidator as unknown as (d: unknown) => { isValid: boolean; errors: unknown[] })(
       definition,
