@@ -58,7 +58,11 @@ program
     const bar = progress(process.stderr.isTTY === true || process.env.CI === 'true');
     const result = await simulate(
       { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) },
-      { onProgress: bar.update },
+      {
+        onProgress: bar.update,
+        evidenceDir: resolve(opts.out),
+        ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
+      },
     );
     bar.stop();
     result.summary.seed = opts.seed;
@@ -66,6 +70,11 @@ program
     writeTimelines(result, file);
     console.log(formatSummary(result.summary, (Date.now() - started) / 1000));
     console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
+    if (result.evidence.size > 0) {
+      console.log(
+        `evidence packs of the ${result.evidence.size} loans handed to legal: ${resolve(opts.out, 'evidence')}/`,
+      );
+    }
   });
 
 program
@@ -74,7 +83,8 @@ program
   .requiredOption('--scenario <file>', 'scenario JSON (see README)')
   .requiredOption('--out <file>', 'where the result JSON is written')
   .option('--data <dir>', 'keep the embedded store on disk in this directory (default: in memory)')
-  .action(async (opts: { scenario: string; out: string; data?: string }) => {
+  .option('--evidence <dir>', 'write the evidence packs of loans handed to legal to this directory')
+  .action(async (opts: { scenario: string; out: string; data?: string; evidence?: string }) => {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(opts.scenario, 'utf8'));
@@ -86,6 +96,8 @@ program
     const result = await simulate(scenario, {
       baseDir: dirname(resolve(opts.scenario)),
       onProgress: bar.update,
+      ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
+      ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
     });
     bar.stop();
     mkdirSync(dirname(resolve(opts.out)), { recursive: true });

@@ -32,6 +32,12 @@ export function formatSummary(summary: Summary, seconds: number): string {
   lines.push(
     `per automated stage: ${summary.automatedStage.transitions} state transitions, ${summary.automatedStage.ddbRequests} DynamoDB requests`,
   );
+  for (const [arm, a] of Object.entries(summary.experiment ?? {})) {
+    lines.push(
+      `${arm} (${a.policy}): ${a.loans} loans, cure rate ${(a.cureRate * 100).toFixed(1)}%, ` +
+        `${a.contactsPerCure ?? '-'} contacts per cure, ${a.daysToCure ?? '-'} days to cure`,
+    );
+  }
   const c = summary.costPer1000LoansUSD;
   lines.push(
     `estimated AWS cost per 1,000 loans: $${c.total} (Step Functions $${c.stepFunctions}, Lambda $${c.lambda}, DynamoDB $${c.dynamodb}, SES $${c.ses}, SNS SMS $${c.sns})`,

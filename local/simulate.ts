@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { caseKey } from '../functions/domain/case.js';
@@ -28,11 +28,18 @@ export interface SimulatedLoan {
   finalStatus: 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED' | 'ACTIVE';
   attempts: SimulatedAttempt[];
   stateTransitions: number;
+  /** The ladder the loan ran (its policy), and its arm when that policy runs an experiment. */
+  policy: string;
+  arm?: 'champion' | 'challenger';
 }
 export interface SimulationResult {
   loans: SimulatedLoan[];
   summary: Summary;
   ledgers: Map<string, LedgerRecord[]>;
+  /** Events the ladder published to the bus (placement, recall, credit report, legal, letters). */
+  published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }>;
+  /** Evidence packs handed to legal, by key (evidence/<loanId>/<cycle>). */
+  evidence: Map<string, { json: string; document: string }>;
 }
 export interface Summary {
   seed: number;
@@ -58,6 +65,19 @@ export interface Summary {
   smsSent: number;
   emailsSent: number;
   virtualDays: number;
+  /** Champion/challenger comparison, when the policy runs an experiment. */
+  experiment?: Record<string, ArmSummary>;
+}
+
+export interface ArmSummary {
+  policy: string;
+  loans: number;
+  cured: number;
+  cureRate: number;
+  /** SENT contacts per cured loan (all of the arm's contacts, over its cures). */
+  contactsPerCure: number | null;
+  /** Mean days from the due date to the cure. */
+  daysToCure: number | null;
 }
 
 const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
@@ -143,9 +163,19 @@ const HOUR = 3_600_000;
 
 export async function simulate(
   scenario: Scenario,
-  options: { baseDir?: string; dataDir?: string; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    baseDir?: string;
+    dataDir?: string;
+    evidenceDir?: string;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<SimulationResult> {
   const { registry, policy, isDefault } = scenarioPolicies(scenario, options.baseDir);
+  // A run's store is kept in --data for inspection afterwards; a second run on it would replay the
+  // same loans against their stored cases and ledgers, so each run needs its own directory.
+  if (options.dataDir && existsSync(options.dataDir) && readdirSync(options.dataDir).length > 0) {
+    throw new ScenarioError(`--data ${options.dataDir}: must be a new or empty directory`);
+  }
   const deliverAt = (loan: ScenarioLoan) =>
     DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
       .minus({ days: 4 })
@@ -187,6 +217,7 @@ export async function simulate(
       ? {}
       : { definitions: Object.fromEntries(registry.all().map((p) => [p.id, renderLadderJson(p)])) }),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.evidenceDir ? { evidenceDir: options.evidenceDir } : {}),
     onTaskOpened,
   });
   const l = ladder;
@@ -264,6 +295,10 @@ async function collect(
   // Requests made while collecting the report below are not the ladder's: count only the run's.
   const runDdb = l.counters.ddbRequests;
   let transitions = 0;
+  const arms: Record<
+    string,
+    { policy: string; loans: number; cured: number; contacts: number; days: number }
+  > = {};
   for (const loan of scenario.loans) {
     const view = await cases.borrowerView(loan.borrower.borrowerId);
     const kase = view.cases.find((c) => c.item.loanId === loan.loanId && c.item.cycle === 1)?.item;
@@ -283,7 +318,25 @@ async function collect(
     const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
     const stateTransitions = execution?.states.length ?? 0;
     transitions += stateTransitions;
-    loans.push({ loanId: loan.loanId, finalStatus, attempts, stateTransitions });
+    const arm = kase?.experiment?.arm;
+    loans.push({
+      loanId: loan.loanId,
+      finalStatus,
+      attempts,
+      stateTransitions,
+      policy: kase?.policyId ?? policyId,
+      ...(arm ? { arm } : {}),
+    });
+    if (arm && kase) {
+      const a = arms[arm] ?? { policy: kase.policyId, loans: 0, cured: 0, contacts: 0, days: 0 };
+      arms[arm] = a;
+      a.loans += 1;
+      a.contacts += attempts.filter((x) => x.status === 'SENT').length;
+      if (kase.status === 'CURED' && kase.closedAt) {
+        a.cured += 1;
+        a.days += (Date.parse(kase.closedAt) - Date.parse(`${kase.dueDate}T00:00:00Z`)) / 86_400_000;
+      }
+    }
     summary.finalStatus[finalStatus] = (summary.finalStatus[finalStatus] ?? 0) + 1;
     let lastContactStage: string | undefined;
     for (const a of attempts) {
@@ -310,6 +363,21 @@ async function collect(
       if (s) s.curedAfter += 1;
     }
   }
+  if (Object.keys(arms).length > 0) {
+    summary.experiment = Object.fromEntries(
+      Object.entries(arms).map(([arm, a]) => [
+        arm,
+        {
+          policy: a.policy,
+          loans: a.loans,
+          cured: a.cured,
+          cureRate: round(a.cured / a.loans, 3),
+          contactsPerCure: a.cured ? round(a.contacts / a.cured) : null,
+          daysToCure: a.cured ? round(a.days / a.cured, 1) : null,
+        },
+      ]),
+    );
+  }
   const n = scenario.loans.length;
   summary.stateTransitionsPerLoan = round(transitions / n);
   summary.ddbRequestsPerLoan = round(runDdb / n);
@@ -325,7 +393,7 @@ async function collect(
     summary.smsSent / n,
     summary.emailsSent / n,
   );
-  return { loans, summary, ledgers };
+  return { loans, summary, ledgers, published: l.published, evidence: l.evidencePacks };
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -152,4 +152,71 @@ describe('local runtime: the real definition, path by path', () => {
       expect.objectContaining({ channel: 'CALL', status: 'FAILED', reason: 'TASK_TIMED_OUT' }),
     ]);
   });
+
+  it('a deceased borrower: the ladder stops at its next boundary and the case goes to the specialist queue', async () => {
+    const execution = await run(START + 10 * DAY, async (l) => {
+      await l.send('LoanDelinquent', delinquent);
+      at('2026-12-12T10:00:00+08:00', () =>
+        l.send('BorrowerStatusChanged', {
+          borrowerId: 'B-1',
+          status: 'DECEASED',
+          at: '2026-12-12T10:00:00+08:00',
+        }),
+      )(l);
+    });
+    expect(entered(execution).at(-1)).toBe('Closed');
+    const l = ladder as LocalLadder;
+    const queue = await l.agentApi({
+      method: 'GET',
+      path: '/tasks',
+      query: { queue: 'specialist' },
+      body: null,
+    });
+    expect(queue.body).toEqual([
+      expect.objectContaining({ loanId: 'L-1', stage: 'DECEASED', status: 'OPEN' }),
+    ]);
+    const sent = (await l.stores.ledger().list(caseKey('L-1', 1))).flatMap((r) =>
+      r.attempts.map((a) => [r.at, a.status]),
+    );
+    expect(
+      sent.filter(([when, status]) => status === 'SENT' && String(when) > '2026-12-12T02:00:00.000Z'),
+    ).toEqual([]);
+  });
+
+  it("a plan nobody signs expires after the policy's days and escalation resumes", async () => {
+    const execution = await run(START + 16 * DAY, async (l) => {
+      await l.send('LoanDelinquent', delinquent);
+      at('2026-12-12T10:00:00+08:00', () =>
+        l.send('RepaymentPlanAccepted', {
+          loanId: 'L-1',
+          instalments: [
+            { amount: '600.00', date: '2026-12-30' },
+            { amount: '600.00', date: '2027-01-30' },
+          ],
+          at: '2026-12-12T10:00:00+08:00',
+        }),
+      )(l);
+    });
+    const names = entered(execution);
+    const signing = names.indexOf('Repayment plan: agreement signing');
+    expect(signing).toBeGreaterThan(0);
+    expect(names.slice(signing, signing + 4)).toEqual([
+      'Repayment plan: agreement signing',
+      'Repayment plan: record signature',
+      'After plan signing',
+      'Resume ladder',
+    ]);
+    const ledger = await (ladder as LocalLadder).stores.ledger().list(caseKey('L-1', 1));
+    const expired = ledger.find((r) => r.detail?.plan === 'EXPIRED');
+    expect(expired?.at).toBe('2026-12-20T01:00:00.000Z');
+    expect(
+      ledger.some(
+        (r) =>
+          r.stage === 'D+3' &&
+          r.type === 'CONTACT' &&
+          r.at >= (expired?.at ?? '~') &&
+          r.attempts.some((a) => a.status === 'SENT'),
+      ),
+    ).toBe(true);
+  });
 });
