@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../local/serve.js';
+
+const run = promisify(execFile);
 
 /** `ladder serve` over HTTP on localhost, with the clock at 100,000x (a day in under a second). */
 let service: Awaited<ReturnType<typeof serve>>;
@@ -71,5 +75,21 @@ describe('ladder serve', () => {
     const body = (await response.json()) as { error: string };
     expect(body.error).toMatch(/^PaymentReceived: /);
     expect(body.error).not.toContain('\n');
+  });
+
+  it('serves the work-queue API, and `ladder agent list` reads it', async () => {
+    const bad = await fetch(`${base}/tasks?queue=nope`);
+    expect(bad.status).toBe(400);
+    // Asynchronous: the server answering the CLI runs in this process.
+    const cli = await run('node', [
+      'bin/ladder-cli.mjs',
+      'agent',
+      '--url',
+      base,
+      'list',
+      '--queue',
+      'specialist',
+    ]);
+    expect(cli.stdout.trim()).toBe('no open tasks in specialist');
   });
 });
