@@ -24,11 +24,32 @@ export class ContactStore {
     }
   }
 
-  async put(contact: ContactDetails): Promise<void> {
+  /**
+   * Stores the details. With `keepIfSame`, the write is first conditional on the stored phone number
+   * and e-mail address being the ones given: it tells whether they changed (and so whether their
+   * verification still holds) without granting this writer any read of the table.
+   */
+  async put(contact: ContactDetails, keepIfSame = false): Promise<{ samePoints: boolean }> {
     try {
+      if (keepIfSame) {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: contact,
+              ConditionExpression: 'phone = :phone AND email = :email',
+              ExpressionAttributeValues: { ':phone': contact.phone, ':email': contact.email },
+            }),
+          );
+          return { samePoints: true };
+        } catch (error) {
+          if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
       await this.db.send(new PutCommand({ TableName: this.table, Item: contact }));
+      return { samePoints: false };
     } catch (error) {
-      translateAwsError(error, 'storing contact details');
+      return translateAwsError(error, 'storing contact details');
     }
   }
 

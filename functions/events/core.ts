@@ -1,4 +1,5 @@
 import type { BorrowerView, CaseStore, Stored } from '../adapters/case-store.js';
+import type { ContactStore } from '../adapters/contact-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { type BorrowerProfile, balanceMinor, type CaseRecord, pendingPromise } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
@@ -15,16 +16,22 @@ import type { PolicyRegistry } from '../domain/policies.js';
 import { cureThresholdMinor } from '../domain/policy.js';
 
 /**
- * Payments and what borrowers say (opt-outs, disputes, promises, plans, hardship, status changes).
- * Each event updates the case or profile at once; the ladder acts on it at its next boundary,
- * because the stage executor re-reads the case before any contact. Events that end a wait (cure,
- * dispute resolved, closure) also call back the hold or human task the execution is waiting on.
+ * Payments and what borrowers say (opt-outs, disputes, promises, plans, hardship, status changes,
+ * verified contact points, erasure). Each event updates the case or profile at once; the ladder acts
+ * on it at its next boundary, because the stage executor re-reads the case before any contact. Events
+ * that end a wait (cure, dispute resolved, closure) also call back the hold or human task the
+ * execution is waiting on.
  */
 export interface EventsDeps {
   cases: CaseStore;
   callbacks: TaskCallbacks;
   clock: Clock;
   policies: PolicyRegistry;
+  /**
+   * Only the erasure function has it (and DeleteItem on the contacts table): the events function
+   * cannot erase, so it refuses BorrowerErasureRequested instead of half-applying it.
+   */
+  contacts?: Pick<ContactStore, 'erase'>;
 }
 
 export type BorrowerEventType = Exclude<EventType, 'LoanDelinquent'>;
@@ -172,15 +179,40 @@ export function createEventsCore(deps: EventsDeps) {
       }),
     BorrowerStatusChanged: async (d) => {
       const result = await onBorrower(d.borrowerId, (p) => {
-        p.specialStatus = d.status;
+        // An erased borrower stays erased: intake would otherwise store their contact details again.
+        if (p.specialStatus !== 'ERASED') p.specialStatus = d.status;
       });
-      // Stop at once: wake every execution of the borrower that waits on a hold or task.
-      for (const c of result.view?.cases ?? []) {
-        if (c.item.status === 'ACTIVE') await wake(c.item, { outcome: 'CASE_CLOSED' });
-      }
+      await wakeAll(result.view);
       return { applied: result.applied, ...(result.note ? { note: result.note } : {}) };
     },
+    ContactPointVerified: (d) =>
+      onBorrower(d.borrowerId, (p) => {
+        p.contactPoints[d.channel] = { verified: true };
+      }),
+    BorrowerErasureRequested: async (d) => {
+      const { contacts } = deps;
+      if (!contacts) {
+        throw new ValidationError('BorrowerErasureRequested: handled by the erasure function only');
+      }
+      // The profile first: from this write on, the stage gate closes every case of the borrower, so no
+      // stage reads the contact details between their deletion and the mark. A retry after a failed
+      // delete finds the profile marked and deletes again (both steps are idempotent).
+      const result = await onBorrower(d.borrowerId, (p) => {
+        p.specialStatus = 'ERASED';
+        p.contactPoints = {};
+      });
+      await contacts.erase(d.borrowerId);
+      await wakeAll(result.view);
+      return { applied: true, ...(result.note ? { note: result.note } : {}) };
+    },
   };
+
+  /** Stop at once: wake every execution of the borrower that waits on a hold or task. */
+  async function wakeAll(view: BorrowerView | undefined): Promise<void> {
+    for (const c of view?.cases ?? []) {
+      if (c.item.status === 'ACTIVE') await wake(c.item, { outcome: 'CASE_CLOSED' });
+    }
+  }
 
   return async function eventsCore(detailType: string, detail: unknown): Promise<EventResult> {
     if (!(BORROWER_EVENT_TYPES as string[]).includes(detailType)) {

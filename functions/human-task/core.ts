@@ -72,6 +72,7 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       view.profile.item,
       req.loanId,
       now,
+      policy,
     );
     if (decision && decision.status !== 'SEND') {
       await callbacks.succeed(req.taskToken, {

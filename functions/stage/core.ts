@@ -265,7 +265,7 @@ export function createStageCore(deps: StageDeps) {
       if (stage.delivery === 'FIRST_OPEN') {
         // Fall back to the next channel the policy lists, under the same rules.
         const rest = fallbackChannels(stage.channels, profile.item, tried);
-        const next = decideContacts(policy.rules, rest, 'FIRST_OPEN', profile.item, req.loanId, now);
+        const next = decideContacts(policy.rules, rest, 'FIRST_OPEN', profile.item, req.loanId, now, policy);
         queue.push(...next);
       }
     }
@@ -307,6 +307,7 @@ export function createStageCore(deps: StageDeps) {
           profile.item,
           req.loanId,
           now,
+          policy,
         );
         const deferred = decisions.find((d) => d.status === 'DEFERRED');
         const attempts = await contact(ctx, stage, stage.template ?? '', decisions);
@@ -553,6 +554,7 @@ export function createStageCore(deps: StageDeps) {
       profile.item,
       req.loanId,
       now,
+      policy,
     );
     const deferred = decisions.find((d) => d.status === 'DEFERRED');
     const attempts = await contact(ctx, followUp, policy.plan.followUpTemplate, decisions);
