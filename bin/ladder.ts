@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { auditDataDir, auditLedgerFile, formatAudit, ledgerLines } from '../local/audit.js';
 import { formatSummary } from '../local/report.js';
 import { samplePortfolio } from '../local/sample.js';
 import { parseScenario, ScenarioError } from '../local/scenario.js';
@@ -58,7 +59,7 @@ program
     const bar = progress(process.stderr.isTTY === true || process.env.CI === 'true');
     const result = await simulate(
       { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) },
-      { onProgress: bar.update },
+      { onProgress: bar.update, ...(opts.data ? { dataDir: opts.data } : {}) },
     );
     bar.stop();
     result.summary.seed = opts.seed;
@@ -74,7 +75,11 @@ program
   .requiredOption('--scenario <file>', 'scenario JSON (see README)')
   .requiredOption('--out <file>', 'where the result JSON is written')
   .option('--data <dir>', 'keep the embedded store on disk in this directory (default: in memory)')
-  .action(async (opts: { scenario: string; out: string; data?: string }) => {
+  .option(
+    '--ledger-out <file>',
+    'also write every ledger record, one JSON line each (for `ladder audit verify`)',
+  )
+  .action(async (opts: { scenario: string; out: string; data?: string; ledgerOut?: string }) => {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(opts.scenario, 'utf8'));
@@ -86,10 +91,15 @@ program
     const result = await simulate(scenario, {
       baseDir: dirname(resolve(opts.scenario)),
       onProgress: bar.update,
+      ...(opts.data ? { dataDir: opts.data } : {}),
     });
     bar.stop();
     mkdirSync(dirname(resolve(opts.out)), { recursive: true });
     writeFileSync(opts.out, `${JSON.stringify({ loans: result.loans, summary: result.summary }, null, 2)}\n`);
+    if (opts.ledgerOut) {
+      mkdirSync(dirname(resolve(opts.ledgerOut)), { recursive: true });
+      writeFileSync(opts.ledgerOut, ledgerLines(result.ledgers.values()));
+    }
     console.log(
       `wrote ${opts.out}: ${result.loans.length} loans, ${Object.entries(result.summary.finalStatus)
         .map(([k, v]) => `${k} ${v}`)
@@ -108,6 +118,28 @@ program
     const service = await serve(opts);
     for (const signal of ['SIGINT', 'SIGTERM'] as const)
       process.once(signal, () => void service.close().then(() => process.exit(0)));
+  });
+
+const audit = program.command('audit').description('checks on the audit ledger');
+audit
+  .command('verify')
+  .description(
+    'verify every hash chain of the ledger: exits 0 when all are intact, 1 naming each broken chain',
+  )
+  .option('--ledger <file>', 'JSON lines of ledger records (`ladder simulate --ledger-out`)')
+  .option('--data <dir>', 'the embedded store on disk (`--data` of simulate, start or serve)')
+  .option('--quiet', 'print only the summary and the broken chains')
+  .action(async (opts: { ledger?: string; data?: string; quiet?: boolean }) => {
+    if ((opts.ledger === undefined) === (opts.data === undefined)) {
+      throw Object.assign(new Error('audit verify: give exactly one of --ledger <file> and --data <dir>'), {
+        name: 'ValidationError',
+      });
+    }
+    const report = opts.ledger ? auditLedgerFile(opts.ledger) : await auditDataDir(opts.data as string);
+    const { out, err } = formatAudit(report, opts.quiet);
+    for (const line of err) console.error(line);
+    console.log(out.join('\n'));
+    if (report.broken.length > 0) process.exitCode = 1;
   });
 
 try {
