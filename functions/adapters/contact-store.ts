@@ -1,5 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { translateAwsError } from './aws-errors.js';
+import { queryAll } from './query.js';
 
 /** A borrower's contact details: the only place they are stored (own KMS key, own table). */
 export interface ContactDetails {
@@ -51,6 +52,21 @@ export class ContactStore {
     } catch (error) {
       return translateAwsError(error, 'storing contact details');
     }
+  }
+
+  /** The borrowers with this phone number (a family may share one), by the keys-only byPhone index. */
+  async borrowersByPhone(phone: string): Promise<string[]> {
+    const rows = await queryAll<{ borrowerId: string }>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: 'byPhone',
+        KeyConditionExpression: 'phone = :phone',
+        ExpressionAttributeValues: { ':phone': phone },
+      },
+      'finding the borrower by phone',
+    );
+    return [...new Set(rows.map((r) => r.borrowerId))];
   }
 
   /** Right to erasure: the contact details go; the ledger, which never held them, stays verifiable. */

@@ -221,6 +221,8 @@ export function createEventsCore(deps: EventsDeps) {
     const type = detailType as BorrowerEventType;
     const parsed = EVENT_SCHEMAS[type].safeParse(detail);
     if (!parsed.success) throw new ValidationError(`${type}: ${describeZodError(parsed.error)}`);
-    return (handlers[type] as (d: unknown) => Promise<EventResult>)(parsed.data);
+    // Only the result: the borrower's view (with the tokens executions wait on) never leaves.
+    const { applied, note } = await (handlers[type] as (d: unknown) => Promise<EventResult>)(parsed.data);
+    return { applied, ...(note ? { note } : {}) };
   };
 }

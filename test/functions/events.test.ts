@@ -47,7 +47,7 @@ describe('events: consent and privacy', () => {
       channel: 'EMAIL',
       at: AT,
     });
-    expect(result).toEqual({ applied: true, view: expect.anything() });
+    expect(result).toEqual({ applied: true });
     expect(savedProfile()?.contactPoints).toEqual({ SMS: { verified: false }, EMAIL: { verified: true } });
   });
 
