@@ -87,6 +87,9 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     human,
     events,
     humanCore,
+    eventsCore,
+    inboundSms,
+    erasure,
   ] = await Promise.all([
     import('../functions/adapters/env.js'),
     import('../functions/adapters/messaging.js'),
@@ -96,6 +99,9 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     import('../functions/human-task/handler.js'),
     import('../functions/events/handler.js'),
     import('../functions/human-task/core.js'),
+    import('../functions/events/core.js'),
+    import('../functions/inbound-sms/handler.js'),
+    import('../functions/erasure/handler.js'),
   ]);
 
   const clock = new VirtualClock(options.start);
@@ -162,6 +168,18 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       policies,
     }),
     events: events.buildEventsHandler({ cases: s.cases(), callbacks, clock, policies }),
+    erasure: erasure.buildErasureHandler({
+      cases: s.cases(),
+      contacts: s.contacts(),
+      callbacks,
+      clock,
+      policies,
+    }),
+    inboundSms: inboundSms.buildInboundSmsHandler({
+      contacts: s.contacts(),
+      events: eventsCore.createEventsCore({ cases: s.cases(), callbacks, clock, policies }),
+      clock,
+    }),
   };
   const taskDeps = { tasks: s.tasks(), callbacks };
 
@@ -321,10 +339,19 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     stores: s,
     /** StartExecution, as the intake function calls it (idempotent by name). */
     start: starter.start,
-    /** Delivers an event as the EventBridge rules would: LoanDelinquent to intake, the rest to events. */
+    /**
+     * Delivers an event as the EventBridge rules would: LoanDelinquent to intake, BorrowerErasureRequested
+     * to erasure, the rest to events.
+     */
     async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+      const target =
+        detailType === 'LoanDelinquent'
+          ? 'intake'
+          : detailType === 'BorrowerErasureRequested'
+            ? 'erasure'
+            : 'events';
       const deliver = () =>
-        invoke(detailType === 'LoanDelinquent' ? 'intake' : 'events', {
+        invoke(target, {
           version: '0',
           id: `local-${requestId + 1}`,
           'detail-type': detailType,
@@ -334,6 +361,24 @@ export async function createLocalLadder(options: LocalLadderOptions) {
           region: 'us-east-1',
           resources: [],
           detail,
+        });
+      return lane ? inLane(lane, deliver) : deliver();
+    },
+    /** A two-way SMS reply, delivered as the SNS topic would (AWS End User Messaging SMS's JSON). */
+    inboundSms(from: string, body: string, lane?: string): Promise<{ optOuts: number }> {
+      const deliver = () =>
+        invoke<{ optOuts: number }>('inboundSms', {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              Sns: {
+                Type: 'Notification',
+                MessageId: `local-${requestId + 1}`,
+                Timestamp: new Date(clock.now()).toISOString(),
+                Message: JSON.stringify({ originationNumber: from, messageBody: body }),
+              },
+            },
+          ],
         });
       return lane ? inLane(lane, deliver) : deliver();
     },

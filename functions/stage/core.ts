@@ -143,9 +143,14 @@ export function createStageCore(deps: StageDeps) {
   };
 
   /** Routes a gate: terminal, hold, or a pause that resumes at `resumeStage`. */
-  const gateStep = (ctx: Ctx, g: Gate, resumeStage: string): Step => {
+  const gateStep = async (ctx: Ctx, g: Gate, resumeStage: string): Promise<Step> => {
     if (g.outcome === 'HOLD') return step(ctx, 'HOLD', ctx.now, { resumeStage });
     if (g.outcome === 'PAUSE' || g.outcome === 'PLAN') return step(ctx, g.outcome, g.until, { resumeStage });
+    // A specialist status or an erasure ends the ladder while the case is still ACTIVE: record why, so
+    // the case does not read as open once its execution has ended.
+    if (g.outcome === 'CLOSED' && ctx.kase.item.status === 'ACTIVE') {
+      await cases.saveCase({ ...ctx.kase.item, status: 'CLOSED', closedReason: g.reason }, ctx.kase.rev);
+    }
     return step(ctx, g.outcome, ctx.now);
   };
 
