@@ -59,6 +59,11 @@ export interface LocalLadderOptions {
   definition?: string;
   policies?: PolicyRegistry;
   logLevel?: string;
+  /**
+   * Powertools' development mode (pretty logs, no metric output): on by default locally. Off, logs are
+   * the JSON lines and metrics the EMF documents a Lambda prints (the privacy test reads them).
+   */
+  powertoolsDev?: boolean;
   /** Called when a human task opens (the simulated agent desk answers it). */
   onTaskOpened?: (task: OpenedTask) => void;
 }
@@ -74,7 +79,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
 
     POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_DEV: 'true',
+    POWERTOOLS_DEV: options.powertoolsDev === false ? 'false' : 'true',
     AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
   });
   // Imported after the environment is set: Powertools reads it when its modules load.
