@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { auditDataDir, auditLedgerFile, formatAudit, ledgerLines } from '../local/audit.js';
 import { formatSummary } from '../local/report.js';
 import { samplePortfolio } from '../local/sample.js';
 import { parseScenario, ScenarioError } from '../local/scenario.js';
@@ -84,30 +85,43 @@ program
   .requiredOption('--out <file>', 'where the result JSON is written')
   .option('--data <dir>', 'keep the embedded store on disk in this directory (default: in memory)')
   .option('--evidence <dir>', 'write the evidence packs of loans handed to legal to this directory')
-  .action(async (opts: { scenario: string; out: string; data?: string; evidence?: string }) => {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(opts.scenario, 'utf8'));
-    } catch (error) {
-      throw new ScenarioError(`${opts.scenario}: ${(error as Error).message.split('\n')[0]}`);
-    }
-    const scenario = parseScenario(raw);
-    const bar = progress(process.stderr.isTTY === true);
-    const result = await simulate(scenario, {
-      baseDir: dirname(resolve(opts.scenario)),
-      onProgress: bar.update,
-      ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
-      ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
-    });
-    bar.stop();
-    mkdirSync(dirname(resolve(opts.out)), { recursive: true });
-    writeFileSync(opts.out, `${JSON.stringify({ loans: result.loans, summary: result.summary }, null, 2)}\n`);
-    console.log(
-      `wrote ${opts.out}: ${result.loans.length} loans, ${Object.entries(result.summary.finalStatus)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
-  });
+  .option(
+    '--ledger-out <file>',
+    'also write every ledger record, one JSON line each (for `ladder audit verify`)',
+  )
+  .action(
+    async (opts: { scenario: string; out: string; data?: string; evidence?: string; ledgerOut?: string }) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(opts.scenario, 'utf8'));
+      } catch (error) {
+        throw new ScenarioError(`${opts.scenario}: ${(error as Error).message.split('\n')[0]}`);
+      }
+      const scenario = parseScenario(raw);
+      const bar = progress(process.stderr.isTTY === true);
+      const result = await simulate(scenario, {
+        baseDir: dirname(resolve(opts.scenario)),
+        onProgress: bar.update,
+        ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
+        ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
+      });
+      bar.stop();
+      mkdirSync(dirname(resolve(opts.out)), { recursive: true });
+      writeFileSync(
+        opts.out,
+        `${JSON.stringify({ loans: result.loans, summary: result.summary }, null, 2)}\n`,
+      );
+      if (opts.ledgerOut) {
+        mkdirSync(dirname(resolve(opts.ledgerOut)), { recursive: true });
+        writeFileSync(opts.ledgerOut, ledgerLines(result.ledgers.values()));
+      }
+      console.log(
+        `wrote ${opts.out}: ${result.loans.length} loans, ${Object.entries(result.summary.finalStatus)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
+    },
+  );
 
 program
   .command('serve')
@@ -185,6 +199,28 @@ agent
       console.log(JSON.stringify(await call(path, { method: 'POST', body: JSON.stringify(outcome) })));
     },
   );
+
+const audit = program.command('audit').description('checks on the audit ledger');
+audit
+  .command('verify')
+  .description(
+    'verify every hash chain of the ledger: exits 0 when all are intact, 1 naming each broken chain',
+  )
+  .option('--ledger <file>', 'JSON lines of ledger records (`ladder simulate --ledger-out`)')
+  .option('--data <dir>', 'the embedded store on disk (`--data` of simulate, start or serve)')
+  .option('--quiet', 'print only the summary and the broken chains')
+  .action(async (opts: { ledger?: string; data?: string; quiet?: boolean }) => {
+    if ((opts.ledger === undefined) === (opts.data === undefined)) {
+      throw Object.assign(new Error('audit verify: give exactly one of --ledger <file> and --data <dir>'), {
+        name: 'ValidationError',
+      });
+    }
+    const report = opts.ledger ? auditLedgerFile(opts.ledger) : await auditDataDir(opts.data as string);
+    const { out, err } = formatAudit(report, opts.quiet);
+    for (const line of err) console.error(line);
+    console.log(out.join('\n'));
+    if (report.broken.length > 0) process.exitCode = 1;
+  });
 
 try {
   await program.parseAsync(process.argv);

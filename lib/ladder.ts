@@ -20,6 +20,7 @@ import {
   RemovalPolicy,
   Stack,
   aws_s3 as s3,
+  aws_scheduler as scheduler,
   aws_stepfunctions as sfn,
   aws_sns as sns,
   aws_sqs as sqs,
@@ -48,17 +49,29 @@ export const BORROWER_DETAIL_TYPES = [
   'RepaymentPlanAccepted',
   'HardshipReported',
   'BorrowerStatusChanged',
+  'ContactPointVerified',
 ] as const;
+
+/** Detail-types routed to the erasure function: the only one that may delete contact details. */
+export const ERASURE_DETAIL_TYPES = ['BorrowerErasureRequested'] as const;
 
 /** Custom metrics the functions emit with Powertools (namespace Ladder, default dimension service=ladder). */
 export const METRICS_NAMESPACE = 'Ladder';
 export const SERVICE_NAME = 'ladder';
 
 /**
- * The only DynamoDB actions a function can be granted. DeleteItem, BatchWriteItem and Scan are not
- * expressible, so the append-only ledger cannot be given them by accident.
+ * The only DynamoDB actions a function can be granted. BatchWriteItem is not expressible; on the
+ * append-only ledger only PutItem, Query and Scan are (the type says so, and bindTable checks it).
  */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:Query' | 'dynamodb:UpdateItem';
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:Scan'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem';
+export type LedgerAction = 'dynamodb:PutItem' | 'dynamodb:Query' | 'dynamodb:Scan';
+const LEDGER_ACTIONS: readonly string[] = ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'];
 
 export interface LadderProps {
   /** An e-mail address subscribed to the alarm topic. @default - no subscription */
@@ -71,7 +84,7 @@ export interface LadderProps {
   /** An SES configuration set used when sending e-mail (delivery, bounce and complaint events). */
   readonly sesConfigurationSet?: string;
   /**
-   * Retention of every log group (the four functions and the state machine).
+   * Retention of every log group (the functions and the state machine).
    * @default ONE_YEAR: a Standard execution lives at most one year, so the logs of a case's start stay
    * readable for as long as the case can be open; the audit record itself is the ledger table.
    */
@@ -102,6 +115,12 @@ export class Ladder extends Construct {
   public readonly stageFunction: nodejs.NodejsFunction;
   public readonly humanTaskFunction: nodejs.NodejsFunction;
   public readonly eventsFunction: nodejs.NodejsFunction;
+  public readonly auditFunction: nodejs.NodejsFunction;
+  public readonly inboundSmsFunction: nodejs.NodejsFunction;
+  public readonly erasureFunction: nodejs.NodejsFunction;
+  /** Two-way SMS arrives here (point the phone number's two-way channel at it): replies such as STOP. */
+  public readonly inboundSmsTopic: sns.Topic;
+  public readonly auditSchedule: scheduler.CfnSchedule;
   public readonly agentApiFunction: nodejs.NodejsFunction;
   /** The work-queue API for agents and agencies (IAM authorisation). */
   public readonly agentApi: apigateway.RestApi;
@@ -211,7 +230,10 @@ export class Ladder extends Construct {
           indexName: index.name,
           partitionKey: attribute(index.partitionKey),
           sortKey: index.sortKey ? attribute(index.sortKey) : undefined,
-          projectionType: dynamodb.ProjectionType.ALL,
+          projectionType:
+            index.projection === 'KEYS_ONLY'
+              ? dynamodb.ProjectionType.KEYS_ONLY
+              : dynamodb.ProjectionType.ALL,
         });
       }
       return table;
@@ -435,10 +457,90 @@ export class Ladder extends Construct {
     }
     this.agentApi = this.makeAgentApi(this.agentApiFunction);
 
+    // Right to erasure: the only function that may delete contact details, and it takes no other event.
+    this.erasureFunction = this.makeFunction('Erasure', 'functions/erasure/index.ts', {
+      description: "Ladder: erases a borrower's contact details and closes their cases (ledger kept)",
+      async: true,
+    });
+    this.bindTable(this.erasureFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
+    this.bindTable(this.erasureFunction, 'contacts', ['dynamodb:DeleteItem']);
+    for (const machine of Object.values(machines))
+      machine.grant(this.erasureFunction, 'states:SendTaskSuccess');
+
+    // ---- Two-way SMS ----------------------------------------------------------------------------------
+    // Inbound messages carry a phone number and the borrower's words: the contact key encrypts them.
+    this.inboundSmsTopic = new sns.Topic(this, 'InboundSmsTopic', {
+      displayName: 'Ladder inbound SMS',
+      masterKey: this.contactKey,
+      enforceSSL: true,
+    });
+    // AWS End User Messaging SMS publishes two-way messages to the topic, for this account only.
+    this.inboundSmsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTwoWaySms',
+        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.inboundSmsTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    this.contactKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTwoWaySmsToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    this.inboundSmsFunction = this.makeFunction('InboundSms', 'functions/inbound-sms/index.ts', {
+      description: 'Ladder: applies STOP-style SMS replies as opt-outs (finds the borrower by phone)',
+      async: true,
+    });
+    // Keys only, by phone: the byPhone index holds phone and borrowerId, never a name or an address.
+    this.bindTable(this.inboundSmsFunction, 'contacts', ['dynamodb:Query'], { onlyIndex: 'byPhone' });
+    this.bindTable(this.inboundSmsFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
+    this.inboundSmsTopic.addSubscription(new subscriptions.LambdaSubscription(this.inboundSmsFunction));
+
+    // ---- Daily ledger audit -----------------------------------------------------------------------------
+    this.auditFunction = this.makeFunction('Audit', 'functions/audit/index.ts', {
+      description: 'Ladder: verifies every hash chain of the ledger (read-only Scan), daily',
+      // A Scan of the whole ledger: minutes, not seconds, once the ledger is large.
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+    });
+    this.bindTable(this.auditFunction, 'ledger', ['dynamodb:Scan']);
+    // EventBridge Scheduler with its own role, allowed to invoke this function's unqualified ARN only (the
+    // L2 LambdaInvoke target would also grant every version, `:*`, which the schedule never calls).
+    const auditSchedulerRole = new iam.Role(this, 'AuditSchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      description: 'Ladder: lets the daily schedule invoke the audit function',
+    });
+    auditSchedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.auditFunction.functionArn],
+      }),
+    );
+    this.auditSchedule = new scheduler.CfnSchedule(this, 'AuditSchedule', {
+      description: 'Ladder: daily verification of the audit ledger',
+      scheduleExpression: 'cron(17 3 * * ? *)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.auditFunction.functionArn,
+        roleArn: auditSchedulerRole.roleArn,
+        input: '{}',
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+      },
+    });
+
     // ---- Rules ----------------------------------------------------------------------------------------
     // Detail-type only, no source: any upstream system may publish these events on the bus.
     this.route('LoanDelinquent', INTAKE_DETAIL_TYPES, this.intakeFunction);
     this.route('BorrowerEvents', BORROWER_DETAIL_TYPES, this.eventsFunction);
+    this.route('Erasure', ERASURE_DETAIL_TYPES, this.erasureFunction);
 
     // ---- Alarms and dashboard ---------------------------------------------------------------------------
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -475,6 +577,9 @@ export class Ladder extends Construct {
       humanTask: this.humanTaskFunction,
       events: this.eventsFunction,
       agentApi: this.agentApiFunction,
+      erasure: this.erasureFunction,
+      inboundSms: this.inboundSmsFunction,
+      audit: this.auditFunction,
     };
     const period = Duration.minutes(5);
     const sendFailures = this.ladderMetric('SendFailures');
@@ -501,6 +606,13 @@ export class Ladder extends Construct {
       );
     }
     this.alarm('SendFailures', sendFailures, 'A notice could not be sent');
+    // One data point a day (the audit's run): a day-long period keeps the alarm in ALARM until the next
+    // audit finds the ledger intact, instead of flapping back to OK after five minutes.
+    this.alarm(
+      'LedgerChainsBroken',
+      this.ladderMetric('LedgerChainsBroken').with({ period: Duration.days(1), statistic: 'Maximum' }),
+      'The audit found a ledger chain broken: a record was edited, inserted or removed',
+    );
     this.alarm(
       'DeadLetters',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
@@ -562,16 +674,31 @@ export class Ladder extends Construct {
         value: machine.stateMachineArn,
       });
     }
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      value: this.inboundSmsTopic.topicArn,
+      description: "Set as the two-way SMS destination of the lender's phone numbers",
+    });
   }
 
   /**
    * Sets the table's environment variable and grants exactly the listed actions (Powertools' bindTable).
-   * Index ARNs are added only for Query on a table that has indexes, each by name (no `index/*`), and the
-   * table's KMS key only through DynamoDB (kms:ViaService).
+   * Index ARNs are added only for Query on a table that has indexes, each by name (no `index/*`); with
+   * `onlyIndex` the grant is on that one index and not on the table. The table's KMS key is usable only
+   * through DynamoDB (kms:ViaService).
    */
-  public bindTable(fn: lambda.Function, key: TableKey, actions: readonly TableAction[]): void {
+  public bindTable<K extends TableKey>(
+    fn: lambda.Function,
+    key: K,
+    actions: readonly (K extends 'ledger' ? LedgerAction : TableAction)[],
+    options: { onlyIndex?: string } = {},
+  ): void {
     const def: TableDef = TABLES[key];
     const table = this.tables[key];
+    const forbidden = key === 'ledger' ? actions.filter((a) => !LEDGER_ACTIONS.includes(a)) : [];
+    if (forbidden.length > 0) throw new Error(`Ladder: the ledger is append-only: ${forbidden.join(', ')}`);
+    if (options.onlyIndex && !def.indexes.some((i) => i.name === options.onlyIndex)) {
+      throw new Error(`Ladder: table ${def.id} has no index ${options.onlyIndex}`);
+    }
     fn.addEnvironment(TABLE_ENV[key], table.tableName);
     const indexArns = actions.includes('dynamodb:Query')
       ? def.indexes.map((index) => `${table.tableArn}/index/${index.name}`)
@@ -579,7 +706,9 @@ export class Ladder extends Construct {
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: [...actions],
-      resourceArns: [table.tableArn, ...indexArns],
+      resourceArns: options.onlyIndex
+        ? [`${table.tableArn}/index/${options.onlyIndex}`]
+        : [table.tableArn, ...indexArns],
     });
     const writes = actions.some(
       (action) => action === 'dynamodb:PutItem' || action === 'dynamodb:UpdateItem',
@@ -657,7 +786,13 @@ export class Ladder extends Construct {
   private makeFunction(
     id: string,
     entry: string,
-    options: { description: string; environment?: Record<string, string>; async?: boolean },
+    options: {
+      description: string;
+      environment?: Record<string, string>;
+      async?: boolean;
+      timeout?: Duration;
+      memorySize?: number;
+    },
   ): nodejs.NodejsFunction {
     const logGroup = this.makeLogGroup(`${id}Logs`);
     // An own role with an inline policy instead of AWSLambdaBasicExecutionRole: logs go to this group only.
@@ -674,8 +809,8 @@ export class Ladder extends Construct {
       description: options.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(30),
+      memorySize: options.memorySize ?? 512,
+      timeout: options.timeout ?? Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,

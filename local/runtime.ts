@@ -69,6 +69,11 @@ export interface LocalLadderOptions {
   logLevel?: string;
   /** Where evidence packs are written (also kept in memory). */
   evidenceDir?: string;
+  /**
+   * Powertools' development mode (pretty logs, no metric output): on by default locally. Off, logs are
+   * the JSON lines and metrics the EMF documents a Lambda prints (the privacy test reads them).
+   */
+  powertoolsDev?: boolean;
   /** Called when a human task opens (the simulated agent desk answers it). */
   onTaskOpened?: (task: OpenedTask) => void;
 }
@@ -84,7 +89,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
 
     POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_DEV: 'true',
+    POWERTOOLS_DEV: options.powertoolsDev === false ? 'false' : 'true',
     AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
   });
   // Imported after the environment is set: Powertools reads it when its modules load.
@@ -98,6 +103,9 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     events,
     humanCore,
     agentApiCore,
+    eventsCore,
+    inboundSms,
+    erasure,
   ] = await Promise.all([
     import('../functions/adapters/env.js'),
     import('../functions/adapters/messaging.js'),
@@ -108,6 +116,9 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     import('../functions/events/handler.js'),
     import('../functions/human-task/core.js'),
     import('../functions/agent-api/core.js'),
+    import('../functions/events/core.js'),
+    import('../functions/inbound-sms/handler.js'),
+    import('../functions/erasure/handler.js'),
   ]);
 
   const clock = new VirtualClock(options.start);
@@ -199,6 +210,27 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       policies,
       bus,
       tasks: s.tasks(),
+    }),
+    erasure: erasure.buildErasureHandler({
+      cases: s.cases(),
+      contacts: s.contacts(),
+      callbacks,
+      clock,
+      policies,
+      bus,
+      tasks: s.tasks(),
+    }),
+    inboundSms: inboundSms.buildInboundSmsHandler({
+      contacts: s.contacts(),
+      events: eventsCore.createEventsCore({
+        cases: s.cases(),
+        callbacks,
+        clock,
+        policies,
+        bus,
+        tasks: s.tasks(),
+      }),
+      clock,
     }),
   };
   const taskDeps = { tasks: s.tasks(), callbacks };
@@ -378,10 +410,19 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     /** StartExecution, as the intake function calls it (idempotent by name). */
     start: (name: string, input: Record<string, unknown> & { policyId: string }) =>
       starter.start(name, input),
-    /** Delivers an event as the EventBridge rules would: LoanDelinquent to intake, the rest to events. */
+    /**
+     * Delivers an event as the EventBridge rules would: LoanDelinquent to intake, BorrowerErasureRequested
+     * to erasure, the rest to events.
+     */
     async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+      const target =
+        detailType === 'LoanDelinquent'
+          ? 'intake'
+          : detailType === 'BorrowerErasureRequested'
+            ? 'erasure'
+            : 'events';
       const deliver = () =>
-        invoke(detailType === 'LoanDelinquent' ? 'intake' : 'events', {
+        invoke(target, {
           version: '0',
           id: `local-${requestId + 1}`,
           'detail-type': detailType,
@@ -391,6 +432,24 @@ export async function createLocalLadder(options: LocalLadderOptions) {
           region: 'us-east-1',
           resources: [],
           detail,
+        });
+      return lane ? inLane(lane, deliver) : deliver();
+    },
+    /** A two-way SMS reply, delivered as the SNS topic would (AWS End User Messaging SMS's JSON). */
+    inboundSms(from: string, body: string, lane?: string): Promise<{ optOuts: number }> {
+      const deliver = () =>
+        invoke<{ optOuts: number }>('inboundSms', {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              Sns: {
+                Type: 'Notification',
+                MessageId: `local-${requestId + 1}`,
+                Timestamp: new Date(clock.now()).toISOString(),
+                Message: JSON.stringify({ originationNumber: from, messageBody: body }),
+              },
+            },
+          ],
         });
       return lane ? inLane(lane, deliver) : deliver();
     },

@@ -31,6 +31,10 @@ export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('noAnswer', {}),
   timed('wrongNumber', {}),
   timed('refused', {}),
+  /** A two-way SMS reply from the borrower's phone ("STOP", "退订"...), through the inbound SMS handler. */
+  timed('smsReply', { body: z.string().min(1).max(1600) }),
+  /** Right to erasure (BorrowerErasureRequested). */
+  timed('erasure', {}),
 ]);
 export type ScenarioEvent = z.infer<typeof ScenarioEventSchema>;
 
@@ -102,6 +106,9 @@ export function parseScenario(raw: unknown): Scenario {
         throw new ScenarioError(
           `${name}: events.${i}: ${e.type} is an answer to an agent call: use "onAgentCall"`,
         );
+      }
+      if (['smsReply', 'erasure'].includes(e.type) && e.at === undefined) {
+        throw new ScenarioError(`${name}: events.${i}: ${e.type} happens at a time: use "at"`);
       }
     }
     return parsed.data;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { caseKey } from '../functions/domain/case.js';
+import { InboundSmsSchema } from '../functions/inbound-sms/core.js';
 import { createLocalLadder } from './runtime.js';
 
 /**
@@ -8,6 +9,7 @@ import { createLocalLadder } from './runtime.js';
  * the same events the AWS intake takes (EventBridge detail-type + detail); the clock runs in real
  * time or faster (--speed). Endpoints:
  *   POST /events                    {"detailType": "LoanDelinquent", "detail": {...}}
+ *   POST /inbound-sms               {"from": "+8613800138000", "body": "STOP"}  a two-way SMS reply
  *   GET  /loans/:loanId             the loan's execution (states entered) and ledger timeline
  *   GET  /tasks?queue=agent-calls   open human tasks (no tokens); also field-visits, plan-signing, specialist
  *   POST /tasks/:taskId/claim       an agent takes the task (heartbeat)
@@ -43,6 +45,16 @@ export async function serve(opts: { port: number; speed: number; data?: string; 
       if (req.method === 'POST' && url.pathname === '/events') {
         const { detailType, detail } = (await body(req)) as { detailType?: string; detail?: unknown };
         return send(res, 202, await ladder.send(String(detailType), detail));
+      }
+      if (req.method === 'POST' && url.pathname === '/inbound-sms') {
+        // Checked here too so a bad request is a 400 naming the field (on AWS it is logged and skipped).
+        const parsed = InboundSmsSchema.safeParse(await body(req));
+        if (!parsed.success) {
+          return send(res, 400, {
+            error: `inbound SMS: ${parsed.error.issues[0]?.path.join('.') || 'body'}`,
+          });
+        }
+        return send(res, 202, await ladder.inboundSms(parsed.data.from, parsed.data.body));
       }
       const loan = /^\/loans\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && loan?.[1]) {

@@ -88,6 +88,7 @@ const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
   promiseToPay: 'PromiseToPayMade',
   hardship: 'HardshipReported',
   acceptPlan: 'RepaymentPlanAccepted',
+  erasure: 'BorrowerErasureRequested',
 };
 
 function detailOf(loan: ScenarioLoan, e: ScenarioEvent, at: string, n: number): Record<string, unknown> {
@@ -102,6 +103,8 @@ function detailOf(loan: ScenarioLoan, e: ScenarioEvent, at: string, n: number): 
       };
     case 'optOut':
       return { borrowerId: loan.borrower.borrowerId, channel: e.channel, at };
+    case 'erasure':
+      return { borrowerId: loan.borrower.borrowerId, at };
     case 'disputeResolved':
       return { loanId: loan.loanId, inFavourOf: e.inFavourOf, at };
     case 'promiseToPay':
@@ -239,6 +242,14 @@ export async function simulate(
         }, deliverAt(loan) - start);
         loan.events.forEach((e, n) => {
           if (!e.at) return;
+          if (e.type === 'smsReply') {
+            const { phone } = loan.borrower;
+            l.clock.setTimeout(
+              () => void l.clock.track(() => l.inboundSms(phone, e.body)),
+              Math.max(0, Date.parse(e.at) - start),
+            );
+            return;
+          }
           const type = DETAIL_TYPE[e.type];
           if (!type) return;
           const at = e.at;

@@ -1,5 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { translateAwsError } from './aws-errors.js';
+import { queryAll } from './query.js';
 
 /** A borrower's contact details: the only place they are stored (own KMS key, own table). */
 export interface ContactDetails {
@@ -24,12 +25,48 @@ export class ContactStore {
     }
   }
 
-  async put(contact: ContactDetails): Promise<void> {
+  /**
+   * Stores the details. With `keepIfSame`, the write is first conditional on the stored phone number
+   * and e-mail address being the ones given: it tells whether they changed (and so whether their
+   * verification still holds) without granting this writer any read of the table.
+   */
+  async put(contact: ContactDetails, keepIfSame = false): Promise<{ samePoints: boolean }> {
     try {
+      if (keepIfSame) {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: contact,
+              ConditionExpression: 'phone = :phone AND email = :email',
+              ExpressionAttributeValues: { ':phone': contact.phone, ':email': contact.email },
+            }),
+          );
+          return { samePoints: true };
+        } catch (error) {
+          if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException') throw error;
+        }
+      }
       await this.db.send(new PutCommand({ TableName: this.table, Item: contact }));
+      return { samePoints: false };
     } catch (error) {
-      translateAwsError(error, 'storing contact details');
+      return translateAwsError(error, 'storing contact details');
     }
+  }
+
+  /** The borrowers with this phone number (a family may share one), by the keys-only byPhone index. */
+  async borrowersByPhone(phone: string): Promise<string[]> {
+    const rows = await queryAll<{ borrowerId: string }>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: 'byPhone',
+        KeyConditionExpression: 'phone = :phone',
+        ExpressionAttributeValues: { ':phone': phone },
+      },
+      'finding the borrower by phone',
+    );
+    return [...new Set(rows.map((r) => r.borrowerId))];
   }
 
   /** Right to erasure: the contact details go; the ledger, which never held them, stays verifiable. */

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  ScanCommand,
+  type ScanCommandInput,
+  type ScanCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import type { LedgerRecord } from '../domain/ledger.js';
 import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
@@ -6,7 +12,7 @@ import { queryAll } from './query.js';
 /**
  * The append-only ledger. `append` is a conditional PutItem on (ledgerId, seq): a record is never
  * overwritten, and a second writer of the same seq gets ConcurrentUpdateError. No code here (and no
- * IAM policy) updates or deletes a record.
+ * IAM policy) updates or deletes a record. `scan` is the auditor's read of the whole table.
  */
 export class LedgerStore {
   constructor(
@@ -38,5 +44,29 @@ export class LedgerStore {
       },
       'reading the ledger',
     );
+  }
+
+  /**
+   * Every record, a page at a time (Scan follows LastEvaluatedKey). With `segment`/`totalSegments`
+   * several auditors split the table; all records of one chain fall in one segment.
+   */
+  async *scan(segment?: { segment: number; totalSegments: number }): AsyncGenerator<LedgerRecord[]> {
+    let start: ScanCommandInput['ExclusiveStartKey'];
+    do {
+      let page: ScanCommandOutput;
+      try {
+        page = await this.db.send(
+          new ScanCommand({
+            TableName: this.table,
+            ExclusiveStartKey: start,
+            ...(segment ? { Segment: segment.segment, TotalSegments: segment.totalSegments } : {}),
+          }),
+        );
+      } catch (error) {
+        return translateAwsError(error, 'scanning the ledger');
+      }
+      yield (page.Items ?? []) as unknown as LedgerRecord[];
+      start = page.LastEvaluatedKey;
+    } while (start);
   }
 }

@@ -9,6 +9,8 @@
  *             GSI byLoan: loanId -> the borrower's partition, for events that carry only the loan id.
  * - contacts: pk = borrowerId. Names, phone numbers, e-mail addresses: the only place they live,
  *             under their own customer-managed KMS key, readable only by the functions that contact.
+ *             GSI byPhone: phone -> borrowerId (keys only: no name or e-mail in the index), for the
+ *             inbound SMS function, which finds who replied STOP and may Query only this index.
  * - ledger:   pk = loanId#cycle, sk = seq. The append-only audit ledger: one record per contact
  *             decision, hash-chained per loan. Functions may PutItem (conditional) and Query, never
  *             UpdateItem or DeleteItem.
@@ -24,7 +26,13 @@ export interface TableDef {
   id: 'Cases' | 'Contacts' | 'Ledger' | 'Tasks';
   partitionKey: KeyDef;
   sortKey?: KeyDef;
-  indexes: Array<{ name: string; partitionKey: KeyDef; sortKey?: KeyDef }>;
+  indexes: Array<{
+    name: string;
+    partitionKey: KeyDef;
+    sortKey?: KeyDef;
+    /** ALL unless the index must not copy the other attributes (KEYS_ONLY: the keys and the table's key). */
+    projection?: 'ALL' | 'KEYS_ONLY';
+  }>;
 }
 
 export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef> = {
@@ -36,7 +44,11 @@ export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef>
       { name: 'byLoan', partitionKey: { name: 'loanId', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
     ],
   },
-  contacts: { id: 'Contacts', partitionKey: { name: 'borrowerId', type: 'S' }, indexes: [] },
+  contacts: {
+    id: 'Contacts',
+    partitionKey: { name: 'borrowerId', type: 'S' },
+    indexes: [{ name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' }],
+  },
   ledger: {
     id: 'Ledger',
     partitionKey: { name: 'ledgerId', type: 'S' },

@@ -110,18 +110,34 @@ export interface ChannelDecision {
   until?: number;
 }
 
-const optOutReason = (channel: Channel, profile: BorrowerProfile): string | undefined => {
+/** Consent options a policy sets (LadderPolicy has them, so a policy can be passed as is). */
+export interface ConsentOptions {
+  requireVerifiedContactPoints?: boolean;
+}
+
+/** The contact point a channel uses: calls go to the phone number that SMS uses. */
+const CONTACT_POINT: Partial<Record<Channel, 'SMS' | 'EMAIL'>> = { SMS: 'SMS', EMAIL: 'EMAIL', CALL: 'SMS' };
+
+const consentBlock = (
+  channel: Channel,
+  profile: BorrowerProfile,
+  options: ConsentOptions,
+): string | undefined => {
   if ((channel === 'SMS' || channel === 'EMAIL' || channel === 'CALL') && profile.optOuts[channel]) {
     return `OPTED_OUT_${channel}`;
   }
   if ((channel === 'SMS' || channel === 'EMAIL') && !profile.contactPoints[channel])
     return 'NO_CONTACT_POINT';
+  const point = CONTACT_POINT[channel];
+  if (options.requireVerifiedContactPoints && point && profile.contactPoints[point]?.verified !== true) {
+    return 'UNVERIFIED_CONTACT_POINT';
+  }
   return undefined;
 };
 
 /**
- * Per channel: send, block (naming the rule or consent), or defer to the next allowed moment in the
- * borrower's time zone. Letters and visits follow the contact window too. With FIRST_OPEN delivery,
+ * Per channel: send, block (naming the rule or consent: opt-out, no or unverified contact point, a
+ * call cap), or defer to the next allowed moment in the borrower's time zone. Letters and visits follow the contact window too. With FIRST_OPEN delivery,
  * channels after the first open one are not attempted (they are the fallback, used if it fails).
  */
 export function decideContacts(
@@ -131,13 +147,14 @@ export function decideContacts(
   profile: BorrowerProfile,
   loanId: string,
   now: number,
+  options: ConsentOptions = {},
 ): ChannelDecision[] {
   const resolved = [...new Set(channels.map((c) => resolveChannel(c, profile)))];
   const opens = nextAllowedMoment(now, profile.timeZone, rules.contactWindow);
   const decisions: ChannelDecision[] = [];
   for (const channel of resolved) {
     const blocked =
-      optOutReason(channel, profile) ??
+      consentBlock(channel, profile, options) ??
       (channel === 'CALL' ? callCapBlock(rules, profile, loanId, now) : undefined);
     if (blocked) {
       decisions.push({ channel, status: 'BLOCKED', reason: blocked });

@@ -98,6 +98,16 @@ export const BorrowerStatusChangedSchema = z.object({
   status: z.enum(['DECEASED', 'BANKRUPT', 'FRAUD_VICTIM']),
   at: Instant,
 });
+/** The upstream system confirmed the borrower controls this phone number (SMS) or e-mail address. */
+export const ContactPointVerifiedSchema = z.object({
+  borrowerId: Id,
+  channel: z
+    .enum(['SMS', 'EMAIL'])
+    .describe('SMS: the phone number (also used for calls); EMAIL: the address'),
+  at: Instant,
+});
+/** Right to erasure: the borrower's contact details are deleted; the ledger (which never held them) stays. */
+export const BorrowerErasureRequestedSchema = z.object({ borrowerId: Id, at: Instant });
 
 /** EventBridge detail-type -> schema of the detail. */
 export const EVENT_SCHEMAS = {
@@ -110,6 +120,8 @@ export const EVENT_SCHEMAS = {
   RepaymentPlanAccepted: RepaymentPlanAcceptedSchema,
   HardshipReported: HardshipReportedSchema,
   BorrowerStatusChanged: BorrowerStatusChangedSchema,
+  ContactPointVerified: ContactPointVerifiedSchema,
+  BorrowerErasureRequested: BorrowerErasureRequestedSchema,
 } as const;
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventDetail<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;

@@ -75,6 +75,11 @@ export const PolicySchema = z.object({
   product: z.string().min(1),
   rulePack: z.enum(['CN', 'US']),
   ruleOverrides: RulePackSchema.partial().omit({ id: true, version: true }).optional(),
+  /**
+   * Contact only verified phone numbers and e-mail addresses (ContactPointVerified); an unverified one
+   * is BLOCKED with UNVERIFIED_CONTACT_POINT. Off by default: most lenders verify at onboarding.
+   */
+  requireVerifiedContactPoints: z.boolean().default(false),
   /** Local time at which a stage's contacts go out on its day. */
   stageLocalTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
   /** A balance at or under this (per currency) counts as cured. */

@@ -1,4 +1,5 @@
 import type { BorrowerView, CaseStore, Stored } from '../adapters/case-store.js';
+import type { ContactStore } from '../adapters/contact-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
 import {
@@ -10,7 +11,7 @@ import {
   pendingPromise,
 } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { ValidationError } from '../domain/errors.js';
+import { LadderError, ValidationError } from '../domain/errors.js';
 import {
   BORROWER_EVENT_TYPES,
   describeZodError,
@@ -24,20 +25,29 @@ import type { PolicyRegistry } from '../domain/policies.js';
 import { cureThresholdMinor } from '../domain/policy.js';
 
 /**
- * Payments and what borrowers say (opt-outs, disputes, promises, plans, hardship, status changes).
- * Each event updates the case or profile at once; the ladder acts on it at its next boundary,
- * because the stage executor re-reads the case before any contact. Events that end a wait (cure,
- * dispute resolved, closure) also call back the hold or human task the execution is waiting on.
+ * Payments and what borrowers say (opt-outs, disputes, promises, plans, hardship, status changes,
+ * verified contact points, erasure). Each event updates the case or profile at once; the ladder acts
+ * on it at its next boundary, because the stage executor re-reads the case before any contact. Events
+ * that end a wait (cure, dispute resolved, closure) also call back the hold or human task the
+ * execution is waiting on.
  */
 export interface EventsDeps {
   cases: CaseStore;
-  callbacks: TaskCallbacks;
+  callbacks: Pick<TaskCallbacks, 'succeed'>;
   clock: Clock;
   policies: PolicyRegistry;
-  /** Agency recalls go to the bus, for the agency integration. */
-  bus: EventPublisher;
-  /** Deceased, bankrupt and fraud-victim cases go to the specialist queue. */
-  tasks: TaskStore;
+  /**
+   * Agency recalls go to the bus, and deceased, bankrupt and fraud-victim cases to the specialist
+   * queue: the events function has both. The inbound-SMS and erasure functions, which apply only
+   * opt-outs and erasures, have neither, and an event that needs one fails loudly there.
+   */
+  bus?: EventPublisher;
+  tasks?: Pick<TaskStore, 'open'>;
+  /**
+   * Only the erasure function has it (and DeleteItem on the contacts table): the events function
+   * cannot erase, so it refuses BorrowerErasureRequested instead of half-applying it.
+   */
+  contacts?: Pick<ContactStore, 'erase'>;
 }
 
 export type BorrowerEventType = Exclude<EventType, 'LoanDelinquent'>;
@@ -48,7 +58,11 @@ export interface EventResult {
 }
 
 export function createEventsCore(deps: EventsDeps) {
-  const { cases, callbacks, clock, policies, bus, tasks } = deps;
+  const { cases, callbacks, clock, policies } = deps;
+  const need = <T>(dep: T | undefined, name: string): T => {
+    if (!dep) throw new LadderError(`this function has no ${name}: the events function applies this event`);
+    return dep;
+  };
 
   /** An account placed with an agency comes back when it is paid, settled by plan, or upheld. */
   const recall = (c: CaseRecord, reason: string, now: number) => {
@@ -84,7 +98,7 @@ export function createEventsCore(deps: EventsDeps) {
     if (note) return { applied: false, note };
     await cases.saveCase(c, found.kase.rev);
     if (c.agency?.recalledAt && !found.kase.item.agency?.recalledAt) {
-      await bus.publish('AgencyRecallRequested', {
+      await need(deps.bus, 'event bus').publish('AgencyRecallRequested', {
         loanId: c.loanId,
         cycle: c.cycle,
         borrowerId: c.borrowerId,
@@ -191,13 +205,15 @@ export function createEventsCore(deps: EventsDeps) {
       }),
     BorrowerStatusChanged: async (d) => {
       const result = await onBorrower(d.borrowerId, (p) => {
-        p.specialStatus = d.status;
+        // An erased borrower stays erased: intake would otherwise store their contact details again.
+        if (p.specialStatus !== 'ERASED') p.specialStatus = d.status;
       });
-      // Stop at once: wake every execution of the borrower that waits on a hold or task, and give
-      // each open case to the specialist queue (a work item with no callback: the ladder has ended).
-      for (const c of result.view?.cases ?? []) {
+      // Each open case goes to the specialist queue (a work item with no callback: the ladder ends);
+      // an erased borrower's cases are closed by the erasure, with nothing left for a specialist.
+      const erased = result.view?.profile?.item.specialStatus === 'ERASED';
+      for (const c of erased ? [] : (result.view?.cases ?? [])) {
         if (c.item.status !== 'ACTIVE') continue;
-        await tasks.open({
+        await need(deps.tasks, 'task store').open({
           taskId: `${caseKey(c.item.loanId, c.item.cycle)}#SPECIALIST#${d.status}`,
           queue: 'specialist',
           loanId: c.item.loanId,
@@ -207,11 +223,38 @@ export function createEventsCore(deps: EventsDeps) {
           openedAt: isoUtc(clock.now()),
           status: 'OPEN',
         });
-        await wake(c.item, { outcome: 'CASE_CLOSED' });
       }
+      await wakeAll(result.view);
       return { applied: result.applied, ...(result.note ? { note: result.note } : {}) };
     },
+    ContactPointVerified: (d) =>
+      onBorrower(d.borrowerId, (p) => {
+        p.contactPoints[d.channel] = { verified: true };
+      }),
+    BorrowerErasureRequested: async (d) => {
+      const { contacts } = deps;
+      if (!contacts) {
+        throw new ValidationError('BorrowerErasureRequested: handled by the erasure function only');
+      }
+      // The profile first: from this write on, the stage gate closes every case of the borrower, so no
+      // stage reads the contact details between their deletion and the mark. A retry after a failed
+      // delete finds the profile marked and deletes again (both steps are idempotent).
+      const result = await onBorrower(d.borrowerId, (p) => {
+        p.specialStatus = 'ERASED';
+        p.contactPoints = {};
+      });
+      await contacts.erase(d.borrowerId);
+      await wakeAll(result.view);
+      return { applied: true, ...(result.note ? { note: result.note } : {}) };
+    },
   };
+
+  /** Stop at once: wake every execution of the borrower that waits on a hold or task. */
+  async function wakeAll(view: BorrowerView | undefined): Promise<void> {
+    for (const c of view?.cases ?? []) {
+      if (c.item.status === 'ACTIVE') await wake(c.item, { outcome: 'CASE_CLOSED' });
+    }
+  }
 
   return async function eventsCore(detailType: string, detail: unknown): Promise<EventResult> {
     if (!(BORROWER_EVENT_TYPES as string[]).includes(detailType)) {
@@ -220,6 +263,8 @@ export function createEventsCore(deps: EventsDeps) {
     const type = detailType as BorrowerEventType;
     const parsed = EVENT_SCHEMAS[type].safeParse(detail);
     if (!parsed.success) throw new ValidationError(`${type}: ${describeZodError(parsed.error)}`);
-    return (handlers[type] as (d: unknown) => Promise<EventResult>)(parsed.data);
+    // Only the result: the borrower's view (with the tokens executions wait on) never leaves.
+    const { applied, note } = await (handlers[type] as (d: unknown) => Promise<EventResult>)(parsed.data);
+    return { applied, ...(note ? { note } : {}) };
   };
 }

@@ -95,6 +95,7 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       view.profile.item,
       req.loanId,
       now,
+      policy,
     );
     if (decision && decision.status !== 'SEND') {
       return notOpened({

@@ -72,22 +72,34 @@ export function createIntakeCore(deps: IntakeDeps) {
       throw new ValidationError(`LoanDelinquent: dueDate: more than ${MAX_DAYS_BEFORE_DUE} days ahead`);
     }
 
-    await contacts.put({
-      borrowerId: borrower.borrowerId,
-      name: borrower.name,
-      phone: borrower.phone,
-      email: borrower.email,
-    });
-
     const view = await cases.borrowerView(borrower.borrowerId);
     const previous = view.profile?.item;
+    const erased = previous?.specialStatus === 'ERASED';
+    // An erased borrower's details are not stored again; the case below is closed by the stage gate.
+    const stored = erased
+      ? undefined
+      : await contacts.put(
+          {
+            borrowerId: borrower.borrowerId,
+            name: borrower.name,
+            phone: borrower.phone,
+            email: borrower.email,
+          },
+          previous !== undefined,
+        );
+    // Verification (ContactPointVerified) holds while the phone number and e-mail address stay the same.
+    const unverified = { SMS: { verified: false }, EMAIL: { verified: false } };
     const profile: BorrowerProfile = {
       borrowerId: borrower.borrowerId,
       timeZone: borrower.timeZone,
       locale: borrower.locale,
       ...(borrower.preferredChannel ? { preferredChannel: borrower.preferredChannel } : {}),
       optOuts: previous?.optOuts ?? {},
-      contactPoints: { SMS: { verified: false }, EMAIL: { verified: false } },
+      contactPoints: erased
+        ? {}
+        : stored?.samePoints
+          ? { ...unverified, ...previous?.contactPoints }
+          : unverified,
       calls: previous?.calls ?? [],
       ...(previous?.specialStatus ? { specialStatus: previous.specialStatus } : {}),
     };

@@ -153,9 +153,14 @@ export function createStageCore(deps: StageDeps) {
   };
 
   /** Routes a gate: terminal, hold, or a pause that resumes at `resumeStage`. */
-  const gateStep = (ctx: Ctx, g: Gate, resumeStage: string): Step => {
+  const gateStep = async (ctx: Ctx, g: Gate, resumeStage: string): Promise<Step> => {
     if (g.outcome === 'HOLD' || g.outcome === 'SIGN') return step(ctx, g.outcome, ctx.now, { resumeStage });
     if (g.outcome === 'PAUSE' || g.outcome === 'PLAN') return step(ctx, g.outcome, g.until, { resumeStage });
+    // A specialist status or an erasure ends the ladder while the case is still ACTIVE: record why, so
+    // the case does not read as open once its execution has ended.
+    if (g.outcome === 'CLOSED' && ctx.kase.item.status === 'ACTIVE') {
+      await update(ctx, (c) => close(c, 'CLOSED', g.reason, ctx.now));
+    }
     return step(ctx, g.outcome, ctx.now);
   };
 
@@ -270,7 +275,7 @@ export function createStageCore(deps: StageDeps) {
       if (stage.delivery === 'FIRST_OPEN') {
         // Fall back to the next channel the policy lists, under the same rules.
         const rest = fallbackChannels(stage.channels, profile.item, tried);
-        const next = decideContacts(policy.rules, rest, 'FIRST_OPEN', profile.item, req.loanId, now);
+        const next = decideContacts(policy.rules, rest, 'FIRST_OPEN', profile.item, req.loanId, now, policy);
         queue.push(...next);
       }
     }
@@ -319,6 +324,7 @@ export function createStageCore(deps: StageDeps) {
           profile.item,
           req.loanId,
           now,
+          policy,
         );
         const deferred = decisions.find((d) => d.status === 'DEFERRED');
         const attempts = await contact(ctx, stage, stage.template ?? '', decisions);
@@ -574,6 +580,7 @@ export function createStageCore(deps: StageDeps) {
       profile.item,
       req.loanId,
       now,
+      policy,
     );
     const deferred = decisions.find((d) => d.status === 'DEFERRED');
     const attempts = await contact(ctx, followUp, policy.plan.followUpTemplate, decisions);

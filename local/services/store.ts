@@ -101,7 +101,7 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, deadli
 
 /**
  * Creates every table of `tables` (all of TABLES by default) that does not exist yet, with the same keys
- * and GSIs (ALL projection) as the stack, on-demand billing, and waits until they are ACTIVE.
+ * and GSIs (and their projections) as the stack, on-demand billing, and waits until they are ACTIVE.
  * Returns the names of the tables it created; existing tables are left as they are.
  */
 export async function createTables(
@@ -126,7 +126,7 @@ export async function createTables(
               : def.indexes.map((index) => ({
                   IndexName: index.name,
                   KeySchema: keySchema(index.partitionKey, index.sortKey),
-                  Projection: { ProjectionType: 'ALL' },
+                  Projection: { ProjectionType: index.projection ?? 'ALL' },
                 })),
         }),
       );

@@ -6,7 +6,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BORROWER_EVENT_TYPES } from '../../functions/domain/events.js';
 import { bundledPolicies } from '../../functions/domain/policies.js';
-import { BORROWER_DETAIL_TYPES, INTAKE_DETAIL_TYPES, Ladder, PROJECT_ROOT } from '../../lib/ladder.js';
+import {
+  BORROWER_DETAIL_TYPES,
+  ERASURE_DETAIL_TYPES,
+  INTAKE_DETAIL_TYPES,
+  Ladder,
+  PROJECT_ROOT,
+} from '../../lib/ladder.js';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -137,9 +143,9 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('runs four functions on nodejs22.x, arm64, traced, each with its own log group', () => {
+  it('runs eight functions on nodejs22.x, arm64, traced, each with its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(functions)).toHaveLength(8);
     const logGroups = new Set<string>();
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
@@ -195,6 +201,14 @@ describe('Ladder construct', () => {
     );
     expect(Object.keys(env(ladder.stageFunction))).toEqual(expect.arrayContaining(['EVIDENCE_BUCKET']));
     expect(Object.keys(env(ladder.agentApiFunction))).toEqual(expect.arrayContaining(['TASKS_TABLE']));
+    expect(Object.keys(env(ladder.erasureFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE']),
+    );
+    expect(Object.keys(env(ladder.inboundSmsFunction))).toEqual(
+      expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE']),
+    );
+    expect(Object.keys(env(ladder.auditFunction))).toEqual(expect.arrayContaining(['LEDGER_TABLE']));
+    expect(Object.keys(env(ladder.auditFunction))).not.toContain('CONTACTS_TABLE');
   });
 
   it('encrypts every table with a customer-managed key, PITR on, retained, deletion-protected', () => {
@@ -214,6 +228,14 @@ describe('Ladder construct', () => {
       });
       expect(table.DeletionPolicy).toBe('Retain');
     }
+    // Finding a borrower by phone (inbound STOP) copies no name or e-mail address into an index.
+    expect(resources[logicalId(ladder.contactsTable)]?.Properties?.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'byPhone',
+        KeySchema: [{ AttributeName: 'phone', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
   });
 
   it('has two customer-managed keys with rotation', () => {
@@ -250,6 +272,7 @@ describe('Ladder construct', () => {
     }
     const intake = logicalId(ladder.intakeFunction);
     const events = logicalId(ladder.eventsFunction);
+    const erasure = logicalId(ladder.erasureFunction);
     expect(Object.fromEntries(routed)).toEqual({
       LoanDelinquent: intake,
       PaymentReceived: events,
@@ -260,9 +283,13 @@ describe('Ladder construct', () => {
       RepaymentPlanAccepted: events,
       HardshipReported: events,
       BorrowerStatusChanged: events,
+      ContactPointVerified: events,
+      BorrowerErasureRequested: erasure,
     });
-    // The events handler accepts exactly the types routed to it.
-    expect([...BORROWER_DETAIL_TYPES].sort()).toEqual([...BORROWER_EVENT_TYPES].sort());
+    // Every borrower event is routed: to the events function, or (erasure) to the erasure function.
+    expect([...BORROWER_DETAIL_TYPES, ...ERASURE_DETAIL_TYPES].sort()).toEqual(
+      [...BORROWER_EVENT_TYPES].sort(),
+    );
     expect(INTAKE_DETAIL_TYPES).toEqual(['LoanDelinquent']);
     template.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(ladder.caseKey), 'Arn'] },
@@ -288,10 +315,20 @@ describe('Ladder construct', () => {
         'AWS/States/ExecutionsTimedOut',
         'AWS/Lambda/Errors',
         'Ladder/SendFailures',
+        'Ladder/LedgerChainsBroken',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
       ]),
     );
-    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(5);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(8);
+    // A broken chain (> 0) alarms, and stays in alarm until the next daily audit finds the ledger intact.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ladder',
+      MetricName: 'LedgerChainsBroken',
+      Dimensions: [{ Name: 'service', Value: 'ladder' }],
+      Period: 86_400,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Ladder',
       MetricName: 'SendFailures',
@@ -330,28 +367,93 @@ describe('Ladder construct', () => {
       }
     }
     expect(statementsOnLedger).toBeGreaterThan(0);
-    // Only the stage executor appends to the ledger, and only with PutItem + Query.
+    // Only the stage executor appends to the ledger, with PutItem + Query; the auditor only Scans it.
     expect(
       Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()])),
     ).toEqual({
       [roleId(ladder.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
+      [roleId(ladder.auditFunction)]: ['dynamodb:Scan'],
     });
   });
 
-  it('lets only the stage function read contacts', () => {
+  it('refuses, at synth, to grant anything but PutItem, Query and Scan on the ledger', () => {
+    const fn = ladder.auditFunction;
+    expect(() => ladder.bindTable(fn, 'ledger', ['dynamodb:DeleteItem' as never])).toThrow(/append-only/);
+    expect(() => ladder.bindTable(fn, 'ledger', ['dynamodb:UpdateItem' as never])).toThrow(/append-only/);
+  });
+
+  it('runs the ledger audit daily through EventBridge Scheduler, with a role that may invoke only it', () => {
+    const audit = logicalId(ladder.auditFunction);
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(17 3 * * ? *)',
+      Target: { Arn: { 'Fn::GetAtt': [audit, 'Arn'] }, Input: '{}' },
+    });
+    const target = schedules[0]?.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string] } };
+    const roleRef = target.RoleArn['Fn::GetAtt'][0];
+    expect(grants.filter((g) => g.roles.includes(roleRef))).toEqual([
+      { roles: [roleRef], actions: ['lambda:InvokeFunction'], resources: [{ 'Fn::GetAtt': [audit, 'Arn'] }] },
+    ]);
+  });
+
+  it('takes two-way SMS on a topic under the contact key, delivered to the inbound function', () => {
+    const topic = logicalId(ladder.inboundSmsTopic);
+    expect(resources[topic]?.Properties?.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [logicalId(ladder.contactKey), 'Arn'],
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: topic },
+      Endpoint: { 'Fn::GetAtt': [logicalId(ladder.inboundSmsFunction), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'sms-voice.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets only the stage function read contact details; the inbound SMS function may only look a phone up in byPhone', () => {
     const contacts = logicalId(ladder.contactsTable);
     const readers = [...tableActions(contacts)]
       .filter(([, actions]) => [...actions].some((a) => READS.includes(a)))
       .map(([role]) => role);
-    expect(readers).toEqual([roleId(ladder.stageFunction)]);
-    // The contact key is usable by the contacts' reader and writer only, and only through DynamoDB.
+    expect(readers.sort()).toEqual([roleId(ladder.stageFunction), roleId(ladder.inboundSmsFunction)].sort());
+    const inboundOnContacts = grants.filter(
+      (g) =>
+        g.roles.includes(roleId(ladder.inboundSmsFunction)) && g.resources.some((r) => mentions(r, contacts)),
+    );
+    expect(inboundOnContacts.map((g) => [g.actions, g.resources])).toEqual([
+      [['dynamodb:Query'], [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [contacts, 'Arn'] }, '/index/byPhone']] }]],
+    ]);
+    // The contact key is usable by the functions that touch contacts only, and only through DynamoDB.
     const contactKey = logicalId(ladder.contactKey);
-    const keyUsers = new Set(
-      grants.filter((g) => g.resources.some((r) => mentions(r, contactKey))).flatMap((g) => g.roles),
+    const keyGrants = grants.filter((g) => g.resources.some((r) => mentions(r, contactKey)));
+    expect([...new Set(keyGrants.flatMap((g) => g.roles))].sort()).toEqual(
+      [
+        roleId(ladder.intakeFunction),
+        roleId(ladder.stageFunction),
+        roleId(ladder.inboundSmsFunction),
+        roleId(ladder.erasureFunction),
+      ].sort(),
     );
-    expect([...keyUsers].sort()).toEqual(
-      [roleId(ladder.intakeFunction), roleId(ladder.stageFunction)].sort(),
-    );
+    for (const grant of keyGrants) expect(JSON.stringify(grant)).not.toContain('"kms:*"');
+  });
+
+  it('lets only the erasure function delete contact details, and no function delete anything else', () => {
+    const deleters = grants.filter((g) => g.actions.includes('dynamodb:DeleteItem'));
+    expect(deleters.flatMap((g) => g.roles)).toEqual([roleId(ladder.erasureFunction)]);
+    expect(deleters.flatMap((g) => g.resources)).toEqual([
+      { 'Fn::GetAtt': [logicalId(ladder.contactsTable), 'Arn'] },
+    ]);
   });
 
   it('serves the work queue with IAM authorisation on every method, and keeps evidence locked and encrypted', () => {
@@ -393,6 +495,17 @@ describe('Ladder construct', () => {
       [roleId(ladder.agentApiFunction)]: {
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
+      [roleId(ladder.erasureFunction)]: {
+        cases: ['PutItem', 'Query'],
+        contacts: ['DeleteItem'],
+      },
+      [roleId(ladder.inboundSmsFunction)]: {
+        cases: ['PutItem', 'Query'],
+        contacts: ['Query'],
+      },
+      [roleId(ladder.auditFunction)]: {
+        ledger: ['Scan'],
+      },
     };
     const actual: Record<string, Record<string, string[]>> = {};
     for (const [name, table] of Object.entries(ladder.tables)) {
@@ -419,7 +532,10 @@ describe('Ladder construct', () => {
       'states:SendTaskSuccess',
     ]);
     expect(statesActions(ladder.eventsFunction)).toEqual(['states:SendTaskSuccess']);
+    expect(statesActions(ladder.erasureFunction)).toEqual(['states:SendTaskSuccess']);
     expect(statesActions(ladder.stageFunction)).toEqual([]);
+    expect(statesActions(ladder.inboundSmsFunction)).toEqual([]);
+    expect(statesActions(ladder.auditFunction)).toEqual([]);
 
     // CloudFormation rejects a template whose Ref/GetAtt/DependsOn graph has a cycle: check it here.
     const edges = new Map<string, Set<string>>();
@@ -470,6 +586,7 @@ describe('Ladder construct', () => {
       ['AWS::KMS::Key', 'KeyId'],
       ['AWS::CloudWatch::Alarm', 'AlarmName'],
       ['AWS::CloudWatch::Dashboard', 'DashboardName'],
+      ['AWS::Scheduler::Schedule', 'Name'],
     ];
     for (const [type, property] of named) {
       for (const resource of Object.values(template.findResources(type))) {

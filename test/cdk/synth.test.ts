@@ -117,7 +117,7 @@ describe('cdk synth of the Ladder app', () => {
 
   it('bundles each function as one ESM file with its source map, the AWS SDK inside', () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const props = fn.Properties as { Handler: string; Code: { S3Key: string } };
       expect(props.Handler).toBe('index.handler');

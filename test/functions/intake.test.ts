@@ -101,6 +101,7 @@ describe('intake', () => {
   });
 
   it('DynamoDB throttling becomes TransientError (retried) and starts nothing', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb
       .on(PutCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));

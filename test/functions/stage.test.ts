@@ -7,9 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsMessaging } from '../../functions/adapters/messaging.js';
 import { metrics } from '../../functions/adapters/powertools.js';
 import { verifyChain } from '../../functions/domain/ledger.js';
-import { bundledPolicies } from '../../functions/domain/policies.js';
+import { bundledPolicies, policyRegistry } from '../../functions/domain/policies.js';
 import { createStageCore } from '../../functions/stage/core.js';
 import { buildStageHandler } from '../../functions/stage/handler.js';
+import defaultPolicy from '../../policies/default.json' with { type: 'json' };
 import {
   borrowerRows,
   db,
@@ -19,6 +20,7 @@ import {
   kase,
   lambdaContext,
   PHONE,
+  profile,
   stores,
 } from './fixtures.js';
 
@@ -94,6 +96,24 @@ describe('stage executor', () => {
     expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+  });
+
+  it('with requireVerifiedContactPoints, an unverified phone is BLOCKED and recorded, a verified e-mail is sent', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-2' });
+    ddb.on(QueryCommand).resolves({
+      Items: borrowerRows(kase, {
+        ...profile,
+        contactPoints: { SMS: { verified: false }, EMAIL: { verified: true } },
+      }),
+    });
+    const strict = policyRegistry([{ ...defaultPolicy, requireVerifiedContactPoints: true }]);
+    await createStageCore({ ...deps(), policies: strict })(request('D+1'));
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    const record = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(record?.Item?.attempts).toEqual([
+      { channel: 'SMS', status: 'BLOCKED', reason: 'UNVERIFIED_CONTACT_POINT' },
+      expect.objectContaining({ channel: 'EMAIL', status: 'SENT', providerRef: 'mail-2' }),
+    ]);
   });
 
   it('a cured case is not contacted: the execution ends Cured without reading contact details', async () => {

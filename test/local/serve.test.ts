@@ -66,6 +66,41 @@ describe('ladder serve', () => {
     expect(outbox[0]?.message).toContain('CN¥88.00');
   });
 
+  it('POST /inbound-sms: a "TD" reply from the borrower\'s phone opts them out of SMS; a bad number is a 400', async () => {
+    const { now } = (await (await fetch(`${base}/`)).json()) as { now: string };
+    const dueDate = DateTime.fromISO(now).setZone('Asia/Shanghai').plus({ days: 4 }).toISODate();
+    const phone = '+8613800138002';
+    const accepted = await post('/events', {
+      detailType: 'LoanDelinquent',
+      detail: {
+        loanId: 'S-2',
+        amountDue: '66.00',
+        currency: 'CNY',
+        dueDate,
+        borrower: {
+          borrowerId: 'SB-2',
+          name: 'M',
+          phone,
+          email: 'm@example.com',
+          timeZone: 'Asia/Shanghai',
+          locale: 'zh-CN',
+        },
+      },
+    });
+    expect(accepted.status).toBe(202);
+    const reply = await post('/inbound-sms', { from: phone, body: 'TD' });
+    expect(reply.status).toBe(202);
+    expect(await reply.json()).toEqual({ optOuts: 1 });
+    // What the reply changed (that the ladder then blocks SMS is in the simulate test, on the virtual clock).
+    const view = await service.ladder.stores.cases().borrowerView('SB-2');
+    expect(view.profile?.item.optOuts.SMS).toBeDefined();
+    expect(view.profile?.item.optOuts.EMAIL).toBeUndefined();
+
+    const bad = await post('/inbound-sms', { from: '138 0013 8002', body: 'STOP' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toBe('inbound SMS: from');
+  });
+
   it('rejects a bad event with 400 and a one-line error naming the field, without echoing it', async () => {
     const response = await post('/events', {
       detailType: 'PaymentReceived',

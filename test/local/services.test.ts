@@ -54,7 +54,7 @@ describe('local services', () => {
   });
 
   describe('store', () => {
-    it('creates every table with its keys and GSIs (ALL projection, on demand)', async () => {
+    it('creates every table with its keys and GSIs (their projections, on demand)', async () => {
       const cases = (await ddb.send(new DescribeTableCommand({ TableName: 'Cases' }))).Table;
       expect(cases?.TableStatus).toBe('ACTIVE');
       expect(cases?.KeySchema).toEqual([
@@ -82,6 +82,11 @@ describe('local services', () => {
 
       const contacts = (await ddb.send(new DescribeTableCommand({ TableName: 'Contacts' }))).Table;
       expect(contacts?.KeySchema).toEqual([{ AttributeName: 'borrowerId', KeyType: 'HASH' }]);
+      expect(contacts?.GlobalSecondaryIndexes?.[0]).toMatchObject({
+        IndexName: 'byPhone',
+        KeySchema: [{ AttributeName: 'phone', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      });
 
       const tasks = (await ddb.send(new DescribeTableCommand({ TableName: 'Tasks' }))).Table;
       expect(tasks?.GlobalSecondaryIndexes?.[0]).toMatchObject({

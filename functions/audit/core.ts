@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { LedgerStore } from '../adapters/ledger-store.js';
+import { type AuditReport, type ChainReport, LedgerAudit } from '../domain/audit.js';
+import { ValidationError } from '../domain/errors.js';
+
+/**
+ * The daily ledger audit on AWS: Scan the whole ledger table (read-only: the function may only Scan
+ * it), verify every chain with the same LedgerAudit `ladder audit verify` runs, and report the broken
+ * ones. A schedule invokes it with `{}`; `{segment, totalSegments}` lets several invocations share a
+ * large table (every record of one chain is in one segment).
+ */
+export interface AuditDeps {
+  ledger: Pick<LedgerStore, 'scan'>;
+}
+
+export const AuditRequestSchema = z
+  .object({
+    segment: z.number().int().min(0).optional(),
+    totalSegments: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .refine(
+    (r) => (r.segment === undefined) === (r.totalSegments === undefined),
+    'give both segment and totalSegments, or neither',
+  )
+  .refine(
+    (r) => r.segment === undefined || r.segment < (r.totalSegments ?? 0),
+    'segment must be < totalSegments',
+  );
+
+export interface AuditResult {
+  chains: number;
+  records: number;
+  brokenChains: number;
+  /** The first broken chains (identifiers only), at most MAX_LISTED. */
+  broken: Array<Omit<ChainReport, 'ok' | 'records'>>;
+}
+
+const MAX_LISTED = 100;
+
+export function createAuditCore(deps: AuditDeps) {
+  return async function auditCore(input: unknown): Promise<AuditResult & { report: AuditReport }> {
+    const parsed = AuditRequestSchema.safeParse(input ?? {});
+    if (!parsed.success) throw new ValidationError(`bad audit request: ${parsed.error.issues[0]?.message}`);
+    const { segment, totalSegments } = parsed.data;
+    const audit = new LedgerAudit();
+    const pages = deps.ledger.scan(
+      segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined,
+    );
+    for await (const page of pages) audit.add(page);
+    const report = audit.report();
+    return {
+      chains: report.chains.length,
+      records: report.records,
+      brokenChains: report.broken.length,
+      broken: report.broken.slice(0, MAX_LISTED).map(({ ok: _ok, records: _records, ...chain }) => chain),
+      report,
+    };
+  };
+}

@@ -1,0 +1,32 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { lambdaHandler } from '../adapters/handler.js';
+import { logger, metrics } from '../adapters/powertools.js';
+import { type AuditDeps, type AuditResult, createAuditCore } from './core.js';
+
+/**
+ * Scheduled daily. Every broken chain is one error log line naming the loan, the ledger and the
+ * record; LedgerChainsBroken (emitted on every run, 0 included, so the alarm sees the audit ran) has
+ * an alarm at > 0.
+ */
+export function buildAuditHandler(deps: AuditDeps) {
+  const core = createAuditCore(deps);
+  return lambdaHandler('Audit', async (event: unknown): Promise<AuditResult> => {
+    const { report, ...result } = await core(event);
+    for (const chain of report.broken) {
+      logger.error('ledger chain broken', {
+        loanId: chain.loanId,
+        ledgerId: chain.ledgerId,
+        seq: chain.seq,
+        problem: chain.problem,
+      });
+    }
+    logger.info('ledger audit', {
+      chains: result.chains,
+      records: result.records,
+      broken: result.brokenChains,
+    });
+    metrics.addMetric('LedgerChainsBroken', MetricUnit.Count, result.brokenChains);
+    metrics.addMetric('LedgerRecordsVerified', MetricUnit.Count, result.records);
+    return result;
+  });
+}

@@ -1,0 +1,15 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { documentClient, stores } from '../adapters/env.js';
+import { SfnCallbacks } from '../adapters/workflow.js';
+import { systemClock } from '../domain/clock.js';
+import { bundledPolicies } from '../domain/policies.js';
+import { buildErasureHandler } from './handler.js';
+
+const s = stores(documentClient());
+export const handler = buildErasureHandler({
+  cases: s.cases(),
+  contacts: s.contacts(),
+  callbacks: new SfnCallbacks(new SFNClient({})),
+  clock: systemClock,
+  policies: bundledPolicies(),
+});

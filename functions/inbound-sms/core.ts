@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { ContactStore } from '../adapters/contact-store.js';
+import { type Clock, isoUtc } from '../domain/clock.js';
+import { smsOptOut } from '../domain/consent.js';
+import { ValidationError } from '../domain/errors.js';
+import type { EventResult } from '../events/core.js';
+
+/**
+ * Two-way SMS: a borrower's reply. A STOP-style keyword (functions/domain/consent.ts) from a number
+ * opts every borrower with that number out of SMS, through the events core, exactly as an upstream
+ * BorrowerOptedOut event would. Anything else is not acted on here (no content is stored or logged).
+ */
+export interface InboundSmsDeps {
+  contacts: Pick<ContactStore, 'borrowersByPhone'>;
+  /** The events core (createEventsCore): the one place a profile's consent changes. */
+  events: (detailType: string, detail: unknown) => Promise<EventResult>;
+  clock: Clock;
+}
+
+export const InboundSmsSchema = z.object({
+  from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number'),
+  body: z.string().max(1600),
+});
+export type InboundSms = z.infer<typeof InboundSmsSchema>;
+
+export interface InboundResult {
+  optOut: boolean;
+  keyword?: string;
+  /** Borrowers opted out (0 when the number is unknown). */
+  borrowers: number;
+}
+
+export function createInboundSmsCore(deps: InboundSmsDeps) {
+  return async function inboundSmsCore(input: unknown): Promise<InboundResult> {
+    const parsed = InboundSmsSchema.safeParse(input);
+    // Names the field, never the value: the value is a phone number or a borrower's words.
+    if (!parsed.success) throw new ValidationError(`inbound SMS: ${parsed.error.issues[0]?.path.join('.')}`);
+    const reply = smsOptOut(parsed.data.body);
+    if (!reply.optOut) return { optOut: false, borrowers: 0 };
+    const borrowers = await deps.contacts.borrowersByPhone(parsed.data.from);
+    const at = isoUtc(deps.clock.now());
+    for (const borrowerId of borrowers) {
+      await deps.events('BorrowerOptedOut', { borrowerId, channel: 'SMS', at });
+    }
+    return { optOut: true, keyword: reply.keyword, borrowers: borrowers.length };
+  };
+}

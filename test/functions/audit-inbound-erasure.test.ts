@@ -1,0 +1,209 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SNSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { logger, metrics } from '../../functions/adapters/powertools.js';
+import { buildAuditHandler } from '../../functions/audit/handler.js';
+import type { BorrowerProfile } from '../../functions/domain/case.js';
+import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
+import { bundledPolicies } from '../../functions/domain/policies.js';
+import { buildErasureHandler } from '../../functions/erasure/handler.js';
+import { createEventsCore } from '../../functions/events/core.js';
+import { buildInboundSmsHandler } from '../../functions/inbound-sms/handler.js';
+import { borrowerRows, db, fixedClock, lambdaContext, PHONE, stores } from './fixtures.js';
+
+const ddb = mockClient(db);
+afterEach(() => {
+  ddb.reset();
+  vi.restoreAllMocks();
+});
+
+const records = (loanId: string, n: number): LedgerRecord[] => {
+  const out: LedgerRecord[] = [];
+  let head = { seq: 0, hash: GENESIS_HASH };
+  for (let i = 0; i < n; i++) {
+    const r = chain(head, {
+      ledgerId: `${loanId}#1`,
+      loanId,
+      cycle: 1,
+      type: 'CONTACT',
+      at: '2026-12-11T01:00:00.000Z',
+      stage: `D+${i}`,
+      policyId: 'default',
+      policyVersion: 1,
+      rulePackId: 'CN',
+      rulePackVersion: '2026.1',
+      attempts: [],
+    });
+    out.push(r);
+    head = r;
+  }
+  return out;
+};
+
+describe('audit Lambda', () => {
+  const handler = () => buildAuditHandler({ ledger: stores.ledger });
+
+  it('scans every page, verifies every chain, logs each broken one by loan and seq and emits LedgerChainsBroken', async () => {
+    const [a0, a1, a2] = records('L-A', 3) as [LedgerRecord, LedgerRecord, LedgerRecord];
+    const [b0, b1] = records('L-B', 2) as [LedgerRecord, LedgerRecord];
+    const tampered = { ...b1, stage: 'D+99' };
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [a0, a1, b0], LastEvaluatedKey: { ledgerId: 'L-B#1', seq: 1 } })
+      .resolvesOnce({ Items: [tampered, a2] });
+    const errors = vi.spyOn(logger, 'error');
+    const added = vi.spyOn(metrics, 'addMetric');
+
+    const result = await handler()({}, lambdaContext);
+
+    expect(result).toEqual({
+      chains: 2,
+      records: 5,
+      brokenChains: 1,
+      broken: [{ ledgerId: 'L-B#1', loanId: 'L-B', seq: 2, problem: 'content was edited' }],
+    });
+    expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 2);
+    expect(ddb).toHaveReceivedNthCommandWith(ScanCommand, 2, {
+      TableName: 'Ledger',
+      ExclusiveStartKey: { ledgerId: 'L-B#1', seq: 1 },
+    });
+    expect(errors).toHaveBeenCalledWith('ledger chain broken', {
+      loanId: 'L-B',
+      ledgerId: 'L-B#1',
+      seq: 2,
+      problem: 'content was edited',
+    });
+    expect(added).toHaveBeenCalledWith('LedgerChainsBroken', 'Count', 1);
+  });
+
+  it('emits LedgerChainsBroken 0 on a clean ledger (the alarm sees the audit ran)', async () => {
+    ddb.on(ScanCommand).resolves({ Items: records('L-A', 4) });
+    const added = vi.spyOn(metrics, 'addMetric');
+    const result = await handler()({}, lambdaContext);
+    expect(result.brokenChains).toBe(0);
+    expect(added).toHaveBeenCalledWith('LedgerChainsBroken', 'Count', 0);
+  });
+
+  it('scans one segment when asked, and rejects half a segment spec', async () => {
+    ddb.on(ScanCommand).resolves({ Items: [] });
+    await handler()({ segment: 2, totalSegments: 4 }, lambdaContext);
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { Segment: 2, TotalSegments: 4 });
+    await expect(handler()({ segment: 2 }, lambdaContext)).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
+  it('a throttled Scan is a TransientError (the invocation is retried), not a clean report', async () => {
+    ddb
+      .on(ScanCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow', $metadata: {} }));
+    await expect(handler()({}, lambdaContext)).rejects.toMatchObject({ name: 'TransientError' });
+  });
+});
+
+describe('inbound SMS Lambda', () => {
+  const callbacks = { succeed: async () => ({ delivered: false }) };
+  const handler = () =>
+    buildInboundSmsHandler({
+      contacts: stores.contacts,
+      events: createEventsCore({
+        cases: stores.cases,
+        callbacks,
+        clock: fixedClock('2026-12-12T02:00:00Z'),
+        policies: bundledPolicies(),
+      }),
+      clock: fixedClock('2026-12-12T02:00:00Z'),
+    });
+  const sns = (...messages: unknown[]): SNSEvent =>
+    ({
+      Records: messages.map((m) => ({
+        Sns: { Message: typeof m === 'string' ? m : JSON.stringify(m) },
+      })),
+    }) as unknown as SNSEvent;
+  const reply = (body: string) => ({
+    originationNumber: PHONE,
+    destinationNumber: '+8610690000',
+    messageBody: body,
+    inboundMessageId: 'in-1',
+  });
+
+  beforeEach(() => {
+    ddb.on(QueryCommand, { IndexName: 'byPhone' }).resolves({ Items: [{ borrowerId: 'B-1', phone: PHONE }] });
+    ddb.on(QueryCommand, { TableName: 'Cases' }).resolves({ Items: borrowerRows() });
+    ddb.on(PutCommand).resolves({});
+  });
+
+  it('"退订" from a number opts its borrower out of SMS, found through the byPhone index', async () => {
+    const result = await handler()(sns(reply('退订')), lambdaContext);
+    expect(result).toEqual({ optOuts: 1 });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: 'Contacts',
+      IndexName: 'byPhone',
+      ExpressionAttributeValues: { ':phone': PHONE },
+    });
+    const profile = ddb
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input.Item?.doc as BorrowerProfile)
+      .find((d) => d?.optOuts);
+    expect(profile?.optOuts).toEqual({ SMS: '2026-12-12T02:00:00.000Z' });
+  });
+
+  it('any other reply changes nothing and looks nobody up', async () => {
+    const result = await handler()(sns(reply('I will pay on Friday')), lambdaContext);
+    expect(result).toEqual({ optOuts: 0 });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('a malformed message is logged by field (not its content) and skipped, the next one still applied', async () => {
+    const warn = vi.spyOn(logger, 'warn');
+    const added = vi.spyOn(metrics, 'addMetric');
+    const result = await handler()(
+      sns('not json', { ...reply('STOP'), originationNumber: '138 0013 8000' }, reply('STOP')),
+      lambdaContext,
+    );
+    expect(result).toEqual({ optOuts: 1 });
+    expect(added.mock.calls.filter(([name]) => name === 'InboundSmsRejected')).toHaveLength(2);
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('138 0013 8000');
+  });
+
+  it('an unknown number opts nobody out', async () => {
+    ddb.on(QueryCommand, { IndexName: 'byPhone' }).resolves({ Items: [] });
+    expect(await handler()(sns(reply('STOP')), lambdaContext)).toEqual({ optOuts: 0 });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});
+
+describe('erasure Lambda', () => {
+  const handler = () =>
+    buildErasureHandler({
+      cases: stores.cases,
+      contacts: stores.contacts,
+      callbacks: { succeed: async () => ({ delivered: true }) },
+      clock: fixedClock('2026-12-12T02:00:00Z'),
+      policies: bundledPolicies(),
+    });
+
+  it('erases the contact item of BorrowerErasureRequested', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows() });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const event = {
+      'detail-type': 'BorrowerErasureRequested',
+      detail: { borrowerId: 'B-1', at: '2026-12-12T02:00:00Z' },
+    };
+    expect(await handler()(event as never, lambdaContext)).toEqual({ applied: true });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      TableName: 'Contacts',
+      Key: { borrowerId: 'B-1' },
+    });
+  });
+
+  it('takes no other event', async () => {
+    const event = {
+      'detail-type': 'BorrowerOptedOut',
+      detail: { borrowerId: 'B-1', channel: 'SMS', at: '2026-12-12T02:00:00Z' },
+    };
+    await expect(handler()(event as never, lambdaContext)).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,129 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BorrowerProfile } from '../../functions/domain/case.js';
+import { bundledPolicies } from '../../functions/domain/policies.js';
+import { createEventsCore } from '../../functions/events/core.js';
+import { createIntakeCore } from '../../functions/intake/core.js';
+import { borrowerRows, db, fixedClock, kase, loanDelinquent, profile, stores } from './fixtures.js';
+
+const ddb = mockClient(db);
+const woken: string[] = [];
+const callbacks = {
+  succeed: async (token: string) => {
+    woken.push(token);
+    return { delivered: true };
+  },
+};
+const deps = {
+  cases: stores.cases,
+  callbacks,
+  clock: fixedClock('2026-12-12T00:00:00Z'),
+  policies: bundledPolicies(),
+};
+const savedProfile = (): BorrowerProfile | undefined => {
+  const put = ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input)
+    .find((i) => i.TableName === 'Cases' && i.Item?.sk === 'PROFILE');
+  return put?.Item?.doc as BorrowerProfile | undefined;
+};
+const AT = '2026-12-12T00:00:00Z';
+
+beforeEach(() => {
+  ddb.on(PutCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+});
+afterEach(() => {
+  ddb.reset();
+  woken.length = 0;
+});
+
+describe('events: consent and privacy', () => {
+  it('ContactPointVerified marks that point verified and leaves the other as it was', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows() });
+    const result = await createEventsCore(deps)('ContactPointVerified', {
+      borrowerId: 'B-1',
+      channel: 'EMAIL',
+      at: AT,
+    });
+    expect(result).toEqual({ applied: true });
+    expect(savedProfile()?.contactPoints).toEqual({ SMS: { verified: false }, EMAIL: { verified: true } });
+  });
+
+  it('the events function refuses BorrowerErasureRequested (it cannot delete contact details) and writes nothing', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows() });
+    await expect(
+      createEventsCore(deps)('BorrowerErasureRequested', { borrowerId: 'B-1', at: AT }),
+    ).rejects.toMatchObject({ name: 'ValidationError' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('erasure marks the profile ERASED without contact points, then deletes the contact item, then wakes waiting executions', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows({ ...kase, waitToken: 'token-1' }) });
+    const result = await createEventsCore({ ...deps, contacts: stores.contacts })(
+      'BorrowerErasureRequested',
+      {
+        borrowerId: 'B-1',
+        at: AT,
+      },
+    );
+    expect(result.applied).toBe(true);
+    expect(savedProfile()).toMatchObject({ specialStatus: 'ERASED', contactPoints: {} });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      TableName: 'Contacts',
+      Key: { borrowerId: 'B-1' },
+    });
+    const order = ddb.calls().map((c) => c.args[0].constructor.name);
+    expect(order.indexOf('PutCommand')).toBeLessThan(order.indexOf('DeleteCommand'));
+    expect(woken).toEqual(['token-1']);
+  });
+
+  it('an erased borrower stays erased when a status change arrives', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, { ...profile, specialStatus: 'ERASED' }) });
+    await createEventsCore(deps)('BorrowerStatusChanged', { borrowerId: 'B-1', status: 'DECEASED', at: AT });
+    expect(savedProfile()?.specialStatus).toBe('ERASED');
+  });
+});
+
+describe('intake: verification and erasure', () => {
+  const intake = () =>
+    createIntakeCore({
+      cases: stores.cases,
+      contacts: stores.contacts,
+      starter: { start: async () => ({ started: false }) },
+      clock: fixedClock('2026-12-06T00:00:00Z'),
+      policies: bundledPolicies(),
+    });
+  const verified: BorrowerProfile = {
+    ...profile,
+    contactPoints: { SMS: { verified: true }, EMAIL: { verified: true } },
+  };
+
+  it('keeps verification when the stored phone and e-mail are the same (conditional put succeeds)', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, verified) });
+    await intake()({ ...loanDelinquent, loanId: 'L-2' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'Contacts',
+      ConditionExpression: 'phone = :phone AND email = :email',
+    });
+    expect(savedProfile()?.contactPoints ?? verified.contactPoints).toEqual(verified.contactPoints);
+  });
+
+  it('resets verification when the phone or e-mail changed (conditional put fails, plain put stores the new ones)', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, verified) });
+    ddb
+      .on(PutCommand, { TableName: 'Contacts', ConditionExpression: 'phone = :phone AND email = :email' })
+      .rejects(Object.assign(new Error('changed'), { name: 'ConditionalCheckFailedException' }));
+    await intake()({ ...loanDelinquent, loanId: 'L-2' });
+    const contactPuts = ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'Contacts');
+    expect(contactPuts).toHaveLength(2);
+    expect(savedProfile()?.contactPoints).toEqual({ SMS: { verified: false }, EMAIL: { verified: false } });
+  });
+
+  it('does not store contact details again for an erased borrower', async () => {
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, { ...profile, specialStatus: 'ERASED' }) });
+    await intake()({ ...loanDelinquent, loanId: 'L-2' });
+    expect(ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'Contacts')).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inLane } from '../../local/clock.js';
+import { createLocalLadder, type LocalLadder } from '../../local/runtime.js';
+
+/**
+ * Contact details must not reach a log line, an execution's input or output, an error message or a
+ * metric. One borrower goes through the local stack with logs at DEBUG, the invocation events logged
+ * (POWERTOOLS_LOGGER_LOG_EVENT) and Powertools in its Lambda output mode (JSON logs, EMF metrics),
+ * through throttled sends, a rejected event, an inbound STOP and a payment; everything written to
+ * stdout, stderr or the console is captured and searched.
+ */
+const PHONE = '+8613800138000';
+const EMAIL = 'wang.fang@example.com';
+const NAME = 'Wang Fang';
+// The same details as they might be reformatted on the way: digits only, local part, family name.
+const NEEDLES = [PHONE, '13800138000', '138 0013 8000', EMAIL, 'wang.fang', NAME, 'Fang'];
+const START = Date.parse('2026-12-06T00:00:00Z');
+const DAY = 86_400_000;
+const delinquent = {
+  loanId: 'L-P',
+  amountDue: '1200.00',
+  currency: 'CNY',
+  dueDate: '2026-12-10',
+  borrower: {
+    borrowerId: 'B-P',
+    name: NAME,
+    phone: PHONE,
+    email: EMAIL,
+    timeZone: 'Asia/Shanghai',
+    locale: 'en',
+  },
+};
+
+const captured: string[] = [];
+const restore: Array<() => void> = [];
+const saved = { ...process.env };
+let ladder: LocalLadder;
+let rejected: Error | undefined;
+
+function capture(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write;
+    stream.write = ((chunk: unknown) => {
+      captured.push(String(chunk));
+      return true;
+    }) as typeof stream.write;
+    restore.push(() => {
+      stream.write = original;
+    });
+  }
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      captured.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    };
+    restore.push(() => {
+      console[method] = original;
+    });
+  }
+}
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+  capture();
+  try {
+    ladder = await createLocalLadder({ start: START, logLevel: 'DEBUG', powertoolsDev: false });
+    const l = ladder;
+    const at = (iso: string, fn: () => Promise<unknown>) =>
+      l.clock.setTimeout(() => void l.clock.track(fn), Date.parse(iso) - START);
+    await inLane('B-P', async () => {
+      l.services.sms.injectFaults({ throttleNext: 3 });
+      await l.send('LoanDelinquent', delinquent);
+      rejected = await l
+        .send('LoanDelinquent', {
+          ...delinquent,
+          borrower: { ...delinquent.borrower, email: `${NAME} <${EMAIL}` },
+        })
+        .then(() => undefined)
+        .catch((e: Error) => e);
+      at('2026-12-11T12:00:00+08:00', () => l.inboundSms(PHONE, 'STOP'));
+      at('2026-12-13T10:00:00+08:00', () =>
+        l.send('PaymentReceived', {
+          paymentId: 'P-1',
+          loanId: 'L-P',
+          amount: '1200.00',
+          currency: 'CNY',
+          paidAt: '2026-12-13T10:00:00+08:00',
+        }),
+      );
+    });
+    await l.clock.runUntilIdle({ until: START + 20 * DAY });
+  } finally {
+    for (const undo of restore.reverse()) undo();
+  }
+});
+afterAll(async () => {
+  await ladder?.close();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+describe('privacy: no contact detail leaves the contact path', () => {
+  it('the run really logged, at DEBUG, with events and metrics (so the searches below can find a leak)', () => {
+    const text = captured.join('\n');
+    expect(text).toContain('"level":"INFO"');
+    expect(text).toContain('Lambda invocation event');
+    expect(text).toContain('"borrower":"[redacted]"');
+    expect(text).toContain('"_aws"'); // an EMF metric document
+    expect(text).toContain('ContactsSent');
+    expect(text).toContain('"level":"ERROR"'); // the rejected event
+    const execution = [...ladder.executions.values()][0];
+    expect(execution?.history.some((h) => h.type === 'StateRetried')).toBe(true); // the throttled sends
+    expect(execution?.status).toBe('SUCCEEDED');
+  });
+
+  it('no log line, console write or metric holds the phone, the e-mail address or the name', () => {
+    for (const line of captured) {
+      for (const needle of NEEDLES) expect(line, line.slice(0, 200)).not.toContain(needle);
+    }
+  });
+
+  it("no execution's input, output, error or history holds them, nor an event published to the bus", () => {
+    const text = JSON.stringify({
+      executions: [...ladder.executions.values()].map(({ done: _done, ...e }) => e),
+      published: ladder.published,
+    });
+    for (const needle of NEEDLES) expect(text).not.toContain(needle);
+  });
+
+  it('an error message names the field, never the value', () => {
+    expect(rejected?.name).toBe('ValidationError');
+    expect(rejected?.message).toMatch(/borrower\.email/);
+    for (const needle of NEEDLES) expect(rejected?.message).not.toContain(needle);
+  });
+
+  it('the SMS did go to the phone (the contact path itself still works)', () => {
+    expect(ladder.services.sms.outbox().some((m) => m.phoneNumber === PHONE)).toBe(true);
+  });
+});
