@@ -184,6 +184,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
 
   const messaging = new AwsMessaging(new SNSClient({}), new SESv2Client({}), 'collections@example.com');
 
+  /** The events function's dependencies; erasure and inbound SMS apply their events through the same core. */
+  const eventsDeps = { cases: s.cases(), callbacks, clock, policies, bus, tasks: s.tasks() };
   const handlers = {
     intake: intake.buildIntakeHandler({ cases: s.cases(), contacts: s.contacts(), starter, clock, policies }),
     stage: stage.buildStageHandler({
@@ -203,33 +205,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       clock,
       policies,
     }),
-    events: events.buildEventsHandler({
-      cases: s.cases(),
-      callbacks,
-      clock,
-      policies,
-      bus,
-      tasks: s.tasks(),
-    }),
-    erasure: erasure.buildErasureHandler({
-      cases: s.cases(),
-      contacts: s.contacts(),
-      callbacks,
-      clock,
-      policies,
-      bus,
-      tasks: s.tasks(),
-    }),
+    events: events.buildEventsHandler(eventsDeps),
+    erasure: erasure.buildErasureHandler({ ...eventsDeps, contacts: s.contacts() }),
     inboundSms: inboundSms.buildInboundSmsHandler({
       contacts: s.contacts(),
-      events: eventsCore.createEventsCore({
-        cases: s.cases(),
-        callbacks,
-        clock,
-        policies,
-        bus,
-        tasks: s.tasks(),
-      }),
+      events: eventsCore.createEventsCore(eventsDeps),
       clock,
     }),
   };

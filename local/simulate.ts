@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { caseKey } from '../functions/domain/case.js';
 import type { EventType } from '../functions/domain/events.js';
-import type { LedgerRecord } from '../functions/domain/ledger.js';
+import { attemptsOf, type LedgerRecord } from '../functions/domain/ledger.js';
 import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import { inLane } from './clock.js';
@@ -315,15 +315,13 @@ async function collect(
     const kase = view.cases.find((c) => c.item.loanId === loan.loanId && c.item.cycle === 1)?.item;
     const records = await ledgerStore.list(caseKey(loan.loanId, 1));
     ledgers.set(loan.loanId, records);
-    const attempts = records.flatMap((r) =>
-      r.attempts.map((a) => ({
-        at: r.at,
-        stage: r.stage,
-        channel: a.channel,
-        status: a.status,
-        ...(a.reason ? { reason: a.reason } : {}),
-      })),
-    );
+    const attempts = attemptsOf(records).map((a) => ({
+      at: a.at,
+      stage: a.stage,
+      channel: a.channel,
+      status: a.status,
+      ...(a.reason ? { reason: a.reason } : {}),
+    }));
     const execution = [...l.executions.values()].find((e) => e.input.loanId === loan.loanId);
     const status = kase?.status ?? 'ACTIVE';
     const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;

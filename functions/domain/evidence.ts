@@ -1,5 +1,5 @@
 import { balanceMinor, type CaseRecord } from './case.js';
-import { type LedgerRecord, verifyChain } from './ledger.js';
+import { attemptsOf, type LedgerRecord, verifyChain } from './ledger.js';
 import { fromMinor } from './money.js';
 
 /**
@@ -93,19 +93,17 @@ export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[]
     ...(c.dispute ? { dispute: c.dispute } : {}),
     ...(c.agency ? { agency: c.agency } : {}),
     notices: c.notices,
-    attempts: ledger.flatMap((r) =>
-      r.attempts.map((a) => ({
-        at: r.at,
-        stage: r.stage,
-        channel: a.channel,
-        status: a.status,
-        ...(a.reason ? { reason: a.reason } : {}),
-        ...(a.outcome ? { outcome: a.outcome } : {}),
-        ...(a.templateId ? { template: `${a.templateId} v${a.templateVersion}` } : {}),
-        rulePack: `${r.rulePackId} ${r.rulePackVersion}`,
-        ...(a.providerRef ? { providerRef: a.providerRef } : {}),
-      })),
-    ),
+    attempts: attemptsOf(ledger).map((a) => ({
+      at: a.at,
+      stage: a.stage,
+      channel: a.channel,
+      status: a.status,
+      ...(a.reason ? { reason: a.reason } : {}),
+      ...(a.outcome ? { outcome: a.outcome } : {}),
+      ...(a.templateId ? { template: `${a.templateId} v${a.templateVersion}` } : {}),
+      rulePack: a.rulePack,
+      ...(a.providerRef ? { providerRef: a.providerRef } : {}),
+    })),
     ledger: {
       records: ledger.length,
       lastHash: ledger.at(-1)?.hash ?? '',

@@ -89,3 +89,15 @@ export function verifyChain(records: readonly LedgerRecord[]): VerifyResult {
   }
   return { ok: true, records: records.length };
 }
+
+/** Every attempt of a loan's records, in order, with the time, stage and rule pack of its record. */
+export function attemptsOf(records: readonly LedgerRecord[]) {
+  return records.flatMap((r) =>
+    r.attempts.map((a) => ({
+      ...a,
+      at: r.at,
+      stage: r.stage,
+      rulePack: `${r.rulePackId} ${r.rulePackVersion}`,
+    })),
+  );
+}
