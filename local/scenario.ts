@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BorrowerSchema, ContactChannel, Decimal, Instant, LocalDate } from '../functions/domain/events.js';
 import { isCurrency } from '../functions/domain/money.js';
 

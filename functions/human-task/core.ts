@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseStore } from '../adapters/case-store.js';
 import type { HumanTask, TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';

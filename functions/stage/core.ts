@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseStore, Stored } from '../adapters/case-store.js';
 import type { ContactDetails, ContactStore } from '../adapters/contact-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
