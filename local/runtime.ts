@@ -1,6 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
@@ -8,6 +12,7 @@ import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functio
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { inLane, VirtualClock } from './clock.js';
 import { loadInterpreter } from './interpreter.js';
+import { useInProcessStore } from './services/in-process.js';
 import { type LocalServices, localAwsEnv, startLocalServices } from './services/index.js';
 
 /**
@@ -52,6 +57,28 @@ export interface OpenedTask {
   lane: string;
 }
 
+export type FunctionName = 'intake' | 'stage' | 'humanTask' | 'events';
+
+/**
+ * Faults the runtime injects (the SMS sink and the e-mail proxy take theirs with `injectFaults`).
+ * Each hook is asked once per call and returns the fault for that call, or nothing.
+ */
+export interface Faults {
+  /**
+   * A DynamoDB call fails as it would once the SDK's own retries gave up: throttled
+   * (ProvisionedThroughputExceededException) or the service unavailable (InternalServerError).
+   */
+  dynamodb?: (call: { operation: string; table: string }) => 'throttle' | 'unavailable' | undefined;
+  /**
+   * A Lambda invocation crashes (Runtime.ExitError) or times out (Sandbox.Timedout), before its
+   * handler ran or after it (its writes and sends happened; its answer is lost).
+   */
+  invocation?: (call: {
+    fn: FunctionName;
+    payload: unknown;
+  }) => { error: 'crash' | 'timeout'; when: 'before' | 'after' } | undefined;
+}
+
 export interface LocalLadderOptions {
   start: number;
   dataDir?: string;
@@ -59,8 +86,15 @@ export interface LocalLadderOptions {
   definition?: string;
   policies?: PolicyRegistry;
   logLevel?: string;
-  /** Called when a human task opens (the simulated agent desk answers it). */
+  /** Called when a human task opens (the simulated agent desk answers it), once per task. */
   onTaskOpened?: (task: OpenedTask) => void;
+  /**
+   * How the DynamoDB client reaches the embedded store: 'in-process' (the default) hands each
+   * marshalled call to dynalite's request handler directly; 'http' goes through the endpoint with
+   * the whole SDK stack (signing, retries), several times slower.
+   */
+  dynamodb?: 'in-process' | 'http';
+  faults?: Faults;
 }
 
 const invocation = new AsyncLocalStorage<{ ddb: number }>();
@@ -102,14 +136,23 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   const dynamo = new DynamoDBClient({});
   dynamo.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       counters.ddbRequests += 1;
       const current = invocation.getStore();
       if (current) current.ddb += 1;
+      const fault = options.faults?.dynamodb?.({
+        operation: String(context.commandName).replace(/Command$/, ''),
+        table: String((args.input as { TableName?: string }).TableName),
+      });
+      const $metadata = {};
+      if (fault === 'throttle')
+        throw new ProvisionedThroughputExceededException({ message: 'injected throttle', $metadata });
+      if (fault === 'unavailable') throw new InternalServerError({ message: 'injected outage', $metadata });
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
   );
+  if ((options.dynamodb ?? 'in-process') === 'in-process') useInProcessStore(dynamo, services.dynamodb);
   const s = stores(documentClient(dynamo));
   const policies: PolicyRegistry = options.policies ?? bundledPolicies();
 
@@ -182,17 +225,23 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       succeed: () => undefined,
     }) as Context;
 
+  /** The error Lambda reports for a crashed or timed-out invocation (the name Step Functions matches). */
+  const lambdaFailure = (error: 'crash' | 'timeout') =>
+    error === 'crash'
+      ? Object.assign(new Error('the runtime exited (injected)'), { name: 'Runtime.ExitError' })
+      : Object.assign(new Error('Task timed out (injected)'), { name: 'Sandbox.Timedout' });
+
   /** Invokes a handler as Lambda would: tracked on the clock, with its DynamoDB requests counted. */
-  async function invoke<T>(
-    name: keyof typeof handlers,
-    event: unknown,
-    perCall?: { ddb: number },
-  ): Promise<T> {
+  async function invoke<T>(name: FunctionName, event: unknown, perCall?: { ddb: number }): Promise<T> {
     counters.lambdaInvocations += 1;
     const handler = handlers[name] as unknown as (e: unknown, c: Context) => Promise<T>;
-    return clock.track(() =>
-      invocation.run(perCall ?? { ddb: 0 }, () => handler(event, lambdaContext(name))),
-    );
+    const fault = options.faults?.invocation?.({ fn: name, payload: event });
+    return clock.track(async () => {
+      if (fault?.when === 'before') throw lambdaFailure(fault.error);
+      const result = await invocation.run(perCall ?? { ddb: 0 }, () => handler(event, lambdaContext(name)));
+      if (fault?.when === 'after') throw lambdaFailure(fault.error);
+      return result;
+    });
   }
 
   // --- the state machine: the committed definition, with placeholders filled as CDK would ---
@@ -221,9 +270,22 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   /** Per-stage cost accounting: DynamoDB requests of the stage executor, by action. */
   const stageCalls: Array<{ action: string; ddb: number }> = [];
 
+  const announced = new Set<string>();
+
   function localHandlers(executionName: string) {
     const out: Record<string, (input: unknown) => Promise<unknown>> = {};
     let taskCounter = 0;
+    // $$.State.RetryCount: the interpreter's context object is fixed per execution (it holds 0), so
+    // the count is kept here. A retry gets the same Payload as the attempt before it; a new entry
+    // into the state (after a Wait) gets a new step, so a different Payload.
+    const lastPayload = new Map<string, { json: string; count: number }>();
+    const retryCount = (stateName: string, payload: Record<string, unknown>): number => {
+      const json = JSON.stringify({ ...payload, retryCount: undefined });
+      const last = lastPayload.get(stateName);
+      const count = last?.json === json ? last.count + 1 : 0;
+      lastPayload.set(stateName, { json, count });
+      return count;
+    };
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task' || !state.Resource) continue;
       const fn = functionByArn[state.Parameters?.FunctionName ?? ''];
@@ -243,11 +305,18 @@ export async function createLocalLadder(options: LocalLadderOptions) {
             }
             pending.set(token, task);
           });
-          const opened = await invoke<{ taskId?: string; queue?: OpenedTask['queue']; opened: boolean }>(
-            fn,
-            payload,
-          );
-          if (opened.opened && opened.taskId && opened.queue) {
+          let opened: { taskId?: string; queue?: OpenedTask['queue']; opened: boolean };
+          try {
+            opened = await invoke(fn, payload);
+          } catch (error) {
+            // This attempt's token is dead: the retry (or the Catch) takes over.
+            const task = pending.get(token);
+            pending.delete(token);
+            clock.clearTimeout(task?.timer);
+            throw error;
+          }
+          if (opened.opened && opened.taskId && opened.queue && !announced.has(opened.taskId)) {
+            announced.add(opened.taskId);
             options.onTaskOpened?.({
               taskId: opened.taskId,
               queue: opened.queue,
@@ -260,7 +329,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
         };
       } else {
         out[stateName] = async (params) => {
-          const payload = (params as { Payload: { action?: string } }).Payload;
+          const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
+          if ('retryCount' in payload) payload.retryCount = retryCount(stateName, payload);
           const perCall = { ddb: 0 };
           const result = await invoke(fn, payload, perCall);
           if (fn === 'stage') stageCalls.push({ action: String(payload.action), ddb: perCall.ddb });
@@ -287,7 +357,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     record.done = inLane(lane, async () => {
       const run = stateMachine.run(input as never, {
         overrides: { taskResourceLocalHandlers: localHandlers(name) as never },
-        context: { Execution: { Id: `local:${name}`, Name: name }, Task: { Token: name } } as never,
+        context: {
+          Execution: { Id: `local:${name}`, Name: name },
+          Task: { Token: name },
+          State: { RetryCount: 0 },
+        } as never,
       });
       const history = (async () => {
         for await (const event of run.eventLogs) {

@@ -31,6 +31,8 @@ export const HumanTaskRequestSchema = z.object({
   cycle: z.number().int().min(1),
   policyId: z.string().min(1),
   stage: z.string().optional(),
+  /** The ledger head's seq when the task state was entered: one task per entry, however often retried. */
+  seq: z.number().int().min(0).optional(),
 });
 
 export function createHumanTaskCore(deps: HumanTaskDeps) {
@@ -85,7 +87,7 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       return { opened: false };
     }
     const task: HumanTask = {
-      taskId: `${caseKey(req.loanId, req.cycle)}#${stage.id}#${now}`,
+      taskId: `${caseKey(req.loanId, req.cycle)}#${stage.id}#${req.seq ?? now}`,
       queue: stage.kind === 'FIELD_VISIT' ? 'field-visits' : 'agent-calls',
       loanId: req.loanId,
       cycle: req.cycle,
@@ -95,7 +97,10 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       status: 'OPEN',
       token: req.taskToken,
     };
-    await tasks.open(task);
+    // A retried opening (the function crashed or timed out after opening) finds its task open: the
+    // agent keeps one task, now answering to this attempt's token.
+    const { created } = await tasks.open(task);
+    if (!created) await tasks.retoken(task.taskId, req.taskToken);
     await cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
     return { taskId: task.taskId, queue: task.queue, opened: true };
   };

@@ -22,14 +22,26 @@ import {
   fallbackChannels,
   type Gate,
   gate,
+  type LedgerHead,
   MAX_WAIT_MS,
   notYet,
   type Outcome,
   preDueExpired,
   type Step,
 } from '../domain/decide.js';
-import { CaseNotFoundError, TransientError, ValidationError } from '../domain/errors.js';
-import { type AttemptEntry, chain, type LedgerContent, type LedgerRecord } from '../domain/ledger.js';
+import {
+  CaseNotFoundError,
+  ConcurrentUpdateError,
+  TransientError,
+  ValidationError,
+} from '../domain/errors.js';
+import {
+  type AttemptEntry,
+  chain,
+  type LedgerContent,
+  type LedgerRecord,
+  type SendReceipt,
+} from '../domain/ledger.js';
 import { fromMinor, toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type Channel, type LoadedPolicy, nextStage, type Stage, stageById } from '../domain/policy.js';
@@ -41,6 +53,14 @@ import { renderMessage } from '../domain/templates.js';
  * and contact rules, sends, records the decision in the ledger (one PutItem) and tells the state
  * machine what to do next. Identifiers in, identifiers out: contact details are read inside and
  * never returned.
+ *
+ * Retries never send twice, at no cost to a step that succeeds first time (DESIGN: "Idempotent
+ * stages" in the README). A step's ledger record is the next seq after the head it was given, so an
+ * earlier attempt of the same step leaves one of two traces: the record itself (it was written and
+ * the answer lost: read, only when the state machine says this is a retry, with one Query), or a
+ * send receipt in the borrower's partition (it sent, then failed to write the record: read by the
+ * Query every step makes anyway). Either way the step replays that attempt, as of its time, instead
+ * of deciding and sending again. A conflict on the ledger seq is resolved the same way.
  */
 export interface StageDeps {
   cases: CaseStore;
@@ -103,9 +123,18 @@ export const StageRequestSchema = z.object({
   step: StepSchema,
   /** A human task's result, or the Catch's {Error, Cause} when it timed out. */
   taskResult: z.unknown().optional(),
+  /** `$$.State.RetryCount`: above 0, an earlier attempt of this step may have written its record. */
+  retryCount: z.number().int().min(0).optional(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 export type StageRequest = z.infer<typeof StageRequestSchema>;
+
+/** What an earlier attempt of this step did: sent (a receipt) or also recorded (the ledger record). */
+interface Prior extends Omit<SendReceipt, 'loanId' | 'cycle'> {
+  at: string;
+  recorded?: LedgerRecord;
+  receipt: boolean;
+}
 
 interface Ctx {
   req: StageRequest;
@@ -113,6 +142,7 @@ interface Ctx {
   profile: Stored<BorrowerProfile>;
   kase: Stored<CaseRecord>;
   now: number;
+  prior?: Prior;
 }
 
 export function createStageCore(deps: StageDeps) {
@@ -123,15 +153,40 @@ export function createStageCore(deps: StageDeps) {
     const view = await cases.borrowerView(req.borrowerId);
     const kase = view.cases.find((c) => c.item.loanId === req.loanId && c.item.cycle === req.cycle);
     if (!kase || !view.profile) throw new CaseNotFoundError(`no case ${caseKey(req.loanId, req.cycle)}`);
-    return { req, policy, profile: view.profile, kase, now: clock.now() };
+    const seq = req.step.ledger.seq + 1;
+    const receipt = view.receipts.find(
+      (r) => r.loanId === req.loanId && r.cycle === req.cycle && r.seq === seq,
+    );
+    let prior: Prior | undefined = receipt ? { ...receipt, receipt: true } : undefined;
+    if (!prior && (req.retryCount ?? 0) > 0) {
+      const recorded = await deps.ledger.get(caseKey(req.loanId, req.cycle), seq);
+      if (recorded?.prevHash === req.step.ledger.hash) prior = { ...recorded, recorded, receipt: false };
+    }
+    // A replay runs as of the earlier attempt's time: the same decisions, waits and timestamps. The
+    // failure recorder is not a replay: it records the receipt (if any), then the failure, as of now.
+    const now = prior && req.action !== 'RECORD_FAILURE' ? Date.parse(prior.at) : clock.now();
+    return { req, policy, profile: view.profile, kase, now, ...(prior ? { prior } : {}) };
   }
+
+  /**
+   * The ledger head as this step leaves it when it records nothing new: including the record an
+   * earlier attempt of the step already wrote, so the next step appends after it, not over it.
+   */
+  const headOf = (ctx: Ctx): LedgerHead =>
+    ctx.prior?.recorded
+      ? { seq: ctx.prior.recorded.seq, hash: ctx.prior.recorded.hash }
+      : ctx.req.step.ledger;
+
+  /** The earlier attempt's trace, when it was this kind of record for this stage. */
+  const replayOf = (ctx: Ctx, type: LedgerContent['type'], stage: string): Prior | undefined =>
+    ctx.prior?.type === type && ctx.prior.stage === stage ? ctx.prior : undefined;
 
   const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<Step> = {}): Step => ({
     outcome,
     stage: ctx.req.stage ?? ctx.req.step.stage,
     wakeAt: isoUtc(Math.min(wakeAt, ctx.now + MAX_WAIT_MS)),
     resumeStage: ctx.req.step.resumeStage,
-    ledger: ctx.req.step.ledger,
+    ledger: headOf(ctx),
     ...extra,
   });
 
@@ -149,15 +204,25 @@ export function createStageCore(deps: StageDeps) {
     return step(ctx, g.outcome, ctx.now);
   };
 
-  async function record(
-    ctx: Ctx,
-    content: Omit<
-      LedgerContent,
-      'ledgerId' | 'loanId' | 'cycle' | 'at' | 'policyId' | 'policyVersion' | 'rulePackId' | 'rulePackVersion'
-    >,
-  ) {
+  type Content = Omit<
+    LedgerContent,
+    'ledgerId' | 'loanId' | 'cycle' | 'at' | 'policyId' | 'policyVersion' | 'rulePackId' | 'rulePackVersion'
+  >;
+
+  /** The record continuing `head` was already written by an earlier attempt of this step. */
+  const sameStep = (existing: LedgerRecord | undefined, rec: LedgerRecord): existing is LedgerRecord =>
+    existing !== undefined &&
+    existing.prevHash === rec.prevHash &&
+    existing.type === rec.type &&
+    existing.stage === rec.stage;
+
+  /**
+   * Appends the step's record after `head`, or adopts the one an earlier attempt of this step wrote.
+   * When the append fails after something was sent, the sends are kept as a receipt for the retry.
+   */
+  async function record(ctx: Ctx, content: Content, head: LedgerHead = ctx.req.step.ledger) {
     const { req, policy } = ctx;
-    const rec = chain(req.step.ledger, {
+    const rec = chain(head, {
       ledgerId: caseKey(req.loanId, req.cycle),
       loanId: req.loanId,
       cycle: req.cycle,
@@ -168,7 +233,32 @@ export function createStageCore(deps: StageDeps) {
       rulePackVersion: policy.rules.version,
       ...content,
     });
-    await deps.ledger.append(rec);
+    if (sameStep(ctx.prior?.recorded, rec)) return { seq: rec.seq, hash: ctx.prior.recorded.hash };
+    try {
+      await deps.ledger.append(rec);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) {
+        // The seq is taken: by this step's earlier attempt whose answer was lost (adopt it), or not.
+        const existing = await deps.ledger.get(rec.ledgerId, rec.seq);
+        if (sameStep(existing, rec)) return { seq: existing.seq, hash: existing.hash };
+      }
+      const sent = content.attempts.some((a) => a.status === 'SENT');
+      if (sent && !ctx.prior?.receipt) {
+        const receipt: SendReceipt = {
+          loanId: req.loanId,
+          cycle: req.cycle,
+          seq: rec.seq,
+          at: rec.at,
+          type: content.type,
+          stage: content.stage,
+          attempts: content.attempts,
+          ...(content.detail ? { detail: content.detail } : {}),
+        };
+        // Best effort: if this fails too, the original error is the one worth reporting.
+        await cases.saveReceipt(req.borrowerId, receipt).catch(() => undefined);
+      }
+      throw error;
+    }
     deps.observe?.(rec);
     return { seq: rec.seq, hash: rec.hash };
   }
@@ -178,7 +268,7 @@ export function createStageCore(deps: StageDeps) {
     ctx: Ctx,
     resumeStage: string,
     mutate?: (c: CaseRecord) => void,
-    ledger = ctx.req.step.ledger,
+    ledger = headOf(ctx),
   ) {
     const c: CaseRecord = structuredClone(ctx.kase.item);
     mutate?.(c);
@@ -230,6 +320,7 @@ export function createStageCore(deps: StageDeps) {
           templateId,
           templateVersion: template?.version ?? 0,
           locale,
+          idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}#LETTER`,
         });
         attempts.push({
           channel: 'LETTER',
@@ -279,39 +370,47 @@ export function createStageCore(deps: StageDeps) {
     return attempts;
   }
 
-  /** What an agency, the bureau or legal is told: identifiers and the balance, never contact details. */
+  /**
+   * What an agency, the bureau or legal is told: identifiers and the balance, never contact details.
+   * `idempotencyKey` is the ledger record the handover belongs to: a retry that publishes again
+   * (the bus has no deduplication) carries the same key, so the receiver can drop the repeat.
+   */
   const handover = ({ req, kase }: Ctx) => ({
     loanId: req.loanId,
     cycle: req.cycle,
     borrowerId: req.borrowerId,
     balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
     currency: kase.item.currency,
+    idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}`,
   });
 
   async function runStage(ctx: Ctx): Promise<Step> {
     const { policy, kase, profile, req, now } = ctx;
     const stage = stageById(policy, req.stage ?? '');
-    const g = gate(policy, kase.item, profile.item);
-    if (g) return gateStep(ctx, g, stage.id);
-    const wait = notYet(policy, kase.item, profile.item, stage, now);
-    if (wait !== undefined) return step(ctx, 'WAIT', wait);
-    if (preDueExpired(kase.item, profile.item, stage, now))
-      return nextStageStep(ctx, stage.id, req.step.ledger);
+    const replay = replayOf(ctx, stage.kind === 'NOTICE' ? 'CONTACT' : 'HANDOVER', stage.id);
+    // An earlier attempt of this step passed these checks and acted: finish what it started.
+    if (!replay) {
+      const g = gate(policy, kase.item, profile.item);
+      if (g) return gateStep(ctx, g, stage.id);
+      const wait = notYet(policy, kase.item, profile.item, stage, now);
+      if (wait !== undefined) return step(ctx, 'WAIT', wait);
+      if (preDueExpired(kase.item, profile.item, stage, now))
+        return nextStageStep(ctx, stage.id, headOf(ctx));
+    }
 
     switch (stage.kind) {
       case 'NOTICE': {
-        const decisions = decideContacts(
-          policy.rules,
-          stage.channels,
-          stage.delivery,
-          profile.item,
-          req.loanId,
-          now,
-        );
-        const deferred = decisions.find((d) => d.status === 'DEFERRED');
-        const attempts = await contact(ctx, stage, stage.template ?? '', decisions);
+        const attempts =
+          replay?.attempts ??
+          (await contact(
+            ctx,
+            stage,
+            stage.template ?? '',
+            decideContacts(policy.rules, stage.channels, stage.delivery, profile.item, req.loanId, now),
+          ));
         const ledger = await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
-        if (deferred?.until) return step(ctx, 'WAIT', deferred.until, { ledger });
+        const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
+        if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil), { ledger });
         if (stage.creditNotice && attempts.some((a) => a.status === 'SENT')) {
           const c = { ...kase.item, creditNoticeAt: isoUtc(now) };
           await cases.saveCase(c, kase.rev);
@@ -320,9 +419,11 @@ export function createStageCore(deps: StageDeps) {
         return nextStageStep(ctx, stage.id, ledger);
       }
       case 'AGENCY_PLACEMENT': {
-        await deps.bus.publish('AgencyPlacementRequested', handover(ctx));
-        const c = { ...kase.item, placedWithAgencyAt: isoUtc(now) };
-        await cases.saveCase(c, kase.rev);
+        if (!replay?.recorded) {
+          await deps.bus.publish('AgencyPlacementRequested', handover(ctx));
+          const c = { ...kase.item, placedWithAgencyAt: isoUtc(now) };
+          await cases.saveCase(c, kase.rev);
+        }
         const ledger = await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
@@ -338,7 +439,7 @@ export function createStageCore(deps: StageDeps) {
           return step(ctx, 'WAIT', noticeAt + waitDays * 86_400_000);
         }
         const allowed = noticeAt !== undefined || policy.rules.creditReportNoticeDays === null;
-        if (allowed) {
+        if (allowed && !replay?.recorded) {
           await deps.bus.publish('CreditBureauReportRequested', {
             ...handover(ctx),
             daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
@@ -353,12 +454,14 @@ export function createStageCore(deps: StageDeps) {
         return nextStageStep(ctx, stage.id, ledger);
       }
       case 'LEGAL_HANDOFF': {
-        await deps.bus.publish('LegalHandoffRequested', {
-          ...handover(ctx),
-          ledgerId: caseKey(req.loanId, req.cycle),
-        });
-        const c: CaseRecord = { ...kase.item, status: 'HANDED_OVER', closedReason: 'LEGAL_HANDOFF' };
-        await cases.saveCase(c, kase.rev);
+        if (!replay?.recorded) {
+          await deps.bus.publish('LegalHandoffRequested', {
+            ...handover(ctx),
+            ledgerId: caseKey(req.loanId, req.cycle),
+          });
+          const c: CaseRecord = { ...kase.item, status: 'HANDED_OVER', closedReason: 'LEGAL_HANDOFF' };
+          await cases.saveCase(c, kase.rev);
+        }
         const ledger = await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
@@ -385,7 +488,7 @@ export function createStageCore(deps: StageDeps) {
       const g = gate(policy, ctx.kase.item, ctx.profile.item);
       if (g) return gateStep(ctx, g, stage.id);
       const d = result.decision;
-      if (!d) return nextStageStep(ctx, stage.id, req.step.ledger);
+      if (!d) return nextStageStep(ctx, stage.id, headOf(ctx));
       const ledger = await record(ctx, {
         type: 'CONTACT',
         stage: stage.id,
@@ -416,11 +519,12 @@ export function createStageCore(deps: StageDeps) {
     if (channel === 'CALL' && !timedOut) {
       const p = structuredClone(ctx.profile.item);
       const connected = !['NO_ANSWER', 'WRONG_NUMBER'].includes(result.outcome);
-      p.calls = [
-        ...p.calls.filter((c) => now - Date.parse(c.at) < 8 * 86_400_000),
-        { at: isoUtc(now), loanId: req.loanId, connected },
-      ];
-      await cases.saveProfile(p, ctx.profile.rev);
+      const call = { at: isoUtc(now), loanId: req.loanId, connected };
+      // A replay of this step (same time) finds its call already counted.
+      if (!p.calls.some((c) => c.at === call.at && c.loanId === call.loanId)) {
+        p.calls = [...p.calls.filter((c) => now - Date.parse(c.at) < 8 * 86_400_000), call];
+        await cases.saveProfile(p, ctx.profile.rev);
+      }
     }
     const next = nextStage(policy, stage.id)?.id ?? '';
     const c: CaseRecord = structuredClone(ctx.kase.item);
@@ -428,13 +532,14 @@ export function createStageCore(deps: StageDeps) {
     switch (result.outcome) {
       case 'PROMISE_TO_PAY': {
         if (!result.promise) break;
-        c.promises.push({
-          amountMinor: toMinor(result.promise.amount, currency),
-          date: result.promise.date,
-          madeAt: isoUtc(now),
-          paidAtMakeMinor: c.paidMinor,
-          status: 'PENDING',
-        });
+        if (!c.promises.some((p) => p.madeAt === isoUtc(now)))
+          c.promises.push({
+            amountMinor: toMinor(result.promise.amount, currency),
+            date: result.promise.date,
+            madeAt: isoUtc(now),
+            paidAtMakeMinor: c.paidMinor,
+            status: 'PENDING',
+          });
         await cases.saveCase(c, ctx.kase.rev);
         return step(
           ctx,
@@ -546,23 +651,23 @@ export function createStageCore(deps: StageDeps) {
     }
     // A missed instalment: follow up and ask the cause (DOMAIN.md step 7), then escalation resumes.
     const followUp = { channels: ['SMS', 'EMAIL'] as Channel[], delivery: 'FIRST_OPEN' as const };
-    const decisions = decideContacts(
-      policy.rules,
-      followUp.channels,
-      followUp.delivery,
-      profile.item,
-      req.loanId,
-      now,
-    );
-    const deferred = decisions.find((d) => d.status === 'DEFERRED');
-    const attempts = await contact(ctx, followUp, policy.plan.followUpTemplate, decisions);
+    const stageId = req.step.resumeStage || req.step.stage;
+    const attempts =
+      replayOf(ctx, 'PLAN', stageId)?.attempts ??
+      (await contact(
+        ctx,
+        followUp,
+        policy.plan.followUpTemplate,
+        decideContacts(policy.rules, followUp.channels, followUp.delivery, profile.item, req.loanId, now),
+      ));
+    const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
     const ledger = await record(ctx, {
       type: 'PLAN',
-      stage: req.step.resumeStage || req.step.stage,
+      stage: stageId,
       attempts,
-      detail: { instalment: index + 1, plan: deferred ? 'MISSED_FOLLOW_UP_DEFERRED' : 'BROKEN' },
+      detail: { instalment: index + 1, plan: deferredUntil ? 'MISSED_FOLLOW_UP_DEFERRED' : 'BROKEN' },
     });
-    if (deferred?.until) return step(ctx, 'WAIT', deferred.until, { ledger });
+    if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil), { ledger });
     return resume(
       ctx,
       req.step.resumeStage,
@@ -580,12 +685,30 @@ export function createStageCore(deps: StageDeps) {
   }
 
   async function recordFailure(ctx: Ctx): Promise<Step> {
-    const ledger = await record(ctx, {
-      type: 'FAILURE',
-      stage: ctx.req.step.stage || 'ladder',
-      attempts: [],
-      detail: { error: ctx.req.error?.Error ?? 'unknown' },
-    });
+    // The failed step may have sent before it failed to record: its receipt goes in first, so no
+    // message is missing from the ledger even when the ladder ends in failure.
+    const receipt = ctx.prior?.receipt ? ctx.prior : undefined;
+    const head = receipt
+      ? await record(
+          { ...ctx, now: Date.parse(receipt.at) },
+          {
+            type: receipt.type,
+            stage: receipt.stage,
+            attempts: receipt.attempts,
+            ...(receipt.detail ? { detail: receipt.detail } : {}),
+          },
+        )
+      : headOf(ctx);
+    const ledger = await record(
+      ctx,
+      {
+        type: 'FAILURE',
+        stage: ctx.req.step.stage || 'ladder',
+        attempts: [],
+        detail: { error: ctx.req.error?.Error ?? 'unknown' },
+      },
+      head,
+    );
     return step(ctx, 'CLOSED', ctx.now, { ledger });
   }
 
