@@ -29,6 +29,7 @@ import { Construct } from 'constructs';
 import { TABLE_ENV, TABLES, type TableDef } from '../functions/adapters/tables.js';
 import { loadPolicy } from '../functions/domain/policy.js';
 import { renderLadderJson } from '../statemachines/render.js';
+import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from './bundling.js';
 
 /** The repository root: entries, the lock file, the ASL and policies are resolved from here, not from cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -239,7 +240,7 @@ export class Ladder extends Construct {
     });
 
     // ---- Functions --------------------------------------------------------------------------------------
-    this.stageFunction = this.makeFunction('Stage', 'functions/stage/index.ts', {
+    this.stageFunction = this.makeFunction('Stage', LAMBDA_ENTRIES.Stage, {
       description: 'Ladder: runs one stage of the ladder (contact decision, send, ledger entry)',
       environment: {
         EVENT_BUS_NAME: this.bus.eventBusName,
@@ -288,7 +289,7 @@ export class Ladder extends Construct {
       }),
     );
 
-    this.humanTaskFunction = this.makeFunction('HumanTask', 'functions/human-task/index.ts', {
+    this.humanTaskFunction = this.makeFunction('HumanTask', LAMBDA_ENTRIES.HumanTask, {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
     this.bindTable(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
@@ -345,7 +346,7 @@ export class Ladder extends Construct {
         '(xray:PutTraceSegments, GetSamplingRules, ...) do not support resource-level permissions.',
     });
 
-    this.intakeFunction = this.makeFunction('Intake', 'functions/intake/index.ts', {
+    this.intakeFunction = this.makeFunction('Intake', LAMBDA_ENTRIES.Intake, {
       description: 'Ladder: opens a case for a delinquent loan and starts its ladder',
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, POLICY_ID: this.policyId },
       async: true,
@@ -354,7 +355,7 @@ export class Ladder extends Construct {
     this.bindTable(this.intakeFunction, 'contacts', ['dynamodb:PutItem']);
     this.stateMachine.grantStartExecution(this.intakeFunction);
 
-    this.eventsFunction = this.makeFunction('Events', 'functions/events/index.ts', {
+    this.eventsFunction = this.makeFunction('Events', LAMBDA_ENTRIES.Events, {
       description: 'Ladder: applies payments and borrower events to cases, the ledger and waiting tasks',
       async: true,
     });
@@ -557,14 +558,12 @@ export class Ladder extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...options.environment,
       },
+      // lib/bundling.ts: the benchmark builds and loads the same bundles.
       bundling: {
+        ...LAMBDA_BUNDLING,
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        externalModules: [],
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
     });
     if (options.async) {
