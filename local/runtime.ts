@@ -9,7 +9,9 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
+import { GENESIS_HASH } from '../functions/domain/ledger.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
+import { executionName } from '../functions/intake/core.js';
 import { inLane, VirtualClock } from './clock.js';
 import { loadInterpreter } from './interpreter.js';
 import { useInProcessStore } from './services/in-process.js';
@@ -95,6 +97,12 @@ export interface LocalLadderOptions {
    */
   dynamodb?: 'in-process' | 'http';
   faults?: Faults;
+  /**
+   * Every Task answers at once without running a handler (stages "NEXT", human tasks "NO_ANSWER"),
+   * and LoanDelinquent starts its execution directly: the same definition on the same clock with no
+   * handler work, which is the local runtime's ceiling (bench/bench.ts).
+   */
+  noopHandlers?: boolean;
 }
 
 const invocation = new AsyncLocalStorage<{ ddb: number }>();
@@ -290,7 +298,18 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       if (state.Type !== 'Task' || !state.Resource) continue;
       const fn = functionByArn[state.Parameters?.FunctionName ?? ''];
       if (!fn) throw new Error(`state "${stateName}" calls an unknown function`);
-      if (state.Resource.endsWith('.waitForTaskToken')) {
+      if (options.noopHandlers) {
+        out[stateName] = state.Resource.endsWith('.waitForTaskToken')
+          ? async () => ({ outcome: 'NO_ANSWER' })
+          : async (params) => {
+              const payload = (params as { Payload: { stage?: string; step: Record<string, unknown> } })
+                .Payload;
+              return {
+                Payload: { ...payload.step, outcome: 'NEXT', stage: payload.stage ?? payload.step.stage },
+                StatusCode: 200,
+              };
+            };
+      } else if (state.Resource.endsWith('.waitForTaskToken')) {
         out[stateName] = async (params) => {
           const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
           const token = `${executionName}/${++taskCounter}`;
@@ -384,6 +403,26 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     return record;
   }
 
+  /** LoanDelinquent with no-op handlers: the execution starts at once, nothing is stored. */
+  async function noopSend(detailType: string, detail: unknown) {
+    if (detailType !== 'LoanDelinquent') return { applied: false };
+    const d = detail as { loanId: string; cycle?: number; borrower: { borrowerId: string } };
+    const cycle = d.cycle ?? 1;
+    return starter.start(executionName(d.loanId, cycle), {
+      loanId: d.loanId,
+      borrowerId: d.borrower.borrowerId,
+      cycle,
+      policyId: policies.defaultId,
+      step: {
+        outcome: 'NEXT',
+        stage: '',
+        wakeAt: new Date(clock.now()).toISOString(),
+        resumeStage: '',
+        ledger: { seq: 0, hash: GENESIS_HASH },
+      },
+    });
+  }
+
   return {
     clock,
     services,
@@ -397,6 +436,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     start: starter.start,
     /** Delivers an event as the EventBridge rules would: LoanDelinquent to intake, the rest to events. */
     async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+      if (options.noopHandlers) return noopSend(detailType, detail);
       const deliver = () =>
         invoke(detailType === 'LoanDelinquent' ? 'intake' : 'events', {
           version: '0',

@@ -5,11 +5,13 @@ import { caseKey } from '../functions/domain/case.js';
 import type { EventType } from '../functions/domain/events.js';
 import type { LedgerRecord } from '../functions/domain/ledger.js';
 import { bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
+import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
 import defaultPolicy from '../policies/default.json' with { type: 'json' };
 import { renderLadderJson } from '../statemachines/render.js';
 import { inLane } from './clock.js';
-import { createLocalLadder, type LocalLadder, type OpenedTask } from './runtime.js';
+import { createLocalLadder, type Faults, type LocalLadder, type OpenedTask } from './runtime.js';
 import type { Scenario, ScenarioEvent, ScenarioLoan } from './scenario.js';
+import type { FailurePlan } from './services/index.js';
 
 /**
  * Runs a scenario through the local stack on the virtual clock: each loan's LoanDelinquent event is
@@ -54,7 +56,20 @@ export interface Summary {
   stateTransitionsPerLoan: number;
   ddbRequestsPerLoan: number;
   lambdaInvocationsPerLoan: number;
+  /** Averages per automated stage run (Wait, Task, Choice; a retry is a billed transition too). */
   automatedStage: { transitions: number; ddbRequests: number };
+  /** Executions by status at the end; RUNNING means stuck (no timer left that could move it). */
+  executions: Record<string, number>;
+  /** The raw counts behind the averages, so runs over parts of a portfolio can be added up. */
+  totals: {
+    stateTransitions: number;
+    ddbRequests: number;
+    lambdaInvocations: number;
+    stageRuns: number;
+    stageTransitions: number;
+    stageInvocations: number;
+    stageDdbRequests: number;
+  };
   costPer1000LoansUSD: Record<string, number>;
   smsSent: number;
   emailsSent: number;
@@ -133,10 +148,24 @@ export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
 
 const HOUR = 3_600_000;
 
-export async function simulate(
-  scenario: Scenario,
-  options: { baseDir?: string; dataDir?: string; onProgress?: (done: number, total: number) => void } = {},
-): Promise<SimulationResult> {
+/** Faults for a run: the runtime's hooks, and the next SMS and e-mail sends that fail. */
+export interface SimulationFaults extends Faults {
+  sms?: FailurePlan;
+  email?: FailurePlan;
+}
+
+export interface SimulateOptions {
+  baseDir?: string;
+  dataDir?: string;
+  onProgress?: (done: number, total: number) => void;
+  faults?: SimulationFaults;
+  /** Sees the local stack once the run is collected, before it closes (tests read the sinks here). */
+  onFinish?: (ladder: LocalLadder) => Promise<void> | void;
+  /** Replaces the handlers with ones that do nothing (the interpreter's ceiling; see bench/). */
+  noopHandlers?: boolean;
+}
+
+export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   const { registry, policy, isDefault } = scenarioPolicies(scenario, options.baseDir);
   const deliverAt = (loan: ScenarioLoan) =>
     DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
@@ -177,9 +206,13 @@ export async function simulate(
     policies: registry,
     ...(isDefault ? {} : { definition: renderLadderJson(policy) }),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.noopHandlers ? { noopHandlers: true } : {}),
     onTaskOpened,
   });
   const l = ladder;
+  if (options.faults?.sms) l.services.sms.injectFaults(options.faults.sms);
+  if (options.faults?.email) l.services.email.injectFaults(options.faults.email);
   try {
     for (const loan of scenario.loans) {
       const lane = loan.borrower.borrowerId;
@@ -218,8 +251,16 @@ export async function simulate(
         options.onProgress(done, total);
       },
     });
-    await Promise.all([...l.executions.values()].map((e) => e.done.catch(() => undefined)));
-    return await collect(l, scenario, policy.id, start);
+    // Quiescent with no timer left: an execution still RUNNING waits for something that will never
+    // come (stuck). It is counted as such, not awaited.
+    await Promise.all(
+      [...l.executions.values()]
+        .filter((e) => e.status !== 'RUNNING')
+        .map((e) => e.done.catch(() => undefined)),
+    );
+    const result = await collect(l, scenario, policy, start);
+    await options.onFinish?.(l);
+    return result;
   } finally {
     await l.close();
   }
@@ -228,9 +269,10 @@ export async function simulate(
 async function collect(
   l: LocalLadder,
   scenario: Scenario,
-  policyId: string,
+  policy: LoadedPolicy,
   start: number,
 ): Promise<SimulationResult> {
+  const policyId = policy.id;
   const cases = l.stores.cases();
   const ledgerStore = l.stores.ledger();
   const loans: SimulatedLoan[] = [];
@@ -245,7 +287,17 @@ async function collect(
     stateTransitionsPerLoan: 0,
     ddbRequestsPerLoan: 0,
     lambdaInvocationsPerLoan: 0,
-    automatedStage: { transitions: 3, ddbRequests: 0 },
+    automatedStage: { transitions: 0, ddbRequests: 0 },
+    executions: {},
+    totals: {
+      stateTransitions: 0,
+      ddbRequests: 0,
+      lambdaInvocations: 0,
+      stageRuns: 0,
+      stageTransitions: 0,
+      stageInvocations: 0,
+      stageDdbRequests: 0,
+    },
     costPer1000LoansUSD: {},
     smsSent: 0,
     emailsSent: 0,
@@ -305,9 +357,35 @@ async function collect(
   summary.ddbRequestsPerLoan = round(runDdb / n);
   summary.lambdaInvocationsPerLoan = round(l.counters.lambdaInvocations / n);
   const runStage = l.stageCalls.filter((c) => c.action === 'RUN_STAGE');
-  summary.automatedStage.ddbRequests = round(
-    runStage.reduce((s, c) => s + c.ddb, 0) / Math.max(1, runStage.length),
+  // State transitions of automated stages: each Wait, Task and Choice entered, and each retry.
+  const automated = new Set(
+    policy.stages
+      .filter((st) => !isHumanStage(st))
+      .flatMap((st) => [`Wait for ${stageLabel(st)}`, stageLabel(st), `After ${stageLabel(st)}`]),
   );
+  const tasks = new Set(policy.stages.filter((st) => !isHumanStage(st)).map(stageLabel));
+  let stageTransitions = 0;
+  let stageRuns = 0;
+  for (const e of l.executions.values()) {
+    summary.executions[e.status] = (summary.executions[e.status] ?? 0) + 1;
+    for (const h of e.history) {
+      if (!automated.has(h.state)) continue;
+      if (h.type === 'StateEntered' || h.type === 'StateRetried') stageTransitions += 1;
+      if (h.type === 'StateEntered' && tasks.has(h.state)) stageRuns += 1;
+    }
+  }
+  summary.automatedStage.transitions = round(stageTransitions / Math.max(1, stageRuns));
+  const stageDdb = runStage.reduce((sum, c) => sum + c.ddb, 0);
+  summary.automatedStage.ddbRequests = round(stageDdb / Math.max(1, runStage.length));
+  summary.totals = {
+    stateTransitions: transitions,
+    ddbRequests: runDdb,
+    lambdaInvocations: l.counters.lambdaInvocations,
+    stageRuns,
+    stageTransitions,
+    stageInvocations: runStage.length,
+    stageDdbRequests: stageDdb,
+  };
   summary.costPer1000LoansUSD = costPer1000(
     transitions / n,
     runDdb / n,
