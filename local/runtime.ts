@@ -33,8 +33,8 @@ export interface ExecutionRecord {
   stoppedAt?: number;
   /** States entered, in order. */
   states: string[];
-  /** The execution's event history by state name (entered, retried, caught, failed, exited). */
-  history: Array<{ type: string; state: string; error?: string }>;
+  /** The execution's event history by state name (entered, retried, caught, failed, exited), at virtual time. */
+  history: Array<{ type: string; state: string; at: number; error?: string }>;
   output?: unknown;
   error?: string;
   done: Promise<void>;
@@ -70,7 +70,11 @@ export interface Faults {
    * A DynamoDB call fails as it would once the SDK's own retries gave up: throttled
    * (ProvisionedThroughputExceededException) or the service unavailable (InternalServerError).
    */
-  dynamodb?: (call: { operation: string; table: string }) => 'throttle' | 'unavailable' | undefined;
+  dynamodb?: (call: {
+    operation: string;
+    table: string;
+    input: Record<string, unknown>;
+  }) => 'throttle' | 'unavailable' | undefined;
   /**
    * A Lambda invocation crashes (Runtime.ExitError) or times out (Sandbox.Timedout), before its
    * handler ran or after it (its writes and sends happened; its answer is lost).
@@ -151,6 +155,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       const fault = options.faults?.dynamodb?.({
         operation: String(context.commandName).replace(/Command$/, ''),
         table: String((args.input as { TableName?: string }).TableName),
+        input: args.input as Record<string, unknown>,
       });
       const $metadata = {};
       if (fault === 'throttle')
@@ -386,7 +391,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
         for await (const event of run.eventLogs) {
           if (!('state' in event)) continue;
           const error = 'Error' in event ? { error: String(event.Error) } : {};
-          record.history.push({ type: event.type, state: event.state.name, ...error });
+          record.history.push({ type: event.type, state: event.state.name, at: event.timestamp, ...error });
           if (event.type === 'StateEntered') record.states.push(event.state.name);
         }
       })();

@@ -74,6 +74,8 @@ export interface Summary {
   smsSent: number;
   emailsSent: number;
   virtualDays: number;
+  /** Events whose handler still failed after Lambda's two asynchronous retries (the DLQ on AWS). */
+  deadLetters: number;
 }
 
 const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
@@ -147,6 +149,8 @@ export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
 }
 
 const HOUR = 3_600_000;
+/** Lambda retries a failed asynchronous (EventBridge) invocation twice: after about 1, then 2 minutes. */
+const ASYNC_RETRIES_MS = [60_000, 120_000];
 
 /** Faults for a run: the runtime's hooks, and the next SMS and e-mail sends that fail. */
 export interface SimulationFaults extends Faults {
@@ -159,6 +163,8 @@ export interface SimulateOptions {
   dataDir?: string;
   onProgress?: (done: number, total: number) => void;
   faults?: SimulationFaults;
+  /** Sees the local stack before the first event (tests schedule faults on its clock here). */
+  onStart?: (ladder: LocalLadder) => void;
   /** Sees the local stack once the run is collected, before it closes (tests read the sinks here). */
   onFinish?: (ladder: LocalLadder) => Promise<void> | void;
   /** Replaces the handlers with ones that do nothing (the interpreter's ceiling; see bench/). */
@@ -175,8 +181,32 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const start = Math.min(...scenario.loans.map(deliverAt));
   const byLoan = new Map(scenario.loans.map((l) => [l.loanId, l]));
   const callsSeen = new Map<string, number>();
+  let deadLetters = 0;
+  // Faults are injected into the run, not into reading its results afterwards.
+  let injecting = true;
+  const hooks = options.faults;
+  const faults: Faults = {
+    ...(hooks?.dynamodb ? { dynamodb: (call) => (injecting ? hooks.dynamodb?.(call) : undefined) } : {}),
+    ...(hooks?.invocation ? { invocation: (call) => (injecting ? hooks.invocation?.(call) : undefined) } : {}),
+  };
 
   let ladder: LocalLadder | undefined;
+  /**
+   * Delivers an event as EventBridge and Lambda's asynchronous invocation do: a failed delivery is
+   * retried on the virtual clock, then dead-lettered. Resolves after the first try.
+   */
+  const deliver = (type: string, detail: Record<string, unknown>, retry = 0): Promise<void> => {
+    const l = ladder as LocalLadder;
+    return l.clock.track(async () => {
+      try {
+        await l.send(type, detail);
+      } catch {
+        const wait = ASYNC_RETRIES_MS[retry];
+        if (wait === undefined) deadLetters += 1;
+        else l.clock.setTimeout(() => void deliver(type, detail, retry + 1), wait);
+      }
+    });
+  };
   const onTaskOpened = (task: OpenedTask) => {
     const l = ladder as LocalLadder;
     const loan = byLoan.get(task.loanId);
@@ -191,7 +221,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
           return;
         }
         if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
-          await l.send(
+          await deliver(
             DETAIL_TYPE[answer.type] as string,
             detailOf(loan, answer, new Date(l.clock.now()).toISOString(), 1000 + n),
           );
@@ -206,28 +236,27 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     policies: registry,
     ...(isDefault ? {} : { definition: renderLadderJson(policy) }),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.faults ? { faults: options.faults } : {}),
+    faults,
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
     onTaskOpened,
   });
   const l = ladder;
   if (options.faults?.sms) l.services.sms.injectFaults(options.faults.sms);
   if (options.faults?.email) l.services.email.injectFaults(options.faults.email);
+  options.onStart?.(l);
   try {
     for (const loan of scenario.loans) {
       const lane = loan.borrower.borrowerId;
       inLane(lane, () => {
         l.clock.setTimeout(() => {
-          void l.clock.track(() =>
-            l.send('LoanDelinquent', {
-              loanId: loan.loanId,
-              cycle: 1,
-              amountDue: loan.amountDue,
-              currency: loan.currency,
-              dueDate: loan.dueDate,
-              borrower: loan.borrower,
-            }),
-          );
+          void deliver('LoanDelinquent', {
+            loanId: loan.loanId,
+            cycle: 1,
+            amountDue: loan.amountDue,
+            currency: loan.currency,
+            dueDate: loan.dueDate,
+            borrower: loan.borrower,
+          });
         }, deliverAt(loan) - start);
         loan.events.forEach((e, n) => {
           if (!e.at) return;
@@ -235,7 +264,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
           if (!type) return;
           const at = e.at;
           l.clock.setTimeout(
-            () => void l.clock.track(() => l.send(type, detailOf(loan, e, at, n))),
+            () => void deliver(type, detailOf(loan, e, at, n)),
             Math.max(0, Date.parse(at) - start),
           );
         });
@@ -258,7 +287,9 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
         .filter((e) => e.status !== 'RUNNING')
         .map((e) => e.done.catch(() => undefined)),
     );
+    injecting = false;
     const result = await collect(l, scenario, policy, start);
+    result.summary.deadLetters = deadLetters;
     await options.onFinish?.(l);
     return result;
   } finally {
@@ -302,6 +333,7 @@ async function collect(
     smsSent: 0,
     emailsSent: 0,
     virtualDays: Math.round((l.clock.now() - start) / (24 * HOUR)),
+    deadLetters: 0,
   };
   // Requests made while collecting the report below are not the ladder's: count only the run's.
   const runDdb = l.counters.ddbRequests;
