@@ -20,6 +20,7 @@ import {
   Stack,
   aws_stepfunctions as sfn,
   aws_sns as sns,
+  aws_lambda_event_sources as sources,
   aws_sqs as sqs,
   aws_sns_subscriptions as subscriptions,
   aws_events_targets as targets,
@@ -88,9 +89,20 @@ export interface LadderProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How many intake functions drain the intake queue at once (SQS event source maximum concurrency,
+   * at least 2): the ceiling on how fast ladders start. Step Functions refills StartExecution at 300
+   * a second in the large regions (less elsewhere and for new accounts): keep concurrency times each
+   * intake's starts a second under your account's rate, and a month-start batch waits in the queue.
+   * @default 5
+   */
+  readonly intakeConcurrency?: number;
 }
 
 type TableKey = keyof typeof TABLES;
+
+/** Every function's timeout: well under the stage tasks' TimeoutSeconds (60), so Lambda's comes first. */
+const FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /** Escalation ladder for collections: intake, the Step Functions ladder, contacts, human tasks and events. */
 export class Ladder extends Construct {
@@ -103,6 +115,8 @@ export class Ladder extends Construct {
   public readonly tasksTable: dynamodb.Table;
   public readonly bus: events.EventBus;
   public readonly deadLetterQueue: sqs.Queue;
+  /** LoanDelinquent events wait here for intake, which starts ladders no faster than its concurrency. */
+  public readonly intakeQueue: sqs.Queue;
   public readonly intakeFunction: nodejs.NodejsFunction;
   public readonly stageFunction: nodejs.NodejsFunction;
   public readonly humanTaskFunction: nodejs.NodejsFunction;
@@ -239,6 +253,20 @@ export class Ladder extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    // Intake drains a queue instead of being invoked by the rule: a burst of LoanDelinquent events (the
+    // month-start batch) waits here, and ladders start at the pace the intake concurrency allows.
+    this.intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.caseKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Six times the function timeout (AWS's advice for SQS event sources), so a slow batch is not
+      // delivered twice while it is still being worked on.
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      // An event that still fails after five receives (bad input included) is kept in the DLQ.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
     // ---- Functions --------------------------------------------------------------------------------------
     this.stageFunction = this.makeFunction('Stage', LAMBDA_ENTRIES.Stage, {
       description: 'Ladder: runs one stage of the ladder (contact decision, send, ledger entry)',
@@ -349,8 +377,21 @@ export class Ladder extends Construct {
     this.intakeFunction = this.makeFunction('Intake', LAMBDA_ENTRIES.Intake, {
       description: 'Ladder: opens a case for a delinquent loan and starts its ladder',
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, POLICY_ID: this.policyId },
-      async: true,
     });
+    const intakeConcurrency = props.intakeConcurrency ?? 5;
+    if (!Number.isInteger(intakeConcurrency) || intakeConcurrency < 2 || intakeConcurrency > 1000) {
+      throw new Error(
+        `Ladder: intakeConcurrency must be an integer from 2 to 1000, not ${intakeConcurrency}`,
+      );
+    }
+    this.intakeFunction.addEventSource(
+      new sources.SqsEventSource(this.intakeQueue, {
+        batchSize: 10,
+        maxConcurrency: intakeConcurrency,
+        // A failed event is retried alone; the rest of its batch is done.
+        reportBatchItemFailures: true,
+      }),
+    );
     this.bindTable(this.intakeFunction, 'cases', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bindTable(this.intakeFunction, 'contacts', ['dynamodb:PutItem']);
     this.stateMachine.grantStartExecution(this.intakeFunction);
@@ -364,8 +405,16 @@ export class Ladder extends Construct {
 
     // ---- Rules ----------------------------------------------------------------------------------------
     // Detail-type only, no source: any upstream system may publish these events on the bus.
-    this.route('LoanDelinquent', INTAKE_DETAIL_TYPES, this.intakeFunction);
-    this.route('BorrowerEvents', BORROWER_DETAIL_TYPES, this.eventsFunction);
+    this.route(
+      'LoanDelinquent',
+      INTAKE_DETAIL_TYPES,
+      new targets.SqsQueue(this.intakeQueue, this.targetDelivery()),
+    );
+    this.route(
+      'BorrowerEvents',
+      BORROWER_DETAIL_TYPES,
+      new targets.LambdaFunction(this.eventsFunction, this.targetDelivery()),
+    );
 
     // ---- Alarms and dashboard ---------------------------------------------------------------------------
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -544,7 +593,7 @@ export class Ladder extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(30),
+      timeout: FUNCTION_TIMEOUT,
       tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,
@@ -594,18 +643,17 @@ export class Ladder extends Construct {
     return fn;
   }
 
-  private route(id: string, detailTypes: readonly string[], fn: lambda.IFunction): events.Rule {
+  /** EventBridge keeps retrying a target for a day; what it still cannot deliver goes to the DLQ. */
+  private targetDelivery() {
+    return { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) };
+  }
+
+  private route(id: string, detailTypes: readonly string[], target: events.IRuleTarget): events.Rule {
     return new events.Rule(this, `${id}Rule`, {
       eventBus: this.bus,
       description: `Ladder: ${detailTypes.join(', ')}`,
       eventPattern: { detailType: [...detailTypes] },
-      targets: [
-        new targets.LambdaFunction(fn, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
+      targets: [target],
     });
   }
 
