@@ -60,6 +60,7 @@ async function run(loans: number, noop: boolean) {
     loans: sum((s) => s.loans),
     executions,
     transitionsPerStage: t('stageTransitions') / Math.max(1, t('stageRuns')),
+    meanExecutionDays: t('executionDays') / Math.max(1, t('finishedExecutions')),
     ddbRequestsPerStage: t('stageDdbRequests') / Math.max(1, t('stageInvocations')),
     perLoan: {
       transitions: t('stateTransitions') / loans,
@@ -166,6 +167,7 @@ console.log(
     cost,
     perLoan: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])),
     executions10k: run10k.executions,
+    meanExecutionDays: round(run10k.meanExecutionDays, 1),
     bundles: bundleSizes,
     workers: PARTS,
     ...(SCALE !== 1 ? { quick: true, loans: [SMALL, LARGE] } : {}),

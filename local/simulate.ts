@@ -60,6 +60,8 @@ export interface Summary {
   automatedStage: { transitions: number; ddbRequests: number };
   /** Executions by status at the end; RUNNING means stuck (no timer left that could move it). */
   executions: Record<string, number>;
+  /** Days from start to end of the finished executions (how long a ladder stays open). */
+  executionDays: { mean: number; max: number };
   /** The raw counts behind the averages, so runs over parts of a portfolio can be added up. */
   totals: {
     stateTransitions: number;
@@ -69,6 +71,8 @@ export interface Summary {
     stageTransitions: number;
     stageInvocations: number;
     stageDdbRequests: number;
+    executionDays: number;
+    finishedExecutions: number;
   };
   costPer1000LoansUSD: Record<string, number>;
   smsSent: number;
@@ -187,7 +191,9 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const hooks = options.faults;
   const faults: Faults = {
     ...(hooks?.dynamodb ? { dynamodb: (call) => (injecting ? hooks.dynamodb?.(call) : undefined) } : {}),
-    ...(hooks?.invocation ? { invocation: (call) => (injecting ? hooks.invocation?.(call) : undefined) } : {}),
+    ...(hooks?.invocation
+      ? { invocation: (call) => (injecting ? hooks.invocation?.(call) : undefined) }
+      : {}),
   };
 
   let ladder: LocalLadder | undefined;
@@ -320,6 +326,7 @@ async function collect(
     lambdaInvocationsPerLoan: 0,
     automatedStage: { transitions: 0, ddbRequests: 0 },
     executions: {},
+    executionDays: { mean: 0, max: 0 },
     totals: {
       stateTransitions: 0,
       ddbRequests: 0,
@@ -328,6 +335,8 @@ async function collect(
       stageTransitions: 0,
       stageInvocations: 0,
       stageDdbRequests: 0,
+      executionDays: 0,
+      finishedExecutions: 0,
     },
     costPer1000LoansUSD: {},
     smsSent: 0,
@@ -398,8 +407,16 @@ async function collect(
   const tasks = new Set(policy.stages.filter((st) => !isHumanStage(st)).map(stageLabel));
   let stageTransitions = 0;
   let stageRuns = 0;
+  let openDays = 0;
+  let finished = 0;
   for (const e of l.executions.values()) {
     summary.executions[e.status] = (summary.executions[e.status] ?? 0) + 1;
+    if (e.stoppedAt !== undefined) {
+      const days = (e.stoppedAt - e.startedAt) / (24 * HOUR);
+      openDays += days;
+      finished += 1;
+      summary.executionDays.max = Math.max(summary.executionDays.max, round(days, 1));
+    }
     for (const h of e.history) {
       if (!automated.has(h.state)) continue;
       if (h.type === 'StateEntered' || h.type === 'StateRetried') stageTransitions += 1;
@@ -417,7 +434,10 @@ async function collect(
     stageTransitions,
     stageInvocations: runStage.length,
     stageDdbRequests: stageDdb,
+    executionDays: openDays,
+    finishedExecutions: finished,
   };
+  summary.executionDays.mean = round(openDays / Math.max(1, finished), 1);
   summary.costPer1000LoansUSD = costPer1000(
     transitions / n,
     runDdb / n,
