@@ -2,7 +2,6 @@ import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { esbuildOptions, LAMBDA_ENTRIES } from '../lib/bundling.js';
 import { costPer1000, type Summary } from '../local/simulate.js';
@@ -72,12 +71,12 @@ async function run(loans: number, noop: boolean) {
   };
 }
 
-/** The median of 5 runs of `probe` (an ES module printing milliseconds) in a fresh Node process. */
+/** The median of 5 runs of `probe` (a script printing milliseconds) in a fresh Node process. */
 function medianMs(probe: string, env: NodeJS.ProcessEnv, what: string): number {
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     // As on Lambda: NODE_OPTIONS=--enable-source-maps (lib/ladder.ts), so the map is read at load.
-    const r = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', probe], {
+    const r = spawnSync(process.execPath, ['--enable-source-maps', '-e', probe], {
       env,
       cwd: ROOT,
       encoding: 'utf8',
@@ -111,7 +110,7 @@ async function bundles() {
   const out = [];
   for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
     // Inside the project, so the external @aws-sdk/* resolve from node_modules as from the runtime's.
-    const file = join(ROOT, 'out/bench/bundles', name, 'index.mjs');
+    const file = join(ROOT, 'out/bench/bundles', name, 'index.js');
     mkdirSync(join(file, '..'), { recursive: true });
     const { metafile } = await build({ ...esbuildOptions(join(ROOT, entry), file), metafile: true });
     const sdk = [
@@ -124,12 +123,9 @@ async function bundles() {
     ];
     const time = (body: string) =>
       `const t = performance.now(); ${body}; console.log(performance.now() - t);`;
-    const loadMs = medianMs(time(`await import(${JSON.stringify(pathToFileURL(file).href)})`), env, name);
-    const sdkLoadMs = medianMs(
-      time(`await Promise.all(${JSON.stringify(sdk)}.map((m) => import(m)))`),
-      env,
-      `${name}'s SDK`,
-    );
+    // As the Lambda Node.js runtime loads a CommonJS handler: require.
+    const loadMs = medianMs(time(`require(${JSON.stringify(file)})`), env, name);
+    const sdkLoadMs = medianMs(time(`${JSON.stringify(sdk)}.map((m) => require(m))`), env, `${name}'s SDK`);
     const bytes = statSync(file).size;
     out.push({ name, bytes, loadMs, sdkLoadMs });
     log(

@@ -3,12 +3,15 @@
  * and the benchmark (esbuild's API, bench/bench.ts) read, so the bundle the benchmark weighs and
  * loads is the bundle that deploys. Plain data: no CDK import, so the benchmark loads none.
  *
- * - ESM for Node 22, minified, with a source map (NODE_OPTIONS=--enable-source-maps on the function).
+ * - Node 22, minified, with a source map (NODE_OPTIONS=--enable-source-maps on the function).
  * - `@aws-sdk/*` external: the Lambda Node.js 22 runtime ships AWS SDK v3 (every client and
  *   lib-dynamodb). Bundled, the clients and their Smithy core were 365 to 445 KB of each function's
  *   bundle (esbuild's metafile), more than everything else together. The cost: the SDK version is
  *   the runtime's, which AWS updates with the runtime; the code uses long-stable APIs only.
- * - The banner gives the ESM bundle a `require` for the CommonJS dependencies inside it.
+ * - CommonJS, not ESM: the SDK packages are CommonJS, and an ES module importing them makes Node
+ *   scan each one for its exports. Measured here (median of 5 cold loads), the same code loaded in
+ *   350 to 500 ms as ESM and 215 to 350 ms as CommonJS; the SDK packages alone take 165 to 190 ms
+ *   to require (see `npm run bench`, sdkLoadMs).
  */
 export const LAMBDA_ENTRIES = {
   Intake: 'functions/intake/index.ts',
@@ -18,27 +21,27 @@ export const LAMBDA_ENTRIES = {
 } as const;
 
 export const LAMBDA_BUNDLING = {
+  format: 'cjs',
   target: 'node22',
   minify: true,
   sourceMap: true,
+  // The ESM builds of dependencies, where they have one, tree-shake better; the output is CommonJS.
   mainFields: ['module', 'main'],
-  banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
   externalModules: ['@aws-sdk/*'],
 } as const;
 
-/** The same options in esbuild's API form (NodejsFunction adds bundle, platform and format itself). */
+/** The same options in esbuild's API form (NodejsFunction adds bundle and platform itself). */
 export function esbuildOptions(entry: string, outfile: string) {
   return {
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node' as const,
-    format: 'esm' as const,
+    format: LAMBDA_BUNDLING.format,
     target: LAMBDA_BUNDLING.target,
     minify: LAMBDA_BUNDLING.minify,
     sourcemap: LAMBDA_BUNDLING.sourceMap,
     mainFields: [...LAMBDA_BUNDLING.mainFields],
-    banner: { js: LAMBDA_BUNDLING.banner },
     external: [...LAMBDA_BUNDLING.externalModules],
   };
 }

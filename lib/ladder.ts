@@ -610,7 +610,7 @@ export class Ladder extends Construct {
       // lib/bundling.ts: the benchmark builds and loads the same bundles.
       bundling: {
         ...LAMBDA_BUNDLING,
-        format: nodejs.OutputFormat.ESM,
+        format: nodejs.OutputFormat.CJS,
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
