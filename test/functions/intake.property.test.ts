@@ -68,7 +68,6 @@ const hostile = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue(), { maxKeys: 3 }),
 );
 
-type Event = typeof loanDelinquent & { policyId?: string };
 const FIELDS = [
   'loanId',
   'cycle',
