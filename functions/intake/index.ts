@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { documentClient, requireEnv, stores } from '../adapters/env.js';
+import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { SfnStarter } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -10,7 +10,7 @@ const s = stores(db);
 export const handler = buildIntakeHandler({
   cases: s.cases(),
   contacts: s.contacts(),
-  starter: new SfnStarter(new SFNClient({}), requireEnv('STATE_MACHINE_ARN')),
+  starter: new SfnStarter(new SFNClient(CLIENT_CONFIG), requireEnv('STATE_MACHINE_ARN')),
   clock: systemClock,
   policies: bundledPolicies(),
 });
