@@ -1,5 +1,5 @@
 import { fork, spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -112,6 +112,9 @@ async function bundles() {
     // Inside the project, so the external @aws-sdk/* resolve from node_modules as from the runtime's.
     const file = join(ROOT, 'out/bench/bundles', name, 'index.js');
     mkdirSync(join(file, '..'), { recursive: true });
+    // On Lambda the bundle's directory has no package.json, so index.js is CommonJS. Here the
+    // project's "type": "module" would make Node load it as an ES module: say CommonJS explicitly.
+    writeFileSync(join(file, '..', 'package.json'), '{ "type": "commonjs" }\n');
     const { metafile } = await build({ ...esbuildOptions(join(ROOT, entry), file), metafile: true });
     const sdk = [
       ...new Set(
@@ -124,7 +127,13 @@ async function bundles() {
     const time = (body: string) =>
       `const t = performance.now(); ${body}; console.log(performance.now() - t);`;
     // As the Lambda Node.js runtime loads a CommonJS handler: require.
-    const loadMs = medianMs(time(`require(${JSON.stringify(file)})`), env, name);
+    const loadMs = medianMs(
+      time(
+        `if (typeof require(${JSON.stringify(file)}).handler !== 'function') throw new Error('no handler')`,
+      ),
+      env,
+      name,
+    );
     const sdkLoadMs = medianMs(time(`${JSON.stringify(sdk)}.map((m) => require(m))`), env, `${name}'s SDK`);
     const bytes = statSync(file).size;
     out.push({ name, bytes, loadMs, sdkLoadMs });

@@ -9,9 +9,9 @@
  *   bundle (esbuild's metafile), more than everything else together. The cost: the SDK version is
  *   the runtime's, which AWS updates with the runtime; the code uses long-stable APIs only.
  * - CommonJS, not ESM: the SDK packages are CommonJS, and an ES module importing them makes Node
- *   scan each one for its exports. Measured here (median of 5 cold loads), the same code loaded in
- *   350 to 500 ms as ESM and 215 to 350 ms as CommonJS; the SDK packages alone take 165 to 190 ms
- *   to require (see `npm run bench`, sdkLoadMs).
+ *   scan each one for its exports. Measured here (medians of 5 cold loads), the same code loaded in
+ *   369 to 486 ms as ESM and 281 to 327 ms as CommonJS; the stage function's SDK packages alone took
+ *   164 to 193 ms to require (`npm run bench` reports it per bundle as sdkLoadMs).
  */
 export const LAMBDA_ENTRIES = {
   Intake: 'functions/intake/index.ts',
