@@ -54,8 +54,8 @@ import { renderMessage } from '../domain/templates.js';
  * machine what to do next. Identifiers in, identifiers out: contact details are read inside and
  * never returned.
  *
- * Retries never send twice, at no cost to a step that succeeds first time (DESIGN: "Idempotent
- * stages" in the README). A step's ledger record is the next seq after the head it was given, so an
+ * Retries never send twice, at no cost to a step that succeeds first time (README: "Retries never
+ * send twice"). A step's ledger record is the next seq after the head it was given, so an
  * earlier attempt of the same step leaves one of two traces: the record itself (it was written and
  * the answer lost: read, only when the state machine says this is a retry, with one Query), or a
  * send receipt in the borrower's partition (it sent, then failed to write the record: read by the
@@ -131,7 +131,6 @@ export type StageRequest = z.infer<typeof StageRequestSchema>;
 
 /** What an earlier attempt of this step did: sent (a receipt) or also recorded (the ledger record). */
 interface Prior extends Omit<SendReceipt, 'loanId' | 'cycle'> {
-  at: string;
   recorded?: LedgerRecord;
   receipt: boolean;
 }
