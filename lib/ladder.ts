@@ -23,6 +23,7 @@ import {
   aws_scheduler as scheduler,
   aws_stepfunctions as sfn,
   aws_sns as sns,
+  aws_lambda_event_sources as sources,
   aws_sqs as sqs,
   aws_sns_subscriptions as subscriptions,
   aws_events_targets as targets,
@@ -32,6 +33,7 @@ import { Construct } from 'constructs';
 import { TABLE_ENV, TABLES, type TableDef } from '../functions/adapters/tables.js';
 import { bundledPolicies } from '../functions/domain/policies.js';
 import { definitionFile, renderLadderJson } from '../statemachines/render.js';
+import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from './bundling.js';
 
 /** The repository root: entries, the lock file, the ASL and policies are resolved from here, not from cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -96,9 +98,20 @@ export interface LadderProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How many intake functions drain the intake queue at once (SQS event source maximum concurrency,
+   * at least 2): the ceiling on how fast ladders start. Step Functions refills StartExecution at 300
+   * a second in the large regions (less elsewhere and for new accounts): keep concurrency times each
+   * intake's starts a second under your account's rate, and a month-start batch waits in the queue.
+   * @default 5
+   */
+  readonly intakeConcurrency?: number;
 }
 
 type TableKey = keyof typeof TABLES;
+
+/** Every function's timeout: well under the stage tasks' TimeoutSeconds (60), so Lambda's comes first. */
+const FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /** Escalation ladder for collections: intake, the Step Functions ladder, contacts, human tasks and events. */
 export class Ladder extends Construct {
@@ -111,6 +124,8 @@ export class Ladder extends Construct {
   public readonly tasksTable: dynamodb.Table;
   public readonly bus: events.EventBus;
   public readonly deadLetterQueue: sqs.Queue;
+  /** LoanDelinquent events wait here for intake, which starts ladders no faster than its concurrency. */
+  public readonly intakeQueue: sqs.Queue;
   public readonly intakeFunction: nodejs.NodejsFunction;
   public readonly stageFunction: nodejs.NodejsFunction;
   public readonly humanTaskFunction: nodejs.NodejsFunction;
@@ -283,8 +298,22 @@ export class Ladder extends Construct {
         "organisation's trail); a server-access-log bucket would be a second, weaker copy of that record.",
     });
 
+    // Intake drains a queue instead of being invoked by the rule: a burst of LoanDelinquent events (the
+    // month-start batch) waits here, and ladders start at the pace the intake concurrency allows.
+    this.intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.caseKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      // Six times the function timeout (AWS's advice for SQS event sources), so a slow batch is not
+      // delivered twice while it is still being worked on.
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      // An event that still fails after five receives (bad input included) is kept in the DLQ.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
     // ---- Functions --------------------------------------------------------------------------------------
-    this.stageFunction = this.makeFunction('Stage', 'functions/stage/index.ts', {
+    this.stageFunction = this.makeFunction('Stage', LAMBDA_ENTRIES.Stage, {
       description: 'Ladder: runs one stage of the ladder (contact decision, send, ledger entry)',
       environment: {
         EVENT_BUS_NAME: this.bus.eventBusName,
@@ -355,7 +384,7 @@ export class Ladder extends Construct {
       }),
     );
 
-    this.humanTaskFunction = this.makeFunction('HumanTask', 'functions/human-task/index.ts', {
+    this.humanTaskFunction = this.makeFunction('HumanTask', LAMBDA_ENTRIES.HumanTask, {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
     this.bindTable(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
@@ -417,7 +446,7 @@ export class Ladder extends Construct {
       ],
     });
 
-    this.intakeFunction = this.makeFunction('Intake', 'functions/intake/index.ts', {
+    this.intakeFunction = this.makeFunction('Intake', LAMBDA_ENTRIES.Intake, {
       description: 'Ladder: opens a case for a delinquent loan and starts its ladder',
       // Policy id -> state machine ARN: the intake starts each loan on its (champion or challenger) ladder.
       environment: {
@@ -425,13 +454,26 @@ export class Ladder extends Construct {
           Object.fromEntries(Object.entries(machines).map(([id, m]) => [id, m.stateMachineArn])),
         ),
       },
-      async: true,
     });
+    const intakeConcurrency = props.intakeConcurrency ?? 5;
+    if (!Number.isInteger(intakeConcurrency) || intakeConcurrency < 2 || intakeConcurrency > 1000) {
+      throw new Error(
+        `Ladder: intakeConcurrency must be an integer from 2 to 1000, not ${intakeConcurrency}`,
+      );
+    }
+    this.intakeFunction.addEventSource(
+      new sources.SqsEventSource(this.intakeQueue, {
+        batchSize: 10,
+        maxConcurrency: intakeConcurrency,
+        // A failed event is retried alone; the rest of its batch is done.
+        reportBatchItemFailures: true,
+      }),
+    );
     this.bindTable(this.intakeFunction, 'cases', ['dynamodb:PutItem', 'dynamodb:Query']);
     this.bindTable(this.intakeFunction, 'contacts', ['dynamodb:PutItem']);
     for (const machine of Object.values(machines)) machine.grantStartExecution(this.intakeFunction);
 
-    this.eventsFunction = this.makeFunction('Events', 'functions/events/index.ts', {
+    this.eventsFunction = this.makeFunction('Events', LAMBDA_ENTRIES.Events, {
       description: 'Ladder: applies payments and borrower events to cases, the ledger and waiting tasks',
       async: true,
     });
@@ -444,7 +486,7 @@ export class Ladder extends Construct {
       machine.grant(this.eventsFunction, 'states:SendTaskSuccess');
 
     // ---- Agent work-queue API ------------------------------------------------------------------------
-    this.agentApiFunction = this.makeFunction('AgentApi', 'functions/agent-api/index.ts', {
+    this.agentApiFunction = this.makeFunction('AgentApi', LAMBDA_ENTRIES.AgentApi, {
       description: 'Ladder: lists, claims and completes human tasks for agents and agencies',
     });
     this.bindTable(this.agentApiFunction, 'tasks', [
@@ -458,7 +500,7 @@ export class Ladder extends Construct {
     this.agentApi = this.makeAgentApi(this.agentApiFunction);
 
     // Right to erasure: the only function that may delete contact details, and it takes no other event.
-    this.erasureFunction = this.makeFunction('Erasure', 'functions/erasure/index.ts', {
+    this.erasureFunction = this.makeFunction('Erasure', LAMBDA_ENTRIES.Erasure, {
       description: "Ladder: erases a borrower's contact details and closes their cases (ledger kept)",
       async: true,
     });
@@ -493,7 +535,7 @@ export class Ladder extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
-    this.inboundSmsFunction = this.makeFunction('InboundSms', 'functions/inbound-sms/index.ts', {
+    this.inboundSmsFunction = this.makeFunction('InboundSms', LAMBDA_ENTRIES.InboundSms, {
       description: 'Ladder: applies STOP-style SMS replies as opt-outs (finds the borrower by phone)',
       async: true,
     });
@@ -503,7 +545,7 @@ export class Ladder extends Construct {
     this.inboundSmsTopic.addSubscription(new subscriptions.LambdaSubscription(this.inboundSmsFunction));
 
     // ---- Daily ledger audit -----------------------------------------------------------------------------
-    this.auditFunction = this.makeFunction('Audit', 'functions/audit/index.ts', {
+    this.auditFunction = this.makeFunction('Audit', LAMBDA_ENTRIES.Audit, {
       description: 'Ladder: verifies every hash chain of the ledger (read-only Scan), daily',
       // A Scan of the whole ledger: minutes, not seconds, once the ledger is large.
       timeout: Duration.minutes(15),
@@ -538,9 +580,21 @@ export class Ladder extends Construct {
 
     // ---- Rules ----------------------------------------------------------------------------------------
     // Detail-type only, no source: any upstream system may publish these events on the bus.
-    this.route('LoanDelinquent', INTAKE_DETAIL_TYPES, this.intakeFunction);
-    this.route('BorrowerEvents', BORROWER_DETAIL_TYPES, this.eventsFunction);
-    this.route('Erasure', ERASURE_DETAIL_TYPES, this.erasureFunction);
+    this.route(
+      'LoanDelinquent',
+      INTAKE_DETAIL_TYPES,
+      new targets.SqsQueue(this.intakeQueue, this.targetDelivery()),
+    );
+    this.route(
+      'BorrowerEvents',
+      BORROWER_DETAIL_TYPES,
+      new targets.LambdaFunction(this.eventsFunction, this.targetDelivery()),
+    );
+    this.route(
+      'Erasure',
+      ERASURE_DETAIL_TYPES,
+      new targets.LambdaFunction(this.erasureFunction, this.targetDelivery()),
+    );
 
     // ---- Alarms and dashboard ---------------------------------------------------------------------------
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -810,7 +864,7 @@ export class Ladder extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: options.memorySize ?? 512,
-      timeout: options.timeout ?? Duration.seconds(30),
+      timeout: options.timeout ?? FUNCTION_TIMEOUT,
       tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,
@@ -824,14 +878,12 @@ export class Ladder extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...options.environment,
       },
+      // lib/bundling.ts: the benchmark builds and loads the same bundles.
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        externalModules: [],
+        ...LAMBDA_BUNDLING,
+        format: nodejs.OutputFormat.CJS,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
       },
     });
     if (options.async) {
@@ -862,18 +914,17 @@ export class Ladder extends Construct {
     return fn;
   }
 
-  private route(id: string, detailTypes: readonly string[], fn: lambda.IFunction): events.Rule {
+  /** EventBridge keeps retrying a target for a day; what it still cannot deliver goes to the DLQ. */
+  private targetDelivery() {
+    return { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) };
+  }
+
+  private route(id: string, detailTypes: readonly string[], target: events.IRuleTarget): events.Rule {
     return new events.Rule(this, `${id}Rule`, {
       eventBus: this.bus,
       description: `Ladder: ${detailTypes.join(', ')}`,
       eventPattern: { detailType: [...detailTypes] },
-      targets: [
-        new targets.LambdaFunction(fn, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
+      targets: [target],
     });
   }
 

@@ -27,6 +27,13 @@ export function formatSummary(summary: Summary, seconds: number): string {
       .join(', ')}`,
   );
   lines.push(
+    `executions: ${Object.entries(summary.executions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(
+        ', ',
+      )}; open ${summary.executionDays.mean} days on average (longest ${summary.executionDays.max})`,
+  );
+  lines.push(
     `per loan: ${summary.stateTransitionsPerLoan} state transitions, ${summary.ddbRequestsPerLoan} DynamoDB requests, ${summary.lambdaInvocationsPerLoan} Lambda invocations`,
   );
   lines.push(

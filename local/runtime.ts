@@ -2,7 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
@@ -10,10 +14,13 @@ import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
 import type { HumanTask } from '../functions/adapters/task-store.js';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
+import { GENESIS_HASH } from '../functions/domain/ledger.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
+import { executionName } from '../functions/intake/core.js';
 import { definitionFile } from '../statemachines/render.js';
 import { inLane, VirtualClock } from './clock.js';
 import { loadInterpreter } from './interpreter.js';
+import { useInProcessStore } from './services/in-process.js';
 import { type LocalServices, localAwsEnv, startLocalServices } from './services/index.js';
 
 /**
@@ -32,8 +39,8 @@ export interface ExecutionRecord {
   stoppedAt?: number;
   /** States entered, in order. */
   states: string[];
-  /** The execution's event history by state name (entered, retried, caught, failed, exited). */
-  history: Array<{ type: string; state: string; error?: string }>;
+  /** The execution's event history by state name (entered, retried, caught, failed, exited), at virtual time. */
+  history: Array<{ type: string; state: string; at: number; error?: string }>;
   output?: unknown;
   error?: string;
   done: Promise<void>;
@@ -60,6 +67,32 @@ export interface OpenedTask {
   lane: string;
 }
 
+export type FunctionName = 'intake' | 'stage' | 'humanTask' | 'events' | 'erasure' | 'inboundSms';
+
+/**
+ * Faults the runtime injects (the SMS sink and the e-mail proxy take theirs with `injectFaults`).
+ * Each hook is asked once per call and returns the fault for that call, or nothing.
+ */
+export interface Faults {
+  /**
+   * A DynamoDB call fails as it would once the SDK's own retries gave up: throttled
+   * (ProvisionedThroughputExceededException) or the service unavailable (InternalServerError).
+   */
+  dynamodb?: (call: {
+    operation: string;
+    table: string;
+    input: Record<string, unknown>;
+  }) => 'throttle' | 'unavailable' | undefined;
+  /**
+   * A Lambda invocation crashes (Runtime.ExitError) or times out (Sandbox.Timedout), before its
+   * handler ran or after it (its writes and sends happened; its answer is lost).
+   */
+  invocation?: (call: {
+    fn: FunctionName;
+    payload: unknown;
+  }) => { error: 'crash' | 'timeout'; when: 'before' | 'after' } | undefined;
+}
+
 export interface LocalLadderOptions {
   start: number;
   dataDir?: string;
@@ -74,8 +107,21 @@ export interface LocalLadderOptions {
    * the JSON lines and metrics the EMF documents a Lambda prints (the privacy test reads them).
    */
   powertoolsDev?: boolean;
-  /** Called when a human task opens (the simulated agent desk answers it). */
+  /** Called when a human task opens (the simulated agent desk answers it), once per task. */
   onTaskOpened?: (task: OpenedTask) => void;
+  /**
+   * How the DynamoDB client reaches the embedded store: 'in-process' (the default) hands each
+   * marshalled call to dynalite's request handler directly; 'http' goes through the endpoint with
+   * the whole SDK stack (signing, retries), several times slower.
+   */
+  dynamodb?: 'in-process' | 'http';
+  faults?: Faults;
+  /**
+   * Every Task answers at once without running a handler (stages "NEXT", human tasks "NO_ANSWER"),
+   * and LoanDelinquent starts its execution directly: the same definition on the same clock with no
+   * handler work, which is the local runtime's ceiling (bench/bench.ts).
+   */
+  noopHandlers?: boolean;
 }
 
 const invocation = new AsyncLocalStorage<{ ddb: number }>();
@@ -125,14 +171,24 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   const dynamo = new DynamoDBClient({});
   dynamo.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       counters.ddbRequests += 1;
       const current = invocation.getStore();
       if (current) current.ddb += 1;
+      const fault = options.faults?.dynamodb?.({
+        operation: String(context.commandName).replace(/Command$/, ''),
+        table: String((args.input as { TableName?: string }).TableName),
+        input: args.input as Record<string, unknown>,
+      });
+      const $metadata = {};
+      if (fault === 'throttle')
+        throw new ProvisionedThroughputExceededException({ message: 'injected throttle', $metadata });
+      if (fault === 'unavailable') throw new InternalServerError({ message: 'injected outage', $metadata });
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
   );
+  if ((options.dynamodb ?? 'in-process') === 'in-process') useInProcessStore(dynamo, services.dynamodb);
   const s = stores(documentClient(dynamo));
   const policies: PolicyRegistry = options.policies ?? bundledPolicies();
 
@@ -233,17 +289,23 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       succeed: () => undefined,
     }) as Context;
 
+  /** The error Lambda reports for a crashed or timed-out invocation (the name Step Functions matches). */
+  const lambdaFailure = (error: 'crash' | 'timeout') =>
+    error === 'crash'
+      ? Object.assign(new Error('the runtime exited (injected)'), { name: 'Runtime.ExitError' })
+      : Object.assign(new Error('Task timed out (injected)'), { name: 'Sandbox.Timedout' });
+
   /** Invokes a handler as Lambda would: tracked on the clock, with its DynamoDB requests counted. */
-  async function invoke<T>(
-    name: keyof typeof handlers,
-    event: unknown,
-    perCall?: { ddb: number },
-  ): Promise<T> {
+  async function invoke<T>(name: FunctionName, event: unknown, perCall?: { ddb: number }): Promise<T> {
     counters.lambdaInvocations += 1;
     const handler = handlers[name] as unknown as (e: unknown, c: Context) => Promise<T>;
-    return clock.track(() =>
-      invocation.run(perCall ?? { ddb: 0 }, () => handler(event, lambdaContext(name))),
-    );
+    const fault = options.faults?.invocation?.({ fn: name, payload: event });
+    return clock.track(async () => {
+      if (fault?.when === 'before') throw lambdaFailure(fault.error);
+      const result = await invocation.run(perCall ?? { ddb: 0 }, () => handler(event, lambdaContext(name)));
+      if (fault?.when === 'after') throw lambdaFailure(fault.error);
+      return result;
+    });
   }
 
   // --- the state machine: the committed definition, with placeholders filled as CDK would ---
@@ -280,14 +342,38 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   /** Per-stage cost accounting: DynamoDB requests of the stage executor, by action. */
   const stageCalls: Array<{ action: string; ddb: number }> = [];
 
+  const announced = new Set<string>();
+
   function localHandlers(executionName: string, definition: Definition) {
     const out: Record<string, (input: unknown) => Promise<unknown>> = {};
     let taskCounter = 0;
+    // $$.State.RetryCount: the interpreter's context object is fixed per execution (it holds 0), so
+    // the count is kept here. A retry gets the same Payload as the attempt before it; a new entry
+    // into the state (after a Wait) gets a new step, so a different Payload.
+    const lastPayload = new Map<string, { json: string; count: number }>();
+    const retryCount = (stateName: string, payload: Record<string, unknown>): number => {
+      const json = JSON.stringify({ ...payload, retryCount: undefined });
+      const last = lastPayload.get(stateName);
+      const count = last?.json === json ? last.count + 1 : 0;
+      lastPayload.set(stateName, { json, count });
+      return count;
+    };
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task' || !state.Resource) continue;
       const fn = functionByArn[state.Parameters?.FunctionName ?? ''];
       if (!fn) throw new Error(`state "${stateName}" calls an unknown function`);
-      if (state.Resource.endsWith('.waitForTaskToken')) {
+      if (options.noopHandlers) {
+        out[stateName] = state.Resource.endsWith('.waitForTaskToken')
+          ? async () => ({ outcome: 'NO_ANSWER' })
+          : async (params) => {
+              const payload = (params as { Payload: { stage?: string; step: Record<string, unknown> } })
+                .Payload;
+              return {
+                Payload: { ...payload.step, outcome: 'NEXT', stage: payload.stage ?? payload.step.stage },
+                StatusCode: 200,
+              };
+            };
+      } else if (state.Resource.endsWith('.waitForTaskToken')) {
         out[stateName] = async (params) => {
           const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
           const token = `${executionName}/${++taskCounter}`;
@@ -308,11 +394,18 @@ export async function createLocalLadder(options: LocalLadderOptions) {
             task.arm();
             pending.set(token, task);
           });
-          const opened = await invoke<{ taskId?: string; queue?: OpenedTask['queue']; opened: boolean }>(
-            fn,
-            payload,
-          );
-          if (opened.opened && opened.taskId && opened.queue) {
+          let opened: { taskId?: string; queue?: OpenedTask['queue']; opened: boolean };
+          try {
+            opened = await invoke(fn, payload);
+          } catch (error) {
+            // This attempt's token is dead: the retry (or the Catch) takes over.
+            const task = pending.get(token);
+            pending.delete(token);
+            clock.clearTimeout(task?.timer);
+            throw error;
+          }
+          if (opened.opened && opened.taskId && opened.queue && !announced.has(opened.taskId)) {
+            announced.add(opened.taskId);
             options.onTaskOpened?.({
               taskId: opened.taskId,
               queue: opened.queue,
@@ -325,7 +418,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
         };
       } else {
         out[stateName] = async (params) => {
-          const payload = (params as { Payload: { action?: string } }).Payload;
+          const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
+          if ('retryCount' in payload) payload.retryCount = retryCount(stateName, payload);
           const perCall = { ddb: 0 };
           const result = await invoke(fn, payload, perCall);
           if (fn === 'stage') stageCalls.push({ action: String(payload.action), ddb: perCall.ddb });
@@ -354,13 +448,17 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     record.done = inLane(lane, async () => {
       const run = chosen.machine.run(input as never, {
         overrides: { taskResourceLocalHandlers: localHandlers(name, chosen.definition) as never },
-        context: { Execution: { Id: `local:${name}`, Name: name }, Task: { Token: name } } as never,
+        context: {
+          Execution: { Id: `local:${name}`, Name: name },
+          Task: { Token: name },
+          State: { RetryCount: 0 },
+        } as never,
       });
       const history = (async () => {
         for await (const event of run.eventLogs) {
           if (!('state' in event)) continue;
           const error = 'Error' in event ? { error: String(event.Error) } : {};
-          record.history.push({ type: event.type, state: event.state.name, ...error });
+          record.history.push({ type: event.type, state: event.state.name, at: event.timestamp, ...error });
           if (event.type === 'StateEntered') record.states.push(event.state.name);
         }
       })();
@@ -375,6 +473,27 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       await history;
     });
     return record;
+  }
+
+  /** LoanDelinquent with no-op handlers: the execution starts at once, nothing is stored. */
+  async function noopSend(detailType: string, detail: unknown) {
+    if (detailType !== 'LoanDelinquent') return { applied: false };
+    const d = detail as { loanId: string; cycle?: number; borrower: { borrowerId: string } };
+    const cycle = d.cycle ?? 1;
+    const input: Record<string, unknown> & { policyId: string } = {
+      loanId: d.loanId,
+      borrowerId: d.borrower.borrowerId,
+      cycle,
+      policyId: policies.defaultId,
+      step: {
+        outcome: 'NEXT',
+        stage: '',
+        wakeAt: new Date(clock.now()).toISOString(),
+        resumeStage: '',
+        ledger: { seq: 0, hash: GENESIS_HASH },
+      },
+    };
+    return starter.start(executionName(d.loanId, cycle), input);
   }
 
   return {
@@ -395,6 +514,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
      * to erasure, the rest to events.
      */
     async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+      if (options.noopHandlers) return noopSend(detailType, detail);
       const target =
         detailType === 'LoanDelinquent'
           ? 'intake'

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BorrowerSchema, ContactChannel, Decimal, Instant, LocalDate } from '../functions/domain/events.js';
 import { isCurrency } from '../functions/domain/money.js';
 
@@ -75,6 +75,12 @@ const first = (error: z.ZodError): string => {
   return `${issue.path.join('.') || '(loan)'}: ${issue.message}`;
 };
 
+// Echoed back in an error only when they look like what they should be: a loan id of the contract's
+// characters, an event type of letters. Anything else (a newline, markup, a paragraph) is named by
+// position instead, so an error stays one short line and repeats nothing it was given.
+const ECHOABLE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const ECHOABLE_TYPE = /^[A-Za-z]{1,30}$/;
+
 /** Validates a scenario; throws ScenarioError with one line naming the loan and the field. */
 export function parseScenario(raw: unknown): Scenario {
   const top = ScenarioSchema.safeParse(raw);
@@ -82,15 +88,14 @@ export function parseScenario(raw: unknown): Scenario {
   const seen = new Set<string>();
   const loans = top.data.loans.map((loan, index) => {
     const id = (loan as { loanId?: unknown })?.loanId;
-    const name = typeof id === 'string' ? `loan ${id}` : `loan #${index + 1}`;
+    const name = typeof id === 'string' && ECHOABLE_ID.test(id) ? `loan ${id}` : `loan #${index + 1}`;
     const events = (loan as { events?: unknown })?.events;
     if (Array.isArray(events)) {
       for (const [i, e] of events.entries()) {
         const t = (e as { type?: unknown })?.type;
         if (!ScenarioEventSchema.options.some((o) => o.shape.type.value === t)) {
-          throw new ScenarioError(
-            `${name}: events.${i}.type: unknown event type "${String(t).slice(0, 30)}"`,
-          );
+          const shown = typeof t === 'string' && ECHOABLE_TYPE.test(t) ? ` "${t}"` : '';
+          throw new ScenarioError(`${name}: events.${i}.type: unknown event type${shown}`);
         }
       }
     }

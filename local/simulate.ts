@@ -5,10 +5,12 @@ import { caseKey } from '../functions/domain/case.js';
 import type { EventType } from '../functions/domain/events.js';
 import { attemptsOf, type LedgerRecord } from '../functions/domain/ledger.js';
 import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
+import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import { inLane } from './clock.js';
-import { createLocalLadder, type LocalLadder, type OpenedTask } from './runtime.js';
+import { createLocalLadder, type Faults, type LocalLadder, type OpenedTask } from './runtime.js';
 import { type Scenario, ScenarioError, type ScenarioEvent, type ScenarioLoan } from './scenario.js';
+import type { FailurePlan } from './services/index.js';
 
 /**
  * Runs a scenario through the local stack on the virtual clock: each loan's LoanDelinquent event is
@@ -60,11 +62,30 @@ export interface Summary {
   stateTransitionsPerLoan: number;
   ddbRequestsPerLoan: number;
   lambdaInvocationsPerLoan: number;
+  /** Averages per automated stage run (Wait, Task, Choice; a retry is a billed transition too). */
   automatedStage: { transitions: number; ddbRequests: number };
+  /** Executions by status at the end; RUNNING means stuck (no timer left that could move it). */
+  executions: Record<string, number>;
+  /** Days from start to end of the finished executions (how long a ladder stays open). */
+  executionDays: { mean: number; max: number };
+  /** The raw counts behind the averages, so runs over parts of a portfolio can be added up. */
+  totals: {
+    stateTransitions: number;
+    ddbRequests: number;
+    lambdaInvocations: number;
+    stageRuns: number;
+    stageTransitions: number;
+    stageInvocations: number;
+    stageDdbRequests: number;
+    executionDays: number;
+    finishedExecutions: number;
+  };
   costPer1000LoansUSD: Record<string, number>;
   smsSent: number;
   emailsSent: number;
   virtualDays: number;
+  /** Events whose handler still failed after Lambda's two asynchronous retries (the DLQ on AWS). */
+  deadLetters: number;
   /** Champion/challenger comparison, when the policy runs an experiment. */
   experiment?: Record<string, ArmSummary>;
 }
@@ -163,16 +184,30 @@ export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
 }
 
 const HOUR = 3_600_000;
+/** Lambda retries a failed asynchronous (EventBridge) invocation twice: after about 1, then 2 minutes. */
+const ASYNC_RETRIES_MS = [60_000, 120_000];
 
-export async function simulate(
-  scenario: Scenario,
-  options: {
-    baseDir?: string;
-    dataDir?: string;
-    evidenceDir?: string;
-    onProgress?: (done: number, total: number) => void;
-  } = {},
-): Promise<SimulationResult> {
+/** Faults for a run: the runtime's hooks, and the next SMS and e-mail sends that fail. */
+export interface SimulationFaults extends Faults {
+  sms?: FailurePlan;
+  email?: FailurePlan;
+}
+
+export interface SimulateOptions {
+  baseDir?: string;
+  dataDir?: string;
+  evidenceDir?: string;
+  onProgress?: (done: number, total: number) => void;
+  faults?: SimulationFaults;
+  /** Sees the local stack before the first event (tests schedule faults on its clock here). */
+  onStart?: (ladder: LocalLadder) => void;
+  /** Sees the local stack once the run is collected, before it closes (tests read the sinks here). */
+  onFinish?: (ladder: LocalLadder) => Promise<void> | void;
+  /** Replaces the handlers with ones that do nothing (the interpreter's ceiling; see bench/). */
+  noopHandlers?: boolean;
+}
+
+export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   const { registry, policy, isDefault } = scenarioPolicies(scenario, options.baseDir);
   // A run's store is kept in --data for inspection afterwards; a second run on it would replay the
   // same loans against their stored cases and ledgers, so each run needs its own directory.
@@ -187,8 +222,34 @@ export async function simulate(
   const start = Math.min(...scenario.loans.map(deliverAt));
   const byLoan = new Map(scenario.loans.map((l) => [l.loanId, l]));
   const callsSeen = new Map<string, number>();
+  let deadLetters = 0;
+  // Faults are injected into the run, not into reading its results afterwards.
+  let injecting = true;
+  const hooks = options.faults;
+  const faults: Faults = {
+    ...(hooks?.dynamodb ? { dynamodb: (call) => (injecting ? hooks.dynamodb?.(call) : undefined) } : {}),
+    ...(hooks?.invocation
+      ? { invocation: (call) => (injecting ? hooks.invocation?.(call) : undefined) }
+      : {}),
+  };
 
   let ladder: LocalLadder | undefined;
+  /**
+   * Delivers an event as EventBridge and Lambda's asynchronous invocation do: a failed delivery is
+   * retried on the virtual clock, then dead-lettered. Resolves after the first try.
+   */
+  const deliver = (type: string, detail: Record<string, unknown>, retry = 0): Promise<void> => {
+    const l = ladder as LocalLadder;
+    return l.clock.track(async () => {
+      try {
+        await l.send(type, detail);
+      } catch {
+        const wait = ASYNC_RETRIES_MS[retry];
+        if (wait === undefined) deadLetters += 1;
+        else l.clock.setTimeout(() => void deliver(type, detail, retry + 1), wait);
+      }
+    });
+  };
   /**
    * The simulated desk: agents answer calls with the scripted answer for that call (none: no answer),
    * visitors file a report, borrowers sign the plans they agreed to; each 30 minutes after it opens.
@@ -197,15 +258,16 @@ export async function simulate(
     const l = ladder as LocalLadder;
     const loan = byLoan.get(task.loanId);
     const reply = async () => {
-      if (task.queue === 'field-visits')
+      if (task.queue === 'field-visits') {
         return l.completeTask(task.taskId, { outcome: 'VISIT_REPORTED', report: 'visited' });
+      }
       if (task.queue === 'plan-signing') return l.completeTask(task.taskId, { outcome: 'SIGNED' });
       const n = (callsSeen.get(task.loanId) ?? 0) + 1;
       callsSeen.set(task.loanId, n);
       const answer = loan?.events.find((e) => e.onAgentCall === n);
       if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
         const at = new Date(l.clock.now()).toISOString();
-        await l.send(DETAIL_TYPE[answer.type] as string, detailOf(loan, answer, at, 1000 + n));
+        await deliver(DETAIL_TYPE[answer.type] as string, detailOf(loan, answer, at, 1000 + n));
       }
       return l.completeTask(task.taskId, callOutcome(answer));
     };
@@ -221,24 +283,27 @@ export async function simulate(
       : { definitions: Object.fromEntries(registry.all().map((p) => [p.id, renderLadderJson(p)])) }),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.evidenceDir ? { evidenceDir: options.evidenceDir } : {}),
+    faults,
+    ...(options.noopHandlers ? { noopHandlers: true } : {}),
     onTaskOpened,
   });
   const l = ladder;
+  if (options.faults?.sms) l.services.sms.injectFaults(options.faults.sms);
+  if (options.faults?.email) l.services.email.injectFaults(options.faults.email);
+  options.onStart?.(l);
   try {
     for (const loan of scenario.loans) {
       const lane = loan.borrower.borrowerId;
       inLane(lane, () => {
         l.clock.setTimeout(() => {
-          void l.clock.track(() =>
-            l.send('LoanDelinquent', {
-              loanId: loan.loanId,
-              cycle: 1,
-              amountDue: loan.amountDue,
-              currency: loan.currency,
-              dueDate: loan.dueDate,
-              borrower: loan.borrower,
-            }),
-          );
+          void deliver('LoanDelinquent', {
+            loanId: loan.loanId,
+            cycle: 1,
+            amountDue: loan.amountDue,
+            currency: loan.currency,
+            dueDate: loan.dueDate,
+            borrower: loan.borrower,
+          });
         }, deliverAt(loan) - start);
         loan.events.forEach((e, n) => {
           if (!e.at) return;
@@ -254,7 +319,7 @@ export async function simulate(
           if (!type) return;
           const at = e.at;
           l.clock.setTimeout(
-            () => void l.clock.track(() => l.send(type, detailOf(loan, e, at, n))),
+            () => void deliver(type, detailOf(loan, e, at, n)),
             Math.max(0, Date.parse(at) - start),
           );
         });
@@ -270,8 +335,18 @@ export async function simulate(
         options.onProgress(done, total);
       },
     });
-    await Promise.all([...l.executions.values()].map((e) => e.done.catch(() => undefined)));
-    return await collect(l, scenario, policy.id, start);
+    // Quiescent with no timer left: an execution still RUNNING waits for something that will never
+    // come (stuck). It is counted as such, not awaited.
+    await Promise.all(
+      [...l.executions.values()]
+        .filter((e) => e.status !== 'RUNNING')
+        .map((e) => e.done.catch(() => undefined)),
+    );
+    injecting = false;
+    const result = await collect(l, scenario, policy, start);
+    result.summary.deadLetters = deadLetters;
+    await options.onFinish?.(l);
+    return result;
   } finally {
     await l.close();
   }
@@ -280,9 +355,10 @@ export async function simulate(
 async function collect(
   l: LocalLadder,
   scenario: Scenario,
-  policyId: string,
+  policy: LoadedPolicy,
   start: number,
 ): Promise<SimulationResult> {
+  const policyId = policy.id;
   const cases = l.stores.cases();
   const ledgerStore = l.stores.ledger();
   const loans: SimulatedLoan[] = [];
@@ -297,11 +373,25 @@ async function collect(
     stateTransitionsPerLoan: 0,
     ddbRequestsPerLoan: 0,
     lambdaInvocationsPerLoan: 0,
-    automatedStage: { transitions: 3, ddbRequests: 0 },
+    automatedStage: { transitions: 0, ddbRequests: 0 },
+    executions: {},
+    executionDays: { mean: 0, max: 0 },
+    totals: {
+      stateTransitions: 0,
+      ddbRequests: 0,
+      lambdaInvocations: 0,
+      stageRuns: 0,
+      stageTransitions: 0,
+      stageInvocations: 0,
+      stageDdbRequests: 0,
+      executionDays: 0,
+      finishedExecutions: 0,
+    },
     costPer1000LoansUSD: {},
     smsSent: 0,
     emailsSent: 0,
     virtualDays: Math.round((l.clock.now() - start) / (24 * HOUR)),
+    deadLetters: 0,
   };
   // Requests made while collecting the report below are not the ladder's: count only the run's.
   const runDdb = l.counters.ddbRequests;
@@ -392,9 +482,46 @@ async function collect(
   summary.ddbRequestsPerLoan = round(runDdb / n);
   summary.lambdaInvocationsPerLoan = round(l.counters.lambdaInvocations / n);
   const runStage = l.stageCalls.filter((c) => c.action === 'RUN_STAGE');
-  summary.automatedStage.ddbRequests = round(
-    runStage.reduce((s, c) => s + c.ddb, 0) / Math.max(1, runStage.length),
+  // State transitions of automated stages: each Wait, Task and Choice entered, and each retry.
+  const automated = new Set(
+    policy.stages
+      .filter((st) => !isHumanStage(st))
+      .flatMap((st) => [`Wait for ${stageLabel(st)}`, stageLabel(st), `After ${stageLabel(st)}`]),
   );
+  const tasks = new Set(policy.stages.filter((st) => !isHumanStage(st)).map(stageLabel));
+  let stageTransitions = 0;
+  let stageRuns = 0;
+  let openDays = 0;
+  let finished = 0;
+  for (const e of l.executions.values()) {
+    summary.executions[e.status] = (summary.executions[e.status] ?? 0) + 1;
+    if (e.stoppedAt !== undefined) {
+      const days = (e.stoppedAt - e.startedAt) / (24 * HOUR);
+      openDays += days;
+      finished += 1;
+      summary.executionDays.max = Math.max(summary.executionDays.max, round(days, 1));
+    }
+    for (const h of e.history) {
+      if (!automated.has(h.state)) continue;
+      if (h.type === 'StateEntered' || h.type === 'StateRetried') stageTransitions += 1;
+      if (h.type === 'StateEntered' && tasks.has(h.state)) stageRuns += 1;
+    }
+  }
+  summary.automatedStage.transitions = round(stageTransitions / Math.max(1, stageRuns));
+  const stageDdb = runStage.reduce((sum, c) => sum + c.ddb, 0);
+  summary.automatedStage.ddbRequests = round(stageDdb / Math.max(1, runStage.length));
+  summary.totals = {
+    stateTransitions: transitions,
+    ddbRequests: runDdb,
+    lambdaInvocations: l.counters.lambdaInvocations,
+    stageRuns,
+    stageTransitions,
+    stageInvocations: runStage.length,
+    stageDdbRequests: stageDdb,
+    executionDays: openDays,
+    finishedExecutions: finished,
+  };
+  summary.executionDays.mean = round(openDays / Math.max(1, finished), 1);
   summary.costPer1000LoansUSD = costPer1000(
     transitions / n,
     runDdb / n,

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_SCHEMAS } from '../functions/domain/events.js';
 
 /**

@@ -40,10 +40,18 @@ const waitName = (s: Stage) => `Wait for ${stageLabel(s)}`;
 const afterName = (s: Stage) => `After ${stageLabel(s)}`;
 const recordName = (s: Stage) => `${stageLabel(s)}: record outcome`;
 
+/**
+ * A Lambda that crashed (the runtime exited) or timed out is retried too: a retried stage replays
+ * what an earlier attempt sent or recorded instead of doing it again (functions/stage/core.ts), and
+ * opening a human task again finds the task already open (functions/human-task/core.ts).
+ */
+export const LAMBDA_CRASH_ERRORS = ['Runtime.ExitError', 'Sandbox.Timedout'] as const;
+
 const RETRY = [
   {
     ErrorEquals: [
       ...RETRYABLE_ERRORS,
+      ...LAMBDA_CRASH_ERRORS,
       'Lambda.ServiceException',
       'Lambda.AWSLambdaException',
       'Lambda.SdkClientException',
@@ -72,7 +80,7 @@ function stageTask(action: string, next: string, extra: Record<string, unknown> 
     Resource: 'arn:aws:states:::lambda:invoke',
     Parameters: {
       FunctionName: '${StageFunctionArn}',
-      Payload: { action, ...extra, ...ids, 'step.$': '$.step' },
+      Payload: { action, ...extra, ...ids, 'step.$': '$.step', 'retryCount.$': '$$.State.RetryCount' },
     },
     ResultSelector: {
       'outcome.$': '$.Payload.outcome',
@@ -103,7 +111,8 @@ function callbackTask(
     Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
     Parameters: {
       FunctionName: '${HumanTaskFunctionArn}',
-      Payload: { action, 'taskToken.$': '$$.Task.Token', ...extra, ...ids },
+      // The ledger head's seq tells one opening of the task from the next (after a deferral).
+      Payload: { action, 'taskToken.$': '$$.Task.Token', ...extra, ...ids, 'seq.$': '$.step.ledger.seq' },
     },
     ResultPath: '$.taskResult',
     TimeoutSeconds: timeoutSeconds,

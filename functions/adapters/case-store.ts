@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
+import type { SendReceipt } from '../domain/ledger.js';
 import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
 
@@ -16,10 +17,13 @@ export interface Stored<T> {
 export interface BorrowerView {
   profile: Stored<BorrowerProfile> | undefined;
   cases: Array<Stored<CaseRecord>>;
+  /** Messages sent by a stage attempt whose ledger record could not be written (see saveReceipt). */
+  receipts: SendReceipt[];
 }
 
 const borrowerPk = (borrowerId: string) => `BORROWER#${borrowerId}`;
 const caseSk = (loanId: string, cycle: number) => `CASE#${loanId}#${cycle}`;
+const receiptSk = (loanId: string, cycle: number) => `RECEIPT#${loanId}#${cycle}`;
 
 type Row = Record<string, unknown> & { pk: string; sk: string; rev: number; doc: unknown };
 
@@ -46,7 +50,33 @@ export class CaseStore {
       cases: rows
         .filter((r) => r.sk.startsWith('CASE#'))
         .map((r) => ({ item: r.doc as CaseRecord, rev: r.rev })),
+      receipts: rows.filter((r) => r.sk.startsWith('RECEIPT#')).map((r) => r.doc as SendReceipt),
     };
+  }
+
+  /**
+   * Keeps what a stage attempt sent when its ledger record failed to write, in the borrower's
+   * partition: the retry's Query reads it at no extra cost and records it instead of sending again.
+   * One item per loan cycle, overwritten by the next receipt (a stale one has a lower seq); written
+   * only on that failure path, so a stage that records normally pays nothing for it.
+   */
+  async saveReceipt(borrowerId: string, receipt: SendReceipt): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: borrowerPk(borrowerId),
+            sk: receiptSk(receipt.loanId, receipt.cycle),
+            borrowerId,
+            rev: 1,
+            doc: receipt,
+          },
+        }),
+      );
+    } catch (error) {
+      translateAwsError(error, 'saving the send receipt');
+    }
   }
 
   /** The borrower of a loan's cases, by the byLoan index (events carry only the loan id). */

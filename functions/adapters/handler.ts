@@ -1,14 +1,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { LadderError } from '../domain/errors.js';
-import { logger, metrics, tracer } from './powertools.js';
+import { logger, metrics } from './powertools.js';
 
 /**
- * Wraps a core function as a Lambda handler: Powertools logging, metrics and tracing by middy.
+ * Wraps a core function as a Lambda handler: Powertools logging and metrics by middy. Tracing is
+ * Lambda's own active tracing (one X-Ray segment per invocation, joined to the state machine's
+ * trace): the Powertools tracer is not used, see powertools.ts.
  * Errors are logged by name and rethrown: Step Functions matches the Lambda error by its name.
  * Error messages are ours (identifiers only); an unrecognised error's message is not logged, in
  * case a provider echoed an input.
@@ -28,7 +29,6 @@ export function lambdaHandler<I, O>(name: string, core: (input: I) => Promise<O>
       throw error;
     }
   })
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 }

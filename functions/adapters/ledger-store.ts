@@ -34,6 +34,20 @@ export class LedgerStore {
     }
   }
 
+  /** One record by its seq (a Query on the key: the functions hold Query, not GetItem, on the ledger). */
+  async get(ledgerId: string, seq: number): Promise<LedgerRecord | undefined> {
+    const [record] = await queryAll<LedgerRecord>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'ledgerId = :id AND seq = :seq',
+        ExpressionAttributeValues: { ':id': ledgerId, ':seq': seq },
+      },
+      `reading ledger record ${seq}`,
+    );
+    return record;
+  }
+
   list(ledgerId: string): Promise<LedgerRecord[]> {
     return queryAll<LedgerRecord>(
       this.db,

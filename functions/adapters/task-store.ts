@@ -31,7 +31,8 @@ export class TaskStore {
     private readonly table: string,
   ) {}
 
-  async open(task: HumanTask): Promise<void> {
+  /** Opens a task; `created` is false when a task with this id is already open (a retried opening). */
+  async open(task: HumanTask): Promise<{ created: boolean }> {
     try {
       await this.db.send(
         new PutCommand({
@@ -40,8 +41,28 @@ export class TaskStore {
           ConditionExpression: 'attribute_not_exists(taskId)',
         }),
       );
+      return { created: true };
     } catch (error) {
-      translateAwsError(error, 'opening the task');
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return { created: false };
+      return translateAwsError(error, 'opening the task');
+    }
+  }
+
+  /** Points an open task at a new callback token; ConcurrentUpdateError when it is no longer open. */
+  async retoken(taskId: string, token: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { taskId },
+          UpdateExpression: 'SET #t = :token',
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#t': 'token', '#s': 'status' },
+          ExpressionAttributeValues: { ':token': token, ':open': 'OPEN' },
+        }),
+      );
+    } catch (error) {
+      translateAwsError(error, 're-pointing the task');
     }
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';

@@ -1,10 +1,10 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { documentClient, stores } from '../adapters/env.js';
+import { CLIENT_CONFIG, documentClient, stores } from '../adapters/env.js';
 import { SfnCallbacks } from '../adapters/workflow.js';
 import { buildAgentApiHandler } from './handler.js';
 
 const s = stores(documentClient());
 export const handler = buildAgentApiHandler({
   tasks: s.tasks(),
-  callbacks: new SfnCallbacks(new SFNClient({})),
+  callbacks: new SfnCallbacks(new SFNClient(CLIENT_CONFIG)),
 });

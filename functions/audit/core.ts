@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LedgerStore } from '../adapters/ledger-store.js';
 import { type AuditReport, type ChainReport, LedgerAudit } from '../domain/audit.js';
 import { ValidationError } from '../domain/errors.js';

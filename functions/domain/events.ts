@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrency } from './money.js';
 import { isTimeZone } from './rulepacks.js';
 

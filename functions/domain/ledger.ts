@@ -38,6 +38,23 @@ export interface LedgerContent {
   detail?: Record<string, string | number | boolean>;
 }
 
+/**
+ * What a stage attempt sent (provider references included) when it could not write its ledger
+ * record: the attempt that retries records these instead of sending again.
+ */
+export interface SendReceipt {
+  loanId: string;
+  cycle: number;
+  /** The ledger seq the attempts belong to (the head's seq + 1 when they were sent). */
+  seq: number;
+  /** When the attempt ran: the record written from the receipt keeps this time. */
+  at: string;
+  type: LedgerContent['type'];
+  stage: string;
+  attempts: AttemptEntry[];
+  detail?: LedgerContent['detail'];
+}
+
 export interface LedgerRecord extends LedgerContent {
   seq: number;
   prevHash: string;

@@ -7,15 +7,24 @@ import { ValidationError } from './errors.js';
  */
 const AMOUNT = /^(?:0|[1-9]\d{0,14})(?:\.(\d{1,3}))?$/;
 
+// Building an Intl.NumberFormat costs far more than using one, and every notice formats money:
+// both are kept per currency (and locale). A few dozen currencies at most, so no eviction.
+const digitsByCurrency = new Map<string, number>();
+const formats = new Map<string, Intl.NumberFormat>();
+
 export function minorDigits(currency: string): number {
+  const known = digitsByCurrency.get(currency);
+  if (known !== undefined) return known;
+  let digits: number;
   try {
-    return (
+    digits =
       new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
+      2;
   } catch {
     throw new ValidationError(`unknown currency "${currency}"`);
   }
+  digitsByCurrency.set(currency, digits);
+  return digits;
 }
 
 export function isCurrency(code: string): boolean {
@@ -50,5 +59,11 @@ export function fromMinor(minor: number, currency: string): string {
 /** 123450 CNY in zh-CN -> "¥1,234.50"; 123450 USD in en -> "$1,234.50". */
 export function formatMoney(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 10 ** digits);
+  const key = `${locale}|${currency}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    formats.set(key, format);
+  }
+  return format.format(minor / 10 ** digits);
 }

@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { documentClient, stores } from '../adapters/env.js';
+import { CLIENT_CONFIG, documentClient, stores } from '../adapters/env.js';
 import { SfnCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -9,7 +9,7 @@ const s = stores(documentClient());
 export const handler = buildErasureHandler({
   cases: s.cases(),
   contacts: s.contacts(),
-  callbacks: new SfnCallbacks(new SFNClient({})),
+  callbacks: new SfnCallbacks(new SFNClient(CLIENT_CONFIG)),
   clock: systemClock,
   policies: bundledPolicies(),
 });

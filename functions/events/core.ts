@@ -258,7 +258,9 @@ export function createEventsCore(deps: EventsDeps) {
 
   return async function eventsCore(detailType: string, detail: unknown): Promise<EventResult> {
     if (!(BORROWER_EVENT_TYPES as string[]).includes(detailType)) {
-      throw new ValidationError(`unknown event type "${String(detailType).slice(0, 40)}"`);
+      // Echoed only when it looks like a detail-type: an error stays one line that repeats no input.
+      const shown = /^[A-Za-z]{1,40}$/.test(String(detailType)) ? ` "${detailType}"` : '';
+      throw new ValidationError(`unknown event type${shown}`);
     }
     const type = detailType as BorrowerEventType;
     const parsed = EVENT_SCHEMAS[type].safeParse(detail);

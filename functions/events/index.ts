@@ -1,6 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { documentClient, requireEnv, stores } from '../adapters/env.js';
+import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { BusPublisher, SfnCallbacks } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -9,9 +9,9 @@ import { buildEventsHandler } from './handler.js';
 const s = stores(documentClient());
 export const handler = buildEventsHandler({
   cases: s.cases(),
-  callbacks: new SfnCallbacks(new SFNClient({})),
+  callbacks: new SfnCallbacks(new SFNClient(CLIENT_CONFIG)),
   clock: systemClock,
   policies: bundledPolicies(),
-  bus: new BusPublisher(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+  bus: new BusPublisher(new EventBridgeClient(CLIENT_CONFIG), requireEnv('EVENT_BUS_NAME')),
   tasks: s.tasks(),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseStore } from '../adapters/case-store.js';
 import type { HumanTask, TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
@@ -31,6 +31,8 @@ export const HumanTaskRequestSchema = z.object({
   cycle: z.number().int().min(1),
   policyId: z.string().min(1),
   stage: z.string().optional(),
+  /** The ledger head's seq when the task state was entered: one task per entry, however often retried. */
+  seq: z.number().int().min(0).optional(),
 });
 
 export function createHumanTaskCore(deps: HumanTaskDeps) {
@@ -62,7 +64,8 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
     /** Opens a work item whose completion the execution waits for. */
     const open = async (queue: HumanTask['queue'], stageId: string) => {
       const task: HumanTask = {
-        taskId: `${caseKey(req.loanId, req.cycle)}#${stageId}#${now}`,
+        // One task per entry into the task state: a retried opening finds (and keeps) the same task.
+        taskId: `${caseKey(req.loanId, req.cycle)}#${stageId}#${req.seq ?? now}`,
         queue,
         loanId: req.loanId,
         cycle: req.cycle,
@@ -72,7 +75,10 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
         status: 'OPEN',
         token: req.taskToken,
       };
-      await tasks.open(task);
+      // A retried opening (the function crashed or timed out after opening) finds its task open: the
+      // agent keeps one task, now answering to this attempt's token.
+      const { created } = await tasks.open(task);
+      if (!created) await tasks.retoken(task.taskId, req.taskToken);
       await cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
       return { taskId: task.taskId, queue: task.queue, opened: true };
     };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContactStore } from '../adapters/contact-store.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { smsOptOut } from '../domain/consent.js';

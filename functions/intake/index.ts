@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { documentClient, requireEnv, stores } from '../adapters/env.js';
+import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { SfnStarter } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -11,7 +11,7 @@ export const handler = buildIntakeHandler({
   cases: s.cases(),
   contacts: s.contacts(),
   starter: new SfnStarter(
-    new SFNClient({}),
+    new SFNClient(CLIENT_CONFIG),
     JSON.parse(requireEnv('STATE_MACHINE_ARNS')) as Record<string, string>,
   ),
   clock: systemClock,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseStore, Stored } from '../adapters/case-store.js';
 import type { ContactDetails, ContactStore } from '../adapters/contact-store.js';
 import type { EvidenceStore } from '../adapters/evidence-store.js';
@@ -18,13 +18,13 @@ import {
   stageTime,
 } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import type { LedgerHead } from '../domain/decide.js';
 import {
   type ChannelDecision,
   decideContacts,
   fallbackChannels,
   type Gate,
   gate,
+  type LedgerHead,
   MAX_WAIT_MS,
   noticeGate,
   notYet,
@@ -32,9 +32,20 @@ import {
   preDueExpired,
   type Step,
 } from '../domain/decide.js';
-import { CaseNotFoundError, TransientError, ValidationError } from '../domain/errors.js';
+import {
+  CaseNotFoundError,
+  ConcurrentUpdateError,
+  TransientError,
+  ValidationError,
+} from '../domain/errors.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../domain/evidence.js';
-import { type AttemptEntry, chain, type LedgerContent, type LedgerRecord } from '../domain/ledger.js';
+import {
+  type AttemptEntry,
+  chain,
+  type LedgerContent,
+  type LedgerRecord,
+  type SendReceipt,
+} from '../domain/ledger.js';
 import { fromMinor, toMinor } from '../domain/money.js';
 import { proposePlan, signPlan } from '../domain/plan.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -47,6 +58,14 @@ import { renderMessage } from '../domain/templates.js';
  * and contact rules, sends, records the decision in the ledger (one PutItem) and tells the state
  * machine what to do next. Identifiers in, identifiers out: contact details are read inside and
  * never returned.
+ *
+ * Retries never send twice, at no cost to a step that succeeds first time (README: "Retries never
+ * send twice"). A step's ledger record is the next seq after the head it was given, so an
+ * earlier attempt of the same step leaves one of two traces: the record itself (it was written and
+ * the answer lost: read, only when the state machine says this is a retry, with one Query), or a
+ * send receipt in the borrower's partition (it sent, then failed to write the record: read by the
+ * Query every step makes anyway). Either way the step replays that attempt, as of its time, instead
+ * of deciding and sending again. A conflict on the ledger seq is resolved the same way.
  */
 export interface StageDeps {
   cases: CaseStore;
@@ -111,9 +130,17 @@ export const StageRequestSchema = z.object({
   step: StepSchema,
   /** A human task's result, or the Catch's {Error, Cause} when it timed out. */
   taskResult: z.unknown().optional(),
+  /** `$$.State.RetryCount`: above 0, an earlier attempt of this step may have written its record. */
+  retryCount: z.number().int().min(0).optional(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 export type StageRequest = z.infer<typeof StageRequestSchema>;
+
+/** What an earlier attempt of this step did: sent (a receipt) or also recorded (the ledger record). */
+interface Prior extends Omit<SendReceipt, 'loanId' | 'cycle'> {
+  recorded?: LedgerRecord;
+  receipt: boolean;
+}
 
 interface Ctx {
   /** The ledger head: where the next record chains on (advanced by each record written). */
@@ -123,6 +150,7 @@ interface Ctx {
   profile: Stored<BorrowerProfile>;
   kase: Stored<CaseRecord>;
   now: number;
+  prior?: Prior;
 }
 
 export function createStageCore(deps: StageDeps) {
@@ -133,15 +161,48 @@ export function createStageCore(deps: StageDeps) {
     const view = await cases.borrowerView(req.borrowerId);
     const kase = view.cases.find((c) => c.item.loanId === req.loanId && c.item.cycle === req.cycle);
     if (!kase || !view.profile) throw new CaseNotFoundError(`no case ${caseKey(req.loanId, req.cycle)}`);
-    return { req, policy, profile: view.profile, kase, now: clock.now(), head: req.step.ledger };
+    const seq = req.step.ledger.seq + 1;
+    const receipt = view.receipts.find(
+      (r) => r.loanId === req.loanId && r.cycle === req.cycle && r.seq === seq,
+    );
+    let prior: Prior | undefined = receipt ? { ...receipt, receipt: true } : undefined;
+    if (!prior && (req.retryCount ?? 0) > 0) {
+      const recorded = await deps.ledger.get(caseKey(req.loanId, req.cycle), seq);
+      if (recorded?.prevHash === req.step.ledger.hash) prior = { ...recorded, recorded, receipt: false };
+    }
+    // A replay runs as of the earlier attempt's time: the same decisions, waits and timestamps. The
+    // failure recorder is not a replay: it records the receipt (if any), then the failure, as of now.
+    const now = prior && req.action !== 'RECORD_FAILURE' ? Date.parse(prior.at) : clock.now();
+    return {
+      req,
+      policy,
+      profile: view.profile,
+      kase,
+      now,
+      head: req.step.ledger,
+      ...(prior ? { prior } : {}),
+    };
   }
+
+  /**
+   * The ledger head as this step leaves it when it records nothing new: including the record an
+   * earlier attempt of the step already wrote, so the next step appends after it, not over it.
+   */
+  const headOf = (ctx: Ctx): LedgerHead =>
+    ctx.head.seq === ctx.req.step.ledger.seq && ctx.prior?.recorded
+      ? { seq: ctx.prior.recorded.seq, hash: ctx.prior.recorded.hash }
+      : ctx.head;
+
+  /** The earlier attempt's trace, when it was this kind of record for this stage. */
+  const replayOf = (ctx: Ctx, type: LedgerContent['type'], stage: string): Prior | undefined =>
+    ctx.prior?.type === type && ctx.prior.stage === stage ? ctx.prior : undefined;
 
   const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<Step> = {}): Step => ({
     outcome,
     stage: ctx.req.stage ?? ctx.req.step.stage,
     wakeAt: isoUtc(Math.min(wakeAt, ctx.now + MAX_WAIT_MS)),
     resumeStage: ctx.req.step.resumeStage,
-    ledger: ctx.head,
+    ledger: headOf(ctx),
     ...extra,
   });
 
@@ -164,13 +225,23 @@ export function createStageCore(deps: StageDeps) {
     return step(ctx, g.outcome, ctx.now);
   };
 
-  async function record(
-    ctx: Ctx,
-    content: Omit<
-      LedgerContent,
-      'ledgerId' | 'loanId' | 'cycle' | 'at' | 'policyId' | 'policyVersion' | 'rulePackId' | 'rulePackVersion'
-    >,
-  ) {
+  type Content = Omit<
+    LedgerContent,
+    'ledgerId' | 'loanId' | 'cycle' | 'at' | 'policyId' | 'policyVersion' | 'rulePackId' | 'rulePackVersion'
+  >;
+
+  /** The record continuing `head` was already written by an earlier attempt of this step. */
+  const sameStep = (existing: LedgerRecord | undefined, rec: LedgerRecord): existing is LedgerRecord =>
+    existing !== undefined &&
+    existing.prevHash === rec.prevHash &&
+    existing.type === rec.type &&
+    existing.stage === rec.stage;
+
+  /**
+   * Appends the step's record after `head`, or adopts the one an earlier attempt of this step wrote.
+   * When the append fails after something was sent, the sends are kept as a receipt for the retry.
+   */
+  async function record(ctx: Ctx, content: Content): Promise<void> {
     const { req, policy } = ctx;
     const rec = chain(ctx.head, {
       ledgerId: caseKey(req.loanId, req.cycle),
@@ -183,7 +254,38 @@ export function createStageCore(deps: StageDeps) {
       rulePackVersion: policy.rules.version,
       ...content,
     });
-    await deps.ledger.append(rec);
+    if (sameStep(ctx.prior?.recorded, rec)) {
+      ctx.head = { seq: rec.seq, hash: ctx.prior.recorded.hash };
+      return;
+    }
+    try {
+      await deps.ledger.append(rec);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) {
+        // The seq is taken: by this step's earlier attempt whose answer was lost (adopt it), or not.
+        const existing = await deps.ledger.get(rec.ledgerId, rec.seq);
+        if (sameStep(existing, rec)) {
+          ctx.head = { seq: existing.seq, hash: existing.hash };
+          return;
+        }
+      }
+      const sent = content.attempts.some((a) => a.status === 'SENT');
+      if (sent && !ctx.prior?.receipt) {
+        const receipt: SendReceipt = {
+          loanId: req.loanId,
+          cycle: req.cycle,
+          seq: rec.seq,
+          at: rec.at,
+          type: content.type,
+          stage: content.stage,
+          attempts: content.attempts,
+          ...(content.detail ? { detail: content.detail } : {}),
+        };
+        // Best effort: if this fails too, the original error is the one worth reporting.
+        await cases.saveReceipt(req.borrowerId, receipt).catch(() => undefined);
+      }
+      throw error;
+    }
     deps.observe?.(rec);
     ctx.head = { seq: rec.seq, hash: rec.hash };
   }
@@ -240,6 +342,7 @@ export function createStageCore(deps: StageDeps) {
           templateId,
           templateVersion: template?.version ?? 0,
           locale,
+          idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}#LETTER`,
         });
         attempts.push({
           channel: 'LETTER',
@@ -297,41 +400,56 @@ export function createStageCore(deps: StageDeps) {
     ctx.kase = { item: c, rev };
   }
 
-  /** What an agency, the bureau or legal is told: identifiers and the balance, never contact details. */
+  /**
+   * What an agency, the bureau or legal is told: identifiers and the balance, never contact details.
+   * `idempotencyKey` is the ledger record the handover belongs to: a retry that publishes again
+   * (the bus has no deduplication) carries the same key, so the receiver can drop the repeat.
+   */
   const handover = ({ req, kase }: Ctx) => ({
     loanId: req.loanId,
     cycle: req.cycle,
     borrowerId: req.borrowerId,
     balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
     currency: kase.item.currency,
+    idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}`,
   });
 
   async function runStage(ctx: Ctx): Promise<Step> {
     const { policy, kase, profile, req, now } = ctx;
     const stage = stageById(policy, req.stage ?? '');
-    const g = gate(policy, kase.item, profile.item);
-    if (g) return gateStep(ctx, g, stage.id);
-    const wait = notYet(policy, kase.item, profile.item, stage, now);
-    if (wait !== undefined) return step(ctx, 'WAIT', wait);
-    if (preDueExpired(kase.item, profile.item, stage, now)) return nextStageStep(ctx, stage.id);
+    const replay = replayOf(ctx, stage.kind === 'NOTICE' ? 'CONTACT' : 'HANDOVER', stage.id);
+    // An earlier attempt of this step passed these checks and acted: finish what it started.
+    if (!replay) {
+      const g = gate(policy, kase.item, profile.item);
+      if (g) return gateStep(ctx, g, stage.id);
+      const wait = notYet(policy, kase.item, profile.item, stage, now);
+      if (wait !== undefined) return step(ctx, 'WAIT', wait);
+      if (preDueExpired(kase.item, profile.item, stage, now)) return nextStageStep(ctx, stage.id);
+    }
 
     switch (stage.kind) {
       case 'NOTICE': {
-        const decisions = decideContacts(
-          policy.rules,
-          stage.channels,
-          stage.delivery,
-          profile.item,
-          req.loanId,
-          now,
-          policy,
-        );
-        const deferred = decisions.find((d) => d.status === 'DEFERRED');
-        const attempts = await contact(ctx, stage, stage.template ?? '', decisions);
+        const attempts =
+          replay?.attempts ??
+          (await contact(
+            ctx,
+            stage,
+            stage.template ?? '',
+            decideContacts(
+              policy.rules,
+              stage.channels,
+              stage.delivery,
+              profile.item,
+              req.loanId,
+              now,
+              policy,
+            ),
+          ));
         await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
-        if (deferred?.until) return step(ctx, 'WAIT', deferred.until);
+        const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
+        if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil));
         const noticeFor = stage.noticeFor;
-        if (noticeFor && attempts.some((a) => a.status === 'SENT')) {
+        if (noticeFor && attempts.some((a) => a.status === 'SENT') && !ctx.kase.item.notices[noticeFor]) {
           await update(ctx, (c) => {
             c.notices[noticeFor] = isoUtc(now);
           });
@@ -339,10 +457,12 @@ export function createStageCore(deps: StageDeps) {
         return nextStageStep(ctx, stage.id);
       }
       case 'AGENCY_PLACEMENT': {
-        await deps.bus.publish('AgencyPlacementRequested', handover(ctx));
-        await update(ctx, (c) => {
-          c.agency = { placedAt: isoUtc(now) };
-        });
+        if (!replay?.recorded) {
+          await deps.bus.publish('AgencyPlacementRequested', handover(ctx));
+          await update(ctx, (c) => {
+            c.agency = { placedAt: isoUtc(now) };
+          });
+        }
         await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
@@ -356,7 +476,7 @@ export function createStageCore(deps: StageDeps) {
         // Packs without a waiting period (CN) report at the stage; US Reg F: notice, then 14 days.
         const held = waitDays === null ? undefined : noticeGate('CREDIT_REPORT', kase.item, waitDays, now);
         if (held?.status === 'DEFERRED' && held.until) return step(ctx, 'WAIT', held.until);
-        if (!held) {
+        if (!held && !replay?.recorded) {
           await deps.bus.publish('CreditBureauReportRequested', {
             ...handover(ctx),
             daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
@@ -371,21 +491,28 @@ export function createStageCore(deps: StageDeps) {
         return nextStageStep(ctx, stage.id);
       }
       case 'LEGAL_HANDOFF': {
-        // The evidence pack is built from the ledger as stored (one Query) and the case as of now.
+        // The evidence pack is built from the ledger as stored (one Query) and the case as of now; a
+        // replayed step stores and announces the same pack again (same key, same content).
         const records = await deps.ledger.list(caseKey(req.loanId, req.cycle));
-        const pack = buildEvidencePack(kase.item, records, isoUtc(now));
+        const pack = buildEvidencePack(
+          kase.item,
+          records.filter((r) => r.seq <= req.step.ledger.seq),
+          isoUtc(now),
+        );
         const where = await deps.evidence.put(
           `evidence/${req.loanId}/${req.cycle}`,
           `${JSON.stringify(pack, null, 2)}\n`,
           renderEvidenceDocument(pack),
         );
-        await deps.bus.publish('LegalHandoffRequested', {
-          ...handover(ctx),
-          ledgerId: caseKey(req.loanId, req.cycle),
-          evidencePack: where.json,
-          evidenceDocument: where.document,
-        });
-        await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
+        if (!replay?.recorded) {
+          await deps.bus.publish('LegalHandoffRequested', {
+            ...handover(ctx),
+            ledgerId: caseKey(req.loanId, req.cycle),
+            evidencePack: where.json,
+            evidenceDocument: where.document,
+          });
+          await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
+        }
         await record(ctx, {
           type: 'HANDOVER',
           stage: stage.id,
@@ -441,11 +568,12 @@ export function createStageCore(deps: StageDeps) {
     if (channel === 'CALL' && !timedOut) {
       const p = structuredClone(ctx.profile.item);
       const connected = !['NO_ANSWER', 'WRONG_NUMBER'].includes(result.outcome);
-      p.calls = [
-        ...p.calls.filter((c) => now - Date.parse(c.at) < 8 * 86_400_000),
-        { at: isoUtc(now), loanId: req.loanId, connected },
-      ];
-      await cases.saveProfile(p, ctx.profile.rev);
+      const call = { at: isoUtc(now), loanId: req.loanId, connected };
+      // A replay of this step (same time) finds its call already counted.
+      if (!p.calls.some((c) => c.at === call.at && c.loanId === call.loanId)) {
+        p.calls = [...p.calls.filter((c) => now - Date.parse(c.at) < 8 * 86_400_000), call];
+        await cases.saveProfile(p, ctx.profile.rev);
+      }
     }
     const next = nextStage(policy, stage.id)?.id ?? '';
     const c: CaseRecord = structuredClone(ctx.kase.item);
@@ -453,13 +581,14 @@ export function createStageCore(deps: StageDeps) {
     switch (result.outcome) {
       case 'PROMISE_TO_PAY': {
         if (!result.promise) break;
-        c.promises.push({
-          amountMinor: toMinor(result.promise.amount, currency),
-          date: result.promise.date,
-          madeAt: isoUtc(now),
-          paidAtMakeMinor: c.paidMinor,
-          status: 'PENDING',
-        });
+        if (!c.promises.some((p) => p.madeAt === isoUtc(now)))
+          c.promises.push({
+            amountMinor: toMinor(result.promise.amount, currency),
+            date: result.promise.date,
+            madeAt: isoUtc(now),
+            paidAtMakeMinor: c.paidMinor,
+            status: 'PENDING',
+          });
         await cases.saveCase(c, ctx.kase.rev);
         return step(
           ctx,
@@ -573,24 +702,31 @@ export function createStageCore(deps: StageDeps) {
     }
     // A missed instalment: follow up and ask the cause (DOMAIN.md step 7), then escalation resumes.
     const followUp = { channels: ['SMS', 'EMAIL'] as Channel[], delivery: 'FIRST_OPEN' as const };
-    const decisions = decideContacts(
-      policy.rules,
-      followUp.channels,
-      followUp.delivery,
-      profile.item,
-      req.loanId,
-      now,
-      policy,
-    );
-    const deferred = decisions.find((d) => d.status === 'DEFERRED');
-    const attempts = await contact(ctx, followUp, policy.plan.followUpTemplate, decisions);
+    const stageId = req.step.resumeStage || req.step.stage;
+    const attempts =
+      replayOf(ctx, 'PLAN', stageId)?.attempts ??
+      (await contact(
+        ctx,
+        followUp,
+        policy.plan.followUpTemplate,
+        decideContacts(
+          policy.rules,
+          followUp.channels,
+          followUp.delivery,
+          profile.item,
+          req.loanId,
+          now,
+          policy,
+        ),
+      ));
+    const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
     await record(ctx, {
       type: 'PLAN',
-      stage: req.step.resumeStage || req.step.stage,
+      stage: stageId,
       attempts,
-      detail: { instalment: index + 1, plan: deferred ? 'MISSED_FOLLOW_UP_DEFERRED' : 'BROKEN' },
+      detail: { instalment: index + 1, plan: deferredUntil ? 'MISSED_FOLLOW_UP_DEFERRED' : 'BROKEN' },
     });
-    if (deferred?.until) return step(ctx, 'WAIT', deferred.until);
+    if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil));
     return resume(ctx, req.step.resumeStage, (x) => {
       if (x.plan) x.plan.status = 'BROKEN';
     });
@@ -638,6 +774,20 @@ export function createStageCore(deps: StageDeps) {
   }
 
   async function recordFailure(ctx: Ctx): Promise<Step> {
+    // The failed step may have sent before it failed to record: its receipt goes in first (as of its
+    // time), so no message is missing from the ledger even when the ladder ends in failure.
+    const receipt = ctx.prior?.receipt ? ctx.prior : undefined;
+    if (receipt) {
+      const now = ctx.now;
+      ctx.now = Date.parse(receipt.at);
+      await record(ctx, {
+        type: receipt.type,
+        stage: receipt.stage,
+        attempts: receipt.attempts,
+        ...(receipt.detail ? { detail: receipt.detail } : {}),
+      });
+      ctx.now = now;
+    }
     await record(ctx, {
       type: 'FAILURE',
       stage: ctx.req.step.stage || 'ladder',

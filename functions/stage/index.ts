@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { documentClient, requireEnv, stores } from '../adapters/env.js';
+import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { S3EvidenceStore } from '../adapters/evidence-store.js';
 import { AwsMessaging } from '../adapters/messaging.js';
 import { BusPublisher } from '../adapters/workflow.js';
@@ -16,13 +16,13 @@ export const handler = buildStageHandler({
   contacts: s.contacts(),
   ledger: s.ledger(),
   messaging: new AwsMessaging(
-    new SNSClient({}),
-    new SESv2Client({}),
+    new SNSClient(CLIENT_CONFIG),
+    new SESv2Client(CLIENT_CONFIG),
     requireEnv('SENDER_EMAIL'),
     process.env.SES_CONFIGURATION_SET,
   ),
-  bus: new BusPublisher(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+  bus: new BusPublisher(new EventBridgeClient(CLIENT_CONFIG), requireEnv('EVENT_BUS_NAME')),
   clock: systemClock,
   policies: bundledPolicies(),
-  evidence: new S3EvidenceStore(new S3Client({}), requireEnv('EVIDENCE_BUCKET')),
+  evidence: new S3EvidenceStore(new S3Client(CLIENT_CONFIG), requireEnv('EVIDENCE_BUCKET')),
 });

@@ -246,7 +246,7 @@ describe('Ladder construct', () => {
     }
   });
 
-  it('routes the detail-types (any source) to intake and events, with the DLQ and a retry policy', () => {
+  it('routes the detail-types (any source) to the intake queue and the events function, with the DLQ and a retry policy', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     const busId = logicalId(ladder.bus);
     const dlqArn = { 'Fn::GetAtt': [logicalId(ladder.deadLetterQueue), 'Arn'] };
@@ -270,7 +270,7 @@ describe('Ladder construct', () => {
         routed.set(type, target?.Arn['Fn::GetAtt'][0] ?? '');
       }
     }
-    const intake = logicalId(ladder.intakeFunction);
+    const intake = logicalId(ladder.intakeQueue);
     const events = logicalId(ladder.eventsFunction);
     const erasure = logicalId(ladder.erasureFunction);
     expect(Object.fromEntries(routed)).toEqual({
@@ -374,6 +374,29 @@ describe('Ladder construct', () => {
       [roleId(ladder.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
       [roleId(ladder.auditFunction)]: ['dynamodb:Scan'],
     });
+  });
+
+  it('paces intake: the queue drains into the intake function at most intakeConcurrency at a time, failures alone', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(ladder.intakeFunction) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(ladder.intakeQueue), 'Arn'] },
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const queue = resources[logicalId(ladder.intakeQueue)]?.Properties as Json;
+    expect(queue).toMatchObject({
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(ladder.caseKey), 'Arn'] },
+      VisibilityTimeout: 180,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(ladder.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    // Nothing invokes intake asynchronously any more: it has no async dead-letter config.
+    const fn = resources[logicalId(ladder.intakeFunction)]?.Properties as Json;
+    expect(fn.DeadLetterConfig).toBeUndefined();
   });
 
   it('refuses, at synth, to grant anything but PutItem, Query and Scan on the ledger', () => {
@@ -600,6 +623,14 @@ describe('Ladder construct', () => {
     }
     for (const output of Object.values(template.toJSON().Outputs as Record<string, Json>)) {
       expect(output.Export).toBeUndefined();
+    }
+  });
+
+  it('refuses an intake concurrency SQS event sources cannot have', () => {
+    for (const intakeConcurrency of [1, 2.5, 1001]) {
+      expect(() => new Ladder(new Stack(new App(), 'Test'), 'Ladder', { intakeConcurrency })).toThrow(
+        /intakeConcurrency must be an integer from 2 to 1000/,
+      );
     }
   });
 

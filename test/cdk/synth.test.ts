@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type App, type Stack, aws_sqs as sqs } from 'aws-cdk-lib';
@@ -115,16 +116,23 @@ describe('cdk synth of the Ladder app', () => {
     for (const name of placeholders) expect(Object.keys(props.DefinitionSubstitutions)).toContain(name);
   });
 
-  it('bundles each function as one ESM file with its source map, the AWS SDK inside', () => {
+  it("bundles each function as one CommonJS file with its source map, under 300 KB, requiring only the runtime's AWS SDK", () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const props = fn.Properties as { Handler: string; Code: { S3Key: string } };
       expect(props.Handler).toBe('index.handler');
       const dir = path.join(assembly?.directory ?? '', `asset.${props.Code.S3Key.replace(/\.zip$/, '')}`);
-      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
-      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
+      const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
+      const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1] ?? '');
+      expect(required).toEqual(expect.arrayContaining([expect.stringMatching(/^@aws-sdk\//)]));
+      // Everything else is inside: only Node's built-ins and the runtime's SDK are required.
+      const builtins = new Set(builtinModules);
+      expect(
+        required.filter((r) => !r.startsWith('@aws-sdk/') && !builtins.has(r.replace(/^node:/, ''))),
+      ).toEqual([]);
+      expect(Buffer.byteLength(code)).toBeLessThan(300 * 1024);
     }
   });
 });

@@ -123,3 +123,42 @@ describe('intake', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 });
+
+describe('intake from the queue (SQS batches)', () => {
+  const record = (id: string, detail: unknown) => ({
+    messageId: id,
+    body: JSON.stringify({ 'detail-type': 'LoanDelinquent', source: 'upstream', detail }),
+  });
+
+  it('takes each good event and reports only the failed ones back, by message id', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(PutCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn' });
+    const handler = buildIntakeHandler(deps());
+    const bad = { ...loanDelinquent, borrower: { ...loanDelinquent.borrower, phone: 'not a phone' } };
+
+    const response = await handler(
+      {
+        Records: [record('m-1', loanDelinquent), record('m-2', bad), { messageId: 'm-3', body: '{' }],
+      } as never,
+      lambdaContext,
+    );
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }] });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { name: 'L-1-c1' });
+  });
+
+  it('a throttled start is reported back for redelivery, not lost', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(PutCommand).resolves({});
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const response = await buildIntakeHandler(deps())(
+      { Records: [record('m-1', loanDelinquent)] } as never,
+      lambdaContext,
+    );
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  });
+});

@@ -1,4 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -96,6 +99,8 @@ describe('stage executor', () => {
     expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    // Idempotency costs a first-time step nothing: Query, GetItem, PutItem and no more.
+    expect(ddb.calls()).toHaveLength(3);
   });
 
   it('with requireVerifiedContactPoints, an unverified phone is BLOCKED and recorded, a verified e-mail is sent', async () => {
@@ -187,5 +192,112 @@ describe('stage executor', () => {
       name: 'ValidationError',
     });
     expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe('stage executor: a retried step never sends twice', () => {
+  /** The borrower partition as DynamoDB would return it: the rows plus any receipt written since. */
+  const partition = () => {
+    const receipts = ddb
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input.Item)
+      .filter((item) => String(item?.sk ?? '').startsWith('RECEIPT#'));
+    return { Items: [...borrowerRows(), ...receipts] };
+  };
+  const ledgerPuts = () => ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'Ledger');
+
+  beforeEach(() => {
+    ddb.on(QueryCommand, { TableName: 'Cases' }).callsFake(partition);
+    ddb.on(QueryCommand, { TableName: 'Ledger' }).resolves({ Items: [] });
+    sns.on(PublishCommand).resolves({ MessageId: 'sms-1' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-1' });
+  });
+
+  it('sent, then the ledger write failed: the retry records what was sent, with its provider ids, and sends nothing', async () => {
+    ddb
+      .on(PutCommand, { TableName: 'Ledger' })
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({});
+    const core = createStageCore(deps());
+
+    await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
+    const step = await core({ ...request('D+1'), retryCount: 1 });
+
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    expect(step).toMatchObject({ outcome: 'NEXT', stage: 'D+1', ledger: { seq: 1 } });
+    const [failed, stored] = ledgerPuts().map((c) => c.args[0].input.Item);
+    expect(stored?.attempts).toEqual([
+      expect.objectContaining({ channel: 'SMS', status: 'SENT', providerRef: 'sms-1' }),
+      expect.objectContaining({ channel: 'EMAIL', status: 'SENT', providerRef: 'mail-1' }),
+    ]);
+    // The same record, at the time of the sends, so the chain and the contact-hours audit hold.
+    expect(stored).toEqual(failed);
+    expect(verifyChain([stored as never])).toEqual({ ok: true, records: 1 });
+  });
+
+  it('the same request again (no retry count, the receipt alone) still sends nothing', async () => {
+    ddb
+      .on(PutCommand, { TableName: 'Ledger' })
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({});
+    const core = createStageCore(deps());
+    await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
+    await core(request('D+1'));
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(ledgerPuts()).toHaveLength(2);
+  });
+
+  it('recorded, then the answer was lost: the retry reads the record, sends nothing, writes nothing, and returns the same step', async () => {
+    const core = createStageCore(deps());
+    const first = await core(request('D+1'));
+    const record = ledgerPuts()[0]?.args[0].input.Item;
+    ddb.on(QueryCommand, { TableName: 'Ledger' }).resolves({ Items: [record as never] });
+
+    const again = await core({ ...request('D+1'), retryCount: 1 });
+
+    expect(again).toEqual(first);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    expect(ledgerPuts()).toHaveLength(1);
+  });
+
+  it('a record at the next seq that is not this step is a real conflict: ConcurrentUpdateError', async () => {
+    const core = createStageCore(deps());
+    await core(request('D+1'));
+    const other = { ...ledgerPuts()[0]?.args[0].input.Item, stage: 'D+3' };
+    ddb.on(QueryCommand, { TableName: 'Ledger' }).resolves({ Items: [other as never] });
+    ddb
+      .on(PutCommand, { TableName: 'Ledger' })
+      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    await expect(core({ ...request('D+1'), retryCount: 1 })).rejects.toMatchObject({
+      name: 'ConcurrentUpdateError',
+    });
+  });
+
+  it('when the retries run out, the failure recorder writes the sent messages before the failure', async () => {
+    ddb
+      .on(PutCommand, { TableName: 'Ledger' })
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({});
+    const core = createStageCore(deps());
+    await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
+
+    const step = await core({
+      ...request('D+1'),
+      action: 'RECORD_FAILURE',
+      error: { Error: 'TransientError' },
+    });
+
+    expect(step.outcome).toBe('CLOSED');
+    const records = ledgerPuts()
+      .slice(1)
+      .map((c) => c.args[0].input.Item);
+    expect(records.map((r) => [r?.seq, r?.type])).toEqual([
+      [1, 'CONTACT'],
+      [2, 'FAILURE'],
+    ]);
+    expect(verifyChain(records as never)).toEqual({ ok: true, records: 2 });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 });

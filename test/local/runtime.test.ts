@@ -93,7 +93,9 @@ describe('local runtime: the real definition, path by path', () => {
       l.services.sms.injectFaults({ throttleNext: 3 });
       await l.send('LoanDelinquent', delinquent);
     });
-    expect(execution.history).toContainEqual({ type: 'StateRetried', state: 'D-3 pre-due reminder' });
+    expect(execution.history).toContainEqual(
+      expect.objectContaining({ type: 'StateRetried', state: 'D-3 pre-due reminder' }),
+    );
     const ledger = await (ladder as LocalLadder).stores.ledger().list(caseKey('L-1', 1));
     expect(ledger[0]?.attempts).toEqual([expect.objectContaining({ channel: 'SMS', status: 'SENT' })]);
   });

@@ -1,0 +1,181 @@
+import { fork, spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions, LAMBDA_ENTRIES } from '../lib/bundling.js';
+import { costPer1000, type Summary } from '../local/simulate.js';
+import type { WorkerJob } from './worker.js';
+
+/**
+ * `npm run bench`: the sample portfolio through the default ladder locally, at 1,000 and 10,000
+ * loans, split by borrower over one worker process per core (each with its own embedded store); the
+ * same 10,000 with no-op handlers (the ceiling of the interpreter on the virtual clock); and each
+ * Lambda bundle, built with the deployed options, weighed and loaded in a fresh Node process. Progress
+ * goes to stderr; the last line on stdout is one JSON object.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const SEED = 42;
+// `npm run bench -- --quick`: a smoke run at a tenth of the sizes (the JSON keeps its key names).
+const SCALE = process.argv.includes('--quick') ? 10 : 1;
+const [SMALL, LARGE] = [1_000 / SCALE, 10_000 / SCALE];
+const PARTS = Math.max(1, Math.min(2, cpus().length));
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+type Answer = { ok: true; seconds: number; summary: Summary } | { ok: false; error: string };
+
+function runPart(job: WorkerJob): Promise<Summary> {
+  return new Promise((done, fail) => {
+    const child = fork(join(ROOT, 'bench/worker.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1' },
+    });
+    child.once('message', (answer: Answer) => {
+      child.kill();
+      if (answer.ok) done(answer.summary);
+      else fail(new Error(`part ${job.part}: ${answer.error}`));
+    });
+    child.once('exit', (code) => fail(new Error(`part ${job.part} exited with ${code}`)));
+    child.send(job);
+  });
+}
+
+/** Wall time of a whole run (process start included) and its parts' summaries added up. */
+async function run(loans: number, noop: boolean) {
+  const started = Date.now();
+  const parts = await Promise.all(
+    Array.from({ length: PARTS }, (_, part) => runPart({ loans, seed: SEED, part, parts: PARTS, noop })),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const sum = (f: (s: Summary) => number) => parts.reduce((total, s) => total + f(s), 0);
+  const t = (k: keyof Summary['totals']) => sum((s) => s.totals[k]);
+  const executions: Record<string, number> = {};
+  for (const s of parts)
+    for (const [status, n] of Object.entries(s.executions))
+      executions[status] = (executions[status] ?? 0) + n;
+  return {
+    seconds,
+    loans: sum((s) => s.loans),
+    executions,
+    transitionsPerStage: t('stageTransitions') / Math.max(1, t('stageRuns')),
+    meanExecutionDays: t('executionDays') / Math.max(1, t('finishedExecutions')),
+    ddbRequestsPerStage: t('stageDdbRequests') / Math.max(1, t('stageInvocations')),
+    perLoan: {
+      transitions: t('stateTransitions') / loans,
+      ddbRequests: t('ddbRequests') / loans,
+      lambdaInvocations: t('lambdaInvocations') / loans,
+      sms: sum((s) => s.smsSent) / loans,
+      emails: sum((s) => s.emailsSent) / loans,
+    },
+  };
+}
+
+/** The median of 5 runs of `probe` (a script printing milliseconds) in a fresh Node process. */
+function medianMs(probe: string, env: NodeJS.ProcessEnv, what: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    // As on Lambda: NODE_OPTIONS=--enable-source-maps (lib/ladder.ts), so the map is read at load.
+    const r = spawnSync(process.execPath, ['--enable-source-maps', '-e', probe], {
+      env,
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`loading ${what}: ${r.stderr.split('\n')[0]}`);
+    times.push(Number(r.stdout.trim()));
+  }
+  times.sort((a, b) => a - b);
+  return Math.round((times[2] ?? 0) * 10) / 10;
+}
+
+/**
+ * Each Lambda bundle: bytes of the .mjs; the median of 5 cold imports in a fresh process (loadMs);
+ * and, alone, the AWS SDK packages it imports, which the Lambda runtime provides (sdkLoadMs).
+ */
+async function bundles() {
+  const env = {
+    ...process.env,
+    AWS_REGION: 'us-east-1',
+    CASES_TABLE: 'Cases',
+    CONTACTS_TABLE: 'Contacts',
+    LEDGER_TABLE: 'Ledger',
+    TASKS_TABLE: 'Tasks',
+    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:ladder',
+    EVENT_BUS_NAME: 'ladder',
+    SENDER_EMAIL: 'collections@example.com',
+    POWERTOOLS_SERVICE_NAME: 'ladder',
+    AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+    NODE_NO_WARNINGS: '1',
+  };
+  const out = [];
+  for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
+    // Inside the project, so the external @aws-sdk/* resolve from node_modules as from the runtime's.
+    const file = join(ROOT, 'out/bench/bundles', name, 'index.js');
+    mkdirSync(join(file, '..'), { recursive: true });
+    // On Lambda the bundle's directory has no package.json, so index.js is CommonJS. Here the
+    // project's "type": "module" would make Node load it as an ES module: say CommonJS explicitly.
+    writeFileSync(join(file, '..', 'package.json'), '{ "type": "commonjs" }\n');
+    const { metafile } = await build({ ...esbuildOptions(join(ROOT, entry), file), metafile: true });
+    const sdk = [
+      ...new Set(
+        Object.values(metafile.outputs)
+          .flatMap((o) => o.imports)
+          .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
+          .map((i) => i.path),
+      ),
+    ];
+    const time = (body: string) =>
+      `const t = performance.now(); ${body}; console.log(performance.now() - t);`;
+    // As the Lambda Node.js runtime loads a CommonJS handler: require.
+    const loadMs = medianMs(
+      time(
+        `if (typeof require(${JSON.stringify(file)}).handler !== 'function') throw new Error('no handler')`,
+      ),
+      env,
+      name,
+    );
+    const sdkLoadMs = medianMs(time(`${JSON.stringify(sdk)}.map((m) => require(m))`), env, `${name}'s SDK`);
+    const bytes = statSync(file).size;
+    out.push({ name, bytes, loadMs, sdkLoadMs });
+    log(
+      `bundle ${name}: ${bytes} bytes, loads in ${loadMs} ms (its AWS SDK packages alone: ${sdkLoadMs} ms)`,
+    );
+  }
+  return out;
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+log(`${PARTS} worker processes, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)}`);
+const bundleSizes = await bundles();
+log(`${SMALL} loans...`);
+const run1k = await run(SMALL, false);
+log(`${SMALL} loans in ${run1k.seconds.toFixed(1)} s`);
+log(`${LARGE} loans...`);
+const run10k = await run(LARGE, false);
+log(`${LARGE} loans in ${run10k.seconds.toFixed(1)} s`);
+log(`${LARGE} loans, no-op handlers...`);
+const ceiling = await run(LARGE, true);
+log(`ceiling: ${LARGE} loans in ${ceiling.seconds.toFixed(1)} s`);
+
+const p = run10k.perLoan;
+const cost = costPer1000(p.transitions, p.ddbRequests, p.lambdaInvocations, p.sms, p.emails);
+console.log(
+  JSON.stringify({
+    seconds1k: round(run1k.seconds, 1),
+    seconds10k: round(run10k.seconds, 1),
+    ceilingSeconds10k: round(ceiling.seconds, 1),
+    ratioToCeiling: round(run10k.seconds / ceiling.seconds),
+    transitionsPerStage: round(run10k.transitionsPerStage),
+    ddbRequestsPerStage: round(run10k.ddbRequestsPerStage),
+    costPer1000LoansUSD: cost.total,
+    cost,
+    perLoan: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])),
+    executions10k: run10k.executions,
+    meanExecutionDays: round(run10k.meanExecutionDays, 1),
+    bundles: bundleSizes,
+    workers: PARTS,
+    ...(SCALE !== 1 ? { quick: true, loans: [SMALL, LARGE] } : {}),
+    loadAverageAtEnd: round(loadavg()[0] ?? 0),
+  }),
+);

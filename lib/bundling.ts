@@ -1,0 +1,51 @@
+/**
+ * How each Lambda entry is bundled: the one place both the CDK construct (NodejsFunction's `bundling`)
+ * and the benchmark (esbuild's API, bench/bench.ts) read, so the bundle the benchmark weighs and
+ * loads is the bundle that deploys. Plain data: no CDK import, so the benchmark loads none.
+ *
+ * - Node 22, minified, with a source map (NODE_OPTIONS=--enable-source-maps on the function).
+ * - `@aws-sdk/*` external: the Lambda Node.js 22 runtime ships AWS SDK v3 (every client and
+ *   lib-dynamodb). Bundled, the clients and their Smithy core were 365 to 445 KB of each function's
+ *   bundle (esbuild's metafile), more than everything else together. The cost: the SDK version is
+ *   the runtime's, which AWS updates with the runtime; the code uses long-stable APIs only.
+ * - CommonJS, not ESM: the SDK packages are CommonJS, and an ES module importing them makes Node
+ *   scan each one for its exports. Measured here (medians of 5 cold loads), the same code loaded in
+ *   369 to 486 ms as ESM and 281 to 327 ms as CommonJS; the stage function's SDK packages alone took
+ *   164 to 193 ms to require (`npm run bench` reports it per bundle as sdkLoadMs).
+ */
+export const LAMBDA_ENTRIES = {
+  Intake: 'functions/intake/index.ts',
+  Stage: 'functions/stage/index.ts',
+  HumanTask: 'functions/human-task/index.ts',
+  Events: 'functions/events/index.ts',
+  AgentApi: 'functions/agent-api/index.ts',
+  Erasure: 'functions/erasure/index.ts',
+  InboundSms: 'functions/inbound-sms/index.ts',
+  Audit: 'functions/audit/index.ts',
+} as const;
+
+export const LAMBDA_BUNDLING = {
+  format: 'cjs',
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  // The ESM builds of dependencies, where they have one, tree-shake better; the output is CommonJS.
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+} as const;
+
+/** The same options in esbuild's API form (NodejsFunction adds bundle and platform itself). */
+export function esbuildOptions(entry: string, outfile: string) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    minify: LAMBDA_BUNDLING.minify,
+    sourcemap: LAMBDA_BUNDLING.sourceMap,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    external: [...LAMBDA_BUNDLING.externalModules],
+  };
+}
