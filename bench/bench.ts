@@ -100,7 +100,10 @@ async function bundles() {
     CONTACTS_TABLE: 'Contacts',
     LEDGER_TABLE: 'Ledger',
     TASKS_TABLE: 'Tasks',
-    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:ladder',
+    STATE_MACHINE_ARNS: JSON.stringify({
+      default: 'arn:aws:states:us-east-1:123456789012:stateMachine:default',
+    }),
+    EVIDENCE_BUCKET: 'evidence',
     EVENT_BUS_NAME: 'ladder',
     SENDER_EMAIL: 'collections@example.com',
     POWERTOOLS_SERVICE_NAME: 'ladder',
