@@ -22,6 +22,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // The simulations allocate quickly: a 64 MB young generation, as `npm start` runs with (README).
+    execArgv: ['--max-semi-space-size=64'],
     setupFiles: ['test/setup.ts'],
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -10,8 +10,8 @@ import type { WorkerJob } from './worker.js';
 /**
  * `npm run bench`: the sample portfolio through the default ladder locally, at 1,000 and 10,000
  * loans, split by borrower over one worker process per core (each with its own embedded store); the
- * same 10,000 with no-op handlers (the ceiling of the interpreter on the virtual clock); and each
- * Lambda bundle, built with the deployed options, weighed and loaded in a fresh Node process. Progress
+ * same 10,000 with no-op handlers (the ceiling of the interpreter on the virtual clock); the 10,000
+ * loans' DynamoDB requests replayed on the embedded store alone (its share); and each Lambda bundle, built with the deployed options, weighed and loaded in a fresh Node process. Progress
  * goes to stderr; the last line on stdout is one JSON object.
  */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -22,32 +22,55 @@ const [SMALL, LARGE] = [1_000 / SCALE, 10_000 / SCALE];
 const PARTS = Math.max(1, Math.min(2, cpus().length));
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-type Answer = { ok: true; seconds: number; summary: Summary } | { ok: false; error: string };
+/** What a worker answers: its summary when its run ends, then, if asked, its store's replay time. */
+type Answer =
+  | { ok: true; summary: Summary; requests: number }
+  | { ok: true; storeSeconds: number }
+  | { ok: false; error: string };
+type Part = { ranAt: number; summary: Summary; requests: number; storeSeconds?: number };
 
-function runPart(job: WorkerJob): Promise<Summary> {
+function runPart(job: WorkerJob): Promise<Part> {
   return new Promise((done, fail) => {
     const child = fork(join(ROOT, 'bench/worker.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      // The same young generation as `npm start` (package.json; README "Benchmark").
+      execArgv: ['--max-semi-space-size=64', '--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1' },
     });
-    child.once('message', (answer: Answer) => {
+    let part: Part | undefined;
+    const finish = (result: Part | Error) => {
       child.kill();
-      if (answer.ok) done(answer.summary);
-      else fail(new Error(`part ${job.part}: ${answer.error}`));
+      if (result instanceof Error) fail(result);
+      else done(result);
+    };
+    child.on('message', (answer: Answer) => {
+      if (!answer.ok) finish(new Error(`part ${job.part}: ${answer.error}`));
+      else if ('summary' in answer) {
+        part = { ranAt: Date.now(), summary: answer.summary, requests: answer.requests };
+        if (!job.replayStore) finish(part);
+      } else if (part) finish({ ...part, storeSeconds: answer.storeSeconds });
     });
     child.once('exit', (code) => fail(new Error(`part ${job.part} exited with ${code}`)));
     child.send(job);
   });
 }
 
-/** Wall time of a whole run (process start included) and its parts' summaries added up. */
-async function run(loans: number, noop: boolean) {
+/**
+ * Wall time of a whole run (process start included, until its last part's run ends) and its parts'
+ * summaries added up. With `replayStore`, each part then replays its DynamoDB requests alone on a
+ * fresh store, one part per core; the store's share of the run is the slower part's replay.
+ */
+async function run(loans: number, noop: boolean, replayStore = false) {
   const started = Date.now();
-  const parts = await Promise.all(
-    Array.from({ length: PARTS }, (_, part) => runPart({ loans, seed: SEED, part, parts: PARTS, noop })),
+  const answers = await Promise.all(
+    Array.from({ length: PARTS }, (_, part) =>
+      runPart({ loans, seed: SEED, part, parts: PARTS, noop, replayStore }),
+    ),
   );
-  const seconds = (Date.now() - started) / 1000;
+  const seconds = (Math.max(...answers.map((a) => a.ranAt)) - started) / 1000;
+  const storeSeconds = Math.max(...answers.map((a) => a.storeSeconds ?? 0));
+  const requests = answers.reduce((total, a) => total + a.requests, 0);
+  const parts = answers.map((a) => a.summary);
   const sum = (f: (s: Summary) => number) => parts.reduce((total, s) => total + f(s), 0);
   const t = (k: keyof Summary['totals']) => sum((s) => s.totals[k]);
   const executions: Record<string, number> = {};
@@ -56,6 +79,8 @@ async function run(loans: number, noop: boolean) {
       executions[status] = (executions[status] ?? 0) + n;
   return {
     seconds,
+    storeSeconds,
+    requests,
     loans: sum((s) => s.loans),
     executions,
     transitionsPerStage: t('stageTransitions') / Math.max(1, t('stageRuns')),
@@ -155,8 +180,11 @@ log(`${SMALL} loans...`);
 const run1k = await run(SMALL, false);
 log(`${SMALL} loans in ${run1k.seconds.toFixed(1)} s`);
 log(`${LARGE} loans...`);
-const run10k = await run(LARGE, false);
+const run10k = await run(LARGE, false, true);
 log(`${LARGE} loans in ${run10k.seconds.toFixed(1)} s`);
+log(
+  `the store alone, replaying those ${run10k.requests} DynamoDB requests: ${run10k.storeSeconds.toFixed(1)} s`,
+);
 log(`${LARGE} loans, no-op handlers...`);
 const ceiling = await run(LARGE, true);
 log(`ceiling: ${LARGE} loans in ${ceiling.seconds.toFixed(1)} s`);
@@ -169,6 +197,10 @@ console.log(
     seconds10k: round(run10k.seconds, 1),
     ceilingSeconds10k: round(ceiling.seconds, 1),
     ratioToCeiling: round(run10k.seconds / ceiling.seconds),
+    // The embedded store's own time for the 10,000 loans' DynamoDB requests (bench/worker.ts):
+    // with the ceiling, a floor under seconds10k for any handler code on this store.
+    storeSeconds10k: round(run10k.storeSeconds, 1),
+    storeRequests10k: run10k.requests,
     transitionsPerStage: round(run10k.transitionsPerStage),
     ddbRequestsPerStage: round(run10k.ddbRequestsPerStage),
     costPer1000LoansUSD: cost.total,

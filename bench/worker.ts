@@ -1,4 +1,5 @@
 import { samplePortfolio } from '../local/sample.js';
+import { startStore } from '../local/services/store.js';
 import { simulate } from '../local/simulate.js';
 
 /**
@@ -12,6 +13,8 @@ export interface WorkerJob {
   part: number;
   parts: number;
   noop: boolean;
+  /** Afterwards, replay the run's DynamoDB requests alone on a fresh store and time it (storeSeconds). */
+  replayStore?: boolean;
 }
 
 /** Borrowers in order of first appearance, dealt round-robin: balanced and the same every run. */
@@ -28,12 +31,46 @@ export function partOf<T extends { borrower: { borrowerId: string } }>(
   });
 }
 
+type Request = [operation: string, input: unknown];
+
+/**
+ * The embedded store's own share of a run: the same requests, in the order the run sent them, to a
+ * fresh store with nothing else running (no interpreter, handlers or SDK). Requests that failed a
+ * condition in the run fail it here too; either way the store did the work.
+ */
+async function replay(requests: Request[]): Promise<number> {
+  const store = await startStore();
+  try {
+    const started = performance.now();
+    for (const [operation, input] of requests) await store.dispatch(operation, input);
+    return (performance.now() - started) / 1000;
+  } finally {
+    await store.close();
+  }
+}
+
 process.once('message', async (job: WorkerJob) => {
   try {
     const loans = partOf(samplePortfolio(job.loans, job.seed), job.part, job.parts);
-    const started = Date.now();
-    const result = await simulate({ seed: job.seed, loans }, { noopHandlers: job.noop });
-    process.send?.({ ok: true, seconds: (Date.now() - started) / 1000, summary: result.summary });
+    const requests: Request[] = [];
+    const result = await simulate(
+      { seed: job.seed, loans },
+      {
+        noopHandlers: job.noop,
+        // Keeps a reference to each request as the store receives it (the wire form, never reused).
+        onStart: (ladder) => {
+          if (!job.replayStore) return;
+          const store = ladder.services.dynamodb;
+          const dispatch = store.dispatch.bind(store);
+          store.dispatch = (operation, input) => {
+            requests.push([operation, input]);
+            return dispatch(operation, input);
+          };
+        },
+      },
+    );
+    process.send?.({ ok: true, summary: result.summary, requests: requests.length });
+    if (job.replayStore) process.send?.({ ok: true, storeSeconds: await replay(requests) });
   } catch (error) {
     process.send?.({ ok: false, error: String((error as Error)?.stack ?? error) });
   }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
+import { zone } from './zone.js';
 
 /** How a case leaves the ladder (ACTIVE while it is on it). */
 export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
@@ -98,7 +99,7 @@ const hhmm = (s: string): { hour: number; minute: number } => {
 
 /** When a stage is due: its day (due date + offset + pause shift) at the policy's local time. */
 export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, timeZone: string): number {
-  return DateTime.fromISO(c.dueDate, { zone: timeZone })
+  return DateTime.fromISO(c.dueDate, { zone: zone(timeZone) })
     .plus({ days: stage.offsetDays + c.shiftDays })
     .set({ ...hhmm(policy.stageLocalTime), second: 0, millisecond: 0 })
     .toMillis();
@@ -106,7 +107,7 @@ export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, tim
 
 /** The first moment after a local date's end plus grace days: a promise or instalment is late from then. */
 export function endOfGrace(date: string, graceDays: number, timeZone: string): number {
-  return DateTime.fromISO(date, { zone: timeZone })
+  return DateTime.fromISO(date, { zone: zone(timeZone) })
     .plus({ days: graceDays + 1 })
     .startOf('day')
     .toMillis();
@@ -114,13 +115,16 @@ export function endOfGrace(date: string, graceDays: number, timeZone: string): n
 
 /** Whole local days from `from` to `to` (negative when `to` is earlier). */
 export function localDaysBetween(fromMs: number, toMs: number, timeZone: string): number {
-  const a = DateTime.fromMillis(fromMs, { zone: timeZone }).startOf('day');
-  const b = DateTime.fromMillis(toMs, { zone: timeZone }).startOf('day');
+  const a = DateTime.fromMillis(fromMs, { zone: zone(timeZone) }).startOf('day');
+  const b = DateTime.fromMillis(toMs, { zone: zone(timeZone) }).startOf('day');
   return Math.round(b.diff(a, 'days').days);
 }
 
 export const daysPastDue = (c: CaseRecord, now: number, timeZone: string): number =>
-  Math.max(0, localDaysBetween(DateTime.fromISO(c.dueDate, { zone: timeZone }).toMillis(), now, timeZone));
+  Math.max(
+    0,
+    localDaysBetween(DateTime.fromISO(c.dueDate, { zone: zone(timeZone) }).toMillis(), now, timeZone),
+  );
 
 /** Channel a PREFERRED stage resolves to. */
 export const resolveChannel = (channel: Channel | 'PREFERRED', profile: BorrowerProfile): Channel =>

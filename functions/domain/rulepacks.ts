@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
+import { zone } from './zone.js';
 
 /**
  * Compliance rule packs are versioned data. The stage executor asks the pack before every contact,
@@ -96,7 +97,7 @@ const minutesOf = (hhmm: string): number => {
  * the window is defined on local wall-clock time, and luxon resolves wall-clock to instants.
  */
 export function nextAllowedMoment(at: number, timeZone: string, window: RulePack['contactWindow']): number {
-  const local = DateTime.fromMillis(at, { zone: timeZone });
+  const local = DateTime.fromMillis(at, { zone: zone(timeZone) });
   if (!local.isValid) throw new ValidationError(`unknown time zone "${timeZone}"`);
   const start = minutesOf(window.start);
   const end = minutesOf(window.end);

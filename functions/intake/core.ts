@@ -12,6 +12,7 @@ import { assignArm } from '../domain/experiment.js';
 import { GENESIS_HASH } from '../domain/ledger.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import { zone } from '../domain/zone.js';
 
 /**
  * Intake of a LoanDelinquent event: validate, store the contact details (contacts table only), the
@@ -64,7 +65,7 @@ export function createIntakeCore(deps: IntakeDeps) {
     const amountDueMinor = toMinor(event.amountDue, event.currency);
     const now = clock.now();
     const { borrower } = event;
-    const daysAhead = DateTime.fromISO(event.dueDate, { zone: borrower.timeZone }).diff(
+    const daysAhead = DateTime.fromISO(event.dueDate, { zone: zone(borrower.timeZone) }).diff(
       DateTime.fromMillis(now),
       'days',
     ).days;
