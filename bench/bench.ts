@@ -2,6 +2,7 @@ import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { build } from 'esbuild';
 import { esbuildOptions, LAMBDA_ENTRIES } from '../lib/bundling.js';
 import { costPer1000, type Summary } from '../local/simulate.js';
@@ -22,14 +23,18 @@ const [SMALL, LARGE] = [1_000 / SCALE, 10_000 / SCALE];
 const PARTS = Math.max(1, Math.min(2, cpus().length));
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-/** What a worker answers: its summary when its run ends, then, if asked, its store's replay time. */
+/**
+ * What a worker answers: loans finished so far (at most once a second), its summary when its run
+ * ends, then, if asked, its store's replay time.
+ */
 type Answer =
+  | { ok: true; finished: number }
   | { ok: true; summary: Summary; requests: number }
   | { ok: true; storeSeconds: number }
   | { ok: false; error: string };
 type Part = { ranAt: number; summary: Summary; requests: number; storeSeconds?: number };
 
-function runPart(job: WorkerJob): Promise<Part> {
+function runPart(job: WorkerJob, onFinished: (loans: number) => void): Promise<Part> {
   return new Promise((done, fail) => {
     const child = fork(join(ROOT, 'bench/worker.ts'), [], {
       // The same young generation as `npm start` (package.json; README "Benchmark").
@@ -45,6 +50,7 @@ function runPart(job: WorkerJob): Promise<Part> {
     };
     child.on('message', (answer: Answer) => {
       if (!answer.ok) finish(new Error(`part ${job.part}: ${answer.error}`));
+      else if ('finished' in answer) onFinished(answer.finished);
       else if ('summary' in answer) {
         part = { ranAt: Date.now(), summary: answer.summary, requests: answer.requests };
         if (!job.replayStore) finish(part);
@@ -62,11 +68,25 @@ function runPart(job: WorkerJob): Promise<Part> {
  */
 async function run(loans: number, noop: boolean, replayStore = false) {
   const started = Date.now();
+  // On stderr; redrawn on a terminal, a line every 15 s otherwise (CI, a redirected log).
+  const bar = new SingleBar({
+    format: `bench: ${loans} loans${noop ? ', no-op handlers' : ''} [{bar}] {value}/{total} finished, {duration}s`,
+    stream: process.stderr,
+    noTTYOutput: true,
+    notTTYSchedule: 15_000,
+  });
+  const finished = Array.from({ length: PARTS }, () => 0);
+  bar.start(loans, 0);
   const answers = await Promise.all(
     Array.from({ length: PARTS }, (_, part) =>
-      runPart({ loans, seed: SEED, part, parts: PARTS, noop, replayStore }),
+      runPart({ loans, seed: SEED, part, parts: PARTS, noop, replayStore }, (n) => {
+        finished[part] = n;
+        bar.update(finished.reduce((a, b) => a + b, 0));
+      }),
     ),
   );
+  bar.update(loans);
+  bar.stop();
   const seconds = (Math.max(...answers.map((a) => a.ranAt)) - started) / 1000;
   const storeSeconds = Math.max(...answers.map((a) => a.storeSeconds ?? 0));
   const requests = answers.reduce((total, a) => total + a.requests, 0);

@@ -53,10 +53,17 @@ process.once('message', async (job: WorkerJob) => {
   try {
     const loans = partOf(samplePortfolio(job.loans, job.seed), job.part, job.parts);
     const requests: Request[] = [];
+    let lastProgress = 0;
     const result = await simulate(
       { seed: job.seed, loans },
       {
         noopHandlers: job.noop,
+        onProgress: (finished) => {
+          const now = Date.now();
+          if (now - lastProgress < 1000) return;
+          lastProgress = now;
+          process.send?.({ ok: true, finished });
+        },
         // Keeps a reference to each request as the store receives it (the wire form, never reused).
         onStart: (ladder) => {
           if (!job.replayStore) return;

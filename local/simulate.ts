@@ -326,15 +326,22 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       });
     }
     const total = scenario.loans.length;
+    const progress = () => {
+      let done = 0;
+      for (const e of l.executions.values()) if (e.status !== 'RUNNING') done += 1;
+      options.onProgress?.(done, total);
+    };
+    // Counting walks every execution: at most four times a (real) second, not at every instant.
+    let counted = 0;
     await l.clock.runUntilIdle({
       until: start + 400 * 24 * HOUR,
       onAdvance: () => {
-        if (!options.onProgress) return;
-        let done = 0;
-        for (const e of l.executions.values()) if (e.status !== 'RUNNING') done += 1;
-        options.onProgress(done, total);
+        if (!options.onProgress || Date.now() - counted < 250) return;
+        counted = Date.now();
+        progress();
       },
     });
+    if (options.onProgress) progress();
     // Quiescent with no timer left: an execution still RUNNING waits for something that will never
     // come (stuck). It is counted as such, not awaited.
     await Promise.all(
