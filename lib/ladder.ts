@@ -126,6 +126,8 @@ export class Ladder extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** LoanDelinquent events wait here for intake, which starts ladders no faster than its concurrency. */
   public readonly intakeQueue: sqs.Queue;
+  /** LoanDelinquent events intake or EventBridge could not handle: they hold contact details. */
+  public readonly intakeDeadLetterQueue: sqs.Queue;
   public readonly intakeFunction: nodejs.NodejsFunction;
   public readonly stageFunction: nodejs.NodejsFunction;
   public readonly humanTaskFunction: nodejs.NodejsFunction;
@@ -227,6 +229,18 @@ export class Ladder extends Construct {
       );
     }
 
+    // EventBridge delivers LoanDelinquent (which carries contact details) to the intake queue and its
+    // dead letters, both under the contact key.
+    this.contactKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventsToIntakeQueues',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
     // ---- Tables -----------------------------------------------------------------------------------------
     const makeTable = (key: TableKey, encryptionKey: kms.IKey): dynamodb.Table => {
       const def = TABLES[key];
@@ -300,16 +314,24 @@ export class Ladder extends Construct {
 
     // Intake drains a queue instead of being invoked by the rule: a burst of LoanDelinquent events (the
     // month-start batch) waits here, and ladders start at the pace the intake concurrency allows.
+    // LoanDelinquent carries the borrower's contact details, so this queue and its dead letters are
+    // under the contact key, like the Contacts table, not the case key with the other dead letters.
+    this.intakeDeadLetterQueue = new sqs.Queue(this, 'IntakeDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.contactKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
       encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.caseKey,
+      encryptionMasterKey: this.contactKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       // Six times the function timeout (AWS's advice for SQS event sources), so a slow batch is not
       // delivered twice while it is still being worked on.
       visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
       // An event that still fails after five receives (bad input included) is kept in the DLQ.
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.intakeDeadLetterQueue, maxReceiveCount: 5 },
     });
 
     // ---- Functions --------------------------------------------------------------------------------------
@@ -583,7 +605,7 @@ export class Ladder extends Construct {
     this.route(
       'LoanDelinquent',
       INTAKE_DETAIL_TYPES,
-      new targets.SqsQueue(this.intakeQueue, this.targetDelivery()),
+      new targets.SqsQueue(this.intakeQueue, this.targetDelivery(this.intakeDeadLetterQueue)),
     );
     this.route(
       'BorrowerEvents',
@@ -672,6 +694,11 @@ export class Ladder extends Construct {
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
       'Events or invocations landed in the dead-letter queue',
     );
+    this.alarm(
+      'IntakeDeadLetters',
+      this.intakeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'LoanDelinquent events landed in the intake dead-letter queue: those loans have no ladder',
+    );
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(7),
@@ -712,7 +739,16 @@ export class Ladder extends Construct {
             title: 'Dead letters',
             width: 8,
             left: [
-              this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+              this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period,
+                statistic: 'Maximum',
+                label: 'Events and invocations',
+              }),
+              this.intakeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period,
+                statistic: 'Maximum',
+                label: 'LoanDelinquent (intake)',
+              }),
             ],
           }),
         ],
@@ -914,9 +950,9 @@ export class Ladder extends Construct {
     return fn;
   }
 
-  /** EventBridge keeps retrying a target for a day; what it still cannot deliver goes to the DLQ. */
-  private targetDelivery() {
-    return { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) };
+  /** EventBridge keeps retrying a target for a day; what it still cannot deliver goes to a DLQ. */
+  private targetDelivery(deadLetterQueue: sqs.IQueue = this.deadLetterQueue) {
+    return { deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) };
   }
 
   private route(id: string, detailTypes: readonly string[], target: events.IRuleTarget): events.Rule {

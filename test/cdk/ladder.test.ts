@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BORROWER_EVENT_TYPES } from '../../functions/domain/events.js';
 import { bundledPolicies } from '../../functions/domain/policies.js';
@@ -246,10 +247,11 @@ describe('Ladder construct', () => {
     }
   });
 
-  it('routes the detail-types (any source) to the intake queue and the events function, with the DLQ and a retry policy', () => {
+  it('routes the detail-types (any source) to the intake queue and the events function, with a DLQ and a retry policy', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     const busId = logicalId(ladder.bus);
-    const dlqArn = { 'Fn::GetAtt': [logicalId(ladder.deadLetterQueue), 'Arn'] };
+    const dlqArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
+    const intakeQueueId = logicalId(ladder.intakeQueue);
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
     const routed = new Map<string, string>();
     for (const rule of rules) {
@@ -259,8 +261,10 @@ describe('Ladder construct', () => {
         Json & { Arn: { 'Fn::GetAtt': [string] } }
       >;
       expect(others).toHaveLength(0);
+      // LoanDelinquent carries contact details: its dead letters stay under the contact key.
+      const toIntake = target?.Arn['Fn::GetAtt'][0] === intakeQueueId;
       expect(target).toMatchObject({
-        DeadLetterConfig: { Arn: dlqArn },
+        DeadLetterConfig: { Arn: dlqArn(toIntake ? ladder.intakeDeadLetterQueue : ladder.deadLetterQueue) },
         RetryPolicy: {
           MaximumRetryAttempts: expect.any(Number),
           MaximumEventAgeInSeconds: expect.any(Number),
@@ -385,14 +389,39 @@ describe('Ladder construct', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const contactKeyArn = { 'Fn::GetAtt': [logicalId(ladder.contactKey), 'Arn'] };
     const queue = resources[logicalId(ladder.intakeQueue)]?.Properties as Json;
     expect(queue).toMatchObject({
-      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(ladder.caseKey), 'Arn'] },
+      KmsMasterKeyId: contactKeyArn,
       VisibilityTimeout: 180,
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(ladder.deadLetterQueue), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(ladder.intakeDeadLetterQueue), 'Arn'] },
         maxReceiveCount: 5,
       },
+    });
+    // The events it holds carry contact details: the queue, its dead letters and EventBridge's way in
+    // are under the contact key, and an alarm watches the dead letters.
+    const dlq = resources[logicalId(ladder.intakeDeadLetterQueue)]?.Properties as Json;
+    expect(dlq).toMatchObject({ KmsMasterKeyId: contactKeyArn });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('contact details'),
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowEventsToIntakeQueues',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(ladder.intakeDeadLetterQueue), 'QueueName'] },
+        },
+      ],
     });
     // Nothing invokes intake asynchronously any more: it has no async dead-letter config.
     const fn = resources[logicalId(ladder.intakeFunction)]?.Properties as Json;
