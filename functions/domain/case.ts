@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
+import { draw } from './draw.js';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
 import { zone } from './zone.js';
@@ -97,11 +98,19 @@ const hhmm = (s: string): { hour: number; minute: number } => {
   return { hour: hour ?? 0, minute: minute ?? 0 };
 };
 
-/** When a stage is due: its day (due date + offset + pause shift) at the policy's local time. */
+/** Minutes after the policy's stage time at which this borrower's stages go out (stageSpreadMinutes). */
+export const spreadMinutes = (policy: LadderPolicy, borrowerId: string): number =>
+  Math.floor(draw(`stage-spread:${borrowerId}`) * policy.stageSpreadMinutes);
+
+/**
+ * When a stage is due: its day (due date + offset + pause shift) at the policy's local time, plus the
+ * borrower's place in the policy's spread.
+ */
 export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, timeZone: string): number {
   return DateTime.fromISO(c.dueDate, { zone: zone(timeZone) })
     .plus({ days: stage.offsetDays + c.shiftDays })
     .set({ ...hhmm(policy.stageLocalTime), second: 0, millisecond: 0 })
+    .plus({ minutes: spreadMinutes(policy, c.borrowerId) })
     .toMillis();
 }
 

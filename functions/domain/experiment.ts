@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { draw } from './draw.js';
 import type { LadderPolicy } from './policy.js';
 
 /**
@@ -11,8 +11,7 @@ export type Arm = 'champion' | 'challenger';
 export function assignArm(policy: LadderPolicy, loanId: string): { policyId: string; arm?: Arm } {
   const experiment = policy.experiment;
   if (!experiment) return { policyId: policy.id };
-  const draw = createHash('sha256').update(`${experiment.seed}:${loanId}`).digest().readUInt32BE(0) / 2 ** 32;
-  return draw < experiment.split
+  return draw(`${experiment.seed}:${loanId}`) < experiment.split
     ? { policyId: experiment.challenger, arm: 'challenger' }
     : { policyId: policy.id, arm: 'champion' };
 }

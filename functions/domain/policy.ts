@@ -82,6 +82,13 @@ export const PolicySchema = z.object({
   requireVerifiedContactPoints: z.boolean().default(false),
   /** Local time at which a stage's contacts go out on its day. */
   stageLocalTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+  /**
+   * Spreads stage times over this many minutes after stageLocalTime, by borrower: loans that share a
+   * due date then reach a stage over a window instead of in one minute (a month-start batch would
+   * otherwise send every notice at once, against the SES rate and SMS limits). A borrower keeps one
+   * minute for all their loans and stages. 0 (the default) sends at stageLocalTime itself.
+   */
+  stageSpreadMinutes: z.number().int().min(0).max(720).default(0),
   /** A balance at or under this (per currency) counts as cured. */
   cureThreshold: z.record(z.string(), Decimal),
   paymentLinkBase: z.url(),
