@@ -100,7 +100,9 @@ const hhmm = (s: string): { hour: number; minute: number } => {
 
 /** Minutes after the policy's stage time at which this borrower's stages go out (stageSpreadMinutes). */
 export const spreadMinutes = (policy: LadderPolicy, borrowerId: string): number =>
-  Math.floor(draw(`stage-spread:${borrowerId}`) * policy.stageSpreadMinutes);
+  policy.stageSpreadMinutes === 0
+    ? 0
+    : Math.floor(draw(`stage-spread:${borrowerId}`) * policy.stageSpreadMinutes);
 
 /**
  * When a stage is due: its day (due date + offset + pause shift) at the policy's local time, plus the
