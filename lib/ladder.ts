@@ -45,6 +45,7 @@ export const INTAKE_DETAIL_TYPES = ['LoanDelinquent'] as const;
 export const BORROWER_DETAIL_TYPES = [
   'PaymentReceived',
   'BorrowerOptedOut',
+  'BorrowerOptedIn',
   'DisputeOpened',
   'DisputeResolved',
   'PromiseToPayMade',

@@ -18,6 +18,7 @@ const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
 export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('payment', { amount: Amount }),
   timed('optOut', { channel: ContactChannel }),
+  timed('optIn', { channel: ContactChannel }),
   timed('dispute', {}),
   timed('disputeResolved', { inFavourOf: z.enum(['lender', 'borrower']) }),
   timed('promiseToPay', { amount: Amount, date: LocalDate }),

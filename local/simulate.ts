@@ -104,6 +104,7 @@ export interface ArmSummary {
 const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
   payment: 'PaymentReceived',
   optOut: 'BorrowerOptedOut',
+  optIn: 'BorrowerOptedIn',
   dispute: 'DisputeOpened',
   disputeResolved: 'DisputeResolved',
   promiseToPay: 'PromiseToPayMade',
@@ -123,6 +124,7 @@ function detailOf(loan: ScenarioLoan, e: ScenarioEvent, at: string, n: number): 
         paidAt: at,
       };
     case 'optOut':
+    case 'optIn':
       return { borrowerId: loan.borrower.borrowerId, channel: e.channel, at };
     case 'erasure':
       return { borrowerId: loan.borrower.borrowerId, at };

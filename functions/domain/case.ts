@@ -80,6 +80,11 @@ export interface BorrowerProfile {
   locale: 'en' | 'zh-CN';
   preferredChannel?: 'SMS' | 'EMAIL';
   optOuts: Partial<Record<ContactChannel, string>>;
+  /**
+   * The latest opt-in per channel (BorrowerOptedIn): an opt-out older than it, delivered late, no
+   * longer closes the channel.
+   */
+  optIns?: Partial<Record<ContactChannel, string>>;
   /** Which contact points the contacts table holds, and whether they are verified. */
   contactPoints: Partial<Record<'SMS' | 'EMAIL', { verified: boolean }>>;
   specialStatus?: 'DECEASED' | 'BANKRUPT' | 'FRAUD_VICTIM' | 'ERASED';

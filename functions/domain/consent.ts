@@ -29,6 +29,12 @@ export const SMS_OPT_OUT_KEYWORDS: readonly string[] = [
 export const EMAIL_OPT_OUT_KEYWORDS: readonly string[] = ['unsubscribe', '退订', ...SMS_OPT_OUT_KEYWORDS];
 
 /**
+ * The keywords that undo an SMS opt-out (CTIA's START and UNSTOP, which carriers and AWS End User
+ * Messaging also honour), alone as above. "Yes" is not one: it answers too many other questions.
+ */
+export const SMS_OPT_IN_KEYWORDS: readonly string[] = ['start', 'unstop'];
+
+/**
  * NFKC folds full-width letters (ＴＤ) to ASCII; then case, spaces, hyphens and punctuation go, so
  * "Opt-Out!", "opt out" and "OPTOUT" are one keyword. Letters and CJK characters are kept.
  */
@@ -42,6 +48,13 @@ export function normaliseReply(text: string): string {
 function match(text: string, keywords: readonly string[]): OptOutReply {
   const word = normaliseReply(text);
   return keywords.includes(word) ? { optOut: true, keyword: word } : { optOut: false };
+}
+
+/** An inbound SMS body: a new consent to SMS when it is START or UNSTOP alone. */
+export function smsOptIn(body: string): { optIn: true; keyword: string } | { optIn: false } {
+  if (body.length > 40) return { optIn: false };
+  const word = normaliseReply(body);
+  return SMS_OPT_IN_KEYWORDS.includes(word) ? { optIn: true, keyword: word } : { optIn: false };
 }
 
 /** An inbound SMS body: an opt-out of SMS when it is a keyword alone. */

@@ -72,6 +72,8 @@ export const PaymentReceivedSchema = z.object({
 export type PaymentReceived = z.infer<typeof PaymentReceivedSchema>;
 
 export const BorrowerOptedOutSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
+/** The borrower consents again to a channel they opted out of (an SMS START, or the lender's records). */
+export const BorrowerOptedInSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
 export const DisputeOpenedSchema = z.object({ loanId: Id, at: Instant });
 export const DisputeResolvedSchema = z.object({
   loanId: Id,
@@ -114,6 +116,7 @@ export const EVENT_SCHEMAS = {
   LoanDelinquent: LoanDelinquentSchema,
   PaymentReceived: PaymentReceivedSchema,
   BorrowerOptedOut: BorrowerOptedOutSchema,
+  BorrowerOptedIn: BorrowerOptedInSchema,
   DisputeOpened: DisputeOpenedSchema,
   DisputeResolved: DisputeResolvedSchema,
   PromiseToPayMade: PromiseToPayMadeSchema,

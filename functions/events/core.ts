@@ -116,12 +116,14 @@ export function createEventsCore(deps: EventsDeps) {
 
   async function onBorrower(
     borrowerId: string,
-    mutate: (p: BorrowerProfile) => void,
+    /** Changes the profile; a string it returns says why the event changes nothing (nothing is written). */
+    mutate: (p: BorrowerProfile) => unknown,
   ): Promise<EventResult & { view?: BorrowerView }> {
     const view = await cases.borrowerView(borrowerId);
     if (!view.profile) return { applied: false, note: 'UNKNOWN_BORROWER' };
     const p = structuredClone(view.profile.item);
-    mutate(p);
+    const note = mutate(p);
+    if (typeof note === 'string') return { applied: false, note, view };
     await cases.saveProfile(p, view.profile.rev);
     return { applied: true, view };
   }
@@ -199,9 +201,23 @@ export function createEventsCore(deps: EventsDeps) {
         c.hardshipAt = isoUtc(now);
         return undefined;
       }),
+    // Consent per channel: the newer of an opt-out and an opt-in wins, whatever order they arrive in.
     BorrowerOptedOut: (d) =>
       onBorrower(d.borrowerId, (p) => {
+        const optedIn = p.optIns?.[d.channel];
+        if (optedIn !== undefined && Date.parse(optedIn) >= Date.parse(d.at)) return 'OPTED_IN_SINCE';
         p.optOuts[d.channel] ??= d.at;
+        return undefined;
+      }),
+    BorrowerOptedIn: (d) =>
+      onBorrower(d.borrowerId, (p) => {
+        const optedOut = p.optOuts[d.channel];
+        if (optedOut !== undefined && Date.parse(optedOut) > Date.parse(d.at)) return 'OPTED_OUT_SINCE';
+        delete p.optOuts[d.channel];
+        const last = p.optIns?.[d.channel];
+        if (last === undefined || Date.parse(last) < Date.parse(d.at))
+          p.optIns = { ...p.optIns, [d.channel]: d.at };
+        return undefined;
       }),
     BorrowerStatusChanged: async (d) => {
       const result = await onBorrower(d.borrowerId, (p) => {

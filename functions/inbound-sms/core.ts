@@ -1,14 +1,15 @@
 import * as z from 'zod';
 import type { ContactStore } from '../adapters/contact-store.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { smsOptOut } from '../domain/consent.js';
+import { smsOptIn, smsOptOut } from '../domain/consent.js';
 import { ValidationError } from '../domain/errors.js';
 import type { EventResult } from '../events/core.js';
 
 /**
  * Two-way SMS: a borrower's reply. A STOP-style keyword (functions/domain/consent.ts) from a number
  * opts every borrower with that number out of SMS, through the events core, exactly as an upstream
- * BorrowerOptedOut event would. Anything else is not acted on here (no content is stored or logged).
+ * BorrowerOptedOut event would; START or UNSTOP opts them back in (BorrowerOptedIn). Anything else is
+ * not acted on here (no content is stored or logged).
  */
 export interface InboundSmsDeps {
   contacts: Pick<ContactStore, 'borrowersByPhone'>;
@@ -25,8 +26,10 @@ export type InboundSms = z.infer<typeof InboundSmsSchema>;
 
 export interface InboundResult {
   optOut: boolean;
+  optIn: boolean;
+  /** The keyword matched, normalised ("stop", "退订", "start"). */
   keyword?: string;
-  /** Borrowers opted out (0 when the number is unknown). */
+  /** Borrowers opted out, or back in (0 when the number is unknown). */
   borrowers: number;
 }
 
@@ -35,13 +38,16 @@ export function createInboundSmsCore(deps: InboundSmsDeps) {
     const parsed = InboundSmsSchema.safeParse(input);
     // Names the field, never the value: the value is a phone number or a borrower's words.
     if (!parsed.success) throw new ValidationError(`inbound SMS: ${parsed.error.issues[0]?.path.join('.')}`);
-    const reply = smsOptOut(parsed.data.body);
-    if (!reply.optOut) return { optOut: false, borrowers: 0 };
+    const out = smsOptOut(parsed.data.body);
+    const back = smsOptIn(parsed.data.body);
+    const keyword = out.optOut ? out.keyword : back.optIn ? back.keyword : undefined;
+    if (!keyword) return { optOut: false, optIn: false, borrowers: 0 };
     const borrowers = await deps.contacts.borrowersByPhone(parsed.data.from);
     const at = isoUtc(deps.clock.now());
+    const detailType = out.optOut ? 'BorrowerOptedOut' : 'BorrowerOptedIn';
     for (const borrowerId of borrowers) {
-      await deps.events('BorrowerOptedOut', { borrowerId, channel: 'SMS', at });
+      await deps.events(detailType, { borrowerId, channel: 'SMS', at });
     }
-    return { optOut: true, keyword: reply.keyword, borrowers: borrowers.length };
+    return { optOut: out.optOut, optIn: !out.optOut, keyword, borrowers: borrowers.length };
   };
 }

@@ -14,13 +14,16 @@ export function buildInboundSmsHandler(deps: InboundSmsDeps) {
   const core = createInboundSmsCore(deps);
   return lambdaHandler('InboundSms', async (event: SNSEvent) => {
     let optOuts = 0;
+    let optIns = 0;
     for (const record of event.Records ?? []) {
       try {
         const message = parseMessage(record.Sns.Message);
         const result = await core(message);
         if (result.optOut) optOuts += result.borrowers;
+        if (result.optIn) optIns += result.borrowers;
         logger.info('inbound sms', {
           optOut: result.optOut,
+          optIn: result.optIn,
           keyword: result.keyword,
           borrowers: result.borrowers,
         });
@@ -31,7 +34,8 @@ export function buildInboundSmsHandler(deps: InboundSmsDeps) {
       }
     }
     metrics.addMetric('SmsOptOuts', MetricUnit.Count, optOuts);
-    return { optOuts };
+    metrics.addMetric('SmsOptIns', MetricUnit.Count, optIns);
+    return { optOuts, optIns };
   });
 }
 

@@ -281,6 +281,7 @@ describe('Ladder construct', () => {
       LoanDelinquent: intake,
       PaymentReceived: events,
       BorrowerOptedOut: events,
+      BorrowerOptedIn: events,
       DisputeOpened: events,
       DisputeResolved: events,
       PromiseToPayMade: events,

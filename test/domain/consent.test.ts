@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BorrowerProfile } from '../../functions/domain/case.js';
-import { emailOptOut, smsOptOut } from '../../functions/domain/consent.js';
+import {
+  emailOptOut,
+  SMS_OPT_IN_KEYWORDS,
+  SMS_OPT_OUT_KEYWORDS,
+  smsOptIn,
+  smsOptOut,
+} from '../../functions/domain/consent.js';
 import { decideContacts } from '../../functions/domain/decide.js';
 import { RULE_PACKS } from '../../functions/domain/rulepacks.js';
 
@@ -45,6 +51,28 @@ describe('inbound SMS opt-out keywords', () => {
   it('names the keyword it matched, normalised', () => {
     expect(smsOptOut('Opt-Out')).toEqual({ optOut: true, keyword: 'optout' });
     expect(smsOptOut('ＴＤ')).toEqual({ optOut: true, keyword: 'td' });
+  });
+});
+
+describe('inbound SMS opt-in keywords', () => {
+  it.each(['START', 'start', ' Start! ', 'UNSTOP', 'un-stop', 'ＳＴＡＲＴ'])(
+    '"%s" opts back in to SMS',
+    (body) => {
+      expect(smsOptIn(body).optIn).toBe(true);
+      expect(smsOptOut(body).optOut).toBe(false);
+    },
+  );
+
+  it.each(['yes', 'restart', 'start paying next week', 'STOP', 'please start', ''])(
+    '"%s" is not an opt-in',
+    (body) => {
+      expect(smsOptIn(body).optIn).toBe(false);
+    },
+  );
+
+  it('no keyword both opts out and opts in', () => {
+    expect(SMS_OPT_IN_KEYWORDS.filter((k) => SMS_OPT_OUT_KEYWORDS.includes(k))).toEqual([]);
+    expect(smsOptIn('Un-Stop')).toEqual({ optIn: true, keyword: 'unstop' });
   });
 });
 

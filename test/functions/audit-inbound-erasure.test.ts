@@ -11,7 +11,7 @@ import { bundledPolicies } from '../../functions/domain/policies.js';
 import { buildErasureHandler } from '../../functions/erasure/handler.js';
 import { createEventsCore } from '../../functions/events/core.js';
 import { buildInboundSmsHandler } from '../../functions/inbound-sms/handler.js';
-import { borrowerRows, db, fixedClock, lambdaContext, PHONE, stores } from './fixtures.js';
+import { borrowerRows, db, fixedClock, lambdaContext, PHONE, profile, stores } from './fixtures.js';
 
 const ddb = mockClient(db);
 afterEach(() => {
@@ -135,22 +135,36 @@ describe('inbound SMS Lambda', () => {
 
   it('"退订" from a number opts its borrower out of SMS, found through the byPhone index', async () => {
     const result = await handler()(sns(reply('退订')), lambdaContext);
-    expect(result).toEqual({ optOuts: 1 });
+    expect(result).toEqual({ optOuts: 1, optIns: 0 });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       TableName: 'Contacts',
       IndexName: 'byPhone',
       ExpressionAttributeValues: { ':phone': PHONE },
     });
-    const profile = ddb
+    const saved = ddb
       .commandCalls(PutCommand)
       .map((c) => c.args[0].input.Item?.doc as BorrowerProfile)
       .find((d) => d?.optOuts);
-    expect(profile?.optOuts).toEqual({ SMS: '2026-12-12T02:00:00.000Z' });
+    expect(saved?.optOuts).toEqual({ SMS: '2026-12-12T02:00:00.000Z' });
+  });
+
+  it('"START" from a number opts its borrower back in to SMS', async () => {
+    ddb.on(QueryCommand, { TableName: 'Cases' }).resolves({
+      Items: borrowerRows(undefined, { ...profile, optOuts: { SMS: '2026-12-01T00:00:00.000Z' } }),
+    });
+    const result = await handler()(sns(reply('Start')), lambdaContext);
+    expect(result).toEqual({ optOuts: 0, optIns: 1 });
+    const saved = ddb
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input.Item?.doc as BorrowerProfile)
+      .find((d) => d?.optOuts);
+    expect(saved?.optOuts).toEqual({});
+    expect(saved?.optIns).toEqual({ SMS: '2026-12-12T02:00:00.000Z' });
   });
 
   it('any other reply changes nothing and looks nobody up', async () => {
     const result = await handler()(sns(reply('I will pay on Friday')), lambdaContext);
-    expect(result).toEqual({ optOuts: 0 });
+    expect(result).toEqual({ optOuts: 0, optIns: 0 });
     expect(ddb.calls()).toHaveLength(0);
   });
 
@@ -161,14 +175,14 @@ describe('inbound SMS Lambda', () => {
       sns('not json', { ...reply('STOP'), originationNumber: '138 0013 8000' }, reply('STOP')),
       lambdaContext,
     );
-    expect(result).toEqual({ optOuts: 1 });
+    expect(result).toEqual({ optOuts: 1, optIns: 0 });
     expect(added.mock.calls.filter(([name]) => name === 'InboundSmsRejected')).toHaveLength(2);
     expect(JSON.stringify(warn.mock.calls)).not.toContain('138 0013 8000');
   });
 
   it('an unknown number opts nobody out', async () => {
     ddb.on(QueryCommand, { IndexName: 'byPhone' }).resolves({ Items: [] });
-    expect(await handler()(sns(reply('STOP')), lambdaContext)).toEqual({ optOuts: 0 });
+    expect(await handler()(sns(reply('STOP')), lambdaContext)).toEqual({ optOuts: 0, optIns: 0 });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 });

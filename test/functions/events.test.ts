@@ -40,6 +40,48 @@ afterEach(() => {
 });
 
 describe('events: consent and privacy', () => {
+  const consent = async (
+    type: 'BorrowerOptedOut' | 'BorrowerOptedIn',
+    at: string,
+    stored: Partial<BorrowerProfile> = {},
+  ) => {
+    ddb.reset();
+    ddb.on(PutCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, { ...profile, ...stored }) });
+    const result = await createEventsCore(deps)(type, { borrowerId: 'B-1', channel: 'SMS', at });
+    return { result, saved: savedProfile() };
+  };
+
+  it('BorrowerOptedIn reopens a channel opted out earlier, and keeps when', async () => {
+    const { result, saved } = await consent('BorrowerOptedIn', '2026-12-12T08:00:00Z', {
+      optOuts: { SMS: '2026-12-10T00:00:00Z', EMAIL: '2026-12-10T00:00:00Z' },
+    });
+    expect(result).toEqual({ applied: true });
+    expect(saved?.optOuts).toEqual({ EMAIL: '2026-12-10T00:00:00Z' });
+    expect(saved?.optIns).toEqual({ SMS: '2026-12-12T08:00:00Z' });
+  });
+
+  it('per channel the newer of an opt-out and an opt-in wins, whatever order they arrive in', async () => {
+    // An opt-out older than the latest opt-in, delivered late (a redelivery), changes nothing.
+    const late = await consent('BorrowerOptedOut', '2026-12-12T07:59:59+08:00', {
+      optIns: { SMS: '2026-12-12T00:00:00Z' },
+    });
+    expect(late.result).toEqual({ applied: false, note: 'OPTED_IN_SINCE' });
+    expect(late.saved).toBeUndefined();
+    // A newer one closes the channel again.
+    const newer = await consent('BorrowerOptedOut', '2026-12-12T08:00:01+08:00', {
+      optIns: { SMS: '2026-12-12T00:00:00Z' },
+    });
+    expect(newer.result).toEqual({ applied: true });
+    expect(newer.saved?.optOuts).toEqual({ SMS: '2026-12-12T08:00:01+08:00' });
+    // An opt-in older than the opt-out it would undo changes nothing.
+    const stale = await consent('BorrowerOptedIn', '2026-12-09T00:00:00Z', {
+      optOuts: { SMS: '2026-12-10T00:00:00Z' },
+    });
+    expect(stale.result).toEqual({ applied: false, note: 'OPTED_OUT_SINCE' });
+    expect(stale.saved).toBeUndefined();
+  });
+
   it('ContactPointVerified marks that point verified and leaves the other as it was', async () => {
     ddb.on(QueryCommand).resolves({ Items: borrowerRows() });
     const result = await createEventsCore(deps)('ContactPointVerified', {

@@ -90,11 +90,16 @@ describe('ladder serve', () => {
     expect(accepted.status).toBe(202);
     const reply = await post('/inbound-sms', { from: phone, body: 'TD' });
     expect(reply.status).toBe(202);
-    expect(await reply.json()).toEqual({ optOuts: 1 });
+    expect(await reply.json()).toEqual({ optOuts: 1, optIns: 0 });
     // What the reply changed (that the ladder then blocks SMS is in the simulate test, on the virtual clock).
     const view = await service.ladder.stores.cases().borrowerView('SB-2');
     expect(view.profile?.item.optOuts.SMS).toBeDefined();
     expect(view.profile?.item.optOuts.EMAIL).toBeUndefined();
+    // START undoes it.
+    const back = await post('/inbound-sms', { from: phone, body: 'START' });
+    expect(await back.json()).toEqual({ optOuts: 0, optIns: 1 });
+    const after = await service.ladder.stores.cases().borrowerView('SB-2');
+    expect(after.profile?.item.optOuts.SMS).toBeUndefined();
 
     const bad = await post('/inbound-sms', { from: '138 0013 8002', body: 'STOP' });
     expect(bad.status).toBe(400);
