@@ -96,6 +96,7 @@ export function createIntakeCore(deps: IntakeDeps) {
       locale: borrower.locale,
       ...(borrower.preferredChannel ? { preferredChannel: borrower.preferredChannel } : {}),
       optOuts: previous?.optOuts ?? {},
+      ...(previous?.optIns ? { optIns: previous.optIns } : {}),
       contactPoints: erased
         ? {}
         : stored?.samePoints

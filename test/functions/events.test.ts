@@ -163,6 +163,17 @@ describe('intake: verification and erasure', () => {
     expect(savedProfile()?.contactPoints).toEqual({ SMS: { verified: false }, EMAIL: { verified: false } });
   });
 
+  it("keeps the borrower's consent, opt-outs and opt-ins, when a new loan arrives", async () => {
+    const consent = { optOuts: { CALL: '2026-12-01T00:00:00Z' }, optIns: { SMS: '2026-12-02T00:00:00Z' } };
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, { ...profile, ...consent }) });
+    await intake()({
+      ...loanDelinquent,
+      loanId: 'L-2',
+      borrower: { ...loanDelinquent.borrower, locale: 'en' },
+    });
+    expect(savedProfile()).toMatchObject({ locale: 'en', ...consent });
+  });
+
   it('does not store contact details again for an erased borrower', async () => {
     ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, { ...profile, specialStatus: 'ERASED' }) });
     await intake()({ ...loanDelinquent, loanId: 'L-2' });
