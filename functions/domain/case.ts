@@ -114,11 +114,11 @@ export const spreadMinutes = (policy: LadderPolicy, borrowerId: string): number 
  * borrower's place in the policy's spread.
  */
 export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, timeZone: string): number {
-  return DateTime.fromISO(c.dueDate, { zone: zone(timeZone) })
+  const at = DateTime.fromISO(c.dueDate, { zone: zone(timeZone) })
     .plus({ days: stage.offsetDays + c.shiftDays })
     .set({ ...hhmm(policy.stageLocalTime), second: 0, millisecond: 0 })
-    .plus({ minutes: spreadMinutes(policy, c.borrowerId) })
     .toMillis();
+  return at + spreadMinutes(policy, c.borrowerId) * 60_000;
 }
 
 /** The first moment after a local date's end plus grace days: a promise or instalment is late from then. */
