@@ -201,18 +201,19 @@ export function createEventsCore(deps: EventsDeps) {
         c.hardshipAt = isoUtc(now);
         return undefined;
       }),
-    // Consent per channel: the newer of an opt-out and an opt-in wins, whatever order they arrive in.
+    // Consent per channel: the newer of an opt-out and an opt-in wins, whatever order they arrive in;
+    // at the same instant the opt-out wins (in doubt, do not contact).
     BorrowerOptedOut: (d) =>
       onBorrower(d.borrowerId, (p) => {
         const optedIn = p.optIns?.[d.channel];
-        if (optedIn !== undefined && Date.parse(optedIn) >= Date.parse(d.at)) return 'OPTED_IN_SINCE';
+        if (optedIn !== undefined && Date.parse(optedIn) > Date.parse(d.at)) return 'OPTED_IN_SINCE';
         p.optOuts[d.channel] ??= d.at;
         return undefined;
       }),
     BorrowerOptedIn: (d) =>
       onBorrower(d.borrowerId, (p) => {
         const optedOut = p.optOuts[d.channel];
-        if (optedOut !== undefined && Date.parse(optedOut) > Date.parse(d.at)) return 'OPTED_OUT_SINCE';
+        if (optedOut !== undefined && Date.parse(optedOut) >= Date.parse(d.at)) return 'OPTED_OUT_SINCE';
         delete p.optOuts[d.channel];
         const last = p.optIns?.[d.channel];
         if (last === undefined || Date.parse(last) < Date.parse(d.at))

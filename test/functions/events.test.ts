@@ -80,6 +80,16 @@ describe('events: consent and privacy', () => {
     });
     expect(stale.result).toEqual({ applied: false, note: 'OPTED_OUT_SINCE' });
     expect(stale.saved).toBeUndefined();
+    // At the same instant, in either order, the opt-out wins: in doubt, do not contact.
+    const tieIn = await consent('BorrowerOptedIn', '2026-12-10T08:00:00+08:00', {
+      optOuts: { SMS: '2026-12-10T00:00:00Z' },
+    });
+    expect(tieIn.result).toEqual({ applied: false, note: 'OPTED_OUT_SINCE' });
+    const tieOut = await consent('BorrowerOptedOut', '2026-12-10T00:00:00Z', {
+      optIns: { SMS: '2026-12-10T08:00:00+08:00' },
+    });
+    expect(tieOut.result).toEqual({ applied: true });
+    expect(tieOut.saved?.optOuts).toEqual({ SMS: '2026-12-10T00:00:00Z' });
   });
 
   it('ContactPointVerified marks that point verified and leaves the other as it was', async () => {
