@@ -217,30 +217,23 @@ export class Ladder extends Construct {
         },
       }),
     );
-    // EventBridge (target dead letters) and CloudWatch (alarm notifications) write to encrypted SQS/SNS.
-    for (const service of ['events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
-      this.caseKey.addToResourcePolicy(
+    /** Lets an AWS service of this account encrypt to (and read back) SQS queues and SNS topics under `key`. */
+    const letServiceEncrypt = (key: kms.Key, sid: string, service: string) =>
+      key.addToResourcePolicy(
         new iam.PolicyStatement({
-          sid: `Allow${service.split('.')[0]}`,
+          sid,
           principals: [new iam.ServicePrincipal(service)],
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
         }),
       );
-    }
-
+    // EventBridge (target dead letters) and CloudWatch (alarm notifications) write to encrypted SQS/SNS.
+    letServiceEncrypt(this.caseKey, 'Allowevents', 'events.amazonaws.com');
+    letServiceEncrypt(this.caseKey, 'Allowcloudwatch', 'cloudwatch.amazonaws.com');
     // EventBridge delivers LoanDelinquent (which carries contact details) to the intake queue and its
     // dead letters, both under the contact key.
-    this.contactKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowEventsToIntakeQueues',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    );
+    letServiceEncrypt(this.contactKey, 'AllowEventsToIntakeQueues', 'events.amazonaws.com');
 
     // ---- Tables -----------------------------------------------------------------------------------------
     const makeTable = (key: TableKey, encryptionKey: kms.IKey): dynamodb.Table => {

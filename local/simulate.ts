@@ -169,7 +169,10 @@ function callOutcome(e: ScenarioEvent | undefined): Record<string, unknown> {
  */
 export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
   const isDefault = !scenario.policy && !scenario.rulePack;
-  if (isDefault) return { registry: bundledPolicies(), policy: bundledPolicies().get('default'), isDefault };
+  if (isDefault) {
+    const registry = bundledPolicies();
+    return { registry, policy: registry.get('default'), isDefault };
+  }
   const given =
     typeof scenario.policy === 'string'
       ? (JSON.parse(readFileSync(resolve(baseDir, scenario.policy), 'utf8')) as Record<string, unknown>)

@@ -50,18 +50,24 @@ function match(text: string, keywords: readonly string[]): OptOutReply {
   return keywords.includes(word) ? { optOut: true, keyword: word } : { optOut: false };
 }
 
-/** An inbound SMS body: a new consent to SMS when it is START or UNSTOP alone. */
-export function smsOptIn(body: string): { optIn: true; keyword: string } | { optIn: false } {
-  if (body.length > 40) return { optIn: false };
+/** The keyword an SMS reply is, alone (normalised), or undefined. */
+function smsKeyword(body: string, keywords: readonly string[]): string | undefined {
+  // Longer than any keyword with its decoration: not a bare keyword (and not worth normalising).
+  if (body.length > 40) return undefined;
   const word = normaliseReply(body);
-  return SMS_OPT_IN_KEYWORDS.includes(word) ? { optIn: true, keyword: word } : { optIn: false };
+  return keywords.includes(word) ? word : undefined;
 }
 
 /** An inbound SMS body: an opt-out of SMS when it is a keyword alone. */
 export function smsOptOut(body: string): OptOutReply {
-  // Longer than any keyword with its decoration: not a bare keyword (and not worth normalising).
-  if (body.length > 40) return { optOut: false };
-  return match(body, SMS_OPT_OUT_KEYWORDS);
+  const keyword = smsKeyword(body, SMS_OPT_OUT_KEYWORDS);
+  return keyword ? { optOut: true, keyword } : { optOut: false };
+}
+
+/** An inbound SMS body: a new consent to SMS when it is START or UNSTOP alone. */
+export function smsOptIn(body: string): { optIn: true; keyword: string } | { optIn: false } {
+  const keyword = smsKeyword(body, SMS_OPT_IN_KEYWORDS);
+  return keyword ? { optIn: true, keyword } : { optIn: false };
 }
 
 /** An inbound e-mail: an opt-out of e-mail when the subject or the body's first line is a keyword alone. */

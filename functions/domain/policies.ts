@@ -4,7 +4,7 @@ import { ValidationError } from './errors.js';
 import { type LoadedPolicy, loadPolicy } from './policy.js';
 
 /**
- * The policies bundled with the functions. They are validated when this module loads, so a bad
+ * The policies bundled with the functions. Each function's index validates them at init, so a bad
  * policy fails the Lambda cold start, the local runtime and `cdk synth` (which renders from it).
  */
 export interface PolicyRegistry {
@@ -43,4 +43,9 @@ export function policyRegistry(policies: unknown[]): PolicyRegistry {
 
 /** The first is the default (used when an event names no policy). */
 export const BUNDLED_POLICIES: unknown[] = [defaultPolicy, earlyCall];
-export const bundledPolicies = (): PolicyRegistry => policyRegistry(BUNDLED_POLICIES);
+let bundled: PolicyRegistry | undefined;
+/** The bundled registry, validated once per process (every caller gets the same one). */
+export const bundledPolicies = (): PolicyRegistry => {
+  bundled ??= policyRegistry(BUNDLED_POLICIES);
+  return bundled;
+};

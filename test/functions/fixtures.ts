@@ -25,24 +25,7 @@ export const stores = {
 };
 export const fixedClock = (iso: string): Clock => ({ now: () => Date.parse(iso) });
 
-export const PHONE = '+8613800138000';
-export const EMAIL = 'wang.fang@example.com';
-
-export const loanDelinquent = {
-  loanId: 'L-1',
-  cycle: 1,
-  amountDue: '1200.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: {
-    borrowerId: 'B-1',
-    name: 'Wang Fang',
-    phone: PHONE,
-    email: EMAIL,
-    timeZone: 'Asia/Shanghai',
-    locale: 'zh-CN',
-  },
-};
+export { EMAIL, loanDelinquent, PHONE } from '../borrower.js';
 
 export const profile: BorrowerProfile = {
   borrowerId: 'B-1',

@@ -205,6 +205,12 @@ describe('stage executor: a retried step never sends twice', () => {
     return { Items: [...borrowerRows(), ...receipts] };
   };
   const ledgerPuts = () => ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'Ledger');
+  /** The first ledger write is throttled (after the sends), the next ones succeed. */
+  const ledgerThrottledOnce = () =>
+    ddb
+      .on(PutCommand, { TableName: 'Ledger' })
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({});
 
   beforeEach(() => {
     ddb.on(QueryCommand, { TableName: 'Cases' }).callsFake(partition);
@@ -214,10 +220,7 @@ describe('stage executor: a retried step never sends twice', () => {
   });
 
   it('sent, then the ledger write failed: the retry records what was sent, with its provider ids, and sends nothing', async () => {
-    ddb
-      .on(PutCommand, { TableName: 'Ledger' })
-      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
-      .resolves({});
+    ledgerThrottledOnce();
     const core = createStageCore(deps());
 
     await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
@@ -237,10 +240,7 @@ describe('stage executor: a retried step never sends twice', () => {
   });
 
   it('the same request again (no retry count, the receipt alone) still sends nothing', async () => {
-    ddb
-      .on(PutCommand, { TableName: 'Ledger' })
-      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
-      .resolves({});
+    ledgerThrottledOnce();
     const core = createStageCore(deps());
     await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
     await core(request('D+1'));
@@ -276,10 +276,7 @@ describe('stage executor: a retried step never sends twice', () => {
   });
 
   it('when the retries run out, the failure recorder writes the sent messages before the failure', async () => {
-    ddb
-      .on(PutCommand, { TableName: 'Ledger' })
-      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
-      .resolves({});
+    ledgerThrottledOnce();
     const core = createStageCore(deps());
     await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
 

@@ -1,26 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inLane } from '../../local/clock.js';
 import { createLocalLadder, type LocalLadder } from '../../local/runtime.js';
+import { loanDelinquent as delinquent } from '../borrower.js';
 
 /**
  * Duplicate deliveries against the real store (dynalite's conditional writes): EventBridge delivers
  * at least once, and an upstream system may publish the same event twice.
  */
 const START = Date.parse('2026-12-06T00:00:00Z');
-const delinquent = {
-  loanId: 'L-1',
-  amountDue: '1200.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: {
-    borrowerId: 'B-1',
-    name: 'Wang Fang',
-    phone: '+8613800138000',
-    email: 'wang.fang@example.com',
-    timeZone: 'Asia/Shanghai',
-    locale: 'zh-CN',
-  },
-};
 const payment = {
   paymentId: 'P-1',
   loanId: 'L-1',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inLane } from '../../local/clock.js';
 import { createLocalLadder, type LocalLadder } from '../../local/runtime.js';
+import { EMAIL, loanDelinquent, NAME, PHONE } from '../borrower.js';
 
 /**
  * Contact details must not reach a log line, an execution's input or output, an error message or a
@@ -9,26 +10,14 @@ import { createLocalLadder, type LocalLadder } from '../../local/runtime.js';
  * through throttled sends, a rejected event, an inbound STOP and a payment; everything written to
  * stdout, stderr or the console is captured and searched.
  */
-const PHONE = '+8613800138000';
-const EMAIL = 'wang.fang@example.com';
-const NAME = 'Wang Fang';
 // The same details as they might be reformatted on the way: digits only, local part, family name.
 const NEEDLES = [PHONE, '13800138000', '138 0013 8000', EMAIL, 'wang.fang', NAME, 'Fang'];
 const START = Date.parse('2026-12-06T00:00:00Z');
 const DAY = 86_400_000;
 const delinquent = {
+  ...loanDelinquent,
   loanId: 'L-P',
-  amountDue: '1200.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: {
-    borrowerId: 'B-P',
-    name: NAME,
-    phone: PHONE,
-    email: EMAIL,
-    timeZone: 'Asia/Shanghai',
-    locale: 'en',
-  },
+  borrower: { ...loanDelinquent.borrower, borrowerId: 'B-P', locale: 'en' },
 };
 
 const captured: string[] = [];

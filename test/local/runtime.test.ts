@@ -3,30 +3,15 @@ import { caseKey } from '../../functions/domain/case.js';
 import { GENESIS_HASH } from '../../functions/domain/ledger.js';
 import { inLane } from '../../local/clock.js';
 import { createLocalLadder, type ExecutionRecord, type LocalLadder } from '../../local/runtime.js';
+import { loanDelinquent as delinquent, EMAIL, PHONE } from '../borrower.js';
 
 /**
  * The committed definition on the local runtime, one case per path (happy, a Retry, retries
  * exhausted into the Catch, a Catch inside the failure recorder, a human-task timeout), asserting on
  * each execution's history by state name. No fixed sleeps: the virtual clock runs until quiescent.
  */
-const PHONE = '+8613800138000';
-const EMAIL = 'wang.fang@example.com';
 const START = Date.parse('2026-12-06T00:00:00Z');
 const DAY = 86_400_000;
-const delinquent = {
-  loanId: 'L-1',
-  amountDue: '1200.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: {
-    borrowerId: 'B-1',
-    name: 'Wang Fang',
-    phone: PHONE,
-    email: EMAIL,
-    timeZone: 'Asia/Shanghai',
-    locale: 'zh-CN',
-  },
-};
 
 let ladder: LocalLadder | undefined;
 afterEach(async () => {

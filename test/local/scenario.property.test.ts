@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError } from '../../local/scenario.js';
+import { EMAIL, loanDelinquent, NAME, PHONE } from '../borrower.js';
 
 /**
  * Bad scenario files, generated: malformed, wrong types, oversized, unicode and injection strings in
@@ -8,22 +9,8 @@ import { parseScenario, ScenarioError } from '../../local/scenario.js';
  * of one short line that names the loan and the field and echoes no contact detail (so `ladder
  * simulate` exits 2 and writes nothing; test/cli covers the exit code and the missing file).
  */
-const PHONE = '+8613800138000';
-const EMAIL = 'wang.fang@example.com';
-const NAME = 'Wang Fang';
 const loan = () => ({
-  loanId: 'L-1',
-  amountDue: '1200.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: {
-    borrowerId: 'B-1',
-    name: NAME,
-    phone: PHONE,
-    email: EMAIL,
-    timeZone: 'Asia/Shanghai',
-    locale: 'zh-CN',
-  },
+  ...structuredClone(loanDelinquent),
   events: [{ type: 'payment', amount: '1200.00', at: '2026-12-12T10:00:00+08:00' }],
 });
 
