@@ -1,21 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-// vitest 5 reports failures with Map.groupBy, which Node 20 lacks (Lambda's Node 22 has it): without
-// this polyfill a failing test crashes the reporter and hides the failure.
-if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
-  Object.assign(Map, {
-    groupBy<K, V>(items: Iterable<V>, key: (item: V, index: number) => K): Map<K, V[]> {
-      const map = new Map<K, V[]>();
-      let i = 0;
-      for (const item of items) {
-        const k = key(item, i++);
-        map.set(k, [...(map.get(k) ?? []), item]);
-      }
-      return map;
-    },
-  });
-}
-
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
