@@ -215,7 +215,7 @@ audit
         name: 'ValidationError',
       });
     }
-    const report = opts.ledger ? auditLedgerFile(opts.ledger) : await auditDataDir(opts.data as string);
+    const report = opts.ledger ? await auditLedgerFile(opts.ledger) : await auditDataDir(opts.data as string);
     const { out, err } = formatAudit(report, opts.quiet);
     for (const line of err) console.error(line);
     console.log(out.join('\n'));

@@ -13,7 +13,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localTableName, startStore } from './s
  * embedded store on disk (`--data` of simulate, start and serve), verified by the same LedgerAudit the
  * audit Lambda runs on AWS.
  */
-export function auditLedgerFile(file: string): AuditReport {
+export async function auditLedgerFile(file: string): Promise<AuditReport> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -31,7 +31,7 @@ export function auditLedgerFile(file: string): AuditReport {
     }
     audit.add([record]);
   }
-  return audit.report();
+  return await audit.report();
 }
 
 /** Scans the Ledger table of a `--data` directory (the store must not be open in another process). */
@@ -47,7 +47,7 @@ export async function auditDataDir(dir: string): Promise<AuditReport> {
     const ledger = new LedgerStore(documentClient(client), localTableName(TABLES.ledger));
     const audit = new LedgerAudit();
     for await (const page of ledger.scan()) audit.add(page);
-    return audit.report();
+    return await audit.report();
   } finally {
     client.destroy();
     await store.close();

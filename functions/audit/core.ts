@@ -47,7 +47,7 @@ export function createAuditCore(deps: AuditDeps) {
       segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined,
     );
     for await (const page of pages) audit.add(page);
-    const report = audit.report();
+    const report = await audit.report();
     return {
       chains: report.chains.length,
       records: report.records,

@@ -93,9 +93,9 @@ describe('ladder audit verify', () => {
     expect(run.stdout).toContain('1 broken');
   });
 
-  it('fails on a removed record', () => {
+  it('fails on a removed record', async () => {
     const i = middleOf('dispute#1');
-    const report = auditLedgerFile(
+    const report = await auditLedgerFile(
       writeVariant('removed', [...records.slice(0, i), ...records.slice(i + 1)]),
     );
     expect(report.broken.map(describeBroken)).toEqual([
@@ -103,7 +103,7 @@ describe('ladder audit verify', () => {
     ]);
   });
 
-  it('fails on an inserted record, even one whose own hash was computed correctly', () => {
+  it('fails on an inserted record, even one whose own hash was computed correctly', async () => {
     const i = middleOf('dispute#1');
     const previous = records[i - 1] as LedgerRecord;
     const { seq: _s, prevHash: _p, hash: _h, ...content } = previous;
@@ -114,7 +114,7 @@ describe('ladder audit verify', () => {
       prevHash: previous.hash,
       hash: hashRecord(forged, previous.seq + 1, previous.hash),
     };
-    const report = auditLedgerFile(
+    const report = await auditLedgerFile(
       writeVariant('inserted', [...records.slice(0, i), inserted, ...records.slice(i)]),
     );
     expect(report.broken.map(describeBroken)).toEqual([
@@ -152,13 +152,13 @@ describe('ladder audit verify', () => {
     expect(run.stdout.split('\n').filter((l) => l.startsWith('OK'))).toEqual([]);
   });
 
-  it('bad usage (both sources) exits 2 with one line; a missing file is bad input', () => {
+  it('bad usage (both sources) exits 2 with one line; a missing file is bad input', async () => {
     const run = ladder('audit', 'verify', '--ledger', ledgerFile, '--data', dataDir);
     expect(run.status).toBe(2);
     expect(run.stderr).toEqual([
       'ladder: audit verify: give exactly one of --ledger <file> and --data <dir>',
     ]);
-    expect(() => auditLedgerFile(join(dir, 'nope.jsonl'))).toThrow(
+    await expect(auditLedgerFile(join(dir, 'nope.jsonl'))).rejects.toThrow(
       expect.objectContaining({ name: 'ValidationError' }),
     );
   });

@@ -26,11 +26,11 @@ const ledger = (loanId: string, n: number): LedgerRecord[] => {
   return out;
 };
 
-describe('ledger audit (grouping and verification)', () => {
-  it('verifies chains whose records arrive interleaved and out of order, as a Scan returns them', () => {
+describe('ledger audit (grouping and verification)', async () => {
+  it('verifies chains whose records arrive interleaved and out of order, as a Scan returns them', async () => {
     const a = ledger('A', 3);
     const b = ledger('B', 2);
-    const report = auditLedgers([b[1], a[2], a[0], b[0], a[1]]);
+    const report = await auditLedgers([b[1], a[2], a[0], b[0], a[1]]);
     expect(report.broken).toEqual([]);
     expect(report.records).toBe(5);
     expect(report.chains.map((c) => [c.ledgerId, c.records, c.ok])).toEqual([
@@ -39,24 +39,24 @@ describe('ledger audit (grouping and verification)', () => {
     ]);
   });
 
-  it('names the chain, the loan and the first record that breaks it', () => {
+  it('names the chain, the loan and the first record that breaks it', async () => {
     const a = ledger('A', 3);
     const b = ledger('B', 3);
     const edited = { ...(b[1] as LedgerRecord), rulePackVersion: '2026.2' };
-    const report = auditLedgers([...a, b[0], edited, b[2]]);
+    const report = await auditLedgers([...a, b[0], edited, b[2]]);
     expect(report.broken.map(describeBroken)).toEqual([
       'BROKEN loan B (ledger B#1) record seq 2: content was edited',
     ]);
   });
 
-  it('a duplicated seq (an insertion with a key the table would refuse) breaks the chain', () => {
+  it('a duplicated seq (an insertion with a key the table would refuse) breaks the chain', async () => {
     const a = ledger('A', 3);
-    const report = auditLedgers([...a, { ...(a[1] as LedgerRecord) }]);
+    const report = await auditLedgers([...a, { ...(a[1] as LedgerRecord) }]);
     expect(report.broken[0]).toMatchObject({ ledgerId: 'A#1', seq: 2, ok: false });
   });
 
-  it('records that are not records at all are reported, not skipped', () => {
-    const report = auditLedgers([...ledger('A', 2), null, { seq: 1 }]);
+  it('records that are not records at all are reported, not skipped', async () => {
+    const report = await auditLedgers([...ledger('A', 2), null, { seq: 1 }]);
     expect(report.broken.map(describeBroken)).toEqual([
       'BROKEN 2 record(s) without ledgerId, seq, hash or prevHash',
     ]);
