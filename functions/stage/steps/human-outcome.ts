@@ -61,7 +61,7 @@ async function notOpened(
   return d.status === 'DEFERRED' && d.until ? step(ctx, 'WAIT', d.until) : nextStageStep(ctx, stage.id);
 }
 
-/** The borrower's calls of the last eight days, which the rule pack's call caps count. */
+/** Counts the call on the borrower's profile (the call caps read it), keeping the last eight days'. */
 async function countCall(ctx: Ctx, outcome: HumanResult['outcome']): Promise<void> {
   const { req, now } = ctx;
   const p = structuredClone(ctx.profile.item);
