@@ -23,7 +23,7 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
  * Every AWS SDK client of the functions: a call that hangs fails after 5 s (the SDK retries it, at
  * most three attempts) instead of running into the function's 30 s timeout. A stage that sent and
  * then waits on a hung ledger write thus fails inside the invocation and keeps its send receipt (see
- * functions/stage/core.ts); a timeout would kill it before it could.
+ * functions/stage/record.ts); a timeout would kill it before it could.
  */
 export const CLIENT_CONFIG = {
   maxAttempts: 3,

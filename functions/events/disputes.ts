@@ -1,0 +1,23 @@
+import { close } from '../domain/case.js';
+import { isoUtc } from '../domain/clock.js';
+import { type EventsDeps, type Handlers, onLoan, recall } from './apply.js';
+
+/** A dispute holds the ladder (no contact of any kind) until it is resolved; upheld, it closes the case. */
+export const disputeHandlers = (deps: EventsDeps): Handlers<'DisputeOpened' | 'DisputeResolved'> => ({
+  DisputeOpened: (d) =>
+    onLoan(deps, d.loanId, (c, now) => {
+      if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
+      c.dispute = { openedAt: isoUtc(now) };
+      return undefined;
+    }),
+  DisputeResolved: (d) =>
+    onLoan(deps, d.loanId, (c, now) => {
+      if (!c.dispute || c.dispute.resolvedAt) return 'NO_OPEN_DISPUTE';
+      c.dispute = { ...c.dispute, resolvedAt: isoUtc(now), inFavourOf: d.inFavourOf };
+      if (d.inFavourOf === 'borrower') {
+        close(c, 'CLOSED', 'DISPUTE_UPHELD', now);
+        recall(c, 'DISPUTE_UPHELD', now);
+      }
+      return undefined;
+    }),
+});

@@ -1,0 +1,141 @@
+import * as z from 'zod';
+import type { CaseStore, Stored } from '../adapters/case-store.js';
+import type { ContactStore } from '../adapters/contact-store.js';
+import type { EvidenceStore } from '../adapters/evidence-store.js';
+import type { LedgerStore } from '../adapters/ledger-store.js';
+import type { Messaging } from '../adapters/messaging.js';
+import type { EventPublisher } from '../adapters/workflow.js';
+import { type BorrowerProfile, type CaseRecord, caseKey } from '../domain/case.js';
+import type { Clock } from '../domain/clock.js';
+import type { LedgerHead } from '../domain/decide.js';
+import { CaseNotFoundError } from '../domain/errors.js';
+import type { LedgerRecord, SendReceipt } from '../domain/ledger.js';
+import type { PolicyRegistry } from '../domain/policies.js';
+import type { LoadedPolicy } from '../domain/policy.js';
+
+/** What the stage executor reads, writes, sends and publishes with (AWS, or the local runtime's). */
+export interface StageDeps {
+  cases: CaseStore;
+  contacts: ContactStore;
+  ledger: LedgerStore;
+  messaging: Messaging;
+  bus: EventPublisher;
+  clock: Clock;
+  policies: PolicyRegistry;
+  evidence: EvidenceStore;
+  /** Sees each ledger record once it is stored (the handler turns attempts into metrics). */
+  observe?: (record: LedgerRecord) => void;
+}
+
+const StepSchema = z.object({
+  outcome: z.string(),
+  stage: z.string(),
+  wakeAt: z.string(),
+  resumeStage: z.string(),
+  ledger: z.object({ seq: z.number().int().nonnegative(), hash: z.string().length(64) }),
+});
+
+export const HumanResult = z.object({
+  outcome: z.enum([
+    'NOT_OPENED',
+    'REACHED',
+    'PROMISE_TO_PAY',
+    'HARDSHIP',
+    'DISPUTE',
+    'REFUSED',
+    'NO_ANSWER',
+    'WRONG_NUMBER',
+    'PLAN_AGREED',
+    'VISIT_REPORTED',
+    'CASE_CLOSED',
+  ]),
+  taskId: z.string().optional(),
+  decision: z
+    .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
+    .optional(),
+  promise: z.object({ amount: z.string(), date: z.string() }).optional(),
+  plan: z.object({ instalments: z.array(z.object({ amount: z.string(), date: z.string() })) }).optional(),
+  report: z.string().max(500).optional(),
+});
+export type HumanResult = z.infer<typeof HumanResult>;
+
+export const StageRequestSchema = z.object({
+  action: z.enum([
+    'RECORD_SIGNATURE',
+    'RUN_STAGE',
+    'RECORD_HUMAN_OUTCOME',
+    'CHECK_PROMISE',
+    'CHECK_PLAN',
+    'AFTER_HOLD',
+    'RECORD_FAILURE',
+  ]),
+  loanId: z.string().min(1),
+  borrowerId: z.string().min(1),
+  cycle: z.number().int().min(1),
+  policyId: z.string().min(1),
+  stage: z.string().optional(),
+  step: StepSchema,
+  /** A human task's result, or the Catch's {Error, Cause} when it timed out. */
+  taskResult: z.unknown().optional(),
+  /** `$$.State.RetryCount`: above 0, an earlier attempt of this step may have written its record. */
+  retryCount: z.number().int().min(0).optional(),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+export type StageRequest = z.infer<typeof StageRequestSchema>;
+
+/** What an earlier attempt of this step did: sent (a receipt) or also recorded (the ledger record). */
+export interface Prior extends Omit<SendReceipt, 'loanId' | 'cycle'> {
+  recorded?: LedgerRecord;
+  receipt: boolean;
+}
+
+/** One step's view of the case, read once at its start and kept current by its own writes. */
+export interface Ctx {
+  /** The ledger head: where the next record chains on (advanced by each record written). */
+  head: LedgerHead;
+  req: StageRequest;
+  policy: LoadedPolicy;
+  profile: Stored<BorrowerProfile>;
+  kase: Stored<CaseRecord>;
+  now: number;
+  prior?: Prior;
+  deps: StageDeps;
+}
+
+/** Reads the case as of now (one Query) and what an earlier attempt of this step left behind. */
+export async function load(deps: StageDeps, req: StageRequest): Promise<Ctx> {
+  const policy = deps.policies.get(req.policyId);
+  const view = await deps.cases.borrowerView(req.borrowerId);
+  const kase = view.cases.find((c) => c.item.loanId === req.loanId && c.item.cycle === req.cycle);
+  if (!kase || !view.profile) throw new CaseNotFoundError(`no case ${caseKey(req.loanId, req.cycle)}`);
+  const seq = req.step.ledger.seq + 1;
+  const receipt = view.receipts.find(
+    (r) => r.loanId === req.loanId && r.cycle === req.cycle && r.seq === seq,
+  );
+  let prior: Prior | undefined = receipt ? { ...receipt, receipt: true } : undefined;
+  if (!prior && (req.retryCount ?? 0) > 0) {
+    const recorded = await deps.ledger.get(caseKey(req.loanId, req.cycle), seq);
+    if (recorded?.prevHash === req.step.ledger.hash) prior = { ...recorded, recorded, receipt: false };
+  }
+  // A replay runs as of the earlier attempt's time: the same decisions, waits and timestamps. The
+  // failure recorder is not a replay: it records the receipt (if any), then the failure, as of now.
+  const now = prior && req.action !== 'RECORD_FAILURE' ? Date.parse(prior.at) : deps.clock.now();
+  return {
+    req,
+    policy,
+    profile: view.profile,
+    kase,
+    now,
+    head: req.step.ledger,
+    ...(prior ? { prior } : {}),
+    deps,
+  };
+}
+
+/** Writes the case changed by `mutate` (conditional on the revision read) and keeps ctx current. */
+export async function update(ctx: Ctx, mutate: (c: CaseRecord) => void): Promise<void> {
+  const c = structuredClone(ctx.kase.item);
+  mutate(c);
+  const rev = await ctx.deps.cases.saveCase(c, ctx.kase.rev);
+  ctx.kase = { item: c, rev };
+}

@@ -1,0 +1,96 @@
+import { balanceMinor, caseKey, close, daysPastDue } from '../../domain/case.js';
+import { isoUtc } from '../../domain/clock.js';
+import { noticeGate, type Step } from '../../domain/decide.js';
+import { buildEvidencePack, renderEvidenceDocument } from '../../domain/evidence.js';
+import { fromMinor } from '../../domain/money.js';
+import type { Stage } from '../../domain/policy.js';
+import { type Ctx, type Prior, update } from '../context.js';
+import { nextStageStep, step } from '../flow.js';
+import { record } from '../record.js';
+
+/**
+ * What an agency, the bureau or legal is told: identifiers and the balance, never contact details.
+ * `idempotencyKey` is the ledger record the handover belongs to: a retry that publishes again
+ * (the bus has no deduplication) carries the same key, so the receiver can drop the repeat.
+ */
+export const handover = ({ req, kase }: Ctx) => ({
+  loanId: req.loanId,
+  cycle: req.cycle,
+  borrowerId: req.borrowerId,
+  balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
+  currency: kase.item.currency,
+  idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}`,
+});
+
+/** The account goes to a collection agency; the ladder goes on (a payment, a signed plan or an upheld dispute recalls it). */
+export async function placeWithAgency(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
+  if (!replay?.recorded) {
+    await ctx.deps.bus.publish('AgencyPlacementRequested', handover(ctx));
+    await update(ctx, (c) => {
+      c.agency = { placedAt: isoUtc(ctx.now) };
+    });
+  }
+  await record(ctx, {
+    type: 'HANDOVER',
+    stage: stage.id,
+    attempts: [],
+    detail: { placement: 'AGENCY', balance: handover(ctx).balance },
+  });
+  return nextStageStep(ctx, stage.id);
+}
+
+/** The arrears are reported to the credit bureau, once the advance notice's waiting period is over. */
+export async function reportToBureau(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
+  const { policy, kase, profile, now } = ctx;
+  const waitDays = policy.rules.creditReportNoticeDays;
+  // Packs without a waiting period (CN) report at the stage; US Reg F: notice, then 14 days.
+  const held = waitDays === null ? undefined : noticeGate('CREDIT_REPORT', kase.item, waitDays, now);
+  if (held?.status === 'DEFERRED' && held.until) return step(ctx, 'WAIT', held.until);
+  if (!held && !replay?.recorded) {
+    await ctx.deps.bus.publish('CreditBureauReportRequested', {
+      ...handover(ctx),
+      daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
+    });
+  }
+  await record(ctx, {
+    type: 'HANDOVER',
+    stage: stage.id,
+    attempts: [],
+    detail: held ? { report: 'BLOCKED', reason: held.reason } : { report: 'CREDIT_BUREAU' },
+  });
+  return nextStageStep(ctx, stage.id);
+}
+
+/** The end of the ladder: legal receives the evidence pack and the case is closed as handed over. */
+export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
+  const { kase, req, now, deps } = ctx;
+  // The evidence pack is built from the ledger as stored (one Query) and the case as of now; a
+  // replayed step stores and announces the same pack again (same key, same content).
+  const records = await deps.ledger.list(caseKey(req.loanId, req.cycle));
+  const pack = buildEvidencePack(
+    kase.item,
+    records.filter((r) => r.seq <= req.step.ledger.seq),
+    isoUtc(now),
+  );
+  const where = await deps.evidence.put(
+    `evidence/${req.loanId}/${req.cycle}`,
+    `${JSON.stringify(pack, null, 2)}\n`,
+    renderEvidenceDocument(pack),
+  );
+  if (!replay?.recorded) {
+    await deps.bus.publish('LegalHandoffRequested', {
+      ...handover(ctx),
+      ledgerId: caseKey(req.loanId, req.cycle),
+      evidencePack: where.json,
+      evidenceDocument: where.document,
+    });
+    await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
+  }
+  await record(ctx, {
+    type: 'HANDOVER',
+    stage: stage.id,
+    attempts: [],
+    detail: { placement: 'LEGAL', evidencePack: where.json, ledgerVerified: pack.ledger.verified },
+  });
+  return step(ctx, 'HANDED_OVER', now);
+}

@@ -1,0 +1,36 @@
+import { gate, notYet, preDueExpired, type Step } from '../../domain/decide.js';
+import { ValidationError } from '../../domain/errors.js';
+import { stageById } from '../../domain/policy.js';
+import type { Ctx } from '../context.js';
+import { gateStep, nextStageStep, step } from '../flow.js';
+import { replayOf } from '../record.js';
+import { handToLegal, placeWithAgency, reportToBureau } from './handover.js';
+import { sendNotice } from './notice.js';
+
+/** An automated stage is due: check the case as of now, then send the notice or hand the case over. */
+export async function runStage(ctx: Ctx): Promise<Step> {
+  const { policy, kase, profile, req, now } = ctx;
+  const stage = stageById(policy, req.stage ?? '');
+  const replay = replayOf(ctx, stage.kind === 'NOTICE' ? 'CONTACT' : 'HANDOVER', stage.id);
+  // An earlier attempt of this step passed these checks and acted: finish what it started.
+  if (!replay) {
+    const g = gate(policy, kase.item, profile.item);
+    if (g) return gateStep(ctx, g, stage.id);
+    const wait = notYet(policy, kase.item, profile.item, stage, now);
+    if (wait !== undefined) return step(ctx, 'WAIT', wait);
+    if (preDueExpired(kase.item, profile.item, stage, now)) return nextStageStep(ctx, stage.id);
+  }
+
+  switch (stage.kind) {
+    case 'NOTICE':
+      return sendNotice(ctx, stage, replay);
+    case 'AGENCY_PLACEMENT':
+      return placeWithAgency(ctx, stage, replay);
+    case 'CREDIT_REPORT':
+      return reportToBureau(ctx, stage, replay);
+    case 'LEGAL_HANDOFF':
+      return handToLegal(ctx, stage, replay);
+    default:
+      throw new ValidationError(`stage ${stage.id} is a human task; the human-task function opens it`);
+  }
+}
