@@ -120,7 +120,7 @@ async function run(loans: number, noop: boolean, replayStore = false) {
 function medianMs(probe: string, env: NodeJS.ProcessEnv, what: string): number {
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
-    // As on Lambda: NODE_OPTIONS=--enable-source-maps (lib/ladder.ts), so the map is read at load.
+    // As on Lambda: NODE_OPTIONS=--enable-source-maps (lib/ladder-functions.ts), so the map is read at load.
     const r = spawnSync(process.execPath, ['--enable-source-maps', '-e', probe], {
       env,
       cwd: ROOT,

@@ -1,0 +1,32 @@
+import type { aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { LAMBDA_ENTRIES } from './bundling.js';
+import type { EventRouting } from './event-routing.js';
+import type { LadderFunctions } from './ladder-functions.js';
+import type { Tables } from './tables.js';
+import type { Workflow } from './workflow.js';
+
+export interface BorrowerEventsProps {
+  readonly tables: Tables;
+  readonly routing: EventRouting;
+  readonly workflow: Workflow;
+  readonly functions: LadderFunctions;
+}
+
+/** Payments and borrower events (opt-outs, disputes, promises, hardship...) applied to cases and tasks. */
+export class BorrowerEvents extends Construct {
+  public readonly eventsFunction: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: BorrowerEventsProps) {
+    super(scope, id);
+    this.eventsFunction = props.functions.create(this, 'Events', LAMBDA_ENTRIES.Events, {
+      description: 'Ladder: applies payments and borrower events to cases, the ledger and waiting tasks',
+      async: true,
+    });
+    props.tables.bind(this.eventsFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
+    // Specialist work items (deceased, bankrupt, fraud victim) and agency recalls.
+    props.tables.bind(this.eventsFunction, 'tasks', ['dynamodb:PutItem']);
+    props.routing.bindPublisher(this.eventsFunction);
+    props.workflow.grantTaskResponse(this.eventsFunction, 'states:SendTaskSuccess');
+  }
+}

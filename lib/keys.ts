@@ -1,0 +1,74 @@
+import { ArnFormat, Aws, aws_iam as iam, aws_kms as kms, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+export interface KeysProps {
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The two customer-managed keys: contact details (names, phone numbers, e-mail addresses) under their own
+ * key, everything else under the case key, and the AWS services allowed to use them.
+ */
+export class Keys extends Construct {
+  public readonly caseKey: kms.Key;
+  public readonly contactKey: kms.Key;
+
+  constructor(scope: Construct, id: string, props: KeysProps) {
+    super(scope, id);
+    this.caseKey = new kms.Key(this, 'CaseKey', {
+      description: 'Ladder: cases, ledger, tasks, logs, dead letters and alarms',
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+    });
+    this.contactKey = new kms.Key(this, 'ContactKey', {
+      description: 'Ladder: borrower contact details (names, phone numbers, e-mail addresses) only',
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+    });
+    // CloudWatch Logs encrypts the log groups with the case key, scoped to this account's log groups.
+    this.caseKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    // EventBridge (target dead letters) and CloudWatch (alarm notifications) write to encrypted SQS/SNS.
+    this.letServiceEncrypt(this.caseKey, 'Allowevents', 'events.amazonaws.com');
+    this.letServiceEncrypt(this.caseKey, 'Allowcloudwatch', 'cloudwatch.amazonaws.com');
+    // EventBridge delivers LoanDelinquent (which carries contact details) to the intake queue and its
+    // dead letters, both under the contact key.
+    this.letServiceEncrypt(this.contactKey, 'AllowEventsToIntakeQueues', 'events.amazonaws.com');
+  }
+
+  /** Lets an AWS service of this account encrypt to (and read back) SQS queues and SNS topics under `key`. */
+  public letServiceEncrypt(key: kms.Key, sid: string, service: string): void {
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [new iam.ServicePrincipal(service)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import type { aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
+
+export interface LadderProps {
+  /** An e-mail address subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+  /**
+   * The From address of e-mail notices; the stage function may send only from its domain's SES identity.
+   * @default 'collections@example.com'
+   */
+  readonly senderEmail?: string;
+  /** An SES configuration set used when sending e-mail (delivery, bounce and complaint events). */
+  readonly sesConfigurationSet?: string;
+  /**
+   * Retention of every log group (the functions and the state machine).
+   * @default ONE_YEAR: a Standard execution lives at most one year, so the logs of a case's start stay
+   * readable for as long as the case can be open; the audit record itself is the ledger table.
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Removal policy of the data: tables, KMS keys and log groups (they share the keys: destroying a key
+   * while keeping a table would make the table unreadable). Deletion protection of the tables is on
+   * unless this is DESTROY.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * How many intake functions drain the intake queue at once (SQS event source maximum concurrency,
+   * at least 2): the ceiling on how fast ladders start. Step Functions refills StartExecution at 300
+   * a second in the large regions (less elsewhere and for new accounts): keep concurrency times each
+   * intake's starts a second under your account's rate, and a month-start batch waits in the queue.
+   * @default 5
+   */
+  readonly intakeConcurrency?: number;
+}

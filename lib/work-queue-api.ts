@@ -1,0 +1,93 @@
+import {
+  aws_apigateway as apigateway,
+  CfnOutput,
+  type aws_lambda_nodejs as nodejs,
+  Validations,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { LAMBDA_ENTRIES } from './bundling.js';
+import type { LadderFunctions } from './ladder-functions.js';
+import type { Tables } from './tables.js';
+import type { Workflow } from './workflow.js';
+
+export interface WorkQueueApiProps {
+  readonly tables: Tables;
+  readonly workflow: Workflow;
+  readonly functions: LadderFunctions;
+}
+
+/** The work queue of human tasks for agents and agencies: list, claim and complete, over an IAM-authorised API. */
+export class WorkQueueApi extends Construct {
+  public readonly agentApiFunction: nodejs.NodejsFunction;
+  /** The work-queue API for agents and agencies (IAM authorisation). */
+  public readonly api: apigateway.RestApi;
+
+  constructor(scope: Construct, id: string, props: WorkQueueApiProps) {
+    super(scope, id);
+    this.agentApiFunction = props.functions.create(this, 'AgentApi', LAMBDA_ENTRIES.AgentApi, {
+      description: 'Ladder: lists, claims and completes human tasks for agents and agencies',
+    });
+    props.tables.bind(this.agentApiFunction, 'tasks', [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+    ]);
+    props.workflow.grantTaskResponse(
+      this.agentApiFunction,
+      'states:SendTaskSuccess',
+      'states:SendTaskHeartbeat',
+    );
+    this.api = this.makeApi(props.functions);
+  }
+
+  /**
+   * REST API with IAM authorisation: agents' and agencies' principals get execute-api:Invoke on it
+   * from the platform team (no API keys, no tokens to leak). Requests are validated and access-logged.
+   */
+  private makeApi(functions: LadderFunctions): apigateway.RestApi {
+    const accessLogs = functions.logGroup(this, 'WorkQueueApiAccessLogs');
+    const api = new apigateway.RestApi(this, 'WorkQueueApi', {
+      description: 'Ladder work queue: list, claim and complete human tasks',
+      cloudWatchRole: false,
+      deployOptions: {
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        tracingEnabled: true,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+      },
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+    });
+    const validator = api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const integration = new apigateway.LambdaIntegration(this.agentApiFunction);
+    const tasks = api.root.addResource('tasks');
+    tasks.addMethod('GET', integration, {
+      requestValidator: validator,
+      requestParameters: { 'method.request.querystring.queue': false },
+    });
+    const task = tasks.addResource('{taskId}');
+    for (const action of ['claim', 'complete']) {
+      task.addResource(action).addMethod('POST', integration, {
+        requestValidator: validator,
+        requestParameters: { 'method.request.path.taskId': true },
+      });
+    }
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          "IAM-authorised internal API for the lender's agents; attach the organisation's WAF web ACL if it is exposed beyond it.",
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Authorised with IAM (SigV4) principals of the lender and its agencies, not Cognito user pools.',
+      },
+    );
+    new CfnOutput(this, 'AgentApiUrl', { value: api.url });
+    return api;
+  }
+}
