@@ -121,7 +121,10 @@ describe('Ladder construct', () => {
   };
 
   it('has STANDARD state machines (one per policy), logging ALL without execution data, traced', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', Object.keys(ladder.stateMachines).length);
+    template.resourceCountIs(
+      'AWS::StepFunctions::StateMachine',
+      Object.keys(ladder.workflow.stateMachines).length,
+    );
     template.allResourcesProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
@@ -137,9 +140,9 @@ describe('Ladder construct', () => {
       TracingConfiguration: { Enabled: true },
       DefinitionS3Location: Match.anyValue(),
       DefinitionSubstitutions: {
-        StageFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.stageFunction), 'Arn'] },
-        HumanTaskFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.humanTaskFunction), 'Arn'] },
-        EventBusName: { Ref: logicalId(ladder.bus) },
+        StageFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.workflow.stageFunction), 'Arn'] },
+        HumanTaskFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.workflow.humanTaskFunction), 'Arn'] },
+        EventBusName: { Ref: logicalId(ladder.routing.bus) },
       },
     });
   });
@@ -181,10 +184,10 @@ describe('Ladder construct', () => {
         | undefined;
       return props?.Environment?.Variables ?? {};
     };
-    expect(Object.keys(env(ladder.intakeFunction))).toEqual(
+    expect(Object.keys(env(ladder.intake.intakeFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE', 'STATE_MACHINE_ARNS']),
     );
-    expect(Object.keys(env(ladder.stageFunction))).toEqual(
+    expect(Object.keys(env(ladder.workflow.stageFunction))).toEqual(
       expect.arrayContaining([
         'CASES_TABLE',
         'CONTACTS_TABLE',
@@ -193,30 +196,34 @@ describe('Ladder construct', () => {
         'SENDER_EMAIL',
       ]),
     );
-    expect(env(ladder.stageFunction).SENDER_EMAIL).toBe('collections@example.com');
-    expect(Object.keys(env(ladder.humanTaskFunction))).toEqual(
+    expect(env(ladder.workflow.stageFunction).SENDER_EMAIL).toBe('collections@example.com');
+    expect(Object.keys(env(ladder.workflow.humanTaskFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE']),
     );
-    expect(Object.keys(env(ladder.eventsFunction))).toEqual(
+    expect(Object.keys(env(ladder.borrowerEvents.eventsFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'TASKS_TABLE', 'EVENT_BUS_NAME']),
     );
-    expect(Object.keys(env(ladder.stageFunction))).toEqual(expect.arrayContaining(['EVIDENCE_BUCKET']));
-    expect(Object.keys(env(ladder.agentApiFunction))).toEqual(expect.arrayContaining(['TASKS_TABLE']));
-    expect(Object.keys(env(ladder.erasureFunction))).toEqual(
+    expect(Object.keys(env(ladder.workflow.stageFunction))).toEqual(
+      expect.arrayContaining(['EVIDENCE_BUCKET']),
+    );
+    expect(Object.keys(env(ladder.workQueue.agentApiFunction))).toEqual(
+      expect.arrayContaining(['TASKS_TABLE']),
+    );
+    expect(Object.keys(env(ladder.erasure.erasureFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE']),
     );
-    expect(Object.keys(env(ladder.inboundSmsFunction))).toEqual(
+    expect(Object.keys(env(ladder.consent.inboundSmsFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE']),
     );
-    expect(Object.keys(env(ladder.auditFunction))).toEqual(expect.arrayContaining(['LEDGER_TABLE']));
-    expect(Object.keys(env(ladder.auditFunction))).not.toContain('CONTACTS_TABLE');
+    expect(Object.keys(env(ladder.audit.auditFunction))).toEqual(expect.arrayContaining(['LEDGER_TABLE']));
+    expect(Object.keys(env(ladder.audit.auditFunction))).not.toContain('CONTACTS_TABLE');
   });
 
   it('encrypts every table with a customer-managed key, PITR on, retained, deletion-protected', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
     expect(Object.keys(tables)).toHaveLength(4);
     for (const [id, table] of Object.entries(tables)) {
-      const key = id === logicalId(ladder.contactsTable) ? ladder.contactKey : ladder.caseKey;
+      const key = id === logicalId(ladder.tables.contacts) ? ladder.keys.contactKey : ladder.keys.caseKey;
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -230,7 +237,7 @@ describe('Ladder construct', () => {
       expect(table.DeletionPolicy).toBe('Retain');
     }
     // Finding a borrower by phone (inbound STOP) copies no name or e-mail address into an index.
-    expect(resources[logicalId(ladder.contactsTable)]?.Properties?.GlobalSecondaryIndexes).toEqual([
+    expect(resources[logicalId(ladder.tables.contacts)]?.Properties?.GlobalSecondaryIndexes).toEqual([
       {
         IndexName: 'byPhone',
         KeySchema: [{ AttributeName: 'phone', KeyType: 'HASH' }],
@@ -249,9 +256,9 @@ describe('Ladder construct', () => {
 
   it('routes the detail-types (any source) to the intake queue and the events function, with a DLQ and a retry policy', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
-    const busId = logicalId(ladder.bus);
+    const busId = logicalId(ladder.routing.bus);
     const dlqArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
-    const intakeQueueId = logicalId(ladder.intakeQueue);
+    const intakeQueueId = logicalId(ladder.intake.queue);
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
     const routed = new Map<string, string>();
     for (const rule of rules) {
@@ -264,7 +271,9 @@ describe('Ladder construct', () => {
       // LoanDelinquent carries contact details: its dead letters stay under the contact key.
       const toIntake = target?.Arn['Fn::GetAtt'][0] === intakeQueueId;
       expect(target).toMatchObject({
-        DeadLetterConfig: { Arn: dlqArn(toIntake ? ladder.intakeDeadLetterQueue : ladder.deadLetterQueue) },
+        DeadLetterConfig: {
+          Arn: dlqArn(toIntake ? ladder.intake.deadLetterQueue : ladder.routing.deadLetterQueue),
+        },
         RetryPolicy: {
           MaximumRetryAttempts: expect.any(Number),
           MaximumEventAgeInSeconds: expect.any(Number),
@@ -274,9 +283,9 @@ describe('Ladder construct', () => {
         routed.set(type, target?.Arn['Fn::GetAtt'][0] ?? '');
       }
     }
-    const intake = logicalId(ladder.intakeQueue);
-    const events = logicalId(ladder.eventsFunction);
-    const erasure = logicalId(ladder.erasureFunction);
+    const intake = logicalId(ladder.intake.queue);
+    const events = logicalId(ladder.borrowerEvents.eventsFunction);
+    const erasure = logicalId(ladder.erasure.erasureFunction);
     expect(Object.fromEntries(routed)).toEqual({
       LoanDelinquent: intake,
       PaymentReceived: events,
@@ -297,7 +306,7 @@ describe('Ladder construct', () => {
     );
     expect(INTAKE_DETAIL_TYPES).toEqual(['LoanDelinquent']);
     template.hasResourceProperties('AWS::SQS::Queue', {
-      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(ladder.caseKey), 'Arn'] },
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(ladder.keys.caseKey), 'Arn'] },
     });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -311,7 +320,7 @@ describe('Ladder construct', () => {
   it('alarms on failures, timeouts, errors, send failures and dead letters through an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThanOrEqual(3);
-    const topicRef = { Ref: logicalId(ladder.alarmTopic) };
+    const topicRef = { Ref: logicalId(ladder.monitoring.alarmTopic) };
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
     const metrics = alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
     expect(metrics).toEqual(
@@ -358,7 +367,7 @@ describe('Ladder construct', () => {
   });
 
   it('never lets any role update, delete or batch-write the ledger', () => {
-    const ledger = logicalId(ladder.ledgerTable);
+    const ledger = logicalId(ladder.tables.ledger);
     let statementsOnLedger = 0;
     for (const grant of grants) {
       const onLedger = grant.resources.some((r) => mentions(r, ledger));
@@ -376,33 +385,33 @@ describe('Ladder construct', () => {
     expect(
       Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()])),
     ).toEqual({
-      [roleId(ladder.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
-      [roleId(ladder.auditFunction)]: ['dynamodb:Scan'],
+      [roleId(ladder.workflow.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
+      [roleId(ladder.audit.auditFunction)]: ['dynamodb:Scan'],
     });
   });
 
   it('paces intake: the queue drains into the intake function at most intakeConcurrency at a time, failures alone', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId(ladder.intakeFunction) },
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(ladder.intakeQueue), 'Arn'] },
+      FunctionName: { Ref: logicalId(ladder.intake.intakeFunction) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(ladder.intake.queue), 'Arn'] },
       BatchSize: 10,
       ScalingConfig: { MaximumConcurrency: 5 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    const contactKeyArn = { 'Fn::GetAtt': [logicalId(ladder.contactKey), 'Arn'] };
-    const queue = resources[logicalId(ladder.intakeQueue)]?.Properties as Json;
+    const contactKeyArn = { 'Fn::GetAtt': [logicalId(ladder.keys.contactKey), 'Arn'] };
+    const queue = resources[logicalId(ladder.intake.queue)]?.Properties as Json;
     expect(queue).toMatchObject({
       KmsMasterKeyId: contactKeyArn,
       VisibilityTimeout: 180,
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(ladder.intakeDeadLetterQueue), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(ladder.intake.deadLetterQueue), 'Arn'] },
         maxReceiveCount: 5,
       },
     });
     // The events it holds carry contact details: the queue, its dead letters and EventBridge's way in
     // are under the contact key, and an alarm watches the dead letters.
-    const dlq = resources[logicalId(ladder.intakeDeadLetterQueue)]?.Properties as Json;
+    const dlq = resources[logicalId(ladder.intake.deadLetterQueue)]?.Properties as Json;
     expect(dlq).toMatchObject({ KmsMasterKeyId: contactKeyArn });
     template.hasResourceProperties('AWS::KMS::Key', {
       Description: Match.stringLikeRegexp('contact details'),
@@ -420,23 +429,23 @@ describe('Ladder construct', () => {
       Dimensions: [
         {
           Name: 'QueueName',
-          Value: { 'Fn::GetAtt': [logicalId(ladder.intakeDeadLetterQueue), 'QueueName'] },
+          Value: { 'Fn::GetAtt': [logicalId(ladder.intake.deadLetterQueue), 'QueueName'] },
         },
       ],
     });
     // Nothing invokes intake asynchronously any more: it has no async dead-letter config.
-    const fn = resources[logicalId(ladder.intakeFunction)]?.Properties as Json;
+    const fn = resources[logicalId(ladder.intake.intakeFunction)]?.Properties as Json;
     expect(fn.DeadLetterConfig).toBeUndefined();
   });
 
   it('refuses, at synth, to grant anything but PutItem, Query and Scan on the ledger', () => {
-    const fn = ladder.auditFunction;
-    expect(() => ladder.bindTable(fn, 'ledger', ['dynamodb:DeleteItem' as never])).toThrow(/append-only/);
-    expect(() => ladder.bindTable(fn, 'ledger', ['dynamodb:UpdateItem' as never])).toThrow(/append-only/);
+    const fn = ladder.audit.auditFunction;
+    expect(() => ladder.tables.bind(fn, 'ledger', ['dynamodb:DeleteItem' as never])).toThrow(/append-only/);
+    expect(() => ladder.tables.bind(fn, 'ledger', ['dynamodb:UpdateItem' as never])).toThrow(/append-only/);
   });
 
   it('runs the ledger audit daily through EventBridge Scheduler, with a role that may invoke only it', () => {
-    const audit = logicalId(ladder.auditFunction);
+    const audit = logicalId(ladder.audit.auditFunction);
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
     expect(schedules).toHaveLength(1);
     expect(schedules[0]?.Properties).toMatchObject({
@@ -451,14 +460,14 @@ describe('Ladder construct', () => {
   });
 
   it('takes two-way SMS on a topic under the contact key, delivered to the inbound function', () => {
-    const topic = logicalId(ladder.inboundSmsTopic);
+    const topic = logicalId(ladder.consent.inboundSmsTopic);
     expect(resources[topic]?.Properties?.KmsMasterKeyId).toEqual({
-      'Fn::GetAtt': [logicalId(ladder.contactKey), 'Arn'],
+      'Fn::GetAtt': [logicalId(ladder.keys.contactKey), 'Arn'],
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       TopicArn: { Ref: topic },
-      Endpoint: { 'Fn::GetAtt': [logicalId(ladder.inboundSmsFunction), 'Arn'] },
+      Endpoint: { 'Fn::GetAtt': [logicalId(ladder.consent.inboundSmsFunction), 'Arn'] },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topic }],
@@ -475,27 +484,30 @@ describe('Ladder construct', () => {
   });
 
   it('lets only the stage function read contact details; the inbound SMS function may only look a phone up in byPhone', () => {
-    const contacts = logicalId(ladder.contactsTable);
+    const contacts = logicalId(ladder.tables.contacts);
     const readers = [...tableActions(contacts)]
       .filter(([, actions]) => [...actions].some((a) => READS.includes(a)))
       .map(([role]) => role);
-    expect(readers.sort()).toEqual([roleId(ladder.stageFunction), roleId(ladder.inboundSmsFunction)].sort());
+    expect(readers.sort()).toEqual(
+      [roleId(ladder.workflow.stageFunction), roleId(ladder.consent.inboundSmsFunction)].sort(),
+    );
     const inboundOnContacts = grants.filter(
       (g) =>
-        g.roles.includes(roleId(ladder.inboundSmsFunction)) && g.resources.some((r) => mentions(r, contacts)),
+        g.roles.includes(roleId(ladder.consent.inboundSmsFunction)) &&
+        g.resources.some((r) => mentions(r, contacts)),
     );
     expect(inboundOnContacts.map((g) => [g.actions, g.resources])).toEqual([
       [['dynamodb:Query'], [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [contacts, 'Arn'] }, '/index/byPhone']] }]],
     ]);
     // The contact key is usable by the functions that touch contacts only, and only through DynamoDB.
-    const contactKey = logicalId(ladder.contactKey);
+    const contactKey = logicalId(ladder.keys.contactKey);
     const keyGrants = grants.filter((g) => g.resources.some((r) => mentions(r, contactKey)));
     expect([...new Set(keyGrants.flatMap((g) => g.roles))].sort()).toEqual(
       [
-        roleId(ladder.intakeFunction),
-        roleId(ladder.stageFunction),
-        roleId(ladder.inboundSmsFunction),
-        roleId(ladder.erasureFunction),
+        roleId(ladder.intake.intakeFunction),
+        roleId(ladder.workflow.stageFunction),
+        roleId(ladder.consent.inboundSmsFunction),
+        roleId(ladder.erasure.erasureFunction),
       ].sort(),
     );
     for (const grant of keyGrants) expect(JSON.stringify(grant)).not.toContain('"kms:*"');
@@ -503,9 +515,9 @@ describe('Ladder construct', () => {
 
   it('lets only the erasure function delete contact details, and no function delete anything else', () => {
     const deleters = grants.filter((g) => g.actions.includes('dynamodb:DeleteItem'));
-    expect(deleters.flatMap((g) => g.roles)).toEqual([roleId(ladder.erasureFunction)]);
+    expect(deleters.flatMap((g) => g.roles)).toEqual([roleId(ladder.erasure.erasureFunction)]);
     expect(deleters.flatMap((g) => g.resources)).toEqual([
-      { 'Fn::GetAtt': [logicalId(ladder.contactsTable), 'Arn'] },
+      { 'Fn::GetAtt': [logicalId(ladder.tables.contacts), 'Arn'] },
     ]);
   });
 
@@ -528,40 +540,40 @@ describe('Ladder construct', () => {
 
   it('grants each function exactly its listed table actions', () => {
     const expected: Record<string, Record<string, string[]>> = {
-      [roleId(ladder.intakeFunction)]: {
+      [roleId(ladder.intake.intakeFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['PutItem'],
       },
-      [roleId(ladder.stageFunction)]: {
+      [roleId(ladder.workflow.stageFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['GetItem'],
         ledger: ['PutItem', 'Query'],
       },
-      [roleId(ladder.humanTaskFunction)]: {
+      [roleId(ladder.workflow.humanTaskFunction)]: {
         cases: ['PutItem', 'Query'],
         tasks: ['PutItem'],
       },
-      [roleId(ladder.eventsFunction)]: {
+      [roleId(ladder.borrowerEvents.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
         tasks: ['PutItem'],
       },
-      [roleId(ladder.agentApiFunction)]: {
+      [roleId(ladder.workQueue.agentApiFunction)]: {
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
-      [roleId(ladder.erasureFunction)]: {
+      [roleId(ladder.erasure.erasureFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['DeleteItem'],
       },
-      [roleId(ladder.inboundSmsFunction)]: {
+      [roleId(ladder.consent.inboundSmsFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['Query'],
       },
-      [roleId(ladder.auditFunction)]: {
+      [roleId(ladder.audit.auditFunction)]: {
         ledger: ['Scan'],
       },
     };
     const actual: Record<string, Record<string, string[]>> = {};
-    for (const [name, table] of Object.entries(ladder.tables)) {
+    for (const [name, table] of Object.entries(ladder.tables.byKey)) {
       for (const [role, actions] of tableActions(logicalId(table))) {
         actual[role] ??= {};
         (actual[role] as Record<string, string[]>)[name] = [...actions]
@@ -573,22 +585,22 @@ describe('Ladder construct', () => {
   });
 
   it('grants Step Functions actions without a dependency cycle', () => {
-    const sm = logicalId(ladder.stateMachine);
+    const sm = logicalId(ladder.workflow.stateMachine);
     const statesActions = (fn: Parameters<typeof roleId>[0]) =>
       grants
         .filter((g) => g.roles.includes(roleId(fn)) && g.resources.some((r) => mentions(r, sm)))
         .flatMap((g) => g.actions)
         .sort();
-    expect(statesActions(ladder.intakeFunction)).toEqual(['states:StartExecution']);
-    expect(statesActions(ladder.humanTaskFunction)).toEqual([
+    expect(statesActions(ladder.intake.intakeFunction)).toEqual(['states:StartExecution']);
+    expect(statesActions(ladder.workflow.humanTaskFunction)).toEqual([
       'states:SendTaskFailure',
       'states:SendTaskSuccess',
     ]);
-    expect(statesActions(ladder.eventsFunction)).toEqual(['states:SendTaskSuccess']);
-    expect(statesActions(ladder.erasureFunction)).toEqual(['states:SendTaskSuccess']);
-    expect(statesActions(ladder.stageFunction)).toEqual([]);
-    expect(statesActions(ladder.inboundSmsFunction)).toEqual([]);
-    expect(statesActions(ladder.auditFunction)).toEqual([]);
+    expect(statesActions(ladder.borrowerEvents.eventsFunction)).toEqual(['states:SendTaskSuccess']);
+    expect(statesActions(ladder.erasure.erasureFunction)).toEqual(['states:SendTaskSuccess']);
+    expect(statesActions(ladder.workflow.stageFunction)).toEqual([]);
+    expect(statesActions(ladder.consent.inboundSmsFunction)).toEqual([]);
+    expect(statesActions(ladder.audit.auditFunction)).toEqual([]);
 
     // CloudFormation rejects a template whose Ref/GetAtt/DependsOn graph has a cycle: check it here.
     const edges = new Map<string, Set<string>>();
@@ -611,7 +623,7 @@ describe('Ladder construct', () => {
   });
 
   it('sends e-mail only from the sender domain identity and SMS only to phone numbers', () => {
-    const stageGrants = grants.filter((g) => g.roles.includes(roleId(ladder.stageFunction)));
+    const stageGrants = grants.filter((g) => g.roles.includes(roleId(ladder.workflow.stageFunction)));
     const ses = stageGrants.filter((g) => g.actions.some((a) => a.startsWith('ses:')));
     expect(ses.flatMap((g) => g.actions)).toEqual(['ses:SendEmail']);
     expect(JSON.stringify(ses[0]?.resources)).toContain(':identity/example.com');
@@ -621,10 +633,10 @@ describe('Ladder construct', () => {
           Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Resource: 'arn:*:sns:*:*:*' }),
         ]),
       },
-      Roles: [{ Ref: roleId(ladder.stageFunction) }],
+      Roles: [{ Ref: roleId(ladder.workflow.stageFunction) }],
     });
     const publishers = grants.filter((g) => g.actions.includes('sns:Publish')).flatMap((g) => g.roles);
-    expect(publishers).toEqual([roleId(ladder.stageFunction)]);
+    expect(publishers).toEqual([roleId(ladder.workflow.stageFunction)]);
   });
 
   it('hard-codes no resource names, so the stack deploys twice in one account', () => {
@@ -667,7 +679,10 @@ describe('Ladder construct', () => {
   it('exposes the bus name and the state machine ARN as outputs', () => {
     const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown }>);
     expect(outputs.map((o) => o.Value)).toEqual(
-      expect.arrayContaining([{ Ref: logicalId(ladder.bus) }, { Ref: logicalId(ladder.stateMachine) }]),
+      expect.arrayContaining([
+        { Ref: logicalId(ladder.routing.bus) },
+        { Ref: logicalId(ladder.workflow.stateMachine) },
+      ]),
     );
   });
 });
@@ -678,7 +693,7 @@ describe('Ladder policies', () => {
     const ids = bundledPolicies()
       .all()
       .map((p) => p.id);
-    expect(Object.keys(ladder.stateMachines).sort()).toEqual([...ids].sort());
+    expect(Object.keys(ladder.workflow.stateMachines).sort()).toEqual([...ids].sort());
     const template = Template.fromStack(Stack.of(ladder));
     template.resourceCountIs('AWS::StepFunctions::StateMachine', ids.length);
     const intake = template.findResources('AWS::Lambda::Function', {
