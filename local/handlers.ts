@@ -1,0 +1,122 @@
+import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
+import type { AwsMessaging } from '../functions/adapters/messaging.js';
+import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
+import type { PolicyRegistry } from '../functions/domain/policies.js';
+import type { VirtualClock } from './clock.js';
+import type { LocalStores } from './sdk.js';
+import { type LocalServices, localAwsEnv } from './services/index.js';
+
+/**
+ * The functions as the stack deploys them: their modules loaded into the local environment, and
+ * each handler built with its dependencies (the local stores, clock and edges).
+ */
+
+export interface EnvironmentOptions {
+  logLevel?: string;
+  /**
+   * Powertools' development mode (pretty logs, no metric output): on by default locally. Off, logs are
+   * the JSON lines and metrics the EMF documents a Lambda prints (the privacy test reads them).
+   */
+  powertoolsDev?: boolean;
+}
+
+/** Points the functions' environment at the local services, then loads their modules. */
+export async function loadFunctionModules(services: LocalServices, options: EnvironmentOptions) {
+  Object.assign(process.env, localAwsEnv(services), {
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'SILENT',
+
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: options.powertoolsDev === false ? 'false' : 'true',
+    AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
+  });
+  // Imported after the environment is set: Powertools reads it when its modules load.
+  return awaitAll({
+    env: import('../functions/adapters/env.js'),
+    messaging: import('../functions/adapters/messaging.js'),
+    policies: import('../functions/domain/policies.js'),
+    intake: import('../functions/intake/handler.js'),
+    stage: import('../functions/stage/handler.js'),
+    humanTask: import('../functions/human-task/handler.js'),
+    events: import('../functions/events/handler.js'),
+    humanTaskCore: import('../functions/human-task/core.js'),
+    agentApiCore: import('../functions/agent-api/core.js'),
+    eventsCore: import('../functions/events/core.js'),
+    inboundSms: import('../functions/inbound-sms/handler.js'),
+    erasure: import('../functions/erasure/handler.js'),
+  });
+}
+
+/** Awaits an object's promises together (as Promise.all does), keeping their keys. */
+async function awaitAll<T extends Record<string, Promise<unknown>>>(
+  promises: T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const values = await Promise.all(Object.values(promises));
+  return Object.fromEntries(Object.keys(promises).map((key, i) => [key, values[i]])) as {
+    [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
+export type FunctionModules = Awaited<ReturnType<typeof loadFunctionModules>>;
+
+export interface HandlerDeps {
+  stores: LocalStores;
+  messaging: AwsMessaging;
+  callbacks: TaskCallbacks;
+  clock: VirtualClock;
+  policies: PolicyRegistry;
+  bus: EventPublisher;
+  evidence: EvidenceStore;
+  starter: ExecutionStarter;
+}
+
+/** Each function's handler, by the name the runtime invokes it by. */
+export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
+  const { stores: s, messaging, callbacks, clock, policies, bus, evidence, starter } = deps;
+  /** The events function's dependencies; erasure and inbound SMS apply their events through the same core. */
+  const eventsDeps = { cases: s.cases(), callbacks, clock, policies, bus, tasks: s.tasks() };
+  return {
+    intake: modules.intake.buildIntakeHandler({
+      cases: s.cases(),
+      contacts: s.contacts(),
+      starter,
+      clock,
+      policies,
+    }),
+    stage: modules.stage.buildStageHandler({
+      cases: s.cases(),
+      contacts: s.contacts(),
+      ledger: s.ledger(),
+      messaging,
+      bus,
+      clock,
+      policies,
+      evidence,
+    }),
+    humanTask: modules.humanTask.buildHumanTaskHandler({
+      cases: s.cases(),
+      tasks: s.tasks(),
+      callbacks,
+      clock,
+      policies,
+    }),
+    events: modules.events.buildEventsHandler(eventsDeps),
+    erasure: modules.erasure.buildErasureHandler({ ...eventsDeps, contacts: s.contacts() }),
+    inboundSms: modules.inboundSms.buildInboundSmsHandler({
+      contacts: s.contacts(),
+      events: modules.eventsCore.createEventsCore(eventsDeps),
+      clock,
+    }),
+  };
+}
+
+export type Handlers = ReturnType<typeof buildHandlers>;
+
+/** The agents' side of human tasks: the work-queue API (API Gateway on AWS), and completing a task. */
+export function agentDesk(modules: FunctionModules, stores: LocalStores, callbacks: TaskCallbacks) {
+  const taskDeps = { tasks: stores.tasks(), callbacks };
+  return {
+    api: modules.agentApiCore.createAgentApiCore(taskDeps),
+    completeTask: (taskId: string, outcome: unknown) =>
+      modules.humanTaskCore.completeTask(taskDeps, taskId, outcome),
+  };
+}

@@ -1,0 +1,34 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
+import type { EventPublisher } from '../functions/adapters/workflow.js';
+import type { VirtualClock } from './clock.js';
+
+/** What the functions hand out of the stack, kept for the run to read: published events, evidence packs. */
+
+/** The event bus the functions publish to (placement, recall, credit report, legal, letters), recorded. */
+export function recordingBus(clock: VirtualClock) {
+  const published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }> = [];
+  const bus: EventPublisher = {
+    async publish(detailType, detail) {
+      published.push({ at: clock.now(), detailType, detail });
+    },
+  };
+  return { bus, published };
+}
+
+/** Evidence packs: kept in memory, and written to `evidenceDir` when one is given. */
+export function evidenceRecorder(evidenceDir: string | undefined) {
+  const evidencePacks = new Map<string, { json: string; document: string }>();
+  const evidence: EvidenceStore = {
+    async put(key, json, document) {
+      evidencePacks.set(key, { json, document });
+      if (!evidenceDir) return { json: `memory:${key}.json`, document: `memory:${key}.md` };
+      const base = join(evidenceDir, key);
+      await mkdir(dirname(base), { recursive: true });
+      await Promise.all([writeFile(`${base}.json`, json), writeFile(`${base}.md`, document)]);
+      return { json: `${base}.json`, document: `${base}.md` };
+    },
+  };
+  return { evidence, evidencePacks };
+}

@@ -1,0 +1,91 @@
+import type { ExecutionStarter } from '../functions/adapters/workflow.js';
+import { GENESIS_HASH } from '../functions/domain/ledger.js';
+import type { PolicyRegistry } from '../functions/domain/policies.js';
+import { executionName } from '../functions/intake/core.js';
+import { inLane, type VirtualClock } from './clock.js';
+import type { Invoke } from './invoke.js';
+
+/** What reaches the functions from outside: events as the EventBridge rules route them, SMS replies as SNS. */
+
+export interface RouterDeps {
+  invoke: Invoke;
+  /** The request id the next invocation gets: an event delivered carries it as its id. */
+  nextRequestId: () => number;
+  clock: VirtualClock;
+  starter: ExecutionStarter;
+  policies: PolicyRegistry;
+  /** No handler runs (LocalLadderOptions.noopHandlers): LoanDelinquent starts its execution directly. */
+  noopHandlers?: boolean;
+}
+
+export function createRouter(deps: RouterDeps) {
+  const { invoke, nextRequestId, clock, starter, policies } = deps;
+
+  /** LoanDelinquent with no-op handlers: the execution starts at once, nothing is stored. */
+  async function noopSend(detailType: string, detail: unknown) {
+    if (detailType !== 'LoanDelinquent') return { applied: false };
+    const d = detail as { loanId: string; cycle?: number; borrower: { borrowerId: string } };
+    const cycle = d.cycle ?? 1;
+    const input: Record<string, unknown> & { policyId: string } = {
+      loanId: d.loanId,
+      borrowerId: d.borrower.borrowerId,
+      cycle,
+      policyId: policies.defaultId,
+      step: {
+        outcome: 'NEXT',
+        stage: '',
+        wakeAt: new Date(clock.now()).toISOString(),
+        resumeStage: '',
+        ledger: { seq: 0, hash: GENESIS_HASH },
+      },
+    };
+    return starter.start(executionName(d.loanId, cycle), input);
+  }
+
+  return {
+    /**
+     * Delivers an event as the EventBridge rules would: LoanDelinquent to intake, BorrowerErasureRequested
+     * to erasure, the rest to events.
+     */
+    async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+      if (deps.noopHandlers) return noopSend(detailType, detail);
+      const target =
+        detailType === 'LoanDelinquent'
+          ? 'intake'
+          : detailType === 'BorrowerErasureRequested'
+            ? 'erasure'
+            : 'events';
+      const deliver = () =>
+        invoke(target, {
+          version: '0',
+          id: `local-${nextRequestId()}`,
+          'detail-type': detailType,
+          source: 'local',
+          account: '123456789012',
+          time: new Date(clock.now()).toISOString(),
+          region: 'us-east-1',
+          resources: [],
+          detail,
+        });
+      return lane ? inLane(lane, deliver) : deliver();
+    },
+    /** A two-way SMS reply, delivered as the SNS topic would (AWS End User Messaging SMS's JSON). */
+    inboundSms(from: string, body: string, lane?: string): Promise<{ optOuts: number }> {
+      const deliver = () =>
+        invoke<{ optOuts: number }>('inboundSms', {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              Sns: {
+                Type: 'Notification',
+                MessageId: `local-${nextRequestId()}`,
+                Timestamp: new Date(clock.now()).toISOString(),
+                Message: JSON.stringify({ originationNumber: from, messageBody: body }),
+              },
+            },
+          ],
+        });
+      return lane ? inLane(lane, deliver) : deliver();
+    },
+  };
+}
