@@ -140,23 +140,29 @@ program
 const agent = program
   .command('agent')
   .description('list, claim and complete human tasks on a running `ladder serve`')
-  .option('--url <url>', 'where `ladder serve` listens', 'http://127.0.0.1:4510');
+  .option('--url <url>', 'where `ladder serve` listens', 'http://127.0.0.1:4510')
+  .option('--as <agent>', 'who you are: a task is held by the agent who claimed it', 'local-agent');
 async function call(path: string, init?: RequestInit): Promise<unknown> {
-  const url = `${agent.opts<{ url: string }>().url}${path}`;
-  const response = await fetch(url, { headers: { 'content-type': 'application/json' }, ...init });
+  const { url: base, as } = agent.opts<{ url: string; as: string }>();
+  const url = `${base}${path}`;
+  const headers = { 'content-type': 'application/json', 'x-ladder-agent': as };
+  const response = await fetch(url, { headers, ...init });
   const body = (await response.json()) as { error?: string };
   if (!response.ok)
     throw Object.assign(new Error(body.error ?? `HTTP ${response.status}`), { name: 'ValidationError' });
   return body;
 }
+/** A task's route: specialist tasks (deceased, bankrupt, fraud victim) have their own. */
+const taskPath = (taskId: string) =>
+  `${taskId.includes('#SPECIALIST#') ? '/specialist' : ''}/tasks/${encodeURIComponent(taskId)}`;
 agent
   .command('list')
   .description('open tasks of a queue')
   .option('--queue <queue>', 'agent-calls, field-visits, plan-signing or specialist', 'agent-calls')
   .action(async (opts: { queue: string }) => {
-    const tasks = (await call(`/tasks?queue=${encodeURIComponent(opts.queue)}`)) as Array<
-      Record<string, string>
-    >;
+    const path =
+      opts.queue === 'specialist' ? '/specialist/tasks' : `/tasks?queue=${encodeURIComponent(opts.queue)}`;
+    const { tasks } = (await call(path)) as { tasks: Array<Record<string, string>> };
     for (const t of tasks) console.log(`${t.taskId}\t${t.loanId}\t${t.stage}\topened ${t.openedAt}`);
     if (tasks.length === 0) console.log(`no open tasks in ${opts.queue}`);
   });
@@ -164,7 +170,7 @@ agent
   .command('claim <taskId>')
   .description('take a task (tells the waiting execution someone is on it)')
   .action(async (taskId: string) => {
-    console.log(JSON.stringify(await call(`/tasks/${encodeURIComponent(taskId)}/claim`, { method: 'POST' })));
+    console.log(JSON.stringify(await call(`${taskPath(taskId)}/claim`, { method: 'POST' })));
   });
 agent
   .command('complete <taskId>')
@@ -195,7 +201,7 @@ agent
           : {}),
         ...(o.report ? { report: o.report } : {}),
       };
-      const path = `/tasks/${encodeURIComponent(taskId)}/complete`;
+      const path = `${taskPath(taskId)}/complete`;
       console.log(JSON.stringify(await call(path, { method: 'POST', body: JSON.stringify(outcome) })));
     },
   );

@@ -24,8 +24,9 @@ export class BorrowerEvents extends Construct {
       async: true,
     });
     props.tables.bind(this.eventsFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
-    // Specialist work items (deceased, bankrupt, fraud victim) and agency recalls.
-    props.tables.bind(this.eventsFunction, 'tasks', ['dynamodb:PutItem']);
+    // Specialist work items (deceased, bankrupt, fraud victim): PutItem; withdrawing the task a dispute,
+    // an opt-out of calls or a cure takes back from the agents: UpdateItem.
+    props.tables.bind(this.eventsFunction, 'tasks', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     props.routing.bindPublisher(this.eventsFunction);
     props.workflow.grantTaskResponse(this.eventsFunction, 'states:SendTaskSuccess');
   }

@@ -22,6 +22,7 @@ export const LAMBDA_ENTRIES = {
   Erasure: 'functions/erasure/index.ts',
   InboundSms: 'functions/inbound-sms/index.ts',
   Audit: 'functions/audit/index.ts',
+  LedgerWriter: 'functions/ledger-writer/index.ts',
 } as const;
 
 export const LAMBDA_BUNDLING = {

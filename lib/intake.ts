@@ -72,6 +72,7 @@ export class Intake extends Construct {
     );
     props.tables.bind(this.intakeFunction, 'cases', ['dynamodb:PutItem', 'dynamodb:Query']);
     props.tables.bind(this.intakeFunction, 'contacts', ['dynamodb:PutItem']);
+    props.keys.bindMac(this.intakeFunction, props.keys.lineKey, 'LINE_KEY', 'kms:GenerateMac');
     props.workflow.bindStarter(this.intakeFunction);
   }
 }

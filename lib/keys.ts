@@ -1,4 +1,12 @@
-import { ArnFormat, Aws, aws_iam as iam, aws_kms as kms, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  Aws,
+  aws_iam as iam,
+  aws_kms as kms,
+  type aws_lambda as lambda,
+  type RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface KeysProps {
@@ -6,12 +14,16 @@ export interface KeysProps {
 }
 
 /**
- * The two customer-managed keys: contact details (names, phone numbers, e-mail addresses) under their own
- * key, everything else under the case key, and the AWS services allowed to use them.
+ * The customer-managed keys: contact details (names, phone numbers, e-mail addresses) under their own
+ * key, everything else under the case key, and the AWS services allowed to use them. Two HMAC keys
+ * whose material never leaves KMS: the seal key (only the ledger writer makes MACs with it, the
+ * auditors verify them) and the line key (only intake makes a phone line's pseudonym with it).
  */
 export class Keys extends Construct {
   public readonly caseKey: kms.Key;
   public readonly contactKey: kms.Key;
+  public readonly sealKey: kms.Key;
+  public readonly lineKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: KeysProps) {
     super(scope, id);
@@ -25,6 +37,15 @@ export class Keys extends Construct {
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy,
     });
+    const hmac = (keyId: string, description: string) =>
+      new kms.Key(this, keyId, {
+        description,
+        keySpec: kms.KeySpec.HMAC_256,
+        keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+        removalPolicy: props.removalPolicy,
+      });
+    this.sealKey = hmac('SealKey', 'Ladder: seals of the audit ledger (MACs made by the ledger writer only)');
+    this.lineKey = hmac('LineKey', "Ladder: pseudonyms of borrowers' phone lines (made by intake only)");
     // CloudWatch Logs encrypts the log groups with the case key, scoped to this account's log groups.
     this.caseKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -57,6 +78,17 @@ export class Keys extends Construct {
     // EventBridge delivers LoanDelinquent (which carries contact details) to the intake queue and its
     // dead letters, both under the contact key.
     this.letServiceEncrypt(this.contactKey, 'AllowEventsToIntakeQueues', 'events.amazonaws.com');
+  }
+
+  /** Sets the key's environment variable and lets the function make (or only verify) MACs with it. */
+  public bindMac(
+    fn: lambda.Function,
+    key: kms.Key,
+    env: string,
+    action: 'kms:GenerateMac' | 'kms:VerifyMac',
+  ): void {
+    fn.addEnvironment(env, key.keyArn);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources: [key.keyArn] }));
   }
 
   /** Lets an AWS service of this account encrypt to (and read back) SQS queues and SNS topics under `key`. */

@@ -1,4 +1,5 @@
 import type { aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
+import type { EventSources } from '../functions/domain/routes.js';
 
 export interface LadderProps {
   /** An e-mail address subscribed to the alarm topic. @default - no subscription */
@@ -31,4 +32,11 @@ export interface LadderProps {
    * @default 5
    */
   readonly intakeConcurrency?: number;
+  /**
+   * Which EventBridge sources may send which upstream event: the rules match the source as well as the
+   * detail-type, so an event counts only from a producer named here. `ladder` (Ladder's own) and `aws.*`
+   * are refused. Give publishers `events:PutEvents` with an `events:source` condition (README, Deploy).
+   * @default every upstream event from the source 'lender.loans'
+   */
+  readonly eventSources?: EventSources;
 }

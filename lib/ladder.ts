@@ -15,6 +15,7 @@ import { Keys } from './keys.js';
 import { LadderFunctions } from './ladder-functions.js';
 import type { LadderProps } from './ladder-props.js';
 import { LedgerAudit } from './ledger-audit.js';
+import { LedgerWriter } from './ledger-writer.js';
 import { Monitoring } from './monitoring.js';
 import { Tables } from './tables.js';
 import { WorkQueueApi } from './work-queue-api.js';
@@ -36,6 +37,7 @@ export class Ladder extends Construct {
   public readonly tables: Tables;
   public readonly routing: EventRouting;
   public readonly evidence: Evidence;
+  public readonly ledgerWriter: LedgerWriter;
   public readonly workflow: Workflow;
   public readonly intake: Intake;
   public readonly borrowerEvents: BorrowerEvents;
@@ -50,20 +52,21 @@ export class Ladder extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const keys = new Keys(this, 'Keys', { removalPolicy });
     const tables = new Tables(this, 'Tables', { keys, removalPolicy });
-    const routing = new EventRouting(this, 'EventRouting', { keys });
+    const routing = new EventRouting(this, 'EventRouting', { keys, sources: props.eventSources });
     const evidence = new Evidence(this, 'Evidence', { keys });
     const functions = new LadderFunctions({ keys, routing, removalPolicy, retention: props.logRetention });
     const { senderEmail, sesConfigurationSet, intakeConcurrency: concurrency } = props;
     const base = { tables, functions };
+    const ledgerWriter = new LedgerWriter(this, 'LedgerWriter', { ...base, keys });
     const workflow = new Workflow(this, 'Workflow', {
-      ...{ ...base, routing, evidence, senderEmail, sesConfigurationSet },
+      ...{ ...base, routing, evidence, ledgerWriter, senderEmail, sesConfigurationSet },
     });
     const intake = new Intake(this, 'Intake', { ...base, keys, workflow, concurrency });
     const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', { ...base, routing, workflow });
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', { ...base, workflow });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys });
-    const audit = new LedgerAudit(this, 'LedgerAudit', base);
+    const audit = new LedgerAudit(this, 'LedgerAudit', { ...base, keys });
     routing.routeToQueue('LoanDelinquent', INTAKE_DETAIL_TYPES, intake.queue, intake.deadLetterQueue);
     routing.routeToFunction('BorrowerEvents', BORROWER_DETAIL_TYPES, borrowerEvents.eventsFunction);
     routing.routeToFunction('Erasure', ERASURE_DETAIL_TYPES, erasure.erasureFunction);
@@ -80,6 +83,7 @@ export class Ladder extends Construct {
         erasure: erasure.erasureFunction,
         inboundSms: consent.inboundSmsFunction,
         audit: audit.auditFunction,
+        ledgerWriter: ledgerWriter.writerFunction,
       },
       deadLetterQueue: routing.deadLetterQueue,
       intakeDeadLetterQueue: intake.deadLetterQueue,
@@ -88,6 +92,7 @@ export class Ladder extends Construct {
     this.tables = tables;
     this.routing = routing;
     this.evidence = evidence;
+    this.ledgerWriter = ledgerWriter;
     this.workflow = workflow;
     this.intake = intake;
     this.borrowerEvents = borrowerEvents;

@@ -7,15 +7,20 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LAMBDA_ENTRIES } from './bundling.js';
+import type { Keys } from './keys.js';
 import type { LadderFunctions } from './ladder-functions.js';
 import type { Tables } from './tables.js';
 
 export interface LedgerAuditProps {
+  readonly keys: Keys;
   readonly tables: Tables;
   readonly functions: LadderFunctions;
 }
 
-/** The daily audit of the ledger: every hash chain verified by a read-only Scan, on a schedule. */
+/**
+ * The daily audit of the ledger: every hash chain and seal checked by read-only Scans, the seals' MACs
+ * verified (VerifyMac only: the auditor cannot make a seal), on a schedule.
+ */
 export class LedgerAudit extends Construct {
   public readonly auditFunction: nodejs.NodejsFunction;
   public readonly schedule: scheduler.CfnSchedule;
@@ -29,6 +34,8 @@ export class LedgerAudit extends Construct {
       memorySize: 1024,
     });
     props.tables.bind(this.auditFunction, 'ledger', ['dynamodb:Scan']);
+    props.tables.bind(this.auditFunction, 'seals', ['dynamodb:Scan']);
+    props.keys.bindMac(this.auditFunction, props.keys.sealKey, 'LEDGER_SEAL_KEY', 'kms:VerifyMac');
     // EventBridge Scheduler with its own role, allowed to invoke this function's unqualified ARN only (the
     // L2 LambdaInvoke target would also grant every version, `:*`, which the schedule never calls).
     const schedulerRole = new iam.Role(this, 'AuditSchedulerRole', {

@@ -14,7 +14,8 @@ export type TableKey = keyof typeof TABLES;
 
 /**
  * The only DynamoDB actions a function can be granted. BatchWriteItem is not expressible; on the
- * append-only ledger only PutItem, Query and Scan are (the type says so, and bind checks it).
+ * append-only tables (the ledger and its seals) only PutItem, Query and Scan are (the type says so,
+ * and bind checks it).
  */
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -25,6 +26,7 @@ export type TableAction =
   | 'dynamodb:DeleteItem';
 export type LedgerAction = 'dynamodb:PutItem' | 'dynamodb:Query' | 'dynamodb:Scan';
 const LEDGER_ACTIONS: readonly string[] = ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'];
+const APPEND_ONLY: readonly TableKey[] = ['ledger', 'seals'];
 
 export interface TablesProps {
   readonly keys: Keys;
@@ -32,13 +34,14 @@ export interface TablesProps {
 }
 
 /**
- * The four tables, built from their one definition (functions/adapters/tables.ts): contacts under the
+ * The tables, built from their one definition (functions/adapters/tables.ts): contacts under the
  * contact key, the others under the case key. Functions get them only through `bind`.
  */
 export class Tables extends Construct {
   public readonly cases: dynamodb.Table;
   public readonly contacts: dynamodb.Table;
   public readonly ledger: dynamodb.Table;
+  public readonly seals: dynamodb.Table;
   public readonly tasks: dynamodb.Table;
   public readonly byKey: Readonly<Record<TableKey, dynamodb.Table>>;
 
@@ -55,6 +58,7 @@ export class Tables extends Construct {
         encryptionKey,
         deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
         removalPolicy: props.removalPolicy,
+        timeToLiveAttribute: def.ttlAttribute,
       });
       for (const index of def.indexes) {
         table.addGlobalSecondaryIndex({
@@ -72,8 +76,15 @@ export class Tables extends Construct {
     this.cases = makeTable('cases', props.keys.caseKey);
     this.contacts = makeTable('contacts', props.keys.contactKey);
     this.ledger = makeTable('ledger', props.keys.caseKey);
+    this.seals = makeTable('seals', props.keys.caseKey);
     this.tasks = makeTable('tasks', props.keys.caseKey);
-    this.byKey = { cases: this.cases, contacts: this.contacts, ledger: this.ledger, tasks: this.tasks };
+    this.byKey = {
+      cases: this.cases,
+      contacts: this.contacts,
+      ledger: this.ledger,
+      seals: this.seals,
+      tasks: this.tasks,
+    };
   }
 
   /**
@@ -85,13 +96,14 @@ export class Tables extends Construct {
   public bind<K extends TableKey>(
     fn: lambda.Function,
     key: K,
-    actions: readonly (K extends 'ledger' ? LedgerAction : TableAction)[],
+    actions: readonly (K extends 'ledger' | 'seals' ? LedgerAction : TableAction)[],
     options: { onlyIndex?: string } = {},
   ): void {
     const def: TableDef = TABLES[key];
     const table = this.byKey[key];
-    const forbidden = key === 'ledger' ? actions.filter((a) => !LEDGER_ACTIONS.includes(a)) : [];
-    if (forbidden.length > 0) throw new Error(`Ladder: the ledger is append-only: ${forbidden.join(', ')}`);
+    const forbidden = APPEND_ONLY.includes(key) ? actions.filter((a) => !LEDGER_ACTIONS.includes(a)) : [];
+    if (forbidden.length > 0)
+      throw new Error(`Ladder: the ${key} table is append-only: ${forbidden.join(', ')}`);
     if (options.onlyIndex && !def.indexes.some((i) => i.name === options.onlyIndex)) {
       throw new Error(`Ladder: table ${def.id} has no index ${options.onlyIndex}`);
     }

@@ -27,6 +27,8 @@ export class WorkQueueApi extends Construct {
     this.agentApiFunction = props.functions.create(this, 'AgentApi', LAMBDA_ENTRIES.AgentApi, {
       description: 'Ladder: lists, claims and completes human tasks for agents and agencies',
     });
+    // The case: the borrower's contact hours, and the balance and policy a promise or plan must fit.
+    props.tables.bind(this.agentApiFunction, 'cases', ['dynamodb:Query']);
     props.tables.bind(this.agentApiFunction, 'tasks', [
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
@@ -63,17 +65,25 @@ export class WorkQueueApi extends Construct {
       validateRequestParameters: true,
     });
     const integration = new apigateway.LambdaIntegration(this.agentApiFunction);
-    const tasks = api.root.addResource('tasks');
-    tasks.addMethod('GET', integration, {
-      requestValidator: validator,
-      requestParameters: { 'method.request.querystring.queue': false },
-    });
-    const task = tasks.addResource('{taskId}');
-    for (const action of ['claim', 'complete']) {
-      task.addResource(action).addMethod('POST', integration, {
+    // Agents' queues under /tasks; the specialist queue (deceased, bankrupt, fraud victim) under
+    // /specialist/tasks, so an IAM policy can grant it to specialists alone (README, Deploy).
+    for (const parent of [api.root, api.root.addResource('specialist')]) {
+      const tasks = parent.addResource('tasks');
+      tasks.addMethod('GET', integration, {
         requestValidator: validator,
-        requestParameters: { 'method.request.path.taskId': true },
+        requestParameters: {
+          'method.request.querystring.queue': false,
+          'method.request.querystring.limit': false,
+          'method.request.querystring.after': false,
+        },
       });
+      const task = tasks.addResource('{taskId}');
+      for (const action of ['claim', 'complete']) {
+        task.addResource(action).addMethod('POST', integration, {
+          requestValidator: validator,
+          requestParameters: { 'method.request.path.taskId': true },
+        });
+      }
     }
     Validations.of(api).acknowledge(
       {

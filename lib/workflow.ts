@@ -17,6 +17,7 @@ import { LAMBDA_ENTRIES } from './bundling.js';
 import type { EventRouting } from './event-routing.js';
 import type { Evidence } from './evidence.js';
 import { type LadderFunctions, PROJECT_ROOT } from './ladder-functions.js';
+import type { LedgerWriter } from './ledger-writer.js';
 import type { Tables } from './tables.js';
 
 export interface WorkflowProps {
@@ -24,6 +25,7 @@ export interface WorkflowProps {
   readonly routing: EventRouting;
   readonly evidence: Evidence;
   readonly functions: LadderFunctions;
+  readonly ledgerWriter: LedgerWriter;
   /** The From address of e-mail notices. @default 'collections@example.com' */
   readonly senderEmail?: string;
   readonly sesConfigurationSet?: string;
@@ -56,7 +58,8 @@ export class Workflow extends Construct {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
     props.tables.bind(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
-    props.tables.bind(this.humanTaskFunction, 'tasks', ['dynamodb:PutItem']);
+    // UpdateItem: a retried opening finds its task open and points it at the new token (retoken).
+    props.tables.bind(this.humanTaskFunction, 'tasks', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
 
     const machines: Record<string, sfn.StateMachine> = {};
     for (const policy of policies) machines[policy.id] = this.makeStateMachine(policy, props);
@@ -112,7 +115,9 @@ export class Workflow extends Construct {
     // Cases are written whole, conditional on the revision read (optimistic concurrency): PutItem.
     props.tables.bind(stage, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     props.tables.bind(stage, 'contacts', ['dynamodb:GetItem']);
-    props.tables.bind(stage, 'ledger', ['dynamodb:PutItem', 'dynamodb:Query']);
+    // Reads only: every record goes through the ledger writer, which chains and seals it.
+    props.tables.bind(stage, 'ledger', ['dynamodb:Query']);
+    props.ledgerWriter.bindCaller(stage);
     props.routing.bindPublisher(stage);
     props.evidence.bindWriter(stage);
     stage.addToRolePolicy(

@@ -1,8 +1,10 @@
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
+import type { LedgerWriter } from '../functions/adapters/ledger-writer.js';
 import type { AwsMessaging } from '../functions/adapters/messaging.js';
 import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import type { VirtualClock } from './clock.js';
+import type { LocalKeys } from './keys.js';
 import type { LocalStores } from './sdk.js';
 import { type LocalServices, localAwsEnv } from './services/index.js';
 
@@ -38,11 +40,11 @@ export async function loadFunctionModules(services: LocalServices, options: Envi
     stage: import('../functions/stage/handler.js'),
     humanTask: import('../functions/human-task/handler.js'),
     events: import('../functions/events/handler.js'),
-    humanTaskCore: import('../functions/human-task/core.js'),
     agentApiCore: import('../functions/agent-api/core.js'),
     eventsCore: import('../functions/events/core.js'),
     inboundSms: import('../functions/inbound-sms/handler.js'),
     erasure: import('../functions/erasure/handler.js'),
+    ledgerWriter: import('../functions/ledger-writer/handler.js'),
   });
 }
 
@@ -67,11 +69,14 @@ export interface HandlerDeps {
   bus: EventPublisher;
   evidence: EvidenceStore;
   starter: ExecutionStarter;
+  keys: LocalKeys;
+  /** The stage's way to the ledger: an invocation of the ledger writer function, as on AWS. */
+  writer: LedgerWriter;
 }
 
 /** Each function's handler, by the name the runtime invokes it by. */
 export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
-  const { stores: s, messaging, callbacks, clock, policies, bus, evidence, starter } = deps;
+  const { stores: s, messaging, callbacks, clock, policies, bus, evidence, starter, keys, writer } = deps;
   /** The events function's dependencies; erasure and inbound SMS apply their events through the same core. */
   const eventsDeps = { cases: s.cases(), callbacks, clock, policies, bus, tasks: s.tasks() };
   return {
@@ -81,11 +86,13 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       starter,
       clock,
       policies,
+      lines: keys.line,
     }),
     stage: modules.stage.buildStageHandler({
       cases: s.cases(),
       contacts: s.contacts(),
       ledger: s.ledger(),
+      writer,
       messaging,
       bus,
       clock,
@@ -106,17 +113,49 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       events: modules.eventsCore.createEventsCore(eventsDeps),
       clock,
     }),
+    ledgerWriter: modules.ledgerWriter.buildLedgerWriterHandler({
+      ledger: s.ledger(),
+      seals: s.seals(),
+      key: keys.seal,
+      clock,
+    }),
   };
 }
 
 export type Handlers = ReturnType<typeof buildHandlers>;
 
+/** The identity the simulated desk claims and completes tasks as. */
+export const SIMULATED_AGENT = 'simulated-desk';
+
 /** The agents' side of human tasks: the work-queue API (API Gateway on AWS), and completing a task. */
-export function agentDesk(modules: FunctionModules, stores: LocalStores, callbacks: TaskCallbacks) {
-  const taskDeps = { tasks: stores.tasks(), callbacks };
-  return {
-    api: modules.agentApiCore.createAgentApiCore(taskDeps),
-    completeTask: (taskId: string, outcome: unknown) =>
-      modules.humanTaskCore.completeTask(taskDeps, taskId, outcome),
-  };
+export function agentDesk(
+  modules: FunctionModules,
+  deps: Pick<HandlerDeps, 'stores' | 'callbacks' | 'clock' | 'policies'>,
+) {
+  const api = modules.agentApiCore.createAgentApiCore({
+    tasks: deps.stores.tasks(),
+    cases: deps.stores.cases(),
+    callbacks: deps.callbacks,
+    clock: deps.clock,
+    policies: deps.policies,
+  });
+  /** Claims the task, then completes it, as one agent would through the API; refusals come back as errors. */
+  async function completeTask(taskId: string, outcome: unknown, agent = SIMULATED_AGENT) {
+    const desk = taskId.includes('#SPECIALIST#') ? '/specialist' : '';
+    const path = `${desk}/tasks/${encodeURIComponent(taskId)}`;
+    for (const [action, body] of [
+      ['claim', null],
+      ['complete', JSON.stringify(outcome)],
+    ] as const) {
+      const out = await api({ method: 'POST', path: `${path}/${action}`, query: {}, body, caller: agent });
+      if (out.status !== 200) {
+        const error = (out.body as { error?: string }).error ?? `HTTP ${out.status}`;
+        throw Object.assign(new Error(`${action} ${taskId}: ${error}`), {
+          name: 'TaskRefused',
+          status: out.status,
+        });
+      }
+    }
+  }
+  return { api, completeTask };
 }

@@ -1,11 +1,18 @@
 import type { Context } from 'aws-lambda';
 import type { VirtualClock } from './clock.js';
 import type { Handlers } from './handlers.js';
-import { countingRequests } from './sdk.js';
+import { countingRequests, currentRequestCounter } from './sdk.js';
 
 /** Invoking the handlers in-process as Lambda would: a context, a request id, crashes and timeouts. */
 
-export type FunctionName = 'intake' | 'stage' | 'humanTask' | 'events' | 'erasure' | 'inboundSms';
+export type FunctionName =
+  | 'intake'
+  | 'stage'
+  | 'humanTask'
+  | 'events'
+  | 'erasure'
+  | 'inboundSms'
+  | 'ledgerWriter';
 
 /**
  * A Lambda invocation crashes (Runtime.ExitError) or times out (Sandbox.Timedout), before its
@@ -54,7 +61,7 @@ export function createInvoker(
     const injected = fault?.({ fn: name, payload: event });
     return clock.track(async () => {
       if (injected?.when === 'before') throw lambdaFailure(injected.error);
-      const result = await countingRequests(perCall ?? { ddb: 0 }, () =>
+      const result = await countingRequests(perCall ?? currentRequestCounter() ?? { ddb: 0 }, () =>
         handler(event, lambdaContext(name, ++requestId)),
       );
       if (injected?.when === 'after') throw lambdaFailure(injected.error);

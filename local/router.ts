@@ -1,6 +1,14 @@
 import type { ExecutionStarter } from '../functions/adapters/workflow.js';
+import type { EventType } from '../functions/domain/events.js';
 import { GENESIS_HASH } from '../functions/domain/ledger.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
+import {
+  DEFAULT_UPSTREAM_SOURCES,
+  type EventSources,
+  type EventTarget,
+  sourcesFor,
+  targetOf,
+} from '../functions/domain/routes.js';
 import { executionName } from '../functions/intake/core.js';
 import { inLane, type VirtualClock } from './clock.js';
 import type { Invoke } from './invoke.js';
@@ -16,7 +24,19 @@ export interface RouterDeps {
   policies: PolicyRegistry;
   /** No handler runs (LocalLadderOptions.noopHandlers): LoanDelinquent starts its execution directly. */
   noopHandlers?: boolean;
+  /** Which sources may send which detail-type, as the stack's rules are configured (LadderProps.eventSources). */
+  sources?: EventSources;
 }
+
+/** The function each rule target is locally. */
+const FUNCTION_OF: Record<EventTarget, 'intake' | 'events' | 'erasure'> = {
+  intake: 'intake',
+  events: 'events',
+  erasure: 'erasure',
+};
+
+/** What EventBridge does with an event no rule matches: PutEvents succeeds, and nobody receives it. */
+export const UNMATCHED = { routed: false, note: 'NO_RULE_MATCHED' } as const;
 
 export function createRouter(deps: RouterDeps) {
   const { invoke, nextRequestId, clock, starter, policies } = deps;
@@ -44,23 +64,25 @@ export function createRouter(deps: RouterDeps) {
 
   return {
     /**
-     * Delivers an event as the EventBridge rules would: LoanDelinquent to intake, BorrowerErasureRequested
-     * to erasure, the rest to events.
+     * Delivers an event as the EventBridge rules would (functions/domain/routes.ts): LoanDelinquent to
+     * intake, BorrowerErasureRequested to erasure, the rest to events, and only from a source the rule
+     * accepts; anything else is dropped, as the bus drops what no rule matches.
      */
-    async send(detailType: string, detail: unknown, lane?: string): Promise<unknown> {
+    async send(
+      detailType: string,
+      detail: unknown,
+      lane?: string,
+      source = DEFAULT_UPSTREAM_SOURCES[0] as string,
+    ): Promise<unknown> {
       if (deps.noopHandlers) return noopSend(detailType, detail);
-      const target =
-        detailType === 'LoanDelinquent'
-          ? 'intake'
-          : detailType === 'BorrowerErasureRequested'
-            ? 'erasure'
-            : 'events';
+      const target = targetOf(detailType);
+      if (!target || !sourcesFor(detailType as EventType, deps.sources).includes(source)) return UNMATCHED;
       const deliver = () =>
-        invoke(target, {
+        invoke(FUNCTION_OF[target], {
           version: '0',
           id: `local-${nextRequestId()}`,
           'detail-type': detailType,
-          source: 'local',
+          source,
           account: '123456789012',
           time: new Date(clock.now()).toISOString(),
           region: 'us-east-1',

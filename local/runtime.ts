@@ -1,10 +1,12 @@
+import type { LedgerWriter } from '../functions/adapters/ledger-writer.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { createTaskTokens } from './callbacks.js';
 import { VirtualClock } from './clock.js';
 import { createExecutions, loadMachines } from './executions.js';
 import { agentDesk, buildHandlers, type EnvironmentOptions, loadFunctionModules } from './handlers.js';
-import { createInvoker, type InvocationFault } from './invoke.js';
+import { createInvoker, type InvocationFault, type Invoke } from './invoke.js';
+import { localKeys } from './keys.js';
 import { evidenceRecorder, recordingBus } from './recorders.js';
 import { createRouter } from './router.js';
 import { type DynamoDbFault, localSdk, type SdkOptions } from './sdk.js';
@@ -80,6 +82,14 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const { executions, starter } = createExecutions(clock, machines, (name, definition) =>
     taskStates.forExecution(name, definition),
   );
+  const keys = localKeys(options.dataDir);
+  // The stage reaches the ledger by invoking the ledger writer, which exists once the invoker does.
+  let invokeLater: Invoke | undefined;
+  const writer: LedgerWriter = {
+    append: async (record, options = {}) => {
+      await (invokeLater as Invoke)('ledgerWriter', { record, ...options });
+    },
+  };
   const handlers = buildHandlers(modules, {
     ...sdk,
     callbacks: tokens.callbacks,
@@ -88,8 +98,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     bus,
     evidence,
     starter,
+    keys,
+    writer,
   });
   const { invoke, nextRequestId } = createInvoker(handlers, clock, counters, options.faults?.invocation);
+  invokeLater = invoke;
   const taskStates = createTaskStates({
     invoke,
     tokens,
@@ -104,7 +117,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     policies,
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
   });
-  const desk = agentDesk(modules, sdk.stores, tokens.callbacks);
+  const desk = agentDesk(modules, { stores: sdk.stores, callbacks: tokens.callbacks, clock, policies });
 
   return {
     clock,
@@ -116,6 +129,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     evidencePacks,
     policies,
     stores: sdk.stores,
+    keys,
     /** StartExecution, as the intake function calls it (idempotent by name). */
     start: (name: string, input: Record<string, unknown> & { policyId: string }) =>
       starter.start(name, input),
@@ -123,8 +137,9 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     inboundSms: router.inboundSms,
     /** The work-queue API (API Gateway on AWS) over the local stores. */
     agentApi: (request: ApiRequest) => clock.track(() => desk.api(request)),
-    /** Completes a human task as an agent would (`ladder agent complete`). */
-    completeTask: (taskId: string, outcome: unknown) => clock.track(() => desk.completeTask(taskId, outcome)),
+    /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */
+    completeTask: (taskId: string, outcome: unknown, agent?: string) =>
+      clock.track(() => desk.completeTask(taskId, outcome, agent)),
     async close(): Promise<void> {
       clock.stopPaced();
       await services.close();

@@ -41,6 +41,12 @@ const invocation = new AsyncLocalStorage<{ ddb: number }>();
 /** Runs one invocation's handler: the DynamoDB requests it makes are counted in `perCall` too. */
 export const countingRequests = <T>(perCall: { ddb: number }, fn: () => T): T => invocation.run(perCall, fn);
 
+/**
+ * The counter of the invocation in progress, if any: a function invoked by another (the ledger
+ * writer, by the stage) counts its requests towards the invocation that asked for them.
+ */
+export const currentRequestCounter = (): { ddb: number } | undefined => invocation.getStore();
+
 /** The DynamoDB client: every request counted (in total and per invocation), then its fault if any. */
 function dynamoDbClient(services: LocalServices, counters: { ddbRequests: number }, options: SdkOptions) {
   const dynamo = new DynamoDBClient({});

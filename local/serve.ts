@@ -11,9 +11,10 @@ import { createLocalLadder } from './runtime.js';
  *   POST /events                    {"detailType": "LoanDelinquent", "detail": {...}}
  *   POST /inbound-sms               {"from": "+8613800138000", "body": "STOP"}  a two-way SMS reply
  *   GET  /loans/:loanId             the loan's execution (states entered) and ledger timeline
- *   GET  /tasks?queue=agent-calls   open human tasks (no tokens); also field-visits, plan-signing, specialist
- *   POST /tasks/:taskId/claim       an agent takes the task (heartbeat)
- *   POST /tasks/:taskId/complete    {"outcome": "PROMISE_TO_PAY", "promise": {...}}
+ *   GET  /tasks?queue=agent-calls   open human tasks (no tokens); also field-visits, plan-signing
+ *   POST /tasks/:taskId/claim       the agent (header x-ladder-agent) takes the task (heartbeat)
+ *   POST /tasks/:taskId/complete    {"outcome": "PROMISE_TO_PAY", "promise": {...}} (the claimer only)
+ *   .../specialist/tasks...         the same for the specialist queue
  *   GET  /sms                       the SMS outbox
  *   GET  /                          where the e-mail inbox is, and the virtual time
  */
@@ -31,6 +32,9 @@ async function body(req: IncomingMessage): Promise<unknown> {
     throw Object.assign(new Error('body is not JSON'), { name: 'ValidationError' });
   }
 }
+
+/** Who calls the work-queue API when the request names nobody (x-ladder-agent). */
+export const LOCAL_AGENT = 'local-agent';
 
 export async function serve(opts: { port: number; speed: number; data?: string; quiet?: boolean }) {
   const ladder = await createLocalLadder({ start: Date.now(), ...(opts.data ? { dataDir: opts.data } : {}) });
@@ -69,14 +73,17 @@ export async function serve(opts: { port: number; speed: number; data?: string; 
           ledger,
         });
       }
-      if (url.pathname === '/tasks' || url.pathname.startsWith('/tasks/')) {
-        // The same work-queue API as API Gateway on AWS, over the local stores.
+      if (/^\/(specialist\/)?tasks(\/|$)/.test(url.pathname)) {
+        // The same work-queue API as API Gateway on AWS, over the local stores. The caller is the
+        // x-ladder-agent header here (the IAM principal on AWS).
         const text = req.method === 'POST' ? JSON.stringify(await body(req)) : null;
+        const agent = req.headers['x-ladder-agent'];
         const out = await ladder.agentApi({
           method: req.method ?? 'GET',
           path: url.pathname,
           query: Object.fromEntries(url.searchParams),
           body: text,
+          caller: typeof agent === 'string' && agent !== '' ? agent : LOCAL_AGENT,
         });
         return send(res, out.status, out.body);
       }

@@ -41,11 +41,12 @@ const afterName = (s: Stage) => `After ${stageLabel(s)}`;
 const recordName = (s: Stage) => `${stageLabel(s)}: record outcome`;
 
 /**
- * A Lambda that crashed (the runtime exited) or timed out is retried too: a retried stage replays
- * what an earlier attempt sent or recorded instead of doing it again (functions/stage/core.ts), and
+ * A Lambda that crashed (the runtime exited), timed out or ran out of memory (Lambda.Unknown, as Step
+ * Functions reports the last two through the optimised integration) is retried too: a retried stage replays
+ * what an earlier attempt sent or recorded instead of doing it again (functions/stage/record.ts), and
  * opening a human task again finds the task already open (functions/human-task/core.ts).
  */
-export const LAMBDA_CRASH_ERRORS = ['Runtime.ExitError', 'Sandbox.Timedout'] as const;
+export const LAMBDA_CRASH_ERRORS = ['Runtime.ExitError', 'Sandbox.Timedout', 'Lambda.Unknown'] as const;
 
 const RETRY = [
   {
@@ -55,6 +56,7 @@ const RETRY = [
       'Lambda.ServiceException',
       'Lambda.AWSLambdaException',
       'Lambda.SdkClientException',
+      'Lambda.ClientExecutionTimeoutException',
       'Lambda.TooManyRequestsException',
     ],
     IntervalSeconds: 2,
@@ -187,15 +189,19 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
     states[afterName(stage)] = route(waitName(stage), next);
   });
 
+  // A hold that times out goes to the same check as one that was woken: it records the timeout and
+  // holds again while the dispute is open (never to Record failure, which needs an $.error).
   states[SHARED.hold] = callbackTask(
     'HOLD',
     SHARED.afterHoldTask,
     180 * 86400,
     undefined,
     {},
-    SHARED.failure,
+    SHARED.afterHoldTask,
   );
-  states[SHARED.afterHoldTask] = stageTask('AFTER_HOLD', SHARED.afterHold);
+  states[SHARED.afterHoldTask] = stageTask('AFTER_HOLD', SHARED.afterHold, {
+    'taskResult.$': '$.taskResult',
+  });
   states[SHARED.afterHold] = route(SHARED.hold, SHARED.resume);
   states[SHARED.promiseWait] = wait(SHARED.promiseCheck);
   states[SHARED.promiseCheck] = stageTask('CHECK_PROMISE', SHARED.afterPromise);

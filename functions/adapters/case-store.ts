@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
+import type { BorrowerProfile, CallRecord, CaseRecord } from '../domain/case.js';
 import type { SendReceipt } from '../domain/ledger.js';
 import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
@@ -24,6 +24,13 @@ export interface BorrowerView {
 const borrowerPk = (borrowerId: string) => `BORROWER#${borrowerId}`;
 const caseSk = (loanId: string, cycle: number) => `CASE#${loanId}#${cycle}`;
 const receiptSk = (loanId: string, cycle: number) => `RECEIPT#${loanId}#${cycle}`;
+const linePk = (lineId: string) => `LINE#${lineId}`;
+
+/** A phone line's recent calls, whoever they were about: borrowers who share a number share its cap. */
+export interface LineCalls {
+  lineId: string;
+  calls: CallRecord[];
+}
 
 type Row = Record<string, unknown> & { pk: string; sk: string; rev: number; doc: unknown };
 
@@ -96,6 +103,24 @@ export class CaseStore {
     } catch (error) {
       return translateAwsError(error, 'finding the loan');
     }
+  }
+
+  /** The call log of a phone line (by its pseudonym), read only by the call decisions. */
+  async lineCalls(lineId: string): Promise<Stored<LineCalls> | undefined> {
+    const [row] = await queryAll<Row>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': linePk(lineId) },
+      },
+      'reading the phone line',
+    );
+    return row ? { item: row.doc as LineCalls, rev: row.rev } : undefined;
+  }
+
+  saveLineCalls(line: LineCalls, expectedRev: number | undefined): Promise<number> {
+    return this.put({ pk: linePk(line.lineId), sk: 'CALLS' }, line, expectedRev, 'phone line');
   }
 
   /** Writes a profile; `expectedRev` undefined means "must not exist yet". */

@@ -4,6 +4,7 @@ import { ValidationError } from '../domain/errors.js';
 import { CaseStore } from './case-store.js';
 import { ContactStore } from './contact-store.js';
 import { LedgerStore } from './ledger-store.js';
+import { SealStore } from './seal-store.js';
 import { TABLE_ENV } from './tables.js';
 import { TaskStore } from './task-store.js';
 
@@ -37,5 +38,6 @@ export const stores = (db: DynamoDBDocumentClient, env: NodeJS.ProcessEnv = proc
   cases: () => new CaseStore(db, requireEnv(TABLE_ENV.cases, env)),
   contacts: () => new ContactStore(db, requireEnv(TABLE_ENV.contacts, env)),
   ledger: () => new LedgerStore(db, requireEnv(TABLE_ENV.ledger, env)),
+  seals: () => new SealStore(db, requireEnv(TABLE_ENV.seals, env)),
   tasks: () => new TaskStore(db, requireEnv(TABLE_ENV.tasks, env)),
 });

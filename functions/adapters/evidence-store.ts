@@ -15,7 +15,17 @@ export class S3EvidenceStore implements EvidenceStore {
 
   async put(key: string, json: string, document: string) {
     const write = (name: string, body: string, type: string) =>
-      this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentType: type }));
+      this.s3.send(
+        // The bucket has default Object Lock retention: S3 refuses a PutObject without a checksum header
+        // (Content-MD5 or x-amz-checksum-*), so the checksum is asked for, not left to the SDK's default.
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: name,
+          Body: body,
+          ContentType: type,
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
     try {
       await write(`${key}.json`, json, 'application/json');
       await write(`${key}.md`, document, 'text/markdown; charset=utf-8');

@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   type ScanCommandInput,
   type ScanCommandOutput,
@@ -46,6 +47,24 @@ export class LedgerStore {
       `reading ledger record ${seq}`,
     );
     return record;
+  }
+
+  /** The newest record of a chain (one Query, newest first, one item). */
+  async latest(ledgerId: string): Promise<LedgerRecord | undefined> {
+    try {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'ledgerId = :id',
+          ExpressionAttributeValues: { ':id': ledgerId },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      );
+      return out.Items?.[0] as LedgerRecord | undefined;
+    } catch (error) {
+      return translateAwsError(error, 'reading the newest ledger record');
+    }
   }
 
   list(ledgerId: string): Promise<LedgerRecord[]> {

@@ -14,8 +14,12 @@
  * - ledger:   pk = loanId#cycle, sk = seq. The append-only audit ledger: one record per contact
  *             decision, hash-chained per loan. Functions may PutItem (conditional) and Query, never
  *             UpdateItem or DeleteItem.
- * - tasks:    pk = taskId. The work queue of human tasks (agent calls, field visits, plan signing).
- *             GSI byQueue: queue + openedAt, to list open tasks.
+ * - seals:    pk = ledgerId, sk = seq. One seal (a MAC under the ledger key) per ledger record, put by
+ *             the ledger writer alone; nobody may update or delete (functions/domain/seal.ts).
+ * - tasks:    pk = taskId. The work queue of human tasks (agent calls, field visits, plan signing,
+ *             specialist). Sparse GSI openByQueue: openQueue + openedAt, set only while a task is
+ *             open, so a queue lists in time to its open tasks however many are done. Finished
+ *             tasks expire through the TTL attribute expiresAt.
  */
 export interface KeyDef {
   name: string;
@@ -23,9 +27,11 @@ export interface KeyDef {
 }
 export interface TableDef {
   /** Logical id in CDK and the local table name. */
-  id: 'Cases' | 'Contacts' | 'Ledger' | 'Tasks';
+  id: 'Cases' | 'Contacts' | 'Ledger' | 'Seals' | 'Tasks';
   partitionKey: KeyDef;
   sortKey?: KeyDef;
+  /** The attribute DynamoDB's TTL deletes items by (epoch seconds), if the table has one. */
+  ttlAttribute?: string;
   indexes: Array<{
     name: string;
     partitionKey: KeyDef;
@@ -35,7 +41,7 @@ export interface TableDef {
   }>;
 }
 
-export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef> = {
+export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'seals' | 'tasks', TableDef> = {
   cases: {
     id: 'Cases',
     partitionKey: { name: 'pk', type: 'S' },
@@ -55,13 +61,20 @@ export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'tasks', TableDef>
     sortKey: { name: 'seq', type: 'N' },
     indexes: [],
   },
+  seals: {
+    id: 'Seals',
+    partitionKey: { name: 'ledgerId', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    indexes: [],
+  },
   tasks: {
     id: 'Tasks',
     partitionKey: { name: 'taskId', type: 'S' },
+    ttlAttribute: 'expiresAt',
     indexes: [
       {
-        name: 'byQueue',
-        partitionKey: { name: 'queue', type: 'S' },
+        name: 'openByQueue',
+        partitionKey: { name: 'openQueue', type: 'S' },
         sortKey: { name: 'openedAt', type: 'S' },
       },
     ],
@@ -73,5 +86,6 @@ export const TABLE_ENV = {
   cases: 'CASES_TABLE',
   contacts: 'CONTACTS_TABLE',
   ledger: 'LEDGER_TABLE',
+  seals: 'SEALS_TABLE',
   tasks: 'TASKS_TABLE',
 } as const;

@@ -4,26 +4,54 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { TASK_QUEUES, type TaskQueue } from '../domain/case.js';
+import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
 import { translateAwsError } from './aws-errors.js';
 
-/** An open human task in the work queue. The token stays here: only the completer uses it. */
+export { TASK_QUEUES, type TaskQueue };
+
+/** A human task in the work queue. The token stays here: only the completer uses it. */
 export interface HumanTask {
   taskId: string;
-  queue: 'agent-calls' | 'field-visits' | 'plan-signing' | 'specialist';
+  queue: TaskQueue;
   loanId: string;
   cycle: number;
   borrowerId: string;
   stage: string;
   openedAt: string;
-  status: 'OPEN' | 'DONE';
+  /** OPEN until an agent completes it, or the ladder withdraws it (a dispute, an opt-out, a cure). */
+  status: 'OPEN' | 'DONE' | 'WITHDRAWN';
   /** The callback token of the waiting execution; none for specialist work items (the ladder ended). */
   token?: string;
+  /** Who holds the task (the caller identity that claimed it), and since when. */
+  claimedBy?: string;
+  claimedAt?: string;
+  completedBy?: string;
+  completedAt?: string;
+  /** Why the ladder took the task back (DISPUTE_OPENED, OPTED_OUT_CALL, CASE_CLOSED, ...). */
+  withdrawnReason?: string;
   /** What the agent reported (a visit report): kept here, never sent into the execution. */
   report?: string;
 }
 
 export type PublicTask = Omit<HumanTask, 'token'>;
+
+export interface TaskPage {
+  tasks: PublicTask[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+}
+
+/**
+ * The work queue. Open tasks carry `openQueue` (the queue's name), the key of the sparse `openByQueue`
+ * index: a task leaves the index the moment it is done or withdrawn, so listing a queue reads only
+ * open tasks however many finished ones the table holds. Finished tasks expire (`expiresAt`, the
+ * table's TTL attribute) after the three years records are kept.
+ */
+const RETENTION_SECONDS = 3 * 366 * 86_400;
+const PAGE_MAX = 100;
 
 export class TaskStore {
   constructor(
@@ -31,13 +59,13 @@ export class TaskStore {
     private readonly table: string,
   ) {}
 
-  /** Opens a task; `created` is false when a task with this id is already open (a retried opening). */
+  /** Opens a task; `created` is false when a task with this id exists already (a retried opening). */
   async open(task: HumanTask): Promise<{ created: boolean }> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: task,
+          Item: { ...task, openQueue: task.queue },
           ConditionExpression: 'attribute_not_exists(taskId)',
         }),
       );
@@ -49,21 +77,17 @@ export class TaskStore {
   }
 
   /** Points an open task at a new callback token; ConcurrentUpdateError when it is no longer open. */
-  async retoken(taskId: string, token: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { taskId },
-          UpdateExpression: 'SET #t = :token',
-          ConditionExpression: '#s = :open',
-          ExpressionAttributeNames: { '#t': 'token', '#s': 'status' },
-          ExpressionAttributeValues: { ':token': token, ':open': 'OPEN' },
-        }),
-      );
-    } catch (error) {
-      translateAwsError(error, 're-pointing the task');
-    }
+  retoken(taskId: string, token: string): Promise<void> {
+    return this.update(
+      {
+        Key: { taskId },
+        UpdateExpression: 'SET #t = :token',
+        ConditionExpression: '#s = :open',
+        ExpressionAttributeNames: { '#t': 'token', '#s': 'status' },
+        ExpressionAttributeValues: { ':token': token, ':open': 'OPEN' },
+      },
+      're-pointing the task',
+    );
   }
 
   async get(taskId: string): Promise<HumanTask | undefined> {
@@ -75,43 +99,112 @@ export class TaskStore {
     }
   }
 
-  /** Marks a task done; fails with ConcurrentUpdateError when someone else completed it first. */
-  async complete(taskId: string, report?: string): Promise<void> {
+  /** The agent takes the task; ConcurrentUpdateError when it is not open or another agent holds it. */
+  claim(taskId: string, agent: string, now: string): Promise<void> {
+    return this.update(
+      {
+        Key: { taskId },
+        UpdateExpression: 'SET claimedBy = :me, claimedAt = :now',
+        ConditionExpression: '#s = :open AND (attribute_not_exists(claimedBy) OR claimedBy = :me)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':me': agent, ':now': now, ':open': 'OPEN' },
+      },
+      'claiming the task',
+    );
+  }
+
+  /** Marks a task done by the agent who holds it; ConcurrentUpdateError when someone else got there first. */
+  complete(taskId: string, agent: string, now: string, report?: string): Promise<void> {
+    return this.update(
+      {
+        Key: { taskId },
+        UpdateExpression: `SET #s = :done, completedBy = :me, completedAt = :now, expiresAt = :exp${report ? ', report = :report' : ''} REMOVE openQueue`,
+        ConditionExpression: '#s = :open AND claimedBy = :me',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':done': 'DONE',
+          ':open': 'OPEN',
+          ':me': agent,
+          ':now': now,
+          ':exp': expiry(now),
+          ...(report ? { ':report': report } : {}),
+        },
+      },
+      'completing the task',
+    );
+  }
+
+  /** The ladder takes an open task back; `withdrawn` is false when it was no longer open. */
+  async withdraw(taskId: string, reason: string, now: string): Promise<{ withdrawn: boolean }> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
+      await this.update(
+        {
           Key: { taskId },
-          UpdateExpression: report ? 'SET #s = :done, report = :report' : 'SET #s = :done',
+          UpdateExpression: 'SET #s = :withdrawn, withdrawnReason = :why, expiresAt = :exp REMOVE openQueue',
           ConditionExpression: '#s = :open',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
-            ':done': 'DONE',
+            ':withdrawn': 'WITHDRAWN',
             ':open': 'OPEN',
-            ...(report ? { ':report': report } : {}),
+            ':why': reason,
+            ':exp': expiry(now),
           },
-        }),
+        },
+        'withdrawing the task',
       );
+      return { withdrawn: true };
     } catch (error) {
-      translateAwsError(error, 'completing the task');
+      if (error instanceof ConcurrentUpdateError) return { withdrawn: false };
+      throw error;
     }
   }
 
-  async listOpen(queue: HumanTask['queue']): Promise<PublicTask[]> {
+  /** Open tasks of a queue, oldest first, a page at a time (`after`: the previous page's `next`). */
+  async listOpen(queue: TaskQueue, options: { limit?: number; after?: string } = {}): Promise<TaskPage> {
+    const limit = Math.min(Math.max(1, options.limit ?? 50), PAGE_MAX);
     try {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'byQueue',
-          KeyConditionExpression: '#q = :q',
-          FilterExpression: '#s = :open',
-          ExpressionAttributeNames: { '#q': 'queue', '#s': 'status' },
-          ExpressionAttributeValues: { ':q': queue, ':open': 'OPEN' },
+          IndexName: 'openByQueue',
+          KeyConditionExpression: 'openQueue = :q',
+          ExpressionAttributeValues: { ':q': queue },
+          Limit: limit,
+          ...(options.after ? { ExclusiveStartKey: decodeCursor(options.after) } : {}),
         }),
       );
-      return ((out.Items ?? []) as HumanTask[]).map(({ token: _token, ...task }) => task);
+      const tasks = ((out.Items ?? []) as Array<HumanTask & { openQueue?: string }>).map(
+        ({ token: _token, openQueue: _q, ...task }) => task,
+      );
+      return { tasks, ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
     } catch (error) {
       return translateAwsError(error, 'listing tasks');
     }
   }
+
+  private async update(input: Omit<UpdateCommandInput, 'TableName'>, what: string): Promise<void> {
+    try {
+      await this.db.send(new UpdateCommand({ TableName: this.table, ...input }));
+    } catch (error) {
+      translateAwsError(error, what);
+    }
+  }
+}
+
+const expiry = (now: string): number => Math.floor(Date.parse(now) / 1000) + RETENTION_SECONDS;
+
+/** A page cursor is the index key DynamoDB returned, in base64url: opaque to callers, checked on the way in. */
+const encodeCursor = (key: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const fields = Object.keys(key).sort().join(',');
+    if (fields === 'openQueue,openedAt,taskId' && Object.values(key).every((v) => typeof v === 'string'))
+      return key;
+  } catch {
+    // fall through: not a cursor this API handed out
+  }
+  throw new ValidationError('after: not a page cursor from this API');
 }

@@ -9,6 +9,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { ValidationError } from '../domain/errors.js';
+import { LADDER_SOURCE } from '../domain/routes.js';
 import { translateAwsError } from './aws-errors.js';
 
 /** Starts a ladder execution. Same name and input while running: Step Functions returns the same execution. */
@@ -87,7 +88,7 @@ export class BusPublisher implements EventPublisher {
           Entries: [
             {
               EventBusName: this.busName,
-              Source: 'ladder',
+              Source: LADDER_SOURCE,
               DetailType: detailType,
               Detail: JSON.stringify(detail),
             },

@@ -1,34 +1,38 @@
 import * as z from 'zod';
-import type { TaskStore } from '../adapters/task-store.js';
-import type { TaskCallbacks } from '../adapters/workflow.js';
+import { TASK_QUEUES } from '../adapters/task-store.js';
 import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
-import { claimTask, completeTask } from '../human-task/core.js';
+import { ForbiddenError, TaskConflictError, TaskNotFoundError } from './errors.js';
+import { claimTask, completeTask, type Desk, type WorkQueueDeps } from './work-queue.js';
 
 /**
  * The work-queue API for agents and agencies (API Gateway with IAM authorisation on AWS, and the same
  * routes under `ladder serve` locally):
- *   GET  /tasks?queue=agent-calls        open tasks of a queue (never their callback tokens)
- *   POST /tasks/{taskId}/claim           an agent takes a task (a heartbeat to the waiting execution)
- *   POST /tasks/{taskId}/complete        what the agent learned: the execution goes on with it
+ *   GET  /tasks?queue=agent-calls[&limit=50&after=…]   open tasks of a queue, a page at a time (no tokens)
+ *   POST /tasks/{taskId}/claim                        the caller takes the task (held for them alone)
+ *   POST /tasks/{taskId}/complete                     what the caller learned: the execution goes on
+ *   GET|POST /specialist/tasks…                       the same for the specialist queue, granted apart
+ * The caller is the authenticated identity (the IAM principal on AWS).
  */
-export interface AgentApiDeps {
-  tasks: TaskStore;
-  callbacks: TaskCallbacks;
-}
+export type AgentApiDeps = WorkQueueDeps;
 
 export interface ApiRequest {
   method: string;
   path: string;
   query: Record<string, string | undefined>;
   body: string | null;
+  /** Who is calling: the IAM principal's ARN on AWS, the x-ladder-agent header locally. */
+  caller?: string;
 }
 export interface ApiResponse {
   status: number;
   body: unknown;
 }
 
-export const TASK_QUEUES = ['agent-calls', 'field-visits', 'plan-signing', 'specialist'] as const;
-const Queue = z.enum(TASK_QUEUES);
+export { TASK_QUEUES };
+
+const AgentQueue = z.enum(
+  TASK_QUEUES.filter((q) => q !== 'specialist') as ['agent-calls', 'field-visits', 'plan-signing'],
+);
 
 function json(body: string | null): unknown {
   try {
@@ -38,29 +42,52 @@ function json(body: string | null): unknown {
   }
 }
 
+const STATUS: Array<[new (...args: never[]) => Error, number]> = [
+  [ValidationError, 400],
+  [ForbiddenError, 403],
+  [TaskNotFoundError, 404],
+  [TaskConflictError, 409],
+  [ConcurrentUpdateError, 409],
+];
+
 export function createAgentApiCore(deps: AgentApiDeps) {
+  async function route(req: ApiRequest, caller: string): Promise<ApiResponse> {
+    const desk: Desk = req.path.startsWith('/specialist/') ? 'specialists' : 'agents';
+    const path = desk === 'specialists' ? req.path.slice('/specialist'.length) : req.path;
+    if (req.method === 'GET' && path === '/tasks') {
+      const queue = desk === 'specialists' ? 'specialist' : listQueue(req.query.queue);
+      const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+      if (limit !== undefined && !Number.isInteger(limit))
+        throw new ValidationError('limit: an integer from 1 to 100');
+      return { status: 200, body: await deps.tasks.listOpen(queue, { limit, after: req.query.after }) };
+    }
+    const action = /^\/tasks\/([^/]+)\/(claim|complete)$/.exec(path);
+    if (req.method === 'POST' && action?.[1]) {
+      const taskId = decodeURIComponent(action[1]);
+      const body =
+        action[2] === 'claim'
+          ? await claimTask(deps, taskId, caller, desk)
+          : await completeTask(deps, taskId, caller, json(req.body), desk);
+      return { status: 200, body };
+    }
+    return { status: 404, body: { error: 'no such route' } };
+  }
+
   return async function agentApi(req: ApiRequest): Promise<ApiResponse> {
     try {
-      if (req.method === 'GET' && req.path === '/tasks') {
-        const queue = Queue.safeParse(req.query.queue ?? 'agent-calls');
-        if (!queue.success) throw new ValidationError(`queue: one of ${TASK_QUEUES.join(', ')}`);
-        return { status: 200, body: await deps.tasks.listOpen(queue.data) };
-      }
-      const action = /^\/tasks\/([^/]+)\/(claim|complete)$/.exec(req.path);
-      if (req.method === 'POST' && action?.[1]) {
-        const taskId = decodeURIComponent(action[1]);
-        const result =
-          action[2] === 'claim'
-            ? await claimTask(deps, taskId)
-            : await completeTask(deps, taskId, json(req.body));
-        return { status: 200, body: result };
-      }
-      return { status: 404, body: { error: 'no such route' } };
+      if (!req.caller) throw new ForbiddenError('no caller identity');
+      return await route(req, req.caller);
     } catch (error) {
-      if (error instanceof ValidationError) return { status: 400, body: { error: error.message } };
-      if (error instanceof ConcurrentUpdateError)
-        return { status: 409, body: { error: 'the task was completed by someone else' } };
+      const status = STATUS.find(([type]) => error instanceof type)?.[1];
+      if (status) return { status, body: { error: (error as Error).message } };
       throw error;
     }
   };
+}
+
+function listQueue(queue: string | undefined) {
+  if (queue === 'specialist') throw new ForbiddenError('the specialist queue is under /specialist/tasks');
+  const parsed = AgentQueue.safeParse(queue ?? 'agent-calls');
+  if (!parsed.success) throw new ValidationError(`queue: one of ${AgentQueue.options.join(', ')}`);
+  return parsed.data;
 }

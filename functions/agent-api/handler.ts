@@ -11,6 +11,8 @@ export function buildAgentApiHandler(deps: AgentApiDeps) {
       path: event.path,
       query: event.queryStringParameters ?? {},
       body: event.body,
+      // IAM authorisation: the signed-in principal (an agent's role session or user).
+      caller: event.requestContext?.identity?.userArn ?? undefined,
     });
     return {
       statusCode: response.status,

@@ -1,17 +1,26 @@
 import * as z from 'zod';
 import type { LedgerStore } from '../adapters/ledger-store.js';
+import type { SealStore } from '../adapters/seal-store.js';
 import { type AuditReport, type ChainReport, LedgerAudit } from '../domain/audit.js';
+import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
+import type { MacKey } from '../domain/seal.js';
 
 /**
- * The daily ledger audit on AWS: Scan the whole ledger table (read-only: the function may only Scan
- * it), verify every chain with the same LedgerAudit `ladder audit verify` runs, and report the broken
- * ones. A schedule invokes it with `{}`; `{segment, totalSegments}` lets several invocations share a
- * large table (every record of one chain is in one segment).
+ * The daily ledger audit on AWS: Scan the ledger and its seals (read-only: the function may only Scan
+ * them, and only verify MACs), check every chain with the same LedgerAudit `ladder audit verify` runs,
+ * and report the broken ones. One schedule per segment invokes it with `{segment, totalSegments}`, so
+ * a large table is shared between invocations (every record and seal of one chain is in one segment).
  */
 export interface AuditDeps {
   ledger: Pick<LedgerStore, 'scan'>;
+  seals: Pick<SealStore, 'scan'>;
+  key: Pick<MacKey, 'verify'>;
+  clock: Clock;
 }
+
+/** A record appended less than this long ago may still be waiting for its seal (a writer mid-append). */
+export const SEAL_GRACE_MS = 60 * 60_000;
 
 export const AuditRequestSchema = z
   .object({
@@ -43,11 +52,11 @@ export function createAuditCore(deps: AuditDeps) {
     if (!parsed.success) throw new ValidationError(`bad audit request: ${parsed.error.issues[0]?.message}`);
     const { segment, totalSegments } = parsed.data;
     const audit = new LedgerAudit();
-    const pages = deps.ledger.scan(
-      segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined,
-    );
-    for await (const page of pages) audit.add(page);
-    const report = await audit.report();
+    const part =
+      segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined;
+    for await (const page of deps.ledger.scan(part)) audit.add(page);
+    for await (const page of deps.seals.scan(part)) audit.addSeals(page);
+    const report = await audit.report({ key: deps.key, now: deps.clock.now(), graceMs: SEAL_GRACE_MS });
     return {
       chains: report.chains.length,
       records: report.records,

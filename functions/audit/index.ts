@@ -1,4 +1,13 @@
-import { documentClient, stores } from '../adapters/env.js';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
+import { KmsMacKey } from '../adapters/mac-key.js';
+import { systemClock } from '../domain/clock.js';
 import { buildAuditHandler } from './handler.js';
 
-export const handler = buildAuditHandler({ ledger: stores(documentClient()).ledger() });
+const s = stores(documentClient());
+export const handler = buildAuditHandler({
+  ledger: s.ledger(),
+  seals: s.seals(),
+  key: new KmsMacKey(new KMSClient(CLIENT_CONFIG), requireEnv('LEDGER_SEAL_KEY')),
+  clock: systemClock,
+});

@@ -5,6 +5,10 @@ import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
 import { zone } from './zone.js';
 
+/** The work queues of human tasks. */
+export const TASK_QUEUES = ['agent-calls', 'field-visits', 'plan-signing', 'specialist'] as const;
+export type TaskQueue = (typeof TASK_QUEUES)[number];
+
 /** How a case leaves the ladder (ACTIVE while it is on it). */
 export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
 /** A channel a borrower can opt out of (the event contract's enum). */
@@ -59,6 +63,13 @@ export interface CaseRecord {
   shiftDays: number;
   /** The callback token of a hold or human task the execution waits on (never leaves the service). */
   waitToken?: string;
+  /**
+   * The human task the execution waits on: the events that stop or hold the ladder (a dispute, an
+   * opt-out of calls, a cure, a specialist status, an erasure) withdraw it from the work queue.
+   */
+  openTask?: { taskId: string; queue: TaskQueue };
+  /** Disputes resolved before the current one (the compliance check reads every hold). */
+  disputeHistory?: Array<{ openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' }>;
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
   agency?: { placedAt: string; recalledAt?: string; recallReason?: string };
   /** When each advance notice was sent (a field visit or credit report may follow after its wait). */
@@ -71,7 +82,22 @@ export interface CallRecord {
   at: string;
   loanId: string;
   connected: boolean;
+  /** Whose call it was, in a phone line's log (borrowers who share a number share its cap). */
+  borrowerId?: string;
 }
+
+/** Special statuses that end every ladder of the borrower. */
+export type SpecialStatus = 'DECEASED' | 'BANKRUPT' | 'FRAUD_VICTIM' | 'ERASED';
+
+/**
+ * A change to what the borrower allows or is, as applied: when it says it happened (`at`) and when
+ * Ladder learned of it (`recordedAt`). The log is what the compliance check reads to judge each
+ * contact against what was known when it was made.
+ */
+export type ProfileChange =
+  | { type: 'OPT_OUT' | 'OPT_IN'; channel: ContactChannel; at: string; recordedAt: string }
+  | { type: 'STATUS'; status: SpecialStatus; at: string; recordedAt: string }
+  | { type: 'TIME_ZONE'; timeZone: string; recordedAt: string };
 
 /** The borrower as the rules see them: preferences, consent and recent calls. No contact details. */
 export interface BorrowerProfile {
@@ -87,11 +113,19 @@ export interface BorrowerProfile {
   optIns?: Partial<Record<ContactChannel, string>>;
   /** Which contact points the contacts table holds, and whether they are verified. */
   contactPoints: Partial<Record<'SMS' | 'EMAIL', { verified: boolean }>>;
-  specialStatus?: 'DECEASED' | 'BANKRUPT' | 'FRAUD_VICTIM' | 'ERASED';
+  specialStatus?: SpecialStatus;
   calls: CallRecord[];
+  /**
+   * A pseudonym of the borrower's phone number (an HMAC under the line key, never the number): the
+   * key of the line's call log, shared by every borrower with that number.
+   */
+  lineId?: string;
+  /** Every consent, status and time-zone change applied, oldest first. */
+  changes?: ProfileChange[];
 }
 
-export const balanceMinor = (c: CaseRecord): number => Math.max(0, c.amountDueMinor - c.paidMinor);
+export const balanceMinor = (c: Pick<CaseRecord, 'amountDueMinor' | 'paidMinor'>): number =>
+  Math.max(0, c.amountDueMinor - c.paidMinor);
 export const pendingPromise = (c: CaseRecord): PromiseToPay | undefined =>
   c.promises.find((p) => p.status === 'PENDING');
 export const disputeOpen = (c: CaseRecord): boolean =>

@@ -1,5 +1,6 @@
 import {
   type BorrowerProfile,
+  type CallRecord,
   type CaseRecord,
   disputeOpen,
   endOfGrace,
@@ -115,6 +116,15 @@ export interface ConsentOptions {
   requireVerifiedContactPoints?: boolean;
 }
 
+/** What a contact decision needs besides the profile: the policy's consent options, and the phone line. */
+export interface ContactOptions extends ConsentOptions {
+  /**
+   * Recent calls to the borrower's phone number, whoever they were about (borrowers who share a
+   * number share its cap); the borrower's own calls when not given.
+   */
+  lineCalls?: readonly CallRecord[];
+}
+
 /** The contact point a channel uses: calls go to the phone number that SMS uses. */
 const CONTACT_POINT: Partial<Record<Channel, 'SMS' | 'EMAIL'>> = { SMS: 'SMS', EMAIL: 'EMAIL', CALL: 'SMS' };
 
@@ -147,7 +157,7 @@ export function decideContacts(
   profile: BorrowerProfile,
   loanId: string,
   now: number,
-  options: ConsentOptions = {},
+  options: ContactOptions = {},
 ): ChannelDecision[] {
   const resolved = [...new Set(channels.map((c) => resolveChannel(c, profile)))];
   const opens = nextAllowedMoment(now, profile.timeZone, rules.contactWindow);
@@ -155,7 +165,7 @@ export function decideContacts(
   for (const channel of resolved) {
     const blocked =
       consentBlock(channel, profile, options) ??
-      (channel === 'CALL' ? callCapBlock(rules, profile, loanId, now) : undefined);
+      (channel === 'CALL' ? callCapBlock(rules, profile, loanId, now, options.lineCalls) : undefined);
     if (blocked) {
       decisions.push({ channel, status: 'BLOCKED', reason: blocked });
       continue;
@@ -181,33 +191,36 @@ export function fallbackChannels(
 
 const DAY = 24 * 3600 * 1000;
 
-/** Call-frequency rules of the pack (CN: unanswered per day; US Reg F: 7 in 7 days, 7 days after a conversation). */
+/**
+ * Call-frequency rules of the pack. CN: unanswered calls a day to one number (counted over everyone who
+ * shares the number), connected calls a day per debtor (across their loans). US Reg F: 7 calls in 7
+ * days per debt, and none within 7 days after a conversation about that debt. Days are the
+ * borrower's local days; "7 days" is a rolling 168 hours.
+ */
 export function callCapBlock(
   rules: RulePack,
   profile: BorrowerProfile,
   loanId: string,
   now: number,
+  lineCalls: readonly CallRecord[] = profile.calls,
 ): string | undefined {
   const { calls } = rules;
-  if (calls.maxUnansweredPerDayPerNumber !== null) {
-    const today = profile.calls.filter(
-      (call) => !call.connected && localDaysBetween(Date.parse(call.at), now, profile.timeZone) === 0,
-    );
-    if (today.length >= calls.maxUnansweredPerDayPerNumber) return `${rules.id}_UNANSWERED_CALLS_PER_DAY`;
-  }
+  const today = (call: CallRecord) => localDaysBetween(Date.parse(call.at), now, profile.timeZone) === 0;
+  const unansweredToday = lineCalls.filter((call) => !call.connected && today(call)).length;
+  if (calls.maxUnansweredPerDayPerNumber !== null && unansweredToday >= calls.maxUnansweredPerDayPerNumber)
+    return `${rules.id}_UNANSWERED_CALLS_PER_DAY`;
+  const connectedToday = profile.calls.filter((call) => call.connected && today(call)).length;
+  if (calls.maxConnectedPerDayPerDebtor !== null && connectedToday >= calls.maxConnectedPerDayPerDebtor)
+    return `${rules.id}_CONNECTED_CALLS_PER_DAY`;
   const thisDebt = profile.calls.filter(
     (call) => call.loanId === loanId && now - Date.parse(call.at) < 7 * DAY,
   );
-  if (calls.maxCallsPer7DaysPerDebt !== null && thisDebt.length >= calls.maxCallsPer7DaysPerDebt) {
+  if (calls.maxCallsPer7DaysPerDebt !== null && thisDebt.length >= calls.maxCallsPer7DaysPerDebt)
     return `${rules.id}_CALLS_IN_7_DAYS`;
-  }
   const quietDays = calls.quietDaysAfterConversation;
-  if (
-    quietDays !== null &&
-    thisDebt.some((call) => call.connected && now - Date.parse(call.at) < quietDays * DAY)
-  ) {
-    return `${rules.id}_CALL_AFTER_CONVERSATION`;
-  }
+  const talkedRecently = (call: CallRecord) =>
+    call.loanId === loanId && call.connected && now - Date.parse(call.at) < (quietDays ?? 0) * DAY;
+  if (quietDays !== null && profile.calls.some(talkedRecently)) return `${rules.id}_CALL_AFTER_CONVERSATION`;
   return undefined;
 }
 

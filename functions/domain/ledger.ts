@@ -26,7 +26,7 @@ export interface LedgerContent {
   ledgerId: string;
   loanId: string;
   cycle: number;
-  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'FAILURE';
+  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE';
   at: string;
   stage: string;
   policyId: string;

@@ -16,15 +16,21 @@ export const RulePackSchema = z.object({
   contactWindow: z.object({ start: HHMM, end: HHMM }),
   calls: z.object({
     maxUnansweredPerDayPerNumber: z.number().int().positive().nullable(),
-    maxConnectedAutomatedPerDayPerDebtor: z.number().int().positive().nullable(),
+    /**
+     * CN: at most 3 connected automated calls a day per debtor. Ladder's calls are made by agents, and it
+     * counts every connected call against this cap (stricter than the rule, never looser).
+     */
+    maxConnectedPerDayPerDebtor: z.number().int().positive().nullable(),
     maxCallsPer7DaysPerDebt: z.number().int().positive().nullable(),
     quietDaysAfterConversation: z.number().int().nonnegative().nullable(),
   }),
   /** Every SMS and email carries an opt-out instruction. */
   optOutInEveryMessage: z.boolean(),
-  /** Days between the credit-reporting notice and the first report (null: no waiting period). */
-  creditReportNoticeDays: z.number().int().nonnegative().nullable(),
-  thirdPartyContact: z.boolean(),
+  /**
+   * Every pack requires a delivered notice before negative information goes to a credit bureau; this
+   * is how many days must pass between its delivery and the first report (0: none, only the notice).
+   */
+  creditReportNoticeDays: z.number().int().nonnegative(),
 });
 export type RulePack = z.infer<typeof RulePackSchema>;
 export type RulePackId = RulePack['id'];
@@ -32,17 +38,19 @@ export type RulePackId = RulePack['id'];
 export const RULE_PACKS: Record<RulePackId, RulePack> = {
   CN: {
     id: 'CN',
-    version: '2026.1',
+    // 2026.2: notice before credit reporting (征信业管理条例 art. 15) and the per-debtor cap on connected
+    // calls are enforced; 2026.1 declared the cap and reported without a notice.
+    version: '2026.2',
     contactWindow: { start: '08:00', end: '22:00' },
     calls: {
       maxUnansweredPerDayPerNumber: 6,
-      maxConnectedAutomatedPerDayPerDebtor: 3,
+      maxConnectedPerDayPerDebtor: 3,
       maxCallsPer7DaysPerDebt: null,
       quietDaysAfterConversation: null,
     },
     optOutInEveryMessage: false,
-    creditReportNoticeDays: null,
-    thirdPartyContact: false,
+    // 征信业管理条例 art. 15: the person is told before negative information is reported; no waiting period.
+    creditReportNoticeDays: 0,
   },
   US: {
     id: 'US',
@@ -50,13 +58,13 @@ export const RULE_PACKS: Record<RulePackId, RulePack> = {
     contactWindow: { start: '08:00', end: '21:00' },
     calls: {
       maxUnansweredPerDayPerNumber: null,
-      maxConnectedAutomatedPerDayPerDebtor: null,
+      maxConnectedPerDayPerDebtor: null,
       maxCallsPer7DaysPerDebt: 7,
       quietDaysAfterConversation: 7,
     },
     optOutInEveryMessage: true,
+    // Regulation F §1006.30(a): speak to the consumer or send a notice, then wait 14 days.
     creditReportNoticeDays: 14,
-    thirdPartyContact: false,
   },
 };
 

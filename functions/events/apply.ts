@@ -2,7 +2,7 @@ import type { BorrowerView, CaseStore, Stored } from '../adapters/case-store.js'
 import type { ContactStore } from '../adapters/contact-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
-import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
+import { type BorrowerProfile, type CaseRecord, caseKey } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { LadderError } from '../domain/errors.js';
 import type { EventDetail, EventType } from '../domain/events.js';
@@ -16,10 +16,10 @@ export interface EventsDeps {
   /**
    * Agency recalls go to the bus, and deceased, bankrupt and fraud-victim cases to the specialist
    * queue: the events function has both. The inbound-SMS and erasure functions, which apply only
-   * opt-outs and erasures, have neither, and an event that needs one fails loudly there.
+   * consent changes and erasures, have what those need, and an event that needs more fails loudly.
    */
   bus?: EventPublisher;
-  tasks?: Pick<TaskStore, 'open'>;
+  tasks?: Pick<TaskStore, 'open' | 'withdraw'>;
   /**
    * Only the erasure function has it (and DeleteItem on the contacts table): the events function
    * cannot erase, so it refuses BorrowerErasureRequested instead of half-applying it.
@@ -64,40 +64,68 @@ async function loanCase(
   return kase ? { view, kase } : undefined;
 }
 
-async function wake(deps: EventsDeps, c: CaseRecord, output: Record<string, string>): Promise<void> {
-  if (c.waitToken) await deps.callbacks.succeed(c.waitToken, output);
+/**
+ * Takes back the human task the execution waits on (so no agent can still work or complete it) and
+ * wakes the execution, which then re-reads the case and stops, holds or moves on. A hold (no task)
+ * is only woken. Both are safe to repeat: a task no longer open stays as it is.
+ */
+export async function withdrawAndWake(
+  deps: EventsDeps,
+  c: CaseRecord,
+  outcome: 'CASE_CLOSED' | 'RESOLVED' | 'WITHDRAWN',
+  reason: string,
+): Promise<void> {
+  if (c.openTask)
+    await need(deps.tasks, 'task store').withdraw(c.openTask.taskId, reason, isoUtc(deps.clock.now()));
+  if (c.waitToken) await deps.callbacks.succeed(c.waitToken, { outcome, reason });
+}
+
+/** What ended or changed the execution's wait, from the case before and after an event. */
+function waitEnded(before: CaseRecord, after: CaseRecord): Parameters<typeof withdrawAndWake>[2] | undefined {
+  if (after.status !== 'ACTIVE') return 'CASE_CLOSED';
+  const wasOpen = before.dispute && !before.dispute.resolvedAt;
+  if (wasOpen && after.dispute?.resolvedAt) return 'RESOLVED';
+  if (!wasOpen && after.dispute && !after.dispute.resolvedAt) return 'WITHDRAWN';
+  return undefined;
 }
 
 /**
  * Applies an event to the loan's latest case: `mutate` changes it, or returns why the event changes
- * nothing. Then asks for the agency recall the change made, and wakes the execution whose wait it
- * ends (the case closed, or its dispute resolved).
+ * nothing. The agency recall the change calls for is published before the case is written, so a
+ * failed write retries it rather than losing it (receivers deduplicate on its idempotency key). Then
+ * the execution's wait is ended: the case closed, a dispute opened (its task is withdrawn and the
+ * ladder holds) or resolved.
  */
 export async function onLoan(
   deps: EventsDeps,
   loanId: string,
-  mutate: (c: CaseRecord, now: number) => string | undefined,
+  /** Changes the case (the borrower's profile at hand, for their time zone); or says why not. */
+  mutate: (c: CaseRecord, now: number, profile: BorrowerProfile | undefined) => string | undefined,
 ): Promise<EventResult> {
   const found = await loanCase(deps.cases, loanId);
   if (!found) return { applied: false, note: 'UNKNOWN_LOAN' };
-  const c: CaseRecord = structuredClone(found.kase.item);
-  const note = mutate(c, deps.clock.now());
+  const before = found.kase.item;
+  const c: CaseRecord = structuredClone(before);
+  const note = mutate(c, deps.clock.now(), found.view.profile?.item);
   if (note) return { applied: false, note };
-  await deps.cases.saveCase(c, found.kase.rev);
-  if (c.agency?.recalledAt && !found.kase.item.agency?.recalledAt) {
+  if (c.agency?.recalledAt && !before.agency?.recalledAt) {
     await need(deps.bus, 'event bus').publish('AgencyRecallRequested', {
       loanId: c.loanId,
       cycle: c.cycle,
       borrowerId: c.borrowerId,
       reason: c.agency.recallReason ?? 'RECALL',
+      idempotencyKey: `${caseKey(c.loanId, c.cycle)}#RECALL`,
     });
   }
-  if (
-    c.status !== 'ACTIVE' ||
-    (found.kase.item.dispute && !found.kase.item.dispute.resolvedAt && c.dispute?.resolvedAt)
-  ) {
-    await wake(deps, c, { outcome: c.status === 'ACTIVE' ? 'RESOLVED' : 'CASE_CLOSED' });
-  }
+  await deps.cases.saveCase(c, found.kase.rev);
+  const ended = waitEnded(before, c);
+  if (ended)
+    await withdrawAndWake(
+      deps,
+      c,
+      ended,
+      c.closedReason ?? (ended === 'WITHDRAWN' ? 'DISPUTE_OPENED' : ended),
+    );
   return { applied: true };
 }
 
@@ -105,20 +133,24 @@ export async function onBorrower(
   deps: EventsDeps,
   borrowerId: string,
   /** Changes the profile; a string it returns says why the event changes nothing (nothing is written). */
-  mutate: (p: BorrowerProfile) => unknown,
+  mutate: (p: BorrowerProfile, now: number) => unknown,
 ): Promise<EventResult & { view?: BorrowerView }> {
   const view = await deps.cases.borrowerView(borrowerId);
   if (!view.profile) return { applied: false, note: 'UNKNOWN_BORROWER' };
   const p = structuredClone(view.profile.item);
-  const note = mutate(p);
+  const note = mutate(p, deps.clock.now());
   if (typeof note === 'string') return { applied: false, note, view };
   await deps.cases.saveProfile(p, view.profile.rev);
   return { applied: true, view };
 }
 
-/** Stop at once: wake every execution of the borrower that waits on a hold or task. */
-export async function wakeAll(deps: EventsDeps, view: BorrowerView | undefined): Promise<void> {
+/** Stop at once: withdraw the task and wake every execution of the borrower still on the ladder. */
+export async function wakeAll(
+  deps: EventsDeps,
+  view: BorrowerView | undefined,
+  reason: string,
+): Promise<void> {
   for (const c of view?.cases ?? []) {
-    if (c.item.status === 'ACTIVE') await wake(deps, c.item, { outcome: 'CASE_CLOSED' });
+    if (c.item.status === 'ACTIVE') await withdrawAndWake(deps, c.item, 'CASE_CLOSED', reason);
   }
 }

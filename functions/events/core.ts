@@ -10,6 +10,19 @@ import { statusHandlers } from './status.js';
 export type { BorrowerEventType, EventResult, EventsDeps } from './apply.js';
 
 /**
+ * How far ahead of this system's clock an event may be dated: clocks drift, by seconds, not years.
+ * A consent change dated in the future would otherwise outrank every later STOP (the newer wins).
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The instant an event says it happened (`at`, or a payment's `paidAt`). */
+function datedField(detail: object): { field: string; value: string } | undefined {
+  const d = detail as { at?: string; paidAt?: string };
+  if (d.at) return { field: 'at', value: d.at };
+  return d.paidAt ? { field: 'paidAt', value: d.paidAt } : undefined;
+}
+
+/**
  * Payments and what borrowers say (opt-outs, disputes, promises, plans, hardship, status changes,
  * verified contact points, erasure). Each event updates the case or profile at once; the ladder acts
  * on it at its next boundary, because the stage executor re-reads the case before any contact. Events
@@ -34,6 +47,12 @@ export function createEventsCore(deps: EventsDeps) {
     const type = detailType as BorrowerEventType;
     const parsed = EVENT_SCHEMAS[type].safeParse(detail);
     if (!parsed.success) throw new ValidationError(`${type}: ${describeZodError(parsed.error)}`);
+    const dated = datedField(parsed.data);
+    if (dated && Date.parse(dated.value) - deps.clock.now() > MAX_CLOCK_SKEW_MS) {
+      throw new ValidationError(
+        `${type}: ${dated.field}: dated more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of this system's clock`,
+      );
+    }
     // Only the result: the borrower's view (with the tokens executions wait on) never leaves.
     const { applied, note } = await (handlers[type] as (d: unknown) => Promise<EventResult>)(parsed.data);
     return { applied, ...(note ? { note } : {}) };

@@ -1,37 +1,34 @@
 import { isoUtc } from '../domain/clock.js';
-import { toMinor } from '../domain/money.js';
 import { proposePlan } from '../domain/plan.js';
+import { promiseProblem, takePromise } from '../domain/promise.js';
 import { type EventsDeps, type Handlers, onLoan } from './apply.js';
 
-/** What the borrower offers in self-service: a promise to pay, a repayment plan, or hardship. */
+/**
+ * What the borrower offers in self-service: a promise to pay, a repayment plan, or hardship. Promises
+ * and plans are checked in the borrower's time zone by the same rules as an agent's (functions/domain/
+ * promise.ts, plan.ts); a refused one changes nothing and says why.
+ */
 export function negotiationHandlers(
   deps: EventsDeps,
 ): Handlers<'PromiseToPayMade' | 'RepaymentPlanAccepted' | 'HardshipReported'> {
   const { policies } = deps;
   return {
     PromiseToPayMade: (d) =>
-      onLoan(deps, d.loanId, (c, now) => {
+      onLoan(deps, d.loanId, (c, now, profile) => {
         if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
-        const policy = policies.get(c.policyId);
-        const days = (Date.parse(`${d.date}T00:00:00Z`) - now) / 86_400_000;
-        if (days > policy.promiseToPay.maxDaysAhead) return 'PROMISE_TOO_FAR';
-        for (const p of c.promises) if (p.status === 'PENDING') p.status = 'BROKEN';
-        c.promises.push({
-          amountMinor: toMinor(d.amount, c.currency),
-          date: d.date,
-          madeAt: isoUtc(now),
-          paidAtMakeMinor: c.paidMinor,
-          status: 'PENDING',
-        });
+        const problem = promiseProblem(d, c, policies.get(c.policyId), now, profile?.timeZone ?? 'UTC');
+        if (problem) return problem;
+        takePromise(c, d, now);
         return undefined;
       }),
     RepaymentPlanAccepted: (d) =>
-      onLoan(deps, d.loanId, (c, now) => {
+      onLoan(deps, d.loanId, (c, now, profile) => {
         if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
-        return proposePlan(c, d.instalments, policies.get(c.policyId), now);
+        return proposePlan(c, d.instalments, policies.get(c.policyId), now, profile?.timeZone ?? 'UTC');
       }),
     HardshipReported: (d) =>
       onLoan(deps, d.loanId, (c, now) => {
+        if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
         c.hardshipAt = isoUtc(now);
         return undefined;
       }),

@@ -6,20 +6,15 @@ import { type EventsDeps, type Handlers, onLoan, recall } from './apply.js';
 
 /** A payment: counted once, and it cures the case, or settles it when it completes the plan. */
 export function paymentHandlers(deps: EventsDeps): Handlers<'PaymentReceived'> {
-  const { clock, policies } = deps;
+  const { policies } = deps;
   return {
     // The payment id is recorded on the case: a payment delivered twice is counted once.
     PaymentReceived: (d) =>
-      onLoan(deps, d.loanId, (c) => {
+      onLoan(deps, d.loanId, (c, now) => {
         if (c.currency !== d.currency) return 'CURRENCY_MISMATCH';
         if (c.payments.some((p) => p.paymentId === d.paymentId)) return 'DUPLICATE_PAYMENT';
         const amountMinor = toMinor(d.amount, d.currency);
-        c.payments.push({
-          paymentId: d.paymentId,
-          amountMinor,
-          paidAt: d.paidAt,
-          recordedAt: isoUtc(clock.now()),
-        });
+        c.payments.push({ paymentId: d.paymentId, amountMinor, paidAt: d.paidAt, recordedAt: isoUtc(now) });
         c.paidMinor += amountMinor;
         if (c.status !== 'ACTIVE') return undefined;
         const policy = policies.get(c.policyId);
@@ -28,13 +23,13 @@ export function paymentHandlers(deps: EventsDeps): Handlers<'PaymentReceived'> {
         if (plan && c.paidMinor - plan.paidAtAcceptMinor >= planTotal) {
           // Every instalment of the negotiated plan is paid: settled, even if early.
           plan.status = 'COMPLETED';
-          close(c, 'SETTLED', 'PLAN_COMPLETED', clock.now());
+          close(c, 'SETTLED', 'PLAN_COMPLETED', now);
         } else if (balanceMinor(c) <= cureThresholdMinor(policy, c.currency)) {
           const promise = pendingPromise(c);
           if (promise) promise.status = 'KEPT';
-          close(c, 'CURED', 'PAID', clock.now());
+          close(c, 'CURED', 'PAID', now);
         }
-        if (c.status !== 'ACTIVE') recall(c, 'PAID', clock.now());
+        if (c.status !== 'ACTIVE') recall(c, 'PAID', now);
         return undefined;
       }),
   };

@@ -12,6 +12,7 @@ import { assignArm } from '../domain/experiment.js';
 import { GENESIS_HASH } from '../domain/ledger.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import type { MacKey } from '../domain/seal.js';
 import { zone } from '../domain/zone.js';
 
 /**
@@ -26,7 +27,16 @@ export interface IntakeDeps {
   starter: ExecutionStarter;
   clock: Clock;
   policies: PolicyRegistry;
+  /**
+   * Makes the phone line's pseudonym (an HMAC of the number under the line key: on AWS a KMS HMAC key
+   * only intake may use). Borrowers who share a number share a line, and the per-number call caps count
+   * on it. Without it the caps count per borrower.
+   */
+  lines?: Pick<MacKey, 'mac'>;
 }
+
+/** The line's pseudonym: versioned, so a later scheme cannot collide with this one. */
+export const lineMessage = (phone: string): string => `ladder-line-v1\n${phone}`;
 
 /** The execution's input: what the state machine carries between states. */
 export interface LadderInput {
@@ -90,6 +100,13 @@ export function createIntakeCore(deps: IntakeDeps) {
         );
     // Verification (ContactPointVerified) holds while the phone number and e-mail address stay the same.
     const unverified = { SMS: { verified: false }, EMAIL: { verified: false } };
+    const lineId =
+      erased || !deps.lines
+        ? previous?.lineId
+        : stored?.samePoints && previous?.lineId
+          ? previous.lineId
+          : (await deps.lines.mac(lineMessage(borrower.phone))).slice(0, 32);
+    const zoneChanged = previous?.timeZone !== borrower.timeZone;
     const profile: BorrowerProfile = {
       borrowerId: borrower.borrowerId,
       timeZone: borrower.timeZone,
@@ -104,6 +121,13 @@ export function createIntakeCore(deps: IntakeDeps) {
           : unverified,
       calls: previous?.calls ?? [],
       ...(previous?.specialStatus ? { specialStatus: previous.specialStatus } : {}),
+      ...(lineId ? { lineId } : {}),
+      changes: [
+        ...(previous?.changes ?? []),
+        ...(zoneChanged
+          ? [{ type: 'TIME_ZONE' as const, timeZone: borrower.timeZone, recordedAt: isoUtc(now) }]
+          : []),
+      ],
     };
     const profileChanged = JSON.stringify(previous) !== JSON.stringify(profile);
     if (profileChanged) await cases.saveProfile(profile, view.profile?.rev);

@@ -1,5 +1,7 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
+import { KmsMacKey } from '../adapters/mac-key.js';
 import { SfnStarter } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
@@ -16,4 +18,5 @@ export const handler = buildIntakeHandler({
   ),
   clock: systemClock,
   policies: bundledPolicies(),
+  lines: new KmsMacKey(new KMSClient(CLIENT_CONFIG), requireEnv('LINE_KEY')),
 });

@@ -3,6 +3,7 @@ import type { CaseStore, Stored } from '../adapters/case-store.js';
 import type { ContactStore } from '../adapters/contact-store.js';
 import type { EvidenceStore } from '../adapters/evidence-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
+import type { LedgerWriter } from '../adapters/ledger-writer.js';
 import type { Messaging } from '../adapters/messaging.js';
 import type { EventPublisher } from '../adapters/workflow.js';
 import { type BorrowerProfile, type CaseRecord, caseKey } from '../domain/case.js';
@@ -17,7 +18,10 @@ import type { LoadedPolicy } from '../domain/policy.js';
 export interface StageDeps {
   cases: CaseStore;
   contacts: ContactStore;
-  ledger: LedgerStore;
+  /** Reads of the ledger (the stage may Query it, not write it). */
+  ledger: Pick<LedgerStore, 'get' | 'list' | 'latest'>;
+  /** Appends go through the ledger writer, which seals each record. */
+  writer: LedgerWriter;
   messaging: Messaging;
   bus: EventPublisher;
   clock: Clock;
@@ -48,8 +52,11 @@ export const HumanResult = z.object({
     'PLAN_AGREED',
     'VISIT_REPORTED',
     'CASE_CLOSED',
+    'WITHDRAWN',
   ]),
   taskId: z.string().optional(),
+  /** Why the ladder withdrew the task or closed the case (OPTED_OUT_CALL, DISPUTE_OPENED, PAID, ...). */
+  reason: z.string().max(64).optional(),
   decision: z
     .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
     .optional(),

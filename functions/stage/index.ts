@@ -1,9 +1,11 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { S3EvidenceStore } from '../adapters/evidence-store.js';
+import { LambdaLedgerWriter } from '../adapters/ledger-writer.js';
 import { AwsMessaging } from '../adapters/messaging.js';
 import { BusPublisher } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
@@ -15,6 +17,7 @@ export const handler = buildStageHandler({
   cases: s.cases(),
   contacts: s.contacts(),
   ledger: s.ledger(),
+  writer: new LambdaLedgerWriter(new LambdaClient(CLIENT_CONFIG), requireEnv('LEDGER_WRITER_FUNCTION')),
   messaging: new AwsMessaging(
     new SNSClient(CLIENT_CONFIG),
     new SESv2Client(CLIENT_CONFIG),

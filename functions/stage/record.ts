@@ -42,6 +42,16 @@ const sameStep = (existing: LedgerRecord | undefined, rec: LedgerRecord): existi
   existing.stage === rec.stage;
 
 /**
+ * Takes the record an earlier attempt of this step wrote as this step's own. Handing it to the writer
+ * again seals it, in case that attempt died between its append and its seal (the same record is an
+ * idempotent append: see functions/ledger-writer/core.ts).
+ */
+async function adopt(ctx: Ctx, existing: LedgerRecord): Promise<void> {
+  await ctx.deps.writer.append(existing, { adopt: true });
+  ctx.head = { seq: existing.seq, hash: existing.hash };
+}
+
+/**
  * Appends the step's record after `head`, or adopts the one an earlier attempt of this step wrote.
  * When the append fails after something was sent, the sends are kept as a receipt for the retry.
  */
@@ -58,20 +68,14 @@ export async function record(ctx: Ctx, content: Content): Promise<void> {
     rulePackVersion: policy.rules.version,
     ...content,
   });
-  if (sameStep(ctx.prior?.recorded, rec)) {
-    ctx.head = { seq: rec.seq, hash: ctx.prior.recorded.hash };
-    return;
-  }
+  if (sameStep(ctx.prior?.recorded, rec)) return adopt(ctx, ctx.prior.recorded);
   try {
-    await deps.ledger.append(rec);
+    await deps.writer.append(rec);
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) {
       // The seq is taken: by this step's earlier attempt whose answer was lost (adopt it), or not.
       const existing = await deps.ledger.get(rec.ledgerId, rec.seq);
-      if (sameStep(existing, rec)) {
-        ctx.head = { seq: existing.seq, hash: existing.hash };
-        return;
-      }
+      if (sameStep(existing, rec)) return adopt(ctx, existing);
     }
     const sent = content.attempts.some((a) => a.status === 'SENT');
     if (sent && !ctx.prior?.receipt) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BORROWER_EVENT_TYPES } from '../../functions/domain/events.js';
@@ -147,9 +148,9 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('runs eight functions on nodejs22.x, arm64, traced, each with its own log group', () => {
+  it('runs nine functions on nodejs22.x, arm64, traced, each with its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(9);
     const logGroups = new Set<string>();
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
@@ -221,7 +222,7 @@ describe('Ladder construct', () => {
 
   it('encrypts every table with a customer-managed key, PITR on, retained, deletion-protected', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(4);
+    expect(Object.keys(tables)).toHaveLength(5);
     for (const [id, table] of Object.entries(tables)) {
       const key = id === logicalId(ladder.tables.contacts) ? ladder.keys.contactKey : ladder.keys.caseKey;
       expect(table.Properties).toMatchObject({
@@ -246,15 +247,43 @@ describe('Ladder construct', () => {
     ]);
   });
 
-  it('has two customer-managed keys with rotation', () => {
-    template.resourceCountIs('AWS::KMS::Key', 2);
-    for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
-      expect(key.Properties.EnableKeyRotation).toBe(true);
-      expect(key.DeletionPolicy).toBe('Retain');
+  it('has two customer-managed encryption keys with rotation, and two HMAC keys for seals and phone lines', () => {
+    template.resourceCountIs('AWS::KMS::Key', 4);
+    const keys = template.findResources('AWS::KMS::Key');
+    for (const key of [ladder.keys.caseKey, ladder.keys.contactKey]) {
+      expect(keys[logicalId(key)]?.Properties.EnableKeyRotation).toBe(true);
     }
+    for (const key of [ladder.keys.sealKey, ladder.keys.lineKey]) {
+      expect(keys[logicalId(key)]?.Properties).toMatchObject({
+        KeySpec: 'HMAC_256',
+        KeyUsage: 'GENERATE_VERIFY_MAC',
+      });
+    }
+    for (const key of Object.values(keys)) expect(key.DeletionPolicy).toBe('Retain');
   });
 
-  it('routes the detail-types (any source) to the intake queue and the events function, with a DLQ and a retry policy', () => {
+  it('lets only the ledger writer make seals and phone pseudonyms only intake; the auditor may only verify', () => {
+    const macActions = (key: kms.IKey) =>
+      Object.fromEntries(
+        grants
+          .filter(
+            (g) =>
+              g.resources.some((r) => mentions(r, logicalId(key))) &&
+              g.actions.some((a) => a.includes('Mac')),
+          )
+          .map((g) => [g.roles.join(','), g.actions.sort()]),
+      );
+    expect(macActions(ladder.keys.sealKey)).toEqual({
+      [roleId(ladder.ledgerWriter.writerFunction)]: ['kms:GenerateMac'],
+      [roleId(ladder.audit.auditFunction)]: ['kms:VerifyMac'],
+    });
+    expect(macActions(ladder.keys.lineKey)).toEqual({
+      [roleId(ladder.intake.intakeFunction)]: ['kms:GenerateMac'],
+    });
+    expect(grants.some((g) => g.actions.some((a) => a === 'kms:*' || a === 'kms:GenerateMac*'))).toBe(false);
+  });
+
+  it('routes the detail-types from the upstream source only to the intake queue and the events function, with a DLQ and a retry policy', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     const busId = logicalId(ladder.routing.bus);
     const dlqArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
@@ -263,7 +292,8 @@ describe('Ladder construct', () => {
     const routed = new Map<string, string>();
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
-      expect(rule.Properties.EventPattern.source).toBeUndefined();
+      // Ladder's own source ('ladder', the only one its functions may publish with) matches no rule.
+      expect(rule.Properties.EventPattern.source).toEqual(['lender.loans']);
       const [target, ...others] = rule.Properties.Targets as Array<
         Json & { Arn: { 'Fn::GetAtt': [string] } }
       >;
@@ -333,7 +363,7 @@ describe('Ladder construct', () => {
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
       ]),
     );
-    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(8);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(9);
     // A broken chain (> 0) alarms, and stays in alarm until the next daily audit finds the ledger intact.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Ladder',
@@ -381,11 +411,20 @@ describe('Ladder construct', () => {
       }
     }
     expect(statementsOnLedger).toBeGreaterThan(0);
-    // Only the stage executor appends to the ledger, with PutItem + Query; the auditor only Scans it.
+    // Only the ledger writer appends to the ledger (PutItem + Query); the stage may only read it (it asks
+    // the writer, which seals every record); the auditor only Scans it.
     expect(
       Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()])),
     ).toEqual({
-      [roleId(ladder.workflow.stageFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
+      [roleId(ladder.ledgerWriter.writerFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
+      [roleId(ladder.workflow.stageFunction)]: ['dynamodb:Query'],
+      [roleId(ladder.audit.auditFunction)]: ['dynamodb:Scan'],
+    });
+    const seals = logicalId(ladder.tables.seals);
+    expect(
+      Object.fromEntries([...tableActions(seals)].map(([role, actions]) => [role, [...actions].sort()])),
+    ).toEqual({
+      [roleId(ladder.ledgerWriter.writerFunction)]: ['dynamodb:PutItem'],
       [roleId(ladder.audit.auditFunction)]: ['dynamodb:Scan'],
     });
   });
@@ -547,22 +586,28 @@ describe('Ladder construct', () => {
       [roleId(ladder.workflow.stageFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['GetItem'],
+        ledger: ['Query'],
+      },
+      [roleId(ladder.ledgerWriter.writerFunction)]: {
         ledger: ['PutItem', 'Query'],
+        seals: ['PutItem'],
       },
       [roleId(ladder.workflow.humanTaskFunction)]: {
         cases: ['PutItem', 'Query'],
-        tasks: ['PutItem'],
+        tasks: ['PutItem', 'UpdateItem'],
       },
       [roleId(ladder.borrowerEvents.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
-        tasks: ['PutItem'],
+        tasks: ['PutItem', 'UpdateItem'],
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
+        cases: ['Query'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
       [roleId(ladder.erasure.erasureFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['DeleteItem'],
+        tasks: ['UpdateItem'],
       },
       [roleId(ladder.consent.inboundSmsFunction)]: {
         cases: ['PutItem', 'Query'],
@@ -570,6 +615,7 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.audit.auditFunction)]: {
         ledger: ['Scan'],
+        seals: ['Scan'],
       },
     };
     const actual: Record<string, Record<string, string[]>> = {};

@@ -5,10 +5,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SfnCallbacks } from '../../functions/adapters/workflow.js';
 import { buildAgentApiHandler } from '../../functions/agent-api/handler.js';
-import { db, lambdaContext, stores } from './fixtures.js';
+import { bundledPolicies } from '../../functions/domain/policies.js';
+import { borrowerRows, db, fixedClock, lambdaContext, stores } from './fixtures.js';
 
 const ddb = mockClient(db);
 const sfn = mockClient(SFNClient);
+const AGENT = 'arn:aws:sts::123456789012:assumed-role/agents/alice';
+const OTHER = 'arn:aws:sts::123456789012:assumed-role/agents/bob';
 const task = {
   taskId: 'L-1#1#D+7#1',
   queue: 'agent-calls',
@@ -20,24 +23,42 @@ const task = {
   status: 'OPEN',
   token: 'secret-task-token',
 };
-const handler = buildAgentApiHandler({
-  tasks: stores.tasks,
-  callbacks: new SfnCallbacks(new SFNClient({ region: 'us-east-1' })),
-});
-const call = (httpMethod: string, path: string, body?: unknown, queue?: string) =>
-  handler(
+/** 11:00 in Shanghai (inside the CN contact hours), and 23:00 (outside). */
+const DAY = '2026-12-17T03:00:00Z';
+const NIGHT = '2026-12-17T15:00:00Z';
+const handler = (at = DAY) =>
+  buildAgentApiHandler({
+    tasks: stores.tasks,
+    cases: stores.cases,
+    callbacks: new SfnCallbacks(new SFNClient({ region: 'us-east-1' })),
+    policies: bundledPolicies(),
+    clock: fixedClock(at),
+  });
+const call = (
+  httpMethod: string,
+  path: string,
+  options: { body?: unknown; query?: Record<string, string>; caller?: string | null; at?: string } = {},
+) =>
+  handler(options.at)(
     {
       httpMethod,
       path,
-      body: body === undefined ? null : JSON.stringify(body),
-      queryStringParameters: queue ? { queue } : null,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      queryStringParameters: options.query ?? null,
+      requestContext: { identity: { userArn: options.caller === undefined ? AGENT : options.caller } },
     } as never,
     lambdaContext,
   );
+const complete = (body: unknown, options: { at?: string; caller?: string } = {}) =>
+  call('POST', `/tasks/${encodeURIComponent(task.taskId)}/complete`, { body, ...options });
+const taskWith = (extra: Record<string, unknown>) =>
+  ddb.on(GetCommand).resolves({ Item: { ...task, ...extra } });
+const answer = () => JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
 
 beforeEach(() => {
-  ddb.on(GetCommand).resolves({ Item: task });
-  ddb.on(QueryCommand).resolves({ Items: [task] });
+  taskWith({ claimedBy: AGENT });
+  ddb.on(QueryCommand, { TableName: 'Tasks' }).resolves({ Items: [{ ...task, openQueue: 'agent-calls' }] });
+  ddb.on(QueryCommand, { TableName: 'Cases' }).resolves({ Items: borrowerRows() });
   ddb.on(UpdateCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskHeartbeatCommand).resolves({});
@@ -48,50 +69,144 @@ afterEach(() => {
 });
 
 describe('agent work-queue API', () => {
-  it('lists open tasks of a queue without their callback tokens', async () => {
-    const response = await call('GET', '/tasks', undefined, 'agent-calls');
+  it('lists open tasks of a queue from the sparse open-task index, a page at a time, without tokens', async () => {
+    ddb.on(QueryCommand, { TableName: 'Tasks' }).resolves({
+      Items: [{ ...task, openQueue: 'agent-calls' }],
+      LastEvaluatedKey: { taskId: 'x', openQueue: 'agent-calls', openedAt: 'y' },
+    });
+    const response = await call('GET', '/tasks', { query: { queue: 'agent-calls', limit: '1' } });
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body)).toEqual([
-      expect.objectContaining({ taskId: task.taskId, stage: 'D+7' }),
-    ]);
+    const page = JSON.parse(response.body);
+    expect(page.tasks).toEqual([expect.objectContaining({ taskId: task.taskId, stage: 'D+7' })]);
     expect(response.body).not.toContain('secret-task-token');
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'openByQueue',
+      KeyConditionExpression: 'openQueue = :q',
+      Limit: 1,
+    });
+    await call('GET', '/tasks', { query: { queue: 'agent-calls', after: page.next } });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      ExclusiveStartKey: { taskId: 'x', openQueue: 'agent-calls', openedAt: 'y' },
+    });
+    expect((await call('GET', '/tasks', { query: { after: 'not-a-cursor' } })).statusCode).toBe(400);
   });
 
-  it('claim sends a heartbeat to the waiting execution', async () => {
+  it('claim holds the task for the caller and sends a heartbeat; another agent cannot take it', async () => {
+    taskWith({});
     const response = await call('POST', `/tasks/${encodeURIComponent(task.taskId)}/claim`);
     expect(response.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#s = :open AND (attribute_not_exists(claimedBy) OR claimedBy = :me)',
+      ExpressionAttributeValues: expect.objectContaining({ ':me': AGENT }),
+    });
     expect(sfn).toHaveReceivedCommandWith(SendTaskHeartbeatCommand, { taskToken: 'secret-task-token' });
+    taskWith({ claimedBy: OTHER });
+    expect((await call('POST', `/tasks/${encodeURIComponent(task.taskId)}/claim`)).statusCode).toBe(409);
   });
 
-  it('complete records the task done and returns the outcome to the execution, keeping a visit report out of it', async () => {
-    const response = await call('POST', `/tasks/${encodeURIComponent(task.taskId)}/complete`, {
+  it('complete returns the outcome to the execution, keeping a visit report out of it', async () => {
+    const response = await complete({
       outcome: 'PROMISE_TO_PAY',
       promise: { amount: '100.00', date: '2026-12-24' },
     });
     expect(response.statusCode).toBe(200);
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ConditionExpression: '#s = :open' });
-    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
-    expect(output).toEqual({
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#s = :open AND claimedBy = :me',
+    });
+    expect(answer()).toEqual({
       outcome: 'PROMISE_TO_PAY',
       promise: { amount: '100.00', date: '2026-12-24' },
       taskId: task.taskId,
     });
-
-    await call('POST', `/tasks/${encodeURIComponent(task.taskId)}/complete`, {
-      outcome: 'VISIT_REPORTED',
-      report: 'Lives at 1 Main St',
-    });
-    const visit = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[1]?.args[0].input.output ?? '{}');
-    expect(JSON.stringify(visit)).not.toContain('Main St');
+    taskWith({ claimedBy: AGENT, queue: 'field-visits' });
+    sfn.reset();
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await complete({ outcome: 'VISIT_REPORTED', report: 'Lives at 1 Main St' });
+    expect(JSON.stringify(answer())).not.toContain('Main St');
   });
 
-  it('a task completed by someone else first is a 409; a bad outcome a 400 naming the field; an unknown queue a 400', async () => {
+  it('only the claimer completes: unclaimed and held by another are 403, no caller is 403', async () => {
+    taskWith({});
+    expect((await complete({ outcome: 'REACHED' })).statusCode).toBe(403);
+    taskWith({ claimedBy: OTHER });
+    expect((await complete({ outcome: 'REACHED' })).statusCode).toBe(403);
+    expect((await call('GET', '/tasks', { caller: null })).statusCode).toBe(403);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it("a call is not recorded outside the borrower's contact hours (409)", async () => {
+    const night = await complete({ outcome: 'NO_ANSWER' }, { at: NIGHT });
+    expect(night.statusCode).toBe(409);
+    expect(JSON.parse(night.body).error).toMatch(/contact hours \(08:00-22:00 Asia\/Shanghai\)/);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('a withdrawn task, a done one and an unknown one are refused: 409, 409, 404', async () => {
+    taskWith({ status: 'WITHDRAWN', withdrawnReason: 'DISPUTE_OPENED' });
+    const withdrawn = await complete({ outcome: 'HARDSHIP' });
+    expect([withdrawn.statusCode, JSON.parse(withdrawn.body).error]).toEqual([
+      409,
+      `task ${task.taskId} was withdrawn: DISPUTE_OPENED`,
+    ]);
+    taskWith({ status: 'DONE', claimedBy: AGENT });
+    expect((await complete({ outcome: 'REACHED' })).statusCode).toBe(409);
+    ddb.on(GetCommand).resolves({});
+    expect((await call('POST', '/tasks/nope/claim')).statusCode).toBe(404);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('outcomes are checked as the event contract and the policy check them, naming the valid ones', async () => {
+    const bad = async (body: unknown) => JSON.parse((await complete(body)).body).error as string;
+    expect(await bad({ outcome: 'PAID' })).toBe(
+      'outcome: one of REACHED, PROMISE_TO_PAY, HARDSHIP, DISPUTE, REFUSED, NO_ANSWER, WRONG_NUMBER, PLAN_AGREED',
+    );
+    expect(await bad({ outcome: 'SIGNED' })).toMatch(/for a agent-calls task/);
+    expect(await bad({ outcome: 'PROMISE_TO_PAY', promise: { amount: '0', date: '2026-12-24' } })).toBe(
+      'promise: AMOUNT_NOT_POSITIVE',
+    );
+    expect(await bad({ outcome: 'PROMISE_TO_PAY', promise: { amount: '10', date: '2026-02-31' } })).toMatch(
+      /^promise\.date: /,
+    );
+    expect(await bad({ outcome: 'PROMISE_TO_PAY', promise: { amount: '10', date: '9999-12-31' } })).toBe(
+      'promise: PROMISE_TOO_FAR',
+    );
+    expect(await bad({ outcome: 'PROMISE_TO_PAY', promise: { amount: '10', date: '2026-12-01' } })).toBe(
+      'promise: DATE_PASSED',
+    );
+    expect(
+      await bad({ outcome: 'PLAN_AGREED', plan: { instalments: [{ amount: '100', date: '2026-13-45' }] } }),
+    ).toMatch(/^plan\.instalments\.0\.date: /);
+    expect(
+      await bad({
+        outcome: 'PLAN_AGREED',
+        plan: {
+          instalments: [
+            { amount: '100', date: '2027-01-20' },
+            { amount: '100', date: '2027-01-10' },
+          ],
+        },
+      }),
+    ).toBe('plan: INSTALMENTS_OUT_OF_ORDER');
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('the specialist queue is reached only under /specialist/tasks', async () => {
+    expect((await call('GET', '/tasks', { query: { queue: 'specialist' } })).statusCode).toBe(403);
+    taskWith({ queue: 'specialist', claimedBy: AGENT, token: undefined });
+    expect((await call('POST', `/tasks/${encodeURIComponent(task.taskId)}/claim`)).statusCode).toBe(403);
+    expect(
+      (await call('POST', `/specialist/tasks/${encodeURIComponent(task.taskId)}/claim`)).statusCode,
+    ).toBe(200);
+    expect((await call('GET', '/specialist/tasks')).statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':q': 'specialist' },
+    });
+  });
+
+  it('a task completed by someone else meanwhile is a 409', async () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'done', $metadata: {} }));
-    expect((await call('POST', `/tasks/x/complete`, { outcome: 'REACHED' })).statusCode).toBe(409);
-    const bad = await call('POST', `/tasks/x/complete`, { outcome: 'PROMISE_TO_PAY' });
-    expect(bad.statusCode).toBe(400);
-    expect(JSON.parse(bad.body).error).toMatch(/promise/);
-    expect((await call('GET', '/tasks', undefined, 'nope')).statusCode).toBe(400);
+    expect((await complete({ outcome: 'REACHED' })).statusCode).toBe(409);
+    expect((await call('GET', '/tasks', { query: { queue: 'nope' } })).statusCode).toBe(400);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 });

@@ -8,10 +8,11 @@ import { buildAuditHandler } from '../../functions/audit/handler.js';
 import type { BorrowerProfile } from '../../functions/domain/case.js';
 import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
 import { bundledPolicies } from '../../functions/domain/policies.js';
+import { type LedgerSeal, seal } from '../../functions/domain/seal.js';
 import { buildErasureHandler } from '../../functions/erasure/handler.js';
 import { createEventsCore } from '../../functions/events/core.js';
 import { buildInboundSmsHandler } from '../../functions/inbound-sms/handler.js';
-import { borrowerRows, db, fixedClock, lambdaContext, PHONE, profile, stores } from './fixtures.js';
+import { borrowerRows, db, fixedClock, lambdaContext, PHONE, profile, sealKey, stores } from './fixtures.js';
 
 const ddb = mockClient(db);
 afterEach(() => {
@@ -42,17 +43,30 @@ const records = (loanId: string, n: number): LedgerRecord[] => {
   return out;
 };
 
+const sealsOf = (rs: LedgerRecord[]): Promise<LedgerSeal[]> =>
+  Promise.all(rs.map((r) => seal(sealKey, r, r.at)));
+
 describe('audit Lambda', () => {
-  const handler = () => buildAuditHandler({ ledger: stores.ledger });
+  const handler = () =>
+    buildAuditHandler({
+      ledger: stores.ledger,
+      seals: stores.seals,
+      key: sealKey,
+      clock: fixedClock('2026-12-20T00:00:00Z'),
+    });
+  beforeEach(() => {
+    ddb.on(ScanCommand, { TableName: 'Seals' }).resolves({ Items: [] });
+  });
 
   it('scans every page, verifies every chain, logs each broken one by loan and seq and emits LedgerChainsBroken', async () => {
     const [a0, a1, a2] = records('L-A', 3) as [LedgerRecord, LedgerRecord, LedgerRecord];
     const [b0, b1] = records('L-B', 2) as [LedgerRecord, LedgerRecord];
     const tampered = { ...b1, stage: 'D+99' };
     ddb
-      .on(ScanCommand)
+      .on(ScanCommand, { TableName: 'Ledger' })
       .resolvesOnce({ Items: [a0, a1, b0], LastEvaluatedKey: { ledgerId: 'L-B#1', seq: 1 } })
       .resolvesOnce({ Items: [tampered, a2] });
+    ddb.on(ScanCommand, { TableName: 'Seals' }).resolves({ Items: await sealsOf([a0, a1, a2, b0, b1]) });
     const errors = vi.spyOn(logger, 'error');
     const added = vi.spyOn(metrics, 'addMetric');
 
@@ -64,7 +78,7 @@ describe('audit Lambda', () => {
       brokenChains: 1,
       broken: [{ ledgerId: 'L-B#1', loanId: 'L-B', seq: 2, problem: 'content was edited' }],
     });
-    expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 2);
+    expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 3);
     expect(ddb).toHaveReceivedNthCommandWith(ScanCommand, 2, {
       TableName: 'Ledger',
       ExclusiveStartKey: { ledgerId: 'L-B#1', seq: 1 },
@@ -79,17 +93,41 @@ describe('audit Lambda', () => {
   });
 
   it('emits LedgerChainsBroken 0 on a clean ledger (the alarm sees the audit ran)', async () => {
-    ddb.on(ScanCommand).resolves({ Items: records('L-A', 4) });
+    const clean = records('L-A', 4);
+    ddb.on(ScanCommand, { TableName: 'Ledger' }).resolves({ Items: clean });
+    ddb.on(ScanCommand, { TableName: 'Seals' }).resolves({ Items: await sealsOf(clean) });
     const added = vi.spyOn(metrics, 'addMetric');
     const result = await handler()({}, lambdaContext);
     expect(result.brokenChains).toBe(0);
     expect(added).toHaveBeenCalledWith('LedgerChainsBroken', 'Count', 0);
   });
 
-  it('scans one segment when asked, and rejects half a segment spec', async () => {
+  it('a chain re-hashed after an edit verifies as a chain but no longer matches its seals', async () => {
+    const original = records('L-A', 3);
+    const rewritten = records('L-A', 3).map((r) => r);
+    const [r0] = original as [LedgerRecord];
+    const { seq: _s, prevHash: _p, hash: _h, ...content } = original[1] as LedgerRecord;
+    const forged = chain(r0, { ...content, stage: 'D+99' });
+    const { seq: _s2, prevHash: _p2, hash: _h2, ...content2 } = original[2] as LedgerRecord;
+    rewritten.splice(1, 2, forged, chain(forged, content2));
+    ddb.on(ScanCommand, { TableName: 'Ledger' }).resolves({ Items: rewritten });
+    ddb.on(ScanCommand, { TableName: 'Seals' }).resolves({ Items: await sealsOf(original) });
+    const result = await handler()({}, lambdaContext);
+    expect(result.broken).toEqual([
+      {
+        ledgerId: 'L-A#1',
+        loanId: 'L-A',
+        seq: 2,
+        problem: 'does not match its seal: the chain was rewritten',
+      },
+    ]);
+  });
+
+  it('scans one segment of both tables when asked, and rejects half a segment spec', async () => {
     ddb.on(ScanCommand).resolves({ Items: [] });
     await handler()({ segment: 2, totalSegments: 4 }, lambdaContext);
-    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { Segment: 2, TotalSegments: 4 });
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: 'Ledger', Segment: 2, TotalSegments: 4 });
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: 'Seals', Segment: 2, TotalSegments: 4 });
     await expect(handler()({ segment: 2 }, lambdaContext)).rejects.toMatchObject({ name: 'ValidationError' });
   });
 

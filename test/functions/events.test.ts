@@ -18,7 +18,8 @@ const callbacks = {
 const deps = {
   cases: stores.cases,
   callbacks,
-  clock: fixedClock('2026-12-12T00:00:00Z'),
+  // After every consent event these tests send: an event dated ahead of the clock is refused.
+  clock: fixedClock('2026-12-13T00:00:00Z'),
   policies: bundledPolicies(),
 };
 const savedProfile = (): BorrowerProfile | undefined => {
@@ -131,10 +132,15 @@ describe('events: consent and privacy', () => {
     expect(woken).toEqual(['token-1']);
   });
 
-  it('an erased borrower stays erased when a status change arrives', async () => {
+  it('an erased borrower stays erased when a status change arrives: nothing is written', async () => {
     ddb.on(QueryCommand).resolves({ Items: borrowerRows(kase, { ...profile, specialStatus: 'ERASED' }) });
-    await createEventsCore(deps)('BorrowerStatusChanged', { borrowerId: 'B-1', status: 'DECEASED', at: AT });
-    expect(savedProfile()?.specialStatus).toBe('ERASED');
+    const result = await createEventsCore(deps)('BorrowerStatusChanged', {
+      borrowerId: 'B-1',
+      status: 'DECEASED',
+      at: AT,
+    });
+    expect(result).toEqual({ applied: false, note: 'ERASED' });
+    expect(savedProfile()).toBeUndefined();
   });
 });
 

@@ -4,11 +4,15 @@ import type { Context } from 'aws-lambda';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { ContactStore } from '../../functions/adapters/contact-store.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
+import type { LedgerWriter } from '../../functions/adapters/ledger-writer.js';
+import { SealStore } from '../../functions/adapters/seal-store.js';
 import { TaskStore } from '../../functions/adapters/task-store.js';
 import type { BorrowerProfile, CaseRecord } from '../../functions/domain/case.js';
 import type { Clock } from '../../functions/domain/clock.js';
 import type { Step } from '../../functions/domain/decide.js';
 import { GENESIS_HASH } from '../../functions/domain/ledger.js';
+import { hmacKey } from '../../functions/domain/seal.js';
+import { createLedgerWriterCore } from '../../functions/ledger-writer/core.js';
 
 /** Shared fixtures for handler tests: stores over one document client (mocked per test). */
 export const db = DynamoDBDocumentClient.from(
@@ -22,8 +26,16 @@ export const stores = {
   contacts: new ContactStore(db, 'Contacts'),
   ledger: new LedgerStore(db, 'Ledger'),
   tasks: new TaskStore(db, 'Tasks'),
+  seals: new SealStore(db, 'Seals'),
 };
 export const fixedClock = (iso: string): Clock => ({ now: () => Date.parse(iso) });
+export const sealKey = hmacKey(new Uint8Array(32).fill(7), 'test:seal');
+
+/** The ledger writer's own code over the same (mocked) tables, as the stage reaches it through Lambda. */
+export const ledgerWriter = (clock: Clock = fixedClock('2026-12-11T01:00:00Z')): LedgerWriter => {
+  const core = createLedgerWriterCore({ ledger: stores.ledger, seals: stores.seals, key: sealKey, clock });
+  return { append: async (record, options = {}) => void (await core({ record, ...options })) };
+};
 
 export { EMAIL, loanDelinquent, PHONE } from '../borrower.js';
 

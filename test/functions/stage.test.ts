@@ -22,6 +22,7 @@ import {
   fixedClock,
   kase,
   lambdaContext,
+  ledgerWriter,
   PHONE,
   profile,
   stores,
@@ -33,6 +34,7 @@ const ses = mockClient(SESv2Client);
 const published: string[] = [];
 const deps = (at = '2026-12-11T01:00:00Z') => ({
   ...stores,
+  writer: ledgerWriter(fixedClock(at)),
   messaging: new AwsMessaging(
     new SNSClient({ region: 'us-east-1' }),
     new SESv2Client({ region: 'us-east-1' }),
@@ -99,8 +101,14 @@ describe('stage executor', () => {
     expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-    // Idempotency costs a first-time step nothing: Query, GetItem, PutItem and no more.
-    expect(ddb.calls()).toHaveLength(3);
+    // Idempotency costs a first-time step nothing: Query, GetItem, the record's PutItem and its seal's.
+    const calls = ddb.calls().map((c) => c.args[0] as { constructor: { name: string }; input: object });
+    expect(calls.map((c) => [c.constructor.name, (c.input as { TableName?: string }).TableName])).toEqual([
+      ['QueryCommand', 'Cases'],
+      ['GetCommand', 'Contacts'],
+      ['PutCommand', 'Ledger'],
+      ['PutCommand', 'Seals'],
+    ]);
   });
 
   it('with requireVerifiedContactPoints, an unverified phone is BLOCKED and recorded, a verified e-mail is sent', async () => {

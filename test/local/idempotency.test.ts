@@ -13,7 +13,8 @@ const payment = {
   loanId: 'L-1',
   amount: '500.00',
   currency: 'CNY',
-  paidAt: '2026-12-06T10:00:00+08:00',
+  // Before the run starts: a payment dated ahead of the receiver's clock is refused.
+  paidAt: '2026-12-06T07:00:00+08:00',
 };
 
 const RETRYABLE = new Set(['ConcurrentUpdateError', 'TransientError']);

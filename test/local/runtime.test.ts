@@ -155,11 +155,12 @@ describe('local runtime: the real definition, path by path', () => {
     const l = ladder as LocalLadder;
     const queue = await l.agentApi({
       method: 'GET',
-      path: '/tasks',
-      query: { queue: 'specialist' },
+      path: '/specialist/tasks',
+      query: {},
       body: null,
+      caller: 'specialist-1',
     });
-    expect(queue.body).toEqual([
+    expect((queue.body as { tasks: unknown[] }).tasks).toEqual([
       expect.objectContaining({ loanId: 'L-1', stage: 'DECEASED', status: 'OPEN' }),
     ]);
     const sent = (await l.stores.ledger().list(caseKey('L-1', 1))).flatMap((r) =>

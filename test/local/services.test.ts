@@ -90,13 +90,19 @@ describe('local services', () => {
 
       const tasks = (await ddb.send(new DescribeTableCommand({ TableName: 'Tasks' }))).Table;
       expect(tasks?.GlobalSecondaryIndexes?.[0]).toMatchObject({
-        IndexName: 'byQueue',
+        IndexName: 'openByQueue',
         KeySchema: [
-          { AttributeName: 'queue', KeyType: 'HASH' },
+          { AttributeName: 'openQueue', KeyType: 'HASH' },
           { AttributeName: 'openedAt', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       });
+
+      const seals = (await ddb.send(new DescribeTableCommand({ TableName: 'Seals' }))).Table;
+      expect(seals?.KeySchema).toEqual([
+        { AttributeName: 'ledgerId', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ]);
     });
 
     it('answers a GSI query', async () => {

@@ -22,29 +22,38 @@ export const handover = ({ req, kase }: Ctx) => ({
   idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}`,
 });
 
+/*
+ * Each handover publishes first, then records, then changes the case. A retry after a failed record
+ * finds nothing written and publishes again (the idempotency key lets the receiver drop it); a retry
+ * after a failed case write replays the record (no second publish) and writes the case. Recording
+ * before closing matters most at legal handoff: a case closed first would make the retry stop at the
+ * gate, and the ledger would never say where the evidence went.
+ */
+
 /** The account goes to a collection agency; the ladder goes on (a payment, a signed plan or an upheld dispute recalls it). */
 export async function placeWithAgency(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
-  if (!replay?.recorded) {
-    await ctx.deps.bus.publish('AgencyPlacementRequested', handover(ctx));
-    await update(ctx, (c) => {
-      c.agency = { placedAt: isoUtc(ctx.now) };
-    });
-  }
+  if (!replay?.recorded) await ctx.deps.bus.publish('AgencyPlacementRequested', handover(ctx));
   await record(ctx, {
     type: 'HANDOVER',
     stage: stage.id,
     attempts: [],
     detail: { placement: 'AGENCY', balance: handover(ctx).balance },
   });
+  if (!ctx.kase.item.agency) {
+    await update(ctx, (c) => {
+      c.agency = { placedAt: isoUtc(ctx.now) };
+    });
+  }
   return nextStageStep(ctx, stage.id);
 }
 
-/** The arrears are reported to the credit bureau, once the advance notice's waiting period is over. */
+/**
+ * The arrears are reported to the credit bureau only after the advance notice, and after the pack's
+ * waiting period (US Reg F: 14 days; CN 征信业管理条例 art. 15: the notice itself, no wait).
+ */
 export async function reportToBureau(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
   const { policy, kase, profile, now } = ctx;
-  const waitDays = policy.rules.creditReportNoticeDays;
-  // Packs without a waiting period (CN) report at the stage; US Reg F: notice, then 14 days.
-  const held = waitDays === null ? undefined : noticeGate('CREDIT_REPORT', kase.item, waitDays, now);
+  const held = noticeGate('CREDIT_REPORT', kase.item, policy.rules.creditReportNoticeDays, now);
   if (held?.status === 'DEFERRED' && held.until) return step(ctx, 'WAIT', held.until);
   if (!held && !replay?.recorded) {
     await ctx.deps.bus.publish('CreditBureauReportRequested', {
@@ -84,7 +93,6 @@ export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefi
       evidencePack: where.json,
       evidenceDocument: where.document,
     });
-    await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
   }
   await record(ctx, {
     type: 'HANDOVER',
@@ -92,5 +100,7 @@ export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefi
     attempts: [],
     detail: { placement: 'LEGAL', evidencePack: where.json, ledgerVerified: pack.ledger.verified },
   });
+  if (ctx.kase.item.status === 'ACTIVE')
+    await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
   return step(ctx, 'HANDED_OVER', now);
 }

@@ -1,51 +1,71 @@
 import { type CaseRecord, endOfGrace } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
-import { decideContacts, gate, type Step } from '../../domain/decide.js';
-import type { AttemptEntry } from '../../domain/ledger.js';
-import { toMinor } from '../../domain/money.js';
+import { gate, type Step } from '../../domain/decide.js';
+import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
 import { proposePlan } from '../../domain/plan.js';
 import { type Channel, nextStage, type Stage, stageById } from '../../domain/policy.js';
-import { contact, SMS_THEN_EMAIL } from '../contact.js';
+import { promiseProblem, takePromise } from '../../domain/promise.js';
+import { contact, decide, SMS_THEN_EMAIL } from '../contact.js';
 import { type Ctx, HumanResult, update } from '../context.js';
 import { gateStep, nextStageStep, step } from '../flow.js';
-import { record } from '../record.js';
+import { record, replayOf } from '../record.js';
+import { countCall } from './calls.js';
 
-/** An agent call or a field visit ended: record what the agent reports, then act on it. */
+/**
+ * An agent call or a field visit ended: record what happened, then act on it. Everything an outcome
+ * sets off passes the same checks as a stage: the case is re-read and gated first (a dispute opened
+ * or a payment arrived while the agent worked: the call is recorded, nothing follows from it), a
+ * promise or plan must be one the policy allows, and a plan offer after hardship is decided by the
+ * same consent, hours and verification rules as any notice. The step writes one ledger record (the
+ * call and whatever it sent), so a retry replays it whole and never sends the offer twice.
+ */
 export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
   const stage = stageById(ctx.policy, ctx.req.stage ?? '');
   const parsed = HumanResult.safeParse(ctx.req.taskResult);
   // No result means the Catch delivered a timeout: nobody completed the task in time. Escalate.
   const result: HumanResult = parsed.success ? parsed.data : { outcome: 'NO_ANSWER' };
-  const timedOut = !parsed.success;
   const channel: Channel = stage.kind === 'FIELD_VISIT' ? 'VISIT' : 'CALL';
-
-  if (result.outcome === 'NOT_OPENED' || result.outcome === 'CASE_CLOSED') {
-    return notOpened(ctx, stage, channel, result.decision);
+  if (result.outcome === 'NOT_OPENED' || result.outcome === 'CASE_CLOSED' || result.outcome === 'WITHDRAWN') {
+    return notOpened(ctx, stage, channel, result);
   }
-
-  const attempt: AttemptEntry = timedOut
-    ? { channel, status: 'FAILED', reason: 'TASK_TIMED_OUT' }
-    : {
+  const attempt: AttemptEntry = parsed.success
+    ? {
         channel,
         status: 'SENT',
         outcome: result.outcome,
         ...(result.taskId ? { providerRef: result.taskId } : {}),
-      };
-  await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
-  if (channel === 'CALL' && !timedOut) await countCall(ctx, result.outcome);
-  return actOnOutcome(ctx, stage, result);
+      }
+    : { channel, status: 'FAILED', reason: 'TASK_TIMED_OUT' };
+  const g = gate(ctx.policy, ctx.kase.item, ctx.profile.item);
+  const next = nextStage(ctx.policy, stage.id)?.id ?? '';
+  if (g || !parsed.success) {
+    await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
+    if (channel === 'CALL' && parsed.success) await countCall(ctx, result.outcome);
+    return g ? gateStep(ctx, g, next) : nextStageStep(ctx, stage.id);
+  }
+  const action = await decideAction(ctx, result);
+  await record(ctx, {
+    type: 'CONTACT',
+    stage: stage.id,
+    attempts: [attempt, ...action.sent],
+    ...(action.detail ? { detail: action.detail } : {}),
+  });
+  if (channel === 'CALL') await countCall(ctx, result.outcome);
+  return act(ctx, stage, result, action.refused);
 }
 
-/** The task was not opened (the case closed, or a rule blocked or deferred the contact): say why. */
-async function notOpened(
-  ctx: Ctx,
-  stage: Stage,
-  channel: Channel,
-  d: HumanResult['decision'],
-): Promise<Step> {
+/** The task was not opened, or was withdrawn (the case closed, a dispute, an opt-out): say why. */
+async function notOpened(ctx: Ctx, stage: Stage, channel: Channel, result: HumanResult): Promise<Step> {
   const g = gate(ctx.policy, ctx.kase.item, ctx.profile.item);
   if (g) return gateStep(ctx, g, stage.id);
+  // Withdrawn for a reason the gate does not show (an opt-out of calls): decide the stage again.
+  const d =
+    result.decision ??
+    (result.outcome === 'WITHDRAWN'
+      ? withdrawnDecision(ctx, stage, result.reason ?? 'TASK_WITHDRAWN')
+      : undefined);
   if (!d) return nextStageStep(ctx, stage.id);
+  const deferred = d.status === 'DEFERRED' && d.until;
   await record(ctx, {
     type: 'CONTACT',
     stage: stage.id,
@@ -54,89 +74,100 @@ async function notOpened(
         channel,
         status: d.status,
         reason: d.reason,
-        ...(d.until ? { deferredUntil: isoUtc(d.until) } : {}),
+        ...(deferred ? { deferredUntil: isoUtc(d.until as number) } : {}),
       },
     ],
   });
-  return d.status === 'DEFERRED' && d.until ? step(ctx, 'WAIT', d.until) : nextStageStep(ctx, stage.id);
+  return deferred ? step(ctx, 'WAIT', d.until as number) : nextStageStep(ctx, stage.id);
 }
 
-/** Counts the call on the borrower's profile (the call caps read it), keeping the last eight days'. */
-async function countCall(ctx: Ctx, outcome: HumanResult['outcome']): Promise<void> {
-  const { req, now } = ctx;
-  const p = structuredClone(ctx.profile.item);
-  const connected = !['NO_ANSWER', 'WRONG_NUMBER'].includes(outcome);
-  const call = { at: isoUtc(now), loanId: req.loanId, connected };
-  // A replay of this step (same time) finds its call already counted.
-  if (!p.calls.some((c) => c.at === call.at && c.loanId === call.loanId)) {
-    p.calls = [...p.calls.filter((c) => now - Date.parse(c.at) < 8 * 86_400_000), call];
-    await ctx.deps.cases.saveProfile(p, ctx.profile.rev);
+function withdrawnDecision(ctx: Ctx, stage: Stage, reason: string): NonNullable<HumanResult['decision']> {
+  const [d] = decide(ctx, { channels: stage.channels, delivery: 'ALL' });
+  if (d && d.status !== 'SEND')
+    return { status: d.status, reason: d.reason ?? reason, ...(d.until ? { until: d.until } : {}) };
+  return { status: 'BLOCKED', reason };
+}
+
+type Detail = LedgerContent['detail'];
+
+/**
+ * What follows from the outcome, decided before the record is written so the record says it: a
+ * promise or plan the policy refuses (and why), or the plan offer sent after hardship (replayed from
+ * an earlier attempt's record or receipt, never sent again).
+ */
+async function decideAction(
+  ctx: Ctx,
+  result: HumanResult,
+): Promise<{ sent: AttemptEntry[]; detail?: Detail; refused?: boolean }> {
+  const { policy, kase, profile, now } = ctx;
+  const tz = profile.item.timeZone;
+  switch (result.outcome) {
+    case 'PROMISE_TO_PAY': {
+      const problem = result.promise
+        ? promiseProblem(result.promise, kase.item, policy, now, tz)
+        : 'NO_PROMISE';
+      if (problem) return { sent: [], detail: { promise: 'REFUSED', reason: problem }, refused: true };
+      return {
+        sent: [],
+        detail: { promise: 'MADE', amount: result.promise?.amount ?? '', date: result.promise?.date ?? '' },
+      };
+    }
+    case 'PLAN_AGREED': {
+      const trial = structuredClone(kase.item);
+      const problem = result.plan ? proposePlan(trial, result.plan.instalments, policy, now, tz) : 'NO_PLAN';
+      if (problem) return { sent: [], detail: { plan: 'REFUSED', reason: problem }, refused: true };
+      return { sent: [], detail: { plan: 'PROPOSED' } };
+    }
+    case 'HARDSHIP': {
+      // Hardship: offer a plan the borrower can choose in self-service (DOMAIN.md), then go on.
+      const replay = replayOf(ctx, 'CONTACT', ctx.req.stage ?? '');
+      const sent =
+        replay?.attempts.slice(1) ??
+        (await contact(ctx, SMS_THEN_EMAIL, policy.plan.offerTemplate, decide(ctx, SMS_THEN_EMAIL)));
+      return { sent, detail: { plan: 'OFFERED_FOR_HARDSHIP' } };
+    }
+    case 'DISPUTE':
+      return { sent: [], detail: { dispute: 'OPENED' } };
+    default:
+      return { sent: [] };
   }
 }
 
-/** What the agent agreed with the borrower: a promise, a dispute, a plan to sign, or hardship. */
-async function actOnOutcome(ctx: Ctx, stage: Stage, result: HumanResult): Promise<Step> {
-  const { policy, now, deps } = ctx;
+/** Acts on the recorded outcome. Each change is safe to repeat: a retry replays the same step. */
+async function act(ctx: Ctx, stage: Stage, result: HumanResult, refused = false): Promise<Step> {
+  const { policy, now } = ctx;
   const next = nextStage(policy, stage.id)?.id ?? '';
-  const c: CaseRecord = structuredClone(ctx.kase.item);
+  if (refused) return nextStageStep(ctx, stage.id);
+  const madeNow = (c: CaseRecord) => c.promises.some((p) => p.madeAt === isoUtc(now));
   switch (result.outcome) {
     case 'PROMISE_TO_PAY': {
-      if (!result.promise) break;
-      if (!c.promises.some((p) => p.madeAt === isoUtc(now)))
-        c.promises.push({
-          amountMinor: toMinor(result.promise.amount, c.currency),
-          date: result.promise.date,
-          madeAt: isoUtc(now),
-          paidAtMakeMinor: c.paidMinor,
-          status: 'PENDING',
-        });
-      await deps.cases.saveCase(c, ctx.kase.rev);
-      return step(
-        ctx,
-        'PAUSE',
-        endOfGrace(result.promise.date, policy.promiseToPay.graceDays, ctx.profile.item.timeZone),
-        { resumeStage: next },
-      );
+      const promise = result.promise as NonNullable<HumanResult['promise']>;
+      if (!madeNow(ctx.kase.item)) await update(ctx, (c) => takePromise(c, promise, now));
+      const until = endOfGrace(promise.date, policy.promiseToPay.graceDays, ctx.profile.item.timeZone);
+      return step(ctx, 'PAUSE', until, { resumeStage: next });
     }
     case 'DISPUTE':
-      c.dispute = { openedAt: isoUtc(now) };
-      await deps.cases.saveCase(c, ctx.kase.rev);
+      if (!ctx.kase.item.dispute || ctx.kase.item.dispute.resolvedAt) {
+        await update(ctx, (c) => {
+          if (c.dispute) c.disputeHistory = [...(c.disputeHistory ?? []), c.dispute];
+          c.dispute = { openedAt: isoUtc(now) };
+        });
+      }
       return step(ctx, 'HOLD', now, { resumeStage: next });
     case 'PLAN_AGREED': {
-      if (!result.plan) break;
-      const refused = proposePlan(c, result.plan.instalments, policy, now);
-      if (refused) break;
-      await deps.cases.saveCase(c, ctx.kase.rev);
+      const instalments = result.plan?.instalments ?? [];
+      if (ctx.kase.item.plan?.proposedAt !== isoUtc(now))
+        await update(ctx, (c) => proposePlan(c, instalments, policy, now, ctx.profile.item.timeZone));
       return step(ctx, 'SIGN', now, { resumeStage: next });
     }
     case 'HARDSHIP':
-      return offerPlan(ctx, stage);
+      if (!ctx.kase.item.hardshipAt) {
+        await update(ctx, (c) => {
+          c.hardshipAt = isoUtc(now);
+        });
+      }
+      return nextStageStep(ctx, stage.id);
     default:
-      break;
+      return nextStageStep(ctx, stage.id);
   }
-  return nextStageStep(ctx, stage.id);
-}
-
-/** Hardship: offer a plan the borrower can choose in self-service (DOMAIN.md), then go on. */
-async function offerPlan(ctx: Ctx, stage: Stage): Promise<Step> {
-  const { policy, req, now } = ctx;
-  await update(ctx, (c) => {
-    c.hardshipAt = isoUtc(now);
-  });
-  const decisions = decideContacts(
-    policy.rules,
-    SMS_THEN_EMAIL.channels,
-    SMS_THEN_EMAIL.delivery,
-    ctx.profile.item,
-    req.loanId,
-    now,
-  );
-  const attempts = await contact(ctx, SMS_THEN_EMAIL, policy.plan.offerTemplate, decisions);
-  await record(ctx, {
-    type: 'PLAN',
-    stage: stage.id,
-    attempts,
-    detail: { plan: 'OFFERED_FOR_HARDSHIP' },
-  });
-  return nextStageStep(ctx, stage.id);
 }

@@ -21,14 +21,15 @@ export async function recordSignature(ctx: Ctx): Promise<Step> {
       if (c.plan) c.plan.status = status === 'DECLINED' ? 'DECLINED' : 'EXPIRED';
     });
   }
-  const recalled = kase.item.agency && !kase.item.agency.recalledAt;
+  // The recall is published before the case says so: a failed write retries the recall rather than lose it.
+  const placed = kase.item.agency && !kase.item.agency.recalledAt;
+  if (placed)
+    await ctx.deps.bus.publish('AgencyRecallRequested', { ...handover(ctx), reason: 'PLAN_AGREED' });
   await update(ctx, (c) => {
     signPlan(c, now);
     if (c.agency && !c.agency.recalledAt)
       c.agency = { ...c.agency, recalledAt: isoUtc(now), recallReason: 'PLAN_AGREED' };
   });
-  if (recalled)
-    await ctx.deps.bus.publish('AgencyRecallRequested', { ...handover(ctx), reason: 'PLAN_AGREED' });
   const first = ctx.kase.item.plan?.instalments[0];
   return step(
     ctx,

@@ -1,0 +1,48 @@
+import * as z from 'zod';
+import { Decimal, LocalDate } from '../domain/events.js';
+
+/**
+ * What an agent or agency records when a task is done. Amounts and dates use the event contract's own
+ * schemas (decimal strings, calendar dates), so an outcome is refused here exactly as the same
+ * promise or plan would be as an event; the policy's limits are checked against the case after this.
+ */
+const Promise_ = z.object({ amount: Decimal, date: LocalDate });
+
+export const TaskOutcomeSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.enum([
+      'REACHED',
+      'HARDSHIP',
+      'DISPUTE',
+      'REFUSED',
+      'NO_ANSWER',
+      'WRONG_NUMBER',
+      'SIGNED',
+      'DECLINED',
+      'REVIEWED',
+    ]),
+  }),
+  z.object({ outcome: z.literal('PROMISE_TO_PAY'), promise: Promise_ }),
+  z.object({
+    outcome: z.literal('PLAN_AGREED'),
+    plan: z.object({ instalments: z.array(Promise_).min(1).max(36) }),
+  }),
+  z.object({ outcome: z.literal('VISIT_REPORTED'), report: z.string().min(1).max(500) }),
+]);
+export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>;
+/** Which outcomes fit which queue: a field visit is not answered with a signature. */
+export const OUTCOMES_BY_QUEUE: Record<string, readonly string[]> = {
+  'agent-calls': [
+    'REACHED',
+    'PROMISE_TO_PAY',
+    'HARDSHIP',
+    'DISPUTE',
+    'REFUSED',
+    'NO_ANSWER',
+    'WRONG_NUMBER',
+    'PLAN_AGREED',
+  ],
+  'field-visits': ['VISIT_REPORTED', 'PROMISE_TO_PAY', 'HARDSHIP', 'DISPUTE', 'REFUSED', 'PLAN_AGREED'],
+  'plan-signing': ['SIGNED', 'DECLINED'],
+  specialist: ['REVIEWED'],
+};
