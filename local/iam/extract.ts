@@ -1,14 +1,14 @@
 /**
  * Reads a synthesized Ladder template into StackIam (local/iam/template.ts). Which template resource
- * is which is taken from the Ladder construct's public properties (`ladder.stageFunction`,
- * `ladder.tables`, ...), never from logical-id patterns, so refactoring the construct's internals does
- * not change what is found.
+ * is which is taken from the Ladder construct's public properties (local/iam/handles.ts), never from
+ * logical-id patterns, so refactoring the construct's internals does not change what is found.
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { TABLES } from '../../functions/adapters/tables.js';
 import type { LadderStack } from '../../lib/ladder-stack.js';
 import { localTableName } from '../services/store.js';
+import { ladderHandles, type WithRole } from './handles.js';
 import {
   type Json,
   type PhysicalResource,
@@ -22,7 +22,6 @@ import { asArray, type PolicyDocument, type PolicyStatement } from './policy.js'
 import {
   type IdentityPolicy,
   type KeyIam,
-  type LocalFunctionName,
   type NamedResource,
   type PrincipalIam,
   type RoleIam,
@@ -149,21 +148,11 @@ export function readTemplate(
   env: Pick<StackIam, 'partition' | 'region' | 'account'>,
 ): StackIam {
   const header: Header = { ...env, stackName: stack.stackName };
-  const ladder = stack.ladder;
+  const ladder = ladderHandles(stack.ladder);
   const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
-  const functionsById: Record<LocalFunctionName, IConstruct & { role?: IConstruct }> = {
-    intake: ladder.intakeFunction,
-    stage: ladder.stageFunction,
-    humanTask: ladder.humanTaskFunction,
-    events: ladder.eventsFunction,
-    agentApi: ladder.agentApiFunction,
-    erasure: ladder.erasureFunction,
-    inboundSms: ladder.inboundSmsFunction,
-    audit: ladder.auditFunction,
-  };
   const tableKeys = Object.keys(ladder.tables) as TableKey[];
   const localNames = new Map<string, string>();
-  for (const [name, fn] of Object.entries(functionsById)) localNames.set(logicalId(fn), name);
+  for (const [name, fn] of Object.entries(ladder.functions)) localNames.set(logicalId(fn), name);
   for (const key of tableKeys) localNames.set(logicalId(ladder.tables[key]), localTableName(TABLES[key]));
   const scope = makeScope(template, localNames, header);
 
@@ -174,7 +163,7 @@ export function readTemplate(
     if (!physical || arn === undefined) throw new UnresolvableIntrinsicError(`${id}: no local ARN`);
     return { logicalId: id, name: localNames.get(id) ?? id, arn };
   };
-  const principal = (construct: IConstruct & { role?: IConstruct }): PrincipalIam => {
+  const principal = (construct: WithRole): PrincipalIam => {
     if (!construct.role) throw new UnresolvableIntrinsicError(`${construct.node.path} has no role`);
     return { ...named(construct), role: readRole(template, logicalId(construct.role), scope) };
   };
@@ -192,7 +181,7 @@ export function readTemplate(
   return {
     version: STACK_IAM_VERSION,
     ...header,
-    functions: map(functionsById, principal),
+    functions: map(ladder.functions, principal),
     stateMachines: map(ladder.stateMachines, principal),
     keys: readKeys(template, scope),
     tables: map(ladder.tables, (_table, key) => table(key)),

@@ -134,7 +134,9 @@ const CACHE_FILES = [
   'local/services/store.ts',
   'package-lock.json',
   'cdk.json',
-  ...['template', 'extract', 'intrinsics', 'physical', 'policy'].map((name) => `local/iam/${name}.ts`),
+  ...['template', 'extract', 'handles', 'intrinsics', 'physical', 'policy'].map(
+    (name) => `local/iam/${name}.ts`,
+  ),
 ];
 
 function listFiles(dir: string, suffix: string, recursive: boolean): string[] {
