@@ -182,22 +182,27 @@ function publish(input: Input): IamRequest[] {
 }
 
 function sendEmail(input: Input, env: RequestEnvironment): IamRequest[] {
-  const from = required(input, 'FromEmailAddress', 'SendEmail');
-  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  const domain = address.slice(address.lastIndexOf('@') + 1);
+  const from = text(input.FromEmailAddress);
+  const address = from === undefined ? undefined : (/<([^>]+)>/.exec(from)?.[1] ?? from);
+  const identity =
+    text(input.FromEmailAddressIdentityArn) ??
+    (address !== undefined
+      ? regional(env, 'ses', `identity/${address.slice(address.lastIndexOf('@') + 1)}`)
+      : undefined);
+  if (identity === undefined) throw new UnresolvableRequestError('SendEmail without FromEmailAddress');
   const destination = (input.Destination ?? {}) as Record<string, unknown>;
   const recipients = ['ToAddresses', 'CcAddresses', 'BccAddresses'].flatMap((f) => records(destination[f]));
-  const context = {
-    'ses:FromAddress': address,
+  const context: Record<string, ContextValue> = {
     'ses:Recipients': recipients.map(String),
     'ses:ApiVersion': '2',
   };
-  const identity = text(input.FromEmailAddressIdentityArn) ?? regional(env, 'ses', `identity/${domain}`);
+  if (address !== undefined) context['ses:FromAddress'] = address;
   const configurationSet = text(input.ConfigurationSetName);
-  return [
+  const resources = [
     identity,
     ...(configurationSet ? [regional(env, 'ses', `configuration-set/${configurationSet}`)] : []),
-  ].map((resource) => ({ action: 'ses:SendEmail', resource, context }));
+  ];
+  return resources.map((resource) => ({ action: 'ses:SendEmail', resource, context }));
 }
 
 function putEvents(input: Input, env: RequestEnvironment): IamRequest[] {

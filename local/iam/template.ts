@@ -201,7 +201,7 @@ export async function synthesizeLadder(): Promise<Template> {
 
 /**
  * The stack's IAM resolved for `partition`, `region` and `account` (see StackIam): from the cache if
- * its key matches, else synthesized (about 5 s) and cached.
+ * its key matches, else synthesized (seconds) and cached.
  */
 export async function loadStackIam(options: StackIamOptions): Promise<StackIam> {
   const cacheDir = options.cacheDir ?? path.join(ROOT, 'node_modules', '.cache', 'ladder');

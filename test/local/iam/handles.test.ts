@@ -27,10 +27,8 @@ const c = Object.fromEntries(
 ) as Record<string, Construct>;
 const tables = { cases: c.cases, contacts: c.contacts, ledger: c.ledger, tasks: c.tasks };
 
-const flat = {
-  ...Object.fromEntries(FUNCTIONS.map((f) => [`${f}Function`, c[f]])),
-  tables,
-  stateMachines: { default: c.default },
+/** The handles that are single constructs, by their LadderHandles name. */
+const singles = {
   bus: c.bus,
   evidenceBucket: c.bucket,
   caseKey: c.caseKey,
@@ -40,6 +38,12 @@ const flat = {
   intakeDeadLetterQueue: c.intakeDlq,
   inboundSmsTopic: c.smsTopic,
   alarmTopic: c.alarmTopic,
+};
+const flat = {
+  ...Object.fromEntries(FUNCTIONS.map((f) => [`${f}Function`, c[f]])),
+  tables,
+  stateMachines: { default: c.default },
+  ...singles,
 };
 const parts = {
   keys: { caseKey: c.caseKey, contactKey: c.contactKey },
@@ -62,15 +66,7 @@ describe('ladderHandles', () => {
       functions: Object.fromEntries(FUNCTIONS.map((f) => [f, c[f]])),
       tables,
       stateMachines: { default: c.default },
-      bus: c.bus,
-      evidenceBucket: c.bucket,
-      caseKey: c.caseKey,
-      contactKey: c.contactKey,
-      deadLetterQueue: c.dlq,
-      intakeQueue: c.queue,
-      intakeDeadLetterQueue: c.intakeDlq,
-      inboundSmsTopic: c.smsTopic,
-      alarmTopic: c.alarmTopic,
+      ...singles,
     };
     expect(ladderHandles(flat)).toEqual(expected);
     expect(ladderHandles(parts)).toEqual(expected);

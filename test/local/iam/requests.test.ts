@@ -169,6 +169,18 @@ describe('messaging, events, evidence', () => {
     ]);
   });
 
+  it('maps SESv2 SendEmail with a sending-authorization identity to that identity', () => {
+    const identity = 'arn:aws:ses:eu-west-1:444455556666:identity/lender.example';
+    expect(map('SESv2Client', 'SendEmailCommand', { FromEmailAddressIdentityArn: identity })).toEqual([
+      {
+        action: 'ses:SendEmail',
+        resource: identity,
+        context: { 'ses:Recipients': [], 'ses:ApiVersion': '2' },
+      },
+    ]);
+    expect(() => map('SESv2Client', 'SendEmailCommand', {})).toThrow(UnresolvableRequestError);
+  });
+
   it('maps EventBridge PutEvents to one request per entry, bus by name or ARN, source and detail-type', () => {
     const input = {
       Entries: [
