@@ -120,7 +120,12 @@ export class EventRouting extends Construct {
       new iam.PolicyStatement({
         actions: ['events:PutEvents'],
         resources: [this.bus.eventBusArn],
-        conditions: { StringEquals: { 'events:source': LADDER_SOURCE } },
+        // events:source is multivalued (one value per entry of the call): a plain StringEquals never
+        // matches it, so the grant needs ForAllValues, and Null refuses a call that names no source.
+        conditions: {
+          'ForAllValues:StringEquals': { 'events:source': LADDER_SOURCE },
+          Null: { 'events:source': 'false' },
+        },
       }),
     );
   }
