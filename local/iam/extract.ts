@@ -189,6 +189,8 @@ export function readTemplate(
     evidenceBucket: named(ladder.evidenceBucket),
     caseKey: named(ladder.caseKey),
     contactKey: named(ladder.contactKey),
+    sealKey: named(ladder.sealKey),
+    lineKey: named(ladder.lineKey),
     queues: {
       deadLetter: named(ladder.deadLetterQueue),
       intake: named(ladder.intakeQueue),

@@ -10,13 +10,16 @@
  * | EventBridge | AccessDeniedException                    | 400 |
  * | S3          | AccessDenied                             | 403 |
  * | Step Functions | AccessDeniedException (SFNServiceException) | 400 |
- * | KMS         | AccessDeniedException (no KMS client in this project: same shape) | 400 |
+ * | KMS         | AccessDeniedException (KMSServiceException) | 400 |
+ * | Lambda      | AccessDeniedException (LambdaServiceException) | 403 |
  *
  * Decisions are cached per (function, action, resource, the context keys its policies read): a local run
  * makes hundreds of thousands of calls over a few hundred distinct decisions.
  */
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { AccessDeniedException as EventBridgeAccessDenied } from '@aws-sdk/client-eventbridge';
+import { KMSServiceException } from '@aws-sdk/client-kms';
+import { LambdaServiceException } from '@aws-sdk/client-lambda';
 import { AccessDenied as S3AccessDenied } from '@aws-sdk/client-s3';
 import { SESv2ServiceException } from '@aws-sdk/client-sesv2';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
@@ -37,18 +40,6 @@ import { iamRequests, type RequestEnvironment, requestEnvironment, serviceOf } f
 import type { StackIam } from './template.js';
 
 type Metadata = { httpStatusCode: number };
-
-/** The shape of the SDK's service exceptions, for KMS, whose client this project does not use. */
-export class KmsAccessDeniedException extends Error {
-  override readonly name = 'AccessDeniedException';
-  readonly $fault = 'client';
-  constructor(
-    message: string,
-    readonly $metadata: Metadata,
-  ) {
-    super(message);
-  }
-}
 
 interface Denial {
   readonly status: number;
@@ -86,7 +77,14 @@ const DENIALS: Readonly<Record<string, Denial>> = {
     status: 400,
     create: (message, $metadata) => new SFNServiceException({ ...client, message, $metadata }),
   },
-  kms: { status: 400, create: (message, $metadata) => new KmsAccessDeniedException(message, $metadata) },
+  kms: {
+    status: 400,
+    create: (message, $metadata) => new KMSServiceException({ ...client, message, $metadata }),
+  },
+  lambda: {
+    status: 403,
+    create: (message, $metadata) => new LambdaServiceException({ ...client, message, $metadata }),
+  },
 };
 
 export interface IamGuardOptions {
@@ -114,7 +112,7 @@ export interface IamGuard {
 }
 
 /** The services requests.ts maps calls to (loaded into the action catalog with the policies' own). */
-const REQUEST_SERVICES = ['dynamodb', 'sns', 'ses', 'events', 's3', 'states', 'kms'];
+const REQUEST_SERVICES = ['dynamodb', 'sns', 'ses', 'events', 's3', 'states', 'kms', 'lambda'];
 /** Distinct decisions kept per function before the cache starts over (a bound, not a tuning knob). */
 const MAX_CACHED = 100_000;
 

@@ -1,9 +1,8 @@
 /**
- * The resources of the Ladder construct the IAM reader needs, found through its public properties.
- * The construct is being split into parts: where this code was written it exposes flat handles
- * (`ladder.stageFunction`), after the split each part owns its own (`ladder.workflow.stageFunction`).
- * Each handle lists both paths and the first that exists wins, so the reader works on either side of
- * the split; once the split is everywhere, the flat paths can go.
+ * The resources of the Ladder construct the IAM reader needs, found through its public properties: the
+ * parts it is made of (`ladder.workflow.stageFunction`, `ladder.keys.sealKey`, ...). Reading them from
+ * the construct, not from logical-id patterns, means a refactoring of a part's internals changes
+ * nothing here; a part that moves or renames a handle fails loudly (LadderHandleError), naming it.
  */
 import { Construct, type IConstruct } from 'constructs';
 import type { LocalFunctionName, TableKey } from './template.js';
@@ -11,64 +10,58 @@ import type { LocalFunctionName, TableKey } from './template.js';
 /** A construct that runs as a role: a function or a state machine. */
 export type WithRole = IConstruct & { readonly role?: IConstruct };
 
-export interface LadderHandles {
+/** The handles that are single constructs, each by its path on the Ladder construct. */
+export const SINGLES = {
+  bus: 'routing.bus',
+  evidenceBucket: 'evidence.bucket',
+  caseKey: 'keys.caseKey',
+  contactKey: 'keys.contactKey',
+  sealKey: 'keys.sealKey',
+  lineKey: 'keys.lineKey',
+  deadLetterQueue: 'routing.deadLetterQueue',
+  intakeQueue: 'intake.queue',
+  intakeDeadLetterQueue: 'intake.deadLetterQueue',
+  inboundSmsTopic: 'consent.inboundSmsTopic',
+  alarmTopic: 'monitoring.alarmTopic',
+} as const;
+
+/** Each function of the stack by its local name, and its path on the Ladder construct. */
+export const FUNCTIONS: Readonly<Record<LocalFunctionName, string>> = {
+  intake: 'intake.intakeFunction',
+  stage: 'workflow.stageFunction',
+  humanTask: 'workflow.humanTaskFunction',
+  events: 'borrowerEvents.eventsFunction',
+  agentApi: 'workQueue.agentApiFunction',
+  erasure: 'erasure.erasureFunction',
+  inboundSms: 'consent.inboundSmsFunction',
+  audit: 'audit.auditFunction',
+  ledgerWriter: 'ledgerWriter.writerFunction',
+};
+
+/** The tables by key (`tables.byKey`) and the state machines by policy id (`workflow.stateMachines`). */
+const TABLES_PATH = 'tables.byKey';
+const STATE_MACHINES_PATH = 'workflow.stateMachines';
+
+export type LadderHandles = Readonly<Record<keyof typeof SINGLES, IConstruct>> & {
   readonly functions: Readonly<Record<LocalFunctionName, WithRole>>;
   readonly tables: Readonly<Record<TableKey, IConstruct>>;
   readonly stateMachines: Readonly<Record<string, WithRole>>;
-  readonly bus: IConstruct;
-  readonly evidenceBucket: IConstruct;
-  readonly caseKey: IConstruct;
-  readonly contactKey: IConstruct;
-  readonly deadLetterQueue: IConstruct;
-  readonly intakeQueue: IConstruct;
-  readonly intakeDeadLetterQueue: IConstruct;
-  readonly inboundSmsTopic: IConstruct;
-  readonly alarmTopic: IConstruct;
-}
+};
 
-/** The Ladder construct does not have a handle this reader needs (under any known path). */
+/** The Ladder construct does not have a handle this reader needs. */
 export class LadderHandleError extends Error {
   override readonly name = 'LadderHandleError';
 }
 
-const FUNCTIONS: Readonly<Record<LocalFunctionName, readonly string[]>> = {
-  intake: ['intakeFunction', 'intake.intakeFunction'],
-  stage: ['stageFunction', 'workflow.stageFunction'],
-  humanTask: ['humanTaskFunction', 'workflow.humanTaskFunction'],
-  events: ['eventsFunction', 'borrowerEvents.eventsFunction'],
-  agentApi: ['agentApiFunction', 'workQueue.agentApiFunction'],
-  erasure: ['erasureFunction', 'erasure.erasureFunction'],
-  inboundSms: ['inboundSmsFunction', 'consent.inboundSmsFunction'],
-  audit: ['auditFunction', 'audit.auditFunction'],
-};
-
-const SINGLES: Readonly<
-  Record<Exclude<keyof LadderHandles, 'functions' | 'tables' | 'stateMachines'>, readonly string[]>
-> = {
-  bus: ['bus', 'routing.bus'],
-  evidenceBucket: ['evidenceBucket', 'evidence.bucket'],
-  caseKey: ['caseKey', 'keys.caseKey'],
-  contactKey: ['contactKey', 'keys.contactKey'],
-  deadLetterQueue: ['deadLetterQueue', 'routing.deadLetterQueue'],
-  intakeQueue: ['intakeQueue', 'intake.queue'],
-  intakeDeadLetterQueue: ['intakeDeadLetterQueue', 'intake.deadLetterQueue'],
-  inboundSmsTopic: ['inboundSmsTopic', 'consent.inboundSmsTopic'],
-  alarmTopic: ['alarmTopic', 'monitoring.alarmTopic'],
-};
-
-function at(ladder: object, paths: readonly string[]): unknown {
-  for (const path of paths) {
-    const value = path
-      .split('.')
-      .reduce<unknown>(
-        (o, key) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined),
-        ladder,
-      );
-    if (value !== undefined) return value;
-  }
-  throw new LadderHandleError(
-    `the Ladder construct has none of ${paths.map((p) => `ladder.${p}`).join(', ')}`,
-  );
+function at(ladder: object, path: string): unknown {
+  const value = path
+    .split('.')
+    .reduce<unknown>(
+      (o, key) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined),
+      ladder,
+    );
+  if (value === undefined) throw new LadderHandleError(`the Ladder construct has no ladder.${path}`);
+  return value;
 }
 
 function construct(value: unknown, what: string): IConstruct {
@@ -83,19 +76,17 @@ function constructs<K extends string>(value: unknown, what: string): Record<K, I
   return Object.fromEntries(entries) as Record<K, IConstruct>;
 }
 
-/** The handles of a Ladder construct (flat, or owned by its parts). */
+const byPath = <K extends string>(ladder: object, paths: Readonly<Record<K, string>>) =>
+  Object.fromEntries(
+    Object.entries<string>(paths).map(([name, path]) => [name, construct(at(ladder, path), name)]),
+  ) as Record<K, IConstruct>;
+
+/** The handles of a Ladder construct, through the parts that own them. */
 export function ladderHandles(ladder: object): LadderHandles {
-  const singles = Object.fromEntries(
-    Object.entries(SINGLES).map(([name, paths]) => [name, construct(at(ladder, paths), name)]),
-  ) as Record<keyof typeof SINGLES, IConstruct>;
-  const functions = Object.fromEntries(
-    Object.entries(FUNCTIONS).map(([name, paths]) => [name, construct(at(ladder, paths), name)]),
-  ) as Record<LocalFunctionName, WithRole>;
   return {
-    ...singles,
-    functions,
-    // After the split `tables` is a construct of its own and the record is `tables.byKey`.
-    tables: constructs<TableKey>(at(ladder, ['tables.byKey', 'tables']), 'tables'),
-    stateMachines: constructs(at(ladder, ['stateMachines', 'workflow.stateMachines']), 'stateMachines'),
+    ...byPath(ladder, SINGLES),
+    functions: byPath(ladder, FUNCTIONS),
+    tables: constructs<TableKey>(at(ladder, TABLES_PATH), 'tables'),
+    stateMachines: constructs(at(ladder, STATE_MACHINES_PATH), 'stateMachines'),
   };
 }

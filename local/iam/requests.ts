@@ -17,6 +17,11 @@
  *   lists these actions as resource-less, but Step Functions authorizes them against the state machine
  *   (its AccessDenied names it) and CDK's grantTaskResponse grants on it; the token is opaque, so the
  *   runtime tells which state machine issued it.
+ * - EventBridge PutEvents: `events:source` and `events:detail-type` are multivalued (one value per
+ *   entry), so a plain StringEquals on them never matches: the policy needs ForAllValues.
+ * - Lambda Invoke: lambda:InvokeFunction on the function's ARN from a name, a partial or a full ARN;
+ *   qualified (`:alias` or `:version`, in the name or as Qualifier) when the call is, as Lambda
+ *   authorizes a qualified invocation on the qualified ARN only.
  * - KMS KeyId as key ARN, key id or alias (name or ARN): aliases resolve to the key ARN through the
  *   stack's AWS::KMS::Alias resources (IAM authorizes cryptographic operations on the key); an unknown
  *   alias throws, as KMS answers NotFound.
@@ -205,13 +210,25 @@ function sendEmail(input: Input, env: RequestEnvironment): IamRequest[] {
   return resources.map((resource) => ({ action: 'ses:SendEmail', resource, context }));
 }
 
+/**
+ * One request per bus named in the call, whose `events:source` and `events:detail-type` are the sets
+ * of its entries' values: both are multivalued keys (ArrayOfString in the Service Authorization
+ * Reference), so only a ForAllValues/ForAnyValue condition can match them, as on AWS.
+ */
 function putEvents(input: Input, env: RequestEnvironment): IamRequest[] {
-  return records(input.Entries).map((entry) => {
+  const byBus = new Map<string, { sources: Set<string>; detailTypes: Set<string> }>();
+  for (const entry of records(input.Entries)) {
     const bus = text(entry.EventBusName) ?? 'default';
-    const context: Record<string, ContextValue> = {};
-    if (text(entry.Source) !== undefined) context['events:source'] = String(entry.Source);
-    if (text(entry.DetailType) !== undefined) context['events:detail-type'] = String(entry.DetailType);
     const resource = bus.startsWith('arn:') ? bus : regional(env, 'events', `event-bus/${bus}`);
+    const values = byBus.get(resource) ?? { sources: new Set(), detailTypes: new Set() };
+    if (text(entry.Source) !== undefined) values.sources.add(String(entry.Source));
+    if (text(entry.DetailType) !== undefined) values.detailTypes.add(String(entry.DetailType));
+    byBus.set(resource, values);
+  }
+  return [...byBus].map(([resource, { sources, detailTypes }]) => {
+    const context: Record<string, ContextValue> = {};
+    if (sources.size > 0) context['events:source'] = [...sources];
+    if (detailTypes.size > 0) context['events:detail-type'] = [...detailTypes];
     return { action: 'events:PutEvents', resource, context };
   });
 }
@@ -237,6 +254,20 @@ function taskResponse(action: string): Mapper {
       throw new UnresolvableRequestError(`${action}: no state machine issued this token`);
     return [{ action: `states:${action}`, resource: stateMachine }];
   };
+}
+
+function invokeFunction(input: Input, env: RequestEnvironment): IamRequest[] {
+  const given = required(input, 'FunctionName', 'Invoke');
+  const partial = /^(\d{12}):function:(.+)$/.exec(given);
+  const arn = given.startsWith('arn:')
+    ? given
+    : partial
+      ? `arn:${env.partition}:lambda:${env.region}:${partial[1]}:function:${partial[2]}`
+      : regional(env, 'lambda', `function:${given}`);
+  const qualifier = text(input.Qualifier);
+  // arn:partition:lambda:region:account:function:name has 7 segments; an 8th is a qualifier.
+  const resource = qualifier !== undefined && arn.split(':').length === 7 ? `${arn}:${qualifier}` : arn;
+  return [{ action: 'lambda:InvokeFunction', resource }];
 }
 
 function keyArn(env: RequestEnvironment, keyId: string): string {
@@ -283,6 +314,7 @@ const MAPPERS: Readonly<Record<string, Readonly<Record<string, Mapper>>>> = {
   sesv2: { SendEmail: sendEmail },
   eventbridge: { PutEvents: putEvents },
   s3: { PutObject: object('PutObject'), GetObject: object('GetObject') },
+  lambda: { Invoke: invokeFunction },
   sfn: {
     StartExecution: (input) => [
       { action: 'states:StartExecution', resource: required(input, 'stateMachineArn', 'StartExecution') },

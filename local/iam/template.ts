@@ -23,7 +23,9 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { App } from 'aws-cdk-lib';
 import type { TABLES } from '../../functions/adapters/tables.js';
+import type { LadderStack } from '../../lib/ladder-stack.js';
 import type { Template } from './extract.js';
 import type { PolicyStatement } from './policy.js';
 
@@ -36,6 +38,7 @@ export const LOCAL_FUNCTION_NAMES = [
   'erasure',
   'inboundSms',
   'audit',
+  'ledgerWriter',
 ] as const;
 /** The local runtime's name of each Lambda function (also its local function name). */
 export type LocalFunctionName = (typeof LOCAL_FUNCTION_NAMES)[number];
@@ -101,6 +104,10 @@ export interface StackIam {
   readonly evidenceBucket: NamedResource;
   readonly caseKey: NamedResource;
   readonly contactKey: NamedResource;
+  /** The HMAC key the ledger writer seals records with (the audit verifies them). */
+  readonly sealKey: NamedResource;
+  /** The HMAC key intake makes phone lines' pseudonyms with. */
+  readonly lineKey: NamedResource;
   readonly queues: Readonly<Record<'deadLetter' | 'intake' | 'intakeDeadLetter', NamedResource>>;
   readonly topics: Readonly<Record<'inboundSms' | 'alarm', NamedResource>>;
 }
@@ -111,10 +118,18 @@ export interface StackIamOptions {
   readonly account: string;
   /** Where the JSON cache is kept. @default node_modules/.cache/ladder of the repository */
   readonly cacheDir?: string;
+  /**
+   * Builds the stack to read instead of lib/ladder-stack.ts's LadderStack (a test that removes one
+   * grant, say). Its IAM is not cached: the cache key cannot see what the factory does.
+   */
+  readonly stack?: StackFactory;
 }
 
+/** Builds a Ladder stack in `app` (the synthesis's App, with cdk.json's context) under the id `id`. */
+export type StackFactory = (app: App, id: string) => LadderStack;
+
 /** Bumped whenever StackIam's shape changes. */
-export const STACK_IAM_VERSION = 1;
+export const STACK_IAM_VERSION = 2;
 const STACK_NAME = 'Ladder';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -180,8 +195,11 @@ function writeCache(file: string, stackIam: StackIam): void {
   renameSync(temporary, file);
 }
 
-/** Synthesizes the stack in-process as the tests do (no bundling): its template and construct tree. */
-export async function synthesizeLadder(): Promise<Template> {
+/**
+ * Synthesizes the stack in-process as the tests do (no bundling): its template and construct tree.
+ * `factory` builds another stack than lib/ladder-stack.ts's (see StackIamOptions.stack).
+ */
+export async function synthesizeLadder(factory?: StackFactory): Promise<Template> {
   // Loaded here, not at the top: a cache hit must not pay for loading the CDK (seconds).
   const { App } = await import('aws-cdk-lib');
   const { LadderStack } = await import('../../lib/ladder-stack.js');
@@ -191,7 +209,7 @@ export async function synthesizeLadder(): Promise<Template> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'ladder-iam-'));
   try {
     const app = new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-    const stack = new LadderStack(app, STACK_NAME);
+    const stack = factory ? factory(app, STACK_NAME) : new LadderStack(app, STACK_NAME);
     const template = app.synth().getStackByName(stack.stackName).template as Template['template'];
     return { template, stack };
   } finally {
@@ -204,14 +222,19 @@ export async function synthesizeLadder(): Promise<Template> {
  * its key matches, else synthesized (seconds) and cached.
  */
 export async function loadStackIam(options: StackIamOptions): Promise<StackIam> {
+  if (options.stack) return readStackIam(options, options.stack);
   const cacheDir = options.cacheDir ?? path.join(ROOT, 'node_modules', '.cache', 'ladder');
   const file = path.join(cacheDir, `iam-${stackIamCacheKey(options)}.json`);
   const cached = readCache(file);
   if (cached) return cached;
+  const stackIam = await readStackIam(options);
+  writeCache(file, stackIam);
+  return stackIam;
+}
+
+async function readStackIam(options: StackIamOptions, factory?: StackFactory): Promise<StackIam> {
   // Loaded on a miss only, like the CDK: it loads the local store (dynalite) for the tables' names.
   const { readTemplate } = await import('./extract.js');
   const { partition, region, account } = options;
-  const stackIam = readTemplate(await synthesizeLadder(), { partition, region, account });
-  writeCache(file, stackIam);
-  return stackIam;
+  return readTemplate(await synthesizeLadder(factory), { partition, region, account });
 }

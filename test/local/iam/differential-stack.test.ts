@@ -40,6 +40,7 @@ const SDK_ACTIONS = [
   'kms:GenerateMac',
   'kms:VerifyMac',
   'kms:Sign',
+  'lambda:InvokeFunction',
 ];
 
 const arn = (service: string, resource: string, account = ACCOUNT, region = REGION) =>
@@ -71,16 +72,28 @@ const TARGETS: Record<string, (iam: StackIam, name: string, granted: readonly st
     // Scan carries no dynamodb:LeadingKeys (requests.ts), the others may.
     return plain(resources, name === 'Scan' ? [{}] : [{}, { 'dynamodb:LeadingKeys': ['BORROWER#1'] }]);
   },
-  kms: (iam) =>
+  kms: (iam, name) =>
     plain(
-      [iam.caseKey.arn, iam.contactKey.arn, arn('kms', 'key/00000000-0000-0000-0000-000000000000')],
+      [
+        ...[iam.caseKey, iam.contactKey, iam.sealKey, iam.lineKey].map((k) => k.arn),
+        arn('kms', 'key/00000000-0000-0000-0000-000000000000'),
+      ],
       [
         {},
+        // The HMAC keys' calls carry their algorithm (requests.ts); only MAC actions know the key.
+        ...(name.endsWith('Mac') ? [{ 'kms:MacAlgorithm': 'HMAC_SHA_256' }] : []),
         ...['dynamodb', 'sqs', 's3', 'sns'].map((s) => ({
           'kms:ViaService': `${s}.${REGION}.amazonaws.com`,
         })),
       ],
     ),
+  lambda: (iam) =>
+    plain([
+      ...Object.values(iam.functions).map((f) => f.arn),
+      // A qualified invocation is authorized on the qualified ARN, which the grants do not name.
+      `${iam.functions.ledgerWriter.arn}:1`,
+      arn('lambda', 'function:Other'),
+    ]),
   sns: (iam) => [
     ...plain([...Object.values(iam.topics).map((t) => t.arn), arn('sns', 'Other')]),
     { resource: '*', context: {}, referenceResource: '+15550100' },
@@ -98,7 +111,12 @@ const TARGETS: Record<string, (iam: StackIam, name: string, granted: readonly st
   events: (iam) =>
     plain(
       [iam.bus.arn, arn('events', 'event-bus/default'), arn('events', 'event-bus/Other')],
-      [{ 'events:source': 'ladder', 'events:detail-type': 'AgencyPlacement' }],
+      // Ladder's functions may publish as 'ladder' only, never as an upstream producer. Both keys
+      // are multivalued: one value per entry of the call (requests.ts).
+      [['ladder'], ['lender.loans'], ['Ladder'], ['ladder', 'lender.loans']].map((sources) => ({
+        'events:source': sources,
+        'events:detail-type': ['AgencyPlacement'],
+      })),
     ),
   s3: (iam) => {
     const bucket = iam.evidenceBucket.name;
@@ -170,7 +188,7 @@ describe('local IAM evaluator vs iam-simulate, on the synthesized stack', () => 
       }
     }
     expect(mismatches).toEqual([]);
-    // 8 roles × every action × its targets: a comparison this size cannot pass by accident.
+    // 9 roles × every action × its targets: a comparison this size cannot pass by accident.
     expect(compared).toBeGreaterThan(2_000);
     // ...and exercises every outcome, not only denials.
     expect(Object.fromEntries(verdicts)).toEqual({

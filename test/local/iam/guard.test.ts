@@ -2,6 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient, DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { AccessDeniedException as EventBridgeAccessDenied } from '@aws-sdk/client-eventbridge';
+import { KMSServiceException } from '@aws-sdk/client-kms';
 import { AccessDenied } from '@aws-sdk/client-s3';
 import { SESv2ServiceException } from '@aws-sdk/client-sesv2';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
@@ -9,7 +10,7 @@ import { AuthorizationErrorException, PublishCommand, SNSClient } from '@aws-sdk
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IamPolicyError } from '../../../local/iam/evaluate.js';
-import { createIamGuard, type IamGuard, KmsAccessDeniedException } from '../../../local/iam/guard.js';
+import { createIamGuard, type IamGuard } from '../../../local/iam/guard.js';
 import type { PolicyStatement } from '../../../local/iam/policy.js';
 import { UnmappedCommandError } from '../../../local/iam/requests.js';
 import { loadStackIam, type StackIam } from '../../../local/iam/template.js';
@@ -57,6 +58,32 @@ describe('IAM guard', () => {
     });
     guard.check('agentApi', 'SFNClient', 'SendTaskHeartbeatCommand', { taskToken: 't' });
     guard.check('audit', 'DynamoDBClient', 'ScanCommand', { TableName: 'Ledger' });
+  });
+
+  it('knows the ledger writer, the HMAC keys, the Seals table and the bus source condition', () => {
+    const decide = (fn: keyof StackIam['functions'], action: string, resource: string, context = {}) =>
+      guard.authorize(fn, { action, resource, context }).verdict;
+    const writer = iam.functions.ledgerWriter.arn;
+    const mac = { 'kms:MacAlgorithm': 'HMAC_SHA_256' };
+    expect(decide('stage', 'lambda:InvokeFunction', writer)).toBe('Allowed');
+    expect(decide('stage', 'lambda:InvokeFunction', `${writer}:1`)).toBe('ImplicitlyDenied');
+    expect(decide('events', 'lambda:InvokeFunction', writer)).toBe('ImplicitlyDenied');
+    expect(decide('ledgerWriter', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('Allowed');
+    expect(decide('stage', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
+    expect(decide('audit', 'kms:VerifyMac', iam.sealKey.arn, mac)).toBe('Allowed');
+    expect(decide('audit', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
+    expect(decide('intake', 'kms:GenerateMac', iam.lineKey.arn, mac)).toBe('Allowed');
+    expect(decide('intake', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
+    expect(decide('ledgerWriter', 'dynamodb:PutItem', iam.tables.seals.arn)).toBe('Allowed');
+    expect(decide('stage', 'dynamodb:PutItem', iam.tables.seals.arn)).toBe('ImplicitlyDenied');
+    expect(decide('stage', 'dynamodb:PutItem', iam.tables.ledger.arn)).toBe('ImplicitlyDenied');
+    expect(decide('agentApi', 'dynamodb:Query', iam.tables.cases.arn)).toBe('Allowed');
+    const put = (sources: string[]) => ({ 'events:source': sources });
+    expect(decide('stage', 'events:PutEvents', iam.bus.arn, put(['ladder']))).toBe('Allowed');
+    expect(decide('events', 'events:PutEvents', iam.bus.arn, put(['ladder']))).toBe('Allowed');
+    expect(decide('stage', 'events:PutEvents', iam.bus.arn, put(['lender.loans']))).toBe('ImplicitlyDenied');
+    expect(decide('stage', 'events:PutEvents', iam.bus.arn, put(['ladder', 'x']))).toBe('ImplicitlyDenied');
+    expect(decide('stage', 'events:PutEvents', iam.bus.arn)).toBe('ImplicitlyDenied');
   });
 
   it('throws DynamoDB AccessDeniedException (400) with the AWS message naming role, function, action, resource', () => {
@@ -128,7 +155,7 @@ describe('IAM guard', () => {
       ],
       [
         () => guard.check('intake', 'KMSClient', 'EncryptCommand', { KeyId: iam.contactKey.arn }),
-        KmsAccessDeniedException,
+        KMSServiceException,
         'AccessDeniedException',
         400,
         `kms:Encrypt on resource: ${iam.contactKey.arn} because no identity-based policy allows`,

@@ -1,83 +1,64 @@
-/** The Ladder construct's handles, found flat (this branch) or through the parts that own them (the split). */
+/** The Ladder construct's handles, found through the parts that own them. */
+import { App } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { LadderHandleError, ladderHandles } from '../../../local/iam/handles.js';
+import { LadderStack } from '../../../lib/ladder-stack.js';
+import { FUNCTIONS, LadderHandleError, ladderHandles, SINGLES } from '../../../local/iam/handles.js';
+import { LOCAL_FUNCTION_NAMES } from '../../../local/iam/template.js';
 
-const root = new Construct(undefined as unknown as Construct, 'Root');
-const make = (id: string) => new Construct(root, id);
-const FUNCTIONS = ['intake', 'stage', 'humanTask', 'events', 'agentApi', 'erasure', 'inboundSms', 'audit'];
-const c = Object.fromEntries(
-  [
-    ...FUNCTIONS,
-    'cases',
-    'contacts',
-    'ledger',
-    'tasks',
-    'default',
-    'bus',
-    'bucket',
-    'caseKey',
-    'contactKey',
-    'dlq',
-    'queue',
-    'intakeDlq',
-    'smsTopic',
-    'alarmTopic',
-  ].map((id) => [id, make(id)]),
-) as Record<string, Construct>;
-const tables = { cases: c.cases, contacts: c.contacts, ledger: c.ledger, tasks: c.tasks };
-
-/** The handles that are single constructs, by their LadderHandles name. */
-const singles = {
-  bus: c.bus,
-  evidenceBucket: c.bucket,
-  caseKey: c.caseKey,
-  contactKey: c.contactKey,
-  deadLetterQueue: c.dlq,
-  intakeQueue: c.queue,
-  intakeDeadLetterQueue: c.intakeDlq,
-  inboundSmsTopic: c.smsTopic,
-  alarmTopic: c.alarmTopic,
-};
-const flat = {
-  ...Object.fromEntries(FUNCTIONS.map((f) => [`${f}Function`, c[f]])),
-  tables,
-  stateMachines: { default: c.default },
-  ...singles,
-};
-const parts = {
-  keys: { caseKey: c.caseKey, contactKey: c.contactKey },
-  tables: { ...tables, byKey: tables },
-  routing: { bus: c.bus, deadLetterQueue: c.dlq },
-  evidence: { bucket: c.bucket },
-  workflow: { stageFunction: c.stage, humanTaskFunction: c.humanTask, stateMachines: { default: c.default } },
-  intake: { intakeFunction: c.intake, queue: c.queue, deadLetterQueue: c.intakeDlq },
-  borrowerEvents: { eventsFunction: c.events },
-  workQueue: { agentApiFunction: c.agentApi },
-  erasure: { erasureFunction: c.erasure },
-  consent: { inboundSmsFunction: c.inboundSms, inboundSmsTopic: c.smsTopic },
-  audit: { auditFunction: c.audit },
-  monitoring: { alarmTopic: c.alarmTopic },
-};
+/** A stand-in Ladder: a construct at each path the reader follows, named by the path. */
+function fakeLadder(): Record<string, unknown> {
+  const root = new Construct(undefined as unknown as Construct, 'Root');
+  const ladder: Record<string, unknown> = {};
+  const put = (path: string, value: unknown) => {
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    let at = ladder;
+    for (const key of keys) {
+      at[key] ??= {};
+      at = at[key] as Record<string, unknown>;
+    }
+    at[last] = value;
+  };
+  for (const path of [...Object.values(SINGLES), ...Object.values(FUNCTIONS)])
+    put(path, new Construct(root, path));
+  put('tables.byKey', { cases: new Construct(root, 'cases'), tasks: new Construct(root, 'tasks') });
+  put('workflow.stateMachines', { default: new Construct(root, 'default') });
+  return ladder;
+}
 
 describe('ladderHandles', () => {
-  it('finds the same constructs flat and through the parts', () => {
-    const expected = {
-      functions: Object.fromEntries(FUNCTIONS.map((f) => [f, c[f]])),
-      tables,
-      stateMachines: { default: c.default },
-      ...singles,
-    };
-    expect(ladderHandles(flat)).toEqual(expected);
-    expect(ladderHandles(parts)).toEqual(expected);
+  it('finds every handle of the real construct: nine functions, five tables, four keys', () => {
+    const stack = new LadderStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ladder');
+    const handles = ladderHandles(stack.ladder);
+    expect(Object.keys(handles.functions).sort()).toEqual([...LOCAL_FUNCTION_NAMES].sort());
+    expect(handles.functions.ledgerWriter).toBe(stack.ladder.ledgerWriter.writerFunction);
+    expect(handles.functions.agentApi).toBe(stack.ladder.workQueue.agentApiFunction);
+    expect(handles.tables).toEqual(stack.ladder.tables.byKey);
+    expect(Object.keys(handles.tables).sort()).toEqual(['cases', 'contacts', 'ledger', 'seals', 'tasks']);
+    expect(handles.sealKey).toBe(stack.ladder.keys.sealKey);
+    expect(handles.lineKey).toBe(stack.ladder.keys.lineKey);
+    expect(handles.stateMachines).toEqual(stack.ladder.workflow.stateMachines);
   });
 
-  it('names the paths it tried when a handle is missing', () => {
-    const { bus: _bus, ...withoutBus } = flat;
-    expect(() => ladderHandles(withoutBus)).toThrow(LadderHandleError);
-    expect(() => ladderHandles(withoutBus)).toThrow(
-      'the Ladder construct has none of ladder.bus, ladder.routing.bus',
-    );
-    expect(() => ladderHandles({ ...flat, bus: 'LadderBus' })).toThrow('bus is not a construct');
+  it('reads each handle at its one path', () => {
+    const ladder = fakeLadder();
+    const handles = ladderHandles(ladder);
+    expect(handles.functions.stage.node.id).toBe('workflow.stageFunction');
+    expect(handles.bus.node.id).toBe('routing.bus');
+    expect(Object.keys(handles.tables)).toEqual(['cases', 'tasks']);
+  });
+
+  it('names the path it tried when a handle is missing, and refuses what is not a construct', () => {
+    const ladder = fakeLadder();
+    delete (ladder.routing as Record<string, unknown>).bus;
+    expect(() => ladderHandles(ladder)).toThrow(LadderHandleError);
+    expect(() => ladderHandles(ladder)).toThrow('the Ladder construct has no ladder.routing.bus');
+    // The flat properties of the construct before it was split into parts are not read.
+    const flat = new Construct(undefined as unknown as Construct, 'Flat');
+    expect(() => ladderHandles({ ...ladder, bus: flat })).toThrow('no ladder.routing.bus');
+    const notConstruct = fakeLadder();
+    (notConstruct.routing as Record<string, unknown>).bus = 'LadderBus';
+    expect(() => ladderHandles(notConstruct)).toThrow('bus is not a construct');
   });
 });

@@ -181,7 +181,7 @@ describe('messaging, events, evidence', () => {
     expect(() => map('SESv2Client', 'SendEmailCommand', {})).toThrow(UnresolvableRequestError);
   });
 
-  it('maps EventBridge PutEvents to one request per entry, bus by name or ARN, source and detail-type', () => {
+  it('maps EventBridge PutEvents to one request per bus (by name or ARN), with the sets of sources and detail-types', () => {
     const input = {
       Entries: [
         { EventBusName: 'LadderBus', Source: 'ladder', DetailType: 'AgencyPlacement', Detail: '{}' },
@@ -191,23 +191,24 @@ describe('messaging, events, evidence', () => {
           DetailType: 'd',
         },
         { Source: 'ladder', DetailType: 'LegalHandoff' },
+        { EventBusName: 'LadderBus', Source: 'lender.loans', DetailType: 'AgencyPlacement' },
       ],
     };
     expect(map('EventBridgeClient', 'PutEventsCommand', input)).toEqual([
       {
         action: 'events:PutEvents',
         resource: 'arn:aws:events:eu-west-1:111122223333:event-bus/LadderBus',
-        context: { 'events:source': 'ladder', 'events:detail-type': 'AgencyPlacement' },
+        context: { 'events:source': ['ladder', 'lender.loans'], 'events:detail-type': ['AgencyPlacement'] },
       },
       {
         action: 'events:PutEvents',
         resource: 'arn:aws:events:eu-west-1:111122223333:event-bus/other',
-        context: { 'events:source': 's', 'events:detail-type': 'd' },
+        context: { 'events:source': ['s'], 'events:detail-type': ['d'] },
       },
       {
         action: 'events:PutEvents',
         resource: 'arn:aws:events:eu-west-1:111122223333:event-bus/default',
-        context: { 'events:source': 'ladder', 'events:detail-type': 'LegalHandoff' },
+        context: { 'events:source': ['ladder'], 'events:detail-type': ['LegalHandoff'] },
       },
     ]);
   });
@@ -280,5 +281,26 @@ it('refuses a command it does not map, naming it', () => {
   expect(() => map('DynamoDBClient', 'TransactWriteItemsCommand', {})).toThrow(
     /DynamoDBClient TransactWriteItems/,
   );
-  expect(() => map('LambdaClient', 'InvokeCommand', {})).toThrow(/LambdaClient Invoke/);
+  expect(() => map('LambdaClient', 'InvokeAsyncCommand', {})).toThrow(/LambdaClient InvokeAsync/);
+});
+
+describe('Lambda', () => {
+  const WRITER = 'arn:aws:lambda:eu-west-1:111122223333:function:writer';
+  it('maps Invoke to lambda:InvokeFunction on the function ARN, from a name, a partial or a full ARN', () => {
+    for (const FunctionName of ['writer', '111122223333:function:writer', WRITER]) {
+      expect(map('LambdaClient', 'InvokeCommand', { FunctionName })).toEqual([
+        { action: 'lambda:InvokeFunction', resource: WRITER },
+      ]);
+    }
+  });
+
+  it('authorizes a qualified invocation on the qualified ARN', () => {
+    expect(map('Lambda', 'Invoke', { FunctionName: 'writer', Qualifier: 'live' })).toEqual([
+      { action: 'lambda:InvokeFunction', resource: `${WRITER}:live` },
+    ]);
+    expect(map('Lambda', 'Invoke', { FunctionName: `${WRITER}:3`, Qualifier: '3' })).toEqual([
+      { action: 'lambda:InvokeFunction', resource: `${WRITER}:3` },
+    ]);
+    expect(() => map('Lambda', 'Invoke', {})).toThrow('Invoke without FunctionName');
+  });
 });
