@@ -54,7 +54,8 @@ program
   .option('--seed <n>', 'seed of the sample portfolio', int, 42)
   .option('--out <dir>', 'where timelines are written', 'out')
   .option('--data <dir>', 'keep the embedded store on disk in this directory (default: in memory)')
-  .action(async (opts: { loans: number; seed: number; out: string; data?: string }) => {
+  .option('--no-iam', "do not enforce the stack's IAM on the functions' calls (on by default)")
+  .action(async (opts: { loans: number; seed: number; out: string; data?: string; iam: boolean }) => {
     const started = Date.now();
     const bar = progress(process.stderr.isTTY === true || process.env.CI === 'true');
     const result = await simulate(
@@ -63,6 +64,7 @@ program
         onProgress: bar.update,
         evidenceDir: resolve(opts.out),
         ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
+        ...(opts.iam ? {} : { iam: false as const }),
       },
     );
     bar.stop();
@@ -89,8 +91,16 @@ program
     '--ledger-out <file>',
     'also write every ledger record, one JSON line each (for `ladder audit verify`)',
   )
+  .option('--no-iam', "do not enforce the stack's IAM on the functions' calls (on by default)")
   .action(
-    async (opts: { scenario: string; out: string; data?: string; evidence?: string; ledgerOut?: string }) => {
+    async (opts: {
+      scenario: string;
+      out: string;
+      data?: string;
+      evidence?: string;
+      ledgerOut?: string;
+      iam: boolean;
+    }) => {
       let raw: unknown;
       try {
         raw = JSON.parse(readFileSync(opts.scenario, 'utf8'));
@@ -104,6 +114,7 @@ program
         onProgress: bar.update,
         ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
         ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
+        ...(opts.iam ? {} : { iam: false as const }),
       });
       bar.stop();
       mkdirSync(dirname(resolve(opts.out)), { recursive: true });
@@ -129,7 +140,8 @@ program
   .option('--port <n>', 'HTTP port', int, 4510)
   .option('--speed <n>', 'virtual seconds per real second', int, 1)
   .option('--data <dir>', 'keep the store on disk in this directory')
-  .action(async (opts: { port: number; speed: number; data?: string }) => {
+  .option('--no-iam', "do not enforce the stack's IAM on the functions' calls (on by default)")
+  .action(async (opts: { port: number; speed: number; data?: string; iam: boolean }) => {
     const { serve } = await import('../local/serve.js');
     const service = await serve(opts);
     for (const signal of ['SIGINT', 'SIGTERM'] as const)

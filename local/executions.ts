@@ -5,6 +5,7 @@ import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { definitionFile } from '../statemachines/render.js';
 import { inLane, type VirtualClock } from './clock.js';
 import { loadInterpreter } from './interpreter.js';
+import { outsideInvocations } from './sdk.js';
 
 /**
  * Step Functions locally: one state machine per policy on the embedded interpreter, and the
@@ -19,8 +20,11 @@ export interface ExecutionRecord {
   stoppedAt?: number;
   /** States entered, in order. */
   states: string[];
-  /** The execution's event history by state name (entered, retried, caught, failed, exited), at virtual time. */
-  history: Array<{ type: string; state: string; at: number; error?: string }>;
+  /**
+   * The execution's event history by state name (entered, retried, caught, failed, exited), at virtual
+   * time; a failure with its error name and cause (the message: ours, identifiers only).
+   */
+  history: Array<{ type: string; state: string; at: number; error?: string; cause?: string }>;
   output?: unknown;
   error?: string;
   done: Promise<void>;
@@ -36,7 +40,21 @@ export type Definition = {
 /** The local handler of each Task state of one execution, by state name. */
 export type TaskHandlers = Record<string, (input: unknown) => Promise<unknown>>;
 
-export const functionArn = (fn: string) => `arn:aws:lambda:us-east-1:123456789012:function:ladder-${fn}`;
+/** What fills a definition's placeholders: the partition and the functions' ARNs (local/access.ts). */
+export interface DefinitionNames {
+  readonly partition: string;
+  functionArn(name: 'stage' | 'humanTask'): string;
+}
+
+/**
+ * A definition's placeholders filled as CDK's definitionSubstitutions do (lib/workflow.ts), textually:
+ * the JSON is parsed only after, so a placeholder never has to be valid where it stands.
+ */
+export const substitute = (text: string, names: DefinitionNames): string =>
+  text
+    .replaceAll('${Partition}', names.partition)
+    .replaceAll('${StageFunctionArn}', names.functionArn('stage'))
+    .replaceAll('${HumanTaskFunctionArn}', names.functionArn('humanTask'));
 
 /**
  * One state machine per policy, as on AWS; each policy's committed definition unless given, with its
@@ -45,6 +63,7 @@ export const functionArn = (fn: string) => `arn:aws:lambda:us-east-1:12345678901
 export function loadMachines(
   clock: VirtualClock,
   policies: PolicyRegistry,
+  names: DefinitionNames,
   definitions?: Record<string, string>,
 ) {
   const interpreter = loadInterpreter(clock);
@@ -53,11 +72,7 @@ export function loadMachines(
       const text =
         definitions?.[policy.id] ??
         readFileSync(new URL(`../${definitionFile(policy.id)}`, import.meta.url), 'utf8');
-      const definition = JSON.parse(
-        text
-          .replaceAll('${StageFunctionArn}', functionArn('stage'))
-          .replaceAll('${HumanTaskFunctionArn}', functionArn('humanTask')),
-      ) as Definition;
+      const definition = JSON.parse(substitute(text, names)) as Definition;
       const machine = new interpreter.StateMachine(definition as never, {
         validationOptions: { checkArn: false },
       });
@@ -72,7 +87,11 @@ export type Machines = ReturnType<typeof loadMachines>;
 async function recordHistory(run: ReturnType<StateMachine['run']>, record: ExecutionRecord): Promise<void> {
   for await (const event of run.eventLogs) {
     if (!('state' in event)) continue;
-    const error = 'Error' in event ? { error: String(event.Error) } : {};
+    // The error and its cause, as the execution history on AWS shows them (TaskFailed's error, cause).
+    const error =
+      'Error' in event
+        ? { error: String(event.Error), ...(event.Cause !== undefined ? { cause: String(event.Cause) } : {}) }
+        : {};
     record.history.push({ type: event.type, state: event.state.name, at: event.timestamp, ...error });
     if (event.type === 'StateEntered') record.states.push(event.state.name);
   }
@@ -104,26 +123,29 @@ export function createExecutions(
     executions.set(name, record);
     const chosen = machines.get(String(input.policyId));
     if (!chosen) throw new Error(`no state machine for policy ${String(input.policyId)}`);
-    record.done = inLane(lane, async () => {
-      const run = chosen.machine.run(input as never, {
-        overrides: { taskResourceLocalHandlers: taskHandlers(name, chosen.definition) as never },
-        context: {
-          Execution: { Id: `local:${name}`, Name: name },
-          Task: { Token: name },
-          State: { RetryCount: 0 },
-        } as never,
-      });
-      const history = recordHistory(run, record);
-      try {
-        record.output = await run.result;
-        record.status = 'SUCCEEDED';
-      } catch (error) {
-        record.status = 'FAILED';
-        record.error = (error as Error).message;
-      }
-      record.stoppedAt = clock.now();
-      await history;
-    });
+    // Step Functions runs the execution, not the function that started it: outside its invocation.
+    record.done = outsideInvocations(() =>
+      inLane(lane, async () => {
+        const run = chosen.machine.run(input as never, {
+          overrides: { taskResourceLocalHandlers: taskHandlers(name, chosen.definition) as never },
+          context: {
+            Execution: { Id: `local:${name}`, Name: name },
+            Task: { Token: name },
+            State: { RetryCount: 0 },
+          } as never,
+        });
+        const history = recordHistory(run, record);
+        try {
+          record.output = await run.result;
+          record.status = 'SUCCEEDED';
+        } catch (error) {
+          record.status = 'FAILED';
+          record.error = (error as Error).message;
+        }
+        record.stoppedAt = clock.now();
+        await history;
+      }),
+    );
     return record;
   }
 

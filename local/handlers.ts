@@ -5,7 +5,7 @@ import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functio
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import type { VirtualClock } from './clock.js';
 import type { LocalKeys } from './keys.js';
-import type { LocalStores } from './sdk.js';
+import { type LocalStores, runAs } from './sdk.js';
 import { type LocalServices, localAwsEnv } from './services/index.js';
 
 /**
@@ -132,13 +132,15 @@ export function agentDesk(
   modules: FunctionModules,
   deps: Pick<HandlerDeps, 'stores' | 'callbacks' | 'clock' | 'policies'>,
 ) {
-  const api = modules.agentApiCore.createAgentApiCore({
+  const core = modules.agentApiCore.createAgentApiCore({
     tasks: deps.stores.tasks(),
     cases: deps.stores.cases(),
     callbacks: deps.callbacks,
     clock: deps.clock,
     policies: deps.policies,
   });
+  // API Gateway invokes the agent API function: each request runs as it, under its role.
+  const api: typeof core = (request) => runAs('agentApi', { ddb: 0 }, () => core(request));
   /** Claims the task, then completes it, as one agent would through the API; refusals come back as errors. */
   async function completeTask(taskId: string, outcome: unknown, agent = SIMULATED_AGENT) {
     const desk = taskId.includes('#SPECIALIST#') ? '/specialist' : '';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { VirtualClock } from './clock.js';
 import type { Handlers } from './handlers.js';
-import { countingRequests, currentRequestCounter } from './sdk.js';
+import { currentRequestCounter, runAs } from './sdk.js';
 
 /** Invoking the handlers in-process as Lambda would: a context, a request id, crashes and timeouts. */
 
@@ -25,11 +25,11 @@ export type InvocationFault = (call: {
 
 export type Invoke = <T>(name: FunctionName, event: unknown, perCall?: { ddb: number }) => Promise<T>;
 
-const lambdaContext = (functionName: string, requestId: number): Context =>
+const lambdaContext = (functionName: string, functionArn: string, requestId: number): Context =>
   ({
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    invokedFunctionArn: functionArn,
     memoryLimitInMB: '256',
     awsRequestId: `local-${requestId}`,
     logGroupName: `/aws/lambda/${functionName}`,
@@ -47,22 +47,32 @@ const lambdaFailure = (error: 'crash' | 'timeout') =>
     ? Object.assign(new Error('the runtime exited (injected)'), { name: 'Runtime.ExitError' })
     : Object.assign(new Error('Task timed out (injected)'), { name: 'Sandbox.Timedout' });
 
+export interface InvokerOptions {
+  fault?: InvocationFault | undefined;
+  /** The function's ARN (its invokedFunctionArn). */
+  functionArn: (name: FunctionName) => string;
+}
+
 export function createInvoker(
   handlers: Handlers,
   clock: VirtualClock,
   counters: { lambdaInvocations: number },
-  fault?: InvocationFault,
+  { fault, functionArn }: InvokerOptions,
 ) {
   let requestId = 0;
-  /** Invokes a handler as Lambda would: tracked on the clock, with its DynamoDB requests counted. */
+  /**
+   * Invokes a handler as Lambda would: tracked on the clock, running as the function `name` (its role
+   * checks the calls it makes), with its DynamoDB requests counted.
+   */
   async function invoke<T>(name: FunctionName, event: unknown, perCall?: { ddb: number }): Promise<T> {
     counters.lambdaInvocations += 1;
     const handler = handlers[name] as unknown as (e: unknown, c: Context) => Promise<T>;
     const injected = fault?.({ fn: name, payload: event });
     return clock.track(async () => {
       if (injected?.when === 'before') throw lambdaFailure(injected.error);
-      const result = await countingRequests(perCall ?? currentRequestCounter() ?? { ddb: 0 }, () =>
-        handler(event, lambdaContext(name, ++requestId)),
+      const counter = perCall ?? currentRequestCounter() ?? { ddb: 0 };
+      const result = await runAs(name, counter, () =>
+        handler(event, lambdaContext(name, functionArn(name), ++requestId)),
       );
       if (injected?.when === 'after') throw lambdaFailure(injected.error);
       return result;

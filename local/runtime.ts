@@ -1,11 +1,19 @@
-import type { LedgerWriter } from '../functions/adapters/ledger-writer.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
+import { type Access, type IamOptions, localAccess } from './access.js';
 import { createTaskTokens } from './callbacks.js';
 import { VirtualClock } from './clock.js';
-import { createExecutions, loadMachines } from './executions.js';
+import {
+  checkedBus,
+  checkedCallbacks,
+  checkedEvidence,
+  checkedKeys,
+  checkedStarter,
+  invokingWriter,
+} from './edges.js';
+import { createExecutions, type ExecutionRecord, loadMachines } from './executions.js';
 import { agentDesk, buildHandlers, type EnvironmentOptions, loadFunctionModules } from './handlers.js';
-import { createInvoker, type InvocationFault, type Invoke } from './invoke.js';
+import { createInvoker, type InvocationFault } from './invoke.js';
 import { localKeys } from './keys.js';
 import { evidenceRecorder, recordingBus } from './recorders.js';
 import { createRouter } from './router.js';
@@ -52,6 +60,12 @@ export interface LocalLadderOptions
   evidenceDir?: string;
   faults?: Faults;
   /**
+   * The stack's IAM, enforced on every call a function makes (local/access.ts): `false` turns it off;
+   * `{ partition: 'aws-cn', region: 'cn-north-1' }` runs as the China partition.
+   * @default on: partition aws, the local region, account 123456789012
+   */
+  iam?: false | IamOptions;
+  /**
    * Every Task answers at once without running a handler (stages "NEXT", human tasks "NO_ANSWER"),
    * and LoanDelinquent starts its execution directly: the same definition on the same clock with no
    * handler work, which is the local runtime's ceiling (bench/bench.ts).
@@ -59,53 +73,72 @@ export interface LocalLadderOptions
   noopHandlers?: boolean;
 }
 
+/** The token's execution: task tokens are `<execution name>/<n>` (task-states.ts). */
+const executionOfToken = (token: string) => token.slice(0, token.lastIndexOf('/'));
+
 export async function createLocalLadder(options: LocalLadderOptions) {
   const services: LocalServices = await startLocalServices({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     quiet: true,
   });
+  // Task tokens are resolved to their state machine once the executions exist (below).
+  let executions: Map<string, ExecutionRecord> | undefined;
+  const access: Access = await localAccess(options.iam ?? {}, {
+    stateMachineOfTaskToken: (token): string | undefined => {
+      const execution = executions?.get(executionOfToken(token));
+      return execution && access.stateMachineArn(String(execution.input.policyId));
+    },
+  }).catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
   const modules = await loadFunctionModules(services, options);
   const clock = new VirtualClock(options.start);
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
-  const sdk = localSdk(modules, services, counters, {
-    ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
-    ...(options.faults?.dynamodb ? { fault: options.faults.dynamodb } : {}),
-  });
+  const sdk = localSdk(
+    modules,
+    services,
+    counters,
+    {
+      ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
+      ...(options.faults?.dynamodb ? { fault: options.faults.dynamodb } : {}),
+    },
+    access,
+  );
   const policies: PolicyRegistry = options.policies ?? modules.policies.bundledPolicies();
 
   // --- the local edges that stand in for Step Functions and EventBridge ---
   const tokens = createTaskTokens(clock);
+  const callbacks = checkedCallbacks(tokens.callbacks, access);
   const { bus, published } = recordingBus(clock);
   const { evidence, evidencePacks } = evidenceRecorder(options.evidenceDir);
-  const machines = loadMachines(clock, policies, options.definitions);
+  const machines = loadMachines(clock, policies, access, options.definitions);
   // An execution asks for its Task states' handlers when it starts, once everything below is wired.
-  const { executions, starter } = createExecutions(clock, machines, (name, definition) =>
+  const created = createExecutions(clock, machines, (name, definition) =>
     taskStates.forExecution(name, definition),
   );
+  executions = created.executions;
   const keys = localKeys(options.dataDir);
-  // The stage reaches the ledger by invoking the ledger writer, which exists once the invoker does.
-  let invokeLater: Invoke | undefined;
-  const writer: LedgerWriter = {
-    append: async (record, options = {}) => {
-      await (invokeLater as Invoke)('ledgerWriter', { record, ...options });
-    },
-  };
   const handlers = buildHandlers(modules, {
     ...sdk,
-    callbacks: tokens.callbacks,
+    callbacks,
     clock,
     policies,
-    bus,
-    evidence,
-    starter,
-    keys,
-    writer,
+    bus: checkedBus(bus, access),
+    evidence: checkedEvidence(evidence, access),
+    starter: checkedStarter(created.starter, access),
+    keys: checkedKeys(keys, access),
+    // The stage reaches the ledger by invoking the ledger writer, which exists once the invoker does.
+    writer: invokingWriter(() => invoke, access),
   });
-  const { invoke, nextRequestId } = createInvoker(handlers, clock, counters, options.faults?.invocation);
-  invokeLater = invoke;
+  const { invoke, nextRequestId } = createInvoker(handlers, clock, counters, {
+    fault: options.faults?.invocation,
+    functionArn: access.functionArn,
+  });
   const taskStates = createTaskStates({
     invoke,
     tokens,
+    functionArn: access.functionArn,
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
     ...(options.onTaskOpened ? { onTaskOpened: options.onTaskOpened } : {}),
   });
@@ -113,17 +146,20 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     invoke,
     nextRequestId,
     clock,
-    starter,
+    starter: created.starter,
     policies,
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
   });
-  const desk = agentDesk(modules, { stores: sdk.stores, callbacks: tokens.callbacks, clock, policies });
+  const desk = agentDesk(modules, { stores: sdk.stores, callbacks, clock, policies });
+  const starter = created.starter;
 
   return {
     clock,
     services,
     counters,
-    executions,
+    executions: created.executions,
+    /** Where the local stack is (partition, region, account) and whether IAM is enforced. */
+    access,
     published,
     stageCalls: taskStates.stageCalls,
     evidencePacks,

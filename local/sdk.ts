@@ -8,6 +8,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type * as Env from '../functions/adapters/env.js';
 import type * as Messaging from '../functions/adapters/messaging.js';
+import type { Access } from './access.js';
 import { useInProcessStore } from './services/in-process.js';
 import type { LocalServices } from './services/index.js';
 
@@ -36,25 +37,55 @@ export interface SdkOptions {
   fault?: DynamoDbFault;
 }
 
-const invocation = new AsyncLocalStorage<{ ddb: number }>();
+/** The invocation in progress: which function runs (its role checks the calls) and its request counter. */
+interface Invocation {
+  readonly fn: string;
+  readonly counter: { ddb: number };
+}
+const invocation = new AsyncLocalStorage<Invocation>();
 
-/** Runs one invocation's handler: the DynamoDB requests it makes are counted in `perCall` too. */
-export const countingRequests = <T>(perCall: { ddb: number }, fn: () => T): T => invocation.run(perCall, fn);
+/**
+ * Runs one invocation's handler as the function `fn`: the SDK calls it makes are checked against that
+ * function's role (local/access.ts), and the DynamoDB requests it makes are counted in `counter` too.
+ */
+export const runAs = <T>(fn: string, counter: { ddb: number }, work: () => T): T =>
+  invocation.run({ fn, counter }, work);
+
+/**
+ * Runs `work` outside any invocation: what a function starts elsewhere (an execution, in Step
+ * Functions) is not part of its invocation, and must not be checked or counted as it.
+ */
+export const outsideInvocations = <T>(work: () => T): T => invocation.exit(work);
+
+/** The function whose invocation is in progress, if any. */
+export const currentFunction = (): string | undefined => invocation.getStore()?.fn;
 
 /**
  * The counter of the invocation in progress, if any: a function invoked by another (the ledger
  * writer, by the stage) counts its requests towards the invocation that asked for them.
  */
-export const currentRequestCounter = (): { ddb: number } | undefined => invocation.getStore();
+export const currentRequestCounter = (): { ddb: number } | undefined => invocation.getStore()?.counter;
+
+/** Adds the IAM check (if any) to a client: it runs first, before any fault, marshalling or retry. */
+function checked<C extends { middlewareStack: { use(p: never): void } }>(client: C, access: Access): C {
+  const plugin = access.middleware();
+  if (plugin) client.middlewareStack.use(plugin as never);
+  return client;
+}
 
 /** The DynamoDB client: every request counted (in total and per invocation), then its fault if any. */
-function dynamoDbClient(services: LocalServices, counters: { ddbRequests: number }, options: SdkOptions) {
-  const dynamo = new DynamoDBClient({});
+function dynamoDbClient(
+  services: LocalServices,
+  counters: { ddbRequests: number },
+  options: SdkOptions,
+  access: Access,
+) {
+  const dynamo = checked(new DynamoDBClient({}), access);
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
       counters.ddbRequests += 1;
       const current = invocation.getStore();
-      if (current) current.ddb += 1;
+      if (current) current.counter.ddb += 1;
       const fault = options.fault?.({
         operation: String(context.commandName).replace(/Command$/, ''),
         table: String((args.input as { TableName?: string }).TableName),
@@ -72,19 +103,23 @@ function dynamoDbClient(services: LocalServices, counters: { ddbRequests: number
   return dynamo;
 }
 
-/** The stores over DynamoDB, and the messaging over SNS and SES, as the functions construct them. */
+/**
+ * The stores over DynamoDB, and the messaging over SNS and SES, as the functions construct them; each
+ * client checks its calls against the calling function's role (`access`).
+ */
 export function localSdk(
   modules: { env: typeof Env; messaging: typeof Messaging },
   services: LocalServices,
   counters: { ddbRequests: number },
   options: SdkOptions,
+  access: Access,
 ) {
   const { documentClient, stores } = modules.env;
   return {
-    stores: stores(documentClient(dynamoDbClient(services, counters, options))),
+    stores: stores(documentClient(dynamoDbClient(services, counters, options, access))),
     messaging: new modules.messaging.AwsMessaging(
-      new SNSClient({}),
-      new SESv2Client({}),
+      checked(new SNSClient({}), access),
+      checked(new SESv2Client({}), access),
       'collections@example.com',
     ),
   };

@@ -36,8 +36,19 @@ async function body(req: IncomingMessage): Promise<unknown> {
 /** Who calls the work-queue API when the request names nobody (x-ladder-agent). */
 export const LOCAL_AGENT = 'local-agent';
 
-export async function serve(opts: { port: number; speed: number; data?: string; quiet?: boolean }) {
-  const ladder = await createLocalLadder({ start: Date.now(), ...(opts.data ? { dataDir: opts.data } : {}) });
+export async function serve(opts: {
+  port: number;
+  speed: number;
+  data?: string;
+  quiet?: boolean;
+  /** The stack's IAM is enforced unless false (`--no-iam`). */
+  iam?: boolean;
+}) {
+  const ladder = await createLocalLadder({
+    start: Date.now(),
+    ...(opts.data ? { dataDir: opts.data } : {}),
+    ...(opts.iam === false ? { iam: false as const } : {}),
+  });
   ladder.clock.startPaced(opts.speed);
   const send = (res: ServerResponse, status: number, value: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
 import { renderLadderJson } from '../statemachines/render.js';
+import type { IamOptions } from './access.js';
 import { inLane } from './clock.js';
 import { asyncDelivery, type Deliver } from './delivery.js';
 import { simulatedDesk } from './desk.js';
@@ -67,6 +68,8 @@ export interface SimulateOptions {
   onFinish?: (ladder: LocalLadder) => Promise<void> | void;
   /** Replaces the handlers with ones that do nothing (the interpreter's ceiling; see bench/). */
   noopHandlers?: boolean;
+  /** The stack's IAM, enforced by default (LocalLadderOptions.iam); `false` turns it off. */
+  iam?: false | IamOptions;
 }
 
 /** When a loan's LoanDelinquent is delivered: 08:00 four days before its due date, in its borrower's zone. */
@@ -189,6 +192,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     ...(options.evidenceDir ? { evidenceDir: options.evidenceDir } : {}),
     faults: faults.faults,
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
+    ...(options.iam !== undefined ? { iam: options.iam } : {}),
     onTaskOpened: simulatedDesk(scenario, current, delivery.deliver),
   });
   const l = ladder;

@@ -1,6 +1,6 @@
 import type { HumanTask } from '../functions/adapters/task-store.js';
 import type { TaskTokens } from './callbacks.js';
-import { type Definition, functionArn, type TaskHandlers } from './executions.js';
+import type { Definition, TaskHandlers } from './executions.js';
 import type { FunctionName, Invoke } from './invoke.js';
 
 /**
@@ -18,6 +18,8 @@ export interface OpenedTask {
 export interface TaskStateOptions {
   invoke: Invoke;
   tokens: TaskTokens;
+  /** The ARN a definition's Task names each function by (the placeholders filled in executions.ts). */
+  functionArn: (name: 'stage' | 'humanTask') => string;
   /** Every Task answers at once without running a handler (LocalLadderOptions.noopHandlers). */
   noopHandlers?: boolean;
   /** Called when a human task opens (the simulated agent desk answers it), once per task. */
@@ -26,11 +28,6 @@ export interface TaskStateOptions {
 
 type State = Definition['States'][string];
 type Handler = TaskHandlers[string];
-
-const functionByArn: Record<string, FunctionName> = {
-  [functionArn('stage')]: 'stage',
-  [functionArn('humanTask')]: 'humanTask',
-};
 
 const isCallback = (state: State) => state.Resource?.endsWith('.waitForTaskToken') ?? false;
 
@@ -65,6 +62,10 @@ function retryCounter() {
 
 export function createTaskStates(options: TaskStateOptions) {
   const { invoke, tokens } = options;
+  const functionByArn: Record<string, FunctionName> = {
+    [options.functionArn('stage')]: 'stage',
+    [options.functionArn('humanTask')]: 'humanTask',
+  };
   /** Per-stage cost accounting: DynamoDB requests of the stage executor, by action. */
   const stageCalls: Array<{ action: string; ddb: number }> = [];
   const announced = new Set<string>();

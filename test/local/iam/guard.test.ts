@@ -208,6 +208,18 @@ describe('IAM guard', () => {
     expect(error.message).toContain(`on resource: arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/Contacts`);
   });
 
+  it('never names the phone number of a refused SMS (AWS would: the local error and logs do not)', async () => {
+    const phone = '+8613800138000';
+    const edited = withStatements(iam, 'stage', (s) => s.filter((st) => st.Sid !== 'SendSms'));
+    const withoutSms = await createIamGuard(edited);
+    const error = thrown(() =>
+      withoutSms.check('stage', 'SNSClient', 'PublishCommand', { PhoneNumber: phone, Message: 'x' }),
+    );
+    expect(error).toBeInstanceOf(AuthorizationErrorException);
+    expect(error.message).toContain('SNS:Publish on resource: * because');
+    expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(phone);
+  });
+
   it('refuses, when created, a role policy with an action that does not exist', async () => {
     const typo = withStatements(iam, 'stage', (s) => [
       ...s,

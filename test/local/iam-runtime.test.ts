@@ -1,0 +1,191 @@
+/**
+ * The stack's IAM enforced in the local runtime: on by default, off with `iam: false`, in the aws-cn
+ * partition, and a grant removed from the construct fails the local run as it would fail on AWS.
+ */
+import type { IResolvable, IResolveContext, aws_iam as iam } from 'aws-cdk-lib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { caseKey } from '../../functions/domain/case.js';
+import { LadderStack } from '../../lib/ladder-stack.js';
+import { inLane } from '../../local/clock.js';
+import { loadStackIam, type StackIam } from '../../local/iam/template.js';
+import { createLocalLadder, type ExecutionRecord, type LocalLadder } from '../../local/runtime.js';
+import { loanDelinquent } from '../borrower.js';
+
+const START = Date.parse('2026-12-06T00:00:00Z');
+const DAY = 86_400_000;
+const ACCOUNT = '123456789012';
+
+let ladder: LocalLadder | undefined;
+afterEach(async () => {
+  await ladder?.close();
+  ladder = undefined;
+});
+
+/** The loan's execution after `days` on the clock. */
+async function run(options: Parameters<typeof createLocalLadder>[0], days: number): Promise<ExecutionRecord> {
+  ladder = await createLocalLadder(options);
+  const l = ladder;
+  await l.services.email.clear(); // the local SES store is per process, shared by every test here
+  await inLane('B-1', () => l.send('LoanDelinquent', loanDelinquent));
+  await l.clock.runUntilIdle({ until: START + days * DAY });
+  const [execution] = l.executions.values();
+  if (!execution) throw new Error('no execution started');
+  return execution;
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; [key: string]: unknown };
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * Removes `action` on `resource` from the statements of `construct`'s role policy, at synthesis
+ * (after every grant is in): what a construct change that drops the grant would synthesize. A
+ * statement with other actions or resources keeps them.
+ */
+function dropGrant(construct: { role?: iam.IRole }, action: string, resourceArn: string): void {
+  const policy = construct.role?.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy;
+  const original = policy.policyDocument;
+  const withoutGrant: IResolvable = {
+    creationStack: [],
+    resolve: (context: IResolveContext) => {
+      const document = context.resolve(original) as { Statement: Statement[] };
+      const target = JSON.stringify(context.resolve(resourceArn));
+      const statements = document.Statement.flatMap((s) => {
+        const actions = list(s.Action);
+        const resources = list(s.Resource);
+        if (!actions.includes(action) || !resources.some((r) => JSON.stringify(r) === target)) return [s];
+        const others = resources.filter((r) => JSON.stringify(r) !== target);
+        return [
+          ...(actions.length > 1 ? [{ ...s, Action: actions.filter((a) => a !== action) }] : []),
+          ...(others.length > 0 ? [{ ...s, Action: action, Resource: others }] : []),
+        ];
+      });
+      return { ...document, Statement: statements };
+    },
+    toString: () => 'PolicyDocumentWithoutGrant',
+  };
+  policy.policyDocument = withoutGrant;
+}
+
+describe('the stack IAM in the local runtime', () => {
+  it('is enforced by default, as partition aws, the local region and account 123456789012', async () => {
+    const execution = await run({ start: START }, 4);
+    const l = ladder as LocalLadder;
+    expect(l.access).toMatchObject({ enforced: true, partition: 'aws', region: 'local', account: ACCOUNT });
+    expect(l.access.functionArn('stage')).toBe(`arn:aws:lambda:local:${ACCOUNT}:function:stage`);
+    expect(execution.states).toContain('D-3 pre-due reminder');
+    expect(execution.history.filter((h) => h.type === 'StateFailed')).toEqual([]);
+  });
+
+  it("lets a retried human task's opening update the task, as the human-task role allows", async () => {
+    const execution = await run({ start: START, faults: { invocation: crashOnce() } }, 14);
+    const failed = execution.history.filter((h) => h.type === 'StateFailed');
+    expect(failed.map((h) => [h.state, h.error])).toEqual([['D+7 agent call', 'Runtime.ExitError']]);
+    // Retried and open again, waiting for an agent (nobody answers here).
+    expect(execution.history.filter((h) => h.type === 'StateRetried').map((h) => h.state)).toEqual([
+      'D+7 agent call',
+    ]);
+    expect([execution.status, execution.states.at(-1)]).toEqual(['RUNNING', 'D+7 agent call']);
+  });
+
+  it('is off with iam: false', async () => {
+    await run({ start: START, iam: false }, 1);
+    expect((ladder as LocalLadder).access.enforced).toBe(false);
+  });
+
+  it('runs as the aws-cn partition: the definitions are filled with its ARNs and its IAM enforced', async () => {
+    const execution = await run({ start: START, iam: { partition: 'aws-cn', region: 'cn-north-1' } }, 6);
+    const l = ladder as LocalLadder;
+    expect(l.access).toMatchObject({ enforced: true, partition: 'aws-cn', region: 'cn-north-1' });
+    const stage = l.access.functionArn('stage');
+    expect(stage).toBe(`arn:aws-cn:lambda:cn-north-1:${ACCOUNT}:function:stage`);
+    expect(l.access.stateMachineArn('default')).toMatch(/^arn:aws-cn:states:cn-north-1:/);
+    expect(execution.states).toEqual(
+      expect.arrayContaining(['D-3 pre-due reminder', 'D+1 first overdue notice']),
+    );
+    expect(execution.history.filter((h) => h.type === 'StateFailed')).toEqual([]);
+    expect(l.services.sms.outbox().length).toBeGreaterThan(0);
+  });
+});
+
+/** The local stack's IAM with one grant dropped from the construct (`drop` edits the built stack). */
+const stackIamWithout = (drop: (stack: LadderStack) => void) =>
+  loadStackIam({
+    partition: 'aws',
+    region: 'local',
+    account: ACCOUNT,
+    stack: (app, id) => {
+      const stack = new LadderStack(app, id);
+      drop(stack);
+      return stack;
+    },
+  });
+
+/**
+ * The first opening of a human task (the D+7 call) crashes after its handler ran, so the task is open:
+ * the retry finds it open and re-points it at its own token (UpdateItem on Tasks).
+ */
+function crashOnce() {
+  let crashed = false;
+  return ({ fn }: { fn: string }) => {
+    if (fn !== 'humanTask' || crashed) return undefined;
+    crashed = true;
+    return { error: 'crash', when: 'after' } as const;
+  };
+}
+
+describe('a grant removed from the construct', () => {
+  let withoutInvoke: StackIam;
+  let withoutRetoken: StackIam;
+  beforeAll(async () => {
+    // The stage may not invoke the ledger writer: every record it appends goes through that invocation.
+    withoutInvoke = await stackIamWithout(({ ladder: { workflow, ledgerWriter } }) =>
+      dropGrant(workflow.stageFunction, 'lambda:InvokeFunction', ledgerWriter.writerFunction.functionArn),
+    );
+    // The human-task function may not update a task: a retried opening re-points the open task at the
+    // retry's token with UpdateItem.
+    withoutRetoken = await stackIamWithout(({ ladder: { workflow, tables } }) =>
+      dropGrant(workflow.humanTaskFunction, 'dynamodb:UpdateItem', tables.tasks.tableArn),
+    );
+  }, 180_000);
+
+  it('fails the local run with AccessDenied naming the function, the action and the resource', async () => {
+    const execution = await run({ start: START, iam: { stackIam: withoutInvoke } }, 4);
+    const role = withoutInvoke.functions.stage.role.name;
+    const message =
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/${role}/stage is not authorized to perform: ` +
+      `lambda:InvokeFunction on resource: arn:aws:lambda:local:${ACCOUNT}:function:ledgerWriter ` +
+      'because no identity-based policy allows the lambda:InvokeFunction action';
+    const failed = execution.history.filter((h) => h.type === 'StateFailed');
+    // As on AWS: the stage's Lambda fails with AccessDeniedException, which no Retry matches; the
+    // Catch records the failure, whose append is refused the same way, and the execution ends Failed.
+    expect(failed.map((h) => [h.state, h.error, h.cause])).toEqual([
+      ['D-3 pre-due reminder', 'AccessDeniedException', message],
+      ['Record failure', 'AccessDeniedException', message],
+      ['Failed', 'LadderFailed', expect.stringContaining('A task failed after its retries')],
+    ]);
+    expect(execution.history.some((h) => h.type === 'StateRetried')).toBe(false);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.states.at(-1)).toBe('Failed');
+    // Nothing was appended: the writer never ran.
+    expect(await (ladder as LocalLadder).stores.ledger().list(caseKey('L-1', 1))).toEqual([]);
+  });
+
+  it("fails a retried human task's opening with AccessDenied on the Tasks table", async () => {
+    const options = { start: START, iam: { stackIam: withoutRetoken }, faults: { invocation: crashOnce() } };
+    const execution = await run(options, 14);
+    const role = withoutRetoken.functions.humanTask.role.name;
+    const message =
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/${role}/humanTask is not authorized to perform: ` +
+      `dynamodb:UpdateItem on resource: arn:aws:dynamodb:local:${ACCOUNT}:table/Tasks ` +
+      'because no identity-based policy allows the dynamodb:UpdateItem action';
+    const failed = execution.history.filter((h) => h.type === 'StateFailed');
+    expect(failed.map((h) => [h.state, h.error, h.cause])).toEqual([
+      ['D+7 agent call', 'Runtime.ExitError', expect.any(String)],
+      ['D+7 agent call', 'AccessDeniedException', message],
+      ['Failed', 'LadderFailed', expect.stringContaining('A task failed after its retries')],
+    ]);
+    // The failure is recorded (the stage's grants are intact) and the execution ends Failed.
+    expect(execution.states.slice(-2)).toEqual(['Record failure', 'Failed']);
+    expect(execution.status).toBe('FAILED');
+  });
+});
