@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  Aws,
   CfnOutput,
   aws_iam as iam,
   type aws_lambda as lambda,
@@ -167,6 +168,8 @@ export class Workflow extends Construct {
       comment: `Ladder "${policy.id}": the escalation ladder of one delinquent loan`,
       definitionBody: sfn.DefinitionBody.fromFile(file),
       definitionSubstitutions: {
+        // The integration ARNs' partition: the committed definitions deploy to aws and aws-cn alike.
+        Partition: Aws.PARTITION,
         StageFunctionArn: this.stageFunction.functionArn,
         HumanTaskFunctionArn: this.humanTaskFunction.functionArn,
         EventBusName: props.routing.bus.eventBusName,

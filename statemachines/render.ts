@@ -6,7 +6,8 @@ import { isHumanStage, type LadderPolicy, type Stage, stageLabel } from '../func
  * the local interpreter ignores). One state per stage, named for the operator ("D+7 agent call"),
  * each preceded by a timestamp Wait ("Wait for D+7 agent call") and followed by a Choice that routes
  * on the stage executor's outcome. The rendered files are committed (statemachines/<policy>.asl.json)
- * and a test fails when it drifts from the policy. ARNs are ${Placeholders} filled by CDK.
+ * and a test fails when it drifts from the policy. ARNs are ${Placeholders} filled by CDK, the
+ * partition included (`arn:${Partition}:states:::lambda:invoke`): the same files deploy to aws and aws-cn.
  *
  * Per automated stage: Wait + Task + Choice = 3 state transitions, the fewest that let an operator
  * see the wait, the stage and the decision as separate steps in the console.
@@ -79,7 +80,7 @@ const ids = {
 function stageTask(action: string, next: string, extra: Record<string, unknown> = {}): State {
   return {
     Type: 'Task',
-    Resource: 'arn:aws:states:::lambda:invoke',
+    Resource: 'arn:${Partition}:states:::lambda:invoke',
     Parameters: {
       FunctionName: '${StageFunctionArn}',
       Payload: { action, ...extra, ...ids, 'step.$': '$.step', 'retryCount.$': '$$.State.RetryCount' },
@@ -110,7 +111,7 @@ function callbackTask(
 ): State {
   return {
     Type: 'Task',
-    Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    Resource: 'arn:${Partition}:states:::lambda:invoke.waitForTaskToken',
     Parameters: {
       FunctionName: '${HumanTaskFunctionArn}',
       // The ledger head's seq tells one opening of the task from the next (after a deferral).

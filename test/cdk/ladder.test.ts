@@ -141,6 +141,7 @@ describe('Ladder construct', () => {
       TracingConfiguration: { Enabled: true },
       DefinitionS3Location: Match.anyValue(),
       DefinitionSubstitutions: {
+        Partition: { Ref: 'AWS::Partition' },
         StageFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.workflow.stageFunction), 'Arn'] },
         HumanTaskFunctionArn: { 'Fn::GetAtt': [logicalId(ladder.workflow.humanTaskFunction), 'Arn'] },
         EventBusName: { Ref: logicalId(ladder.routing.bus) },

@@ -116,6 +116,22 @@ describe('cdk synth of the Ladder app', () => {
     for (const name of placeholders) expect(Object.keys(props.DefinitionSubstitutions)).toContain(name);
   });
 
+  it("deploys definitions with no partition written in: the integration ARNs take the stack's", () => {
+    const machines = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    expect(machines.length).toBeGreaterThan(1);
+    for (const machine of machines) {
+      const props = machine.Properties as {
+        DefinitionS3Location: { Key: string };
+        DefinitionSubstitutions: Json;
+      };
+      const file = path.join(assembly?.directory ?? '', `asset.${props.DefinitionS3Location.Key}`);
+      const definition = readFileSync(file, 'utf8');
+      expect(definition).not.toContain('arn:aws:');
+      expect(definition).toContain('"arn:${Partition}:states:::lambda:invoke"');
+      expect(props.DefinitionSubstitutions).toMatchObject({ Partition: { Ref: 'AWS::Partition' } });
+    }
+  });
+
   it("bundles each function as one CommonJS file with its source map, under 300 KB, requiring only the runtime's AWS SDK", () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(9);

@@ -2,13 +2,16 @@
  * The stack's IAM enforced in the local runtime: on by default, off with `iam: false`, in the aws-cn
  * partition, and a grant removed from the construct fails the local run as it would fail on AWS.
  */
+import { readFileSync } from 'node:fs';
 import type { IResolvable, IResolveContext, aws_iam as iam } from 'aws-cdk-lib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caseKey } from '../../functions/domain/case.js';
 import { LadderStack } from '../../lib/ladder-stack.js';
 import { inLane } from '../../local/clock.js';
+import { substitute } from '../../local/executions.js';
 import { loadStackIam, type StackIam } from '../../local/iam/template.js';
 import { createLocalLadder, type ExecutionRecord, type LocalLadder } from '../../local/runtime.js';
+import { definitionFile } from '../../statemachines/render.js';
 import { loanDelinquent } from '../borrower.js';
 
 const START = Date.parse('2026-12-06T00:00:00Z');
@@ -104,6 +107,12 @@ describe('the stack IAM in the local runtime', () => {
     );
     expect(execution.history.filter((h) => h.type === 'StateFailed')).toEqual([]);
     expect(l.services.sms.outbox().length).toBeGreaterThan(0);
+    // The committed definition, as the runtime fills it: the integration ARNs in the run's partition.
+    const definition = substitute(readFileSync(definitionFile('default'), 'utf8'), l.access);
+    expect(definition).not.toContain('arn:aws:');
+    expect(definition).not.toContain('${');
+    expect(definition).toContain('"Resource": "arn:aws-cn:states:::lambda:invoke"');
+    expect(definition).toContain(`"FunctionName": "${stage}"`);
   });
 });
 
