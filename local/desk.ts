@@ -5,32 +5,45 @@ import { callOutcome, DETAIL_TYPE, detailOf } from './scenario-events.js';
 
 /** How long after a task opens the desk answers it. */
 const ANSWER_AFTER_MS = 30 * 60_000;
+/** How long an agent waits to try again when the work-queue API failed (a 5xx on AWS), and how often. */
+const RETRY_AFTER_MS = 5 * 60_000;
+const MAX_TRIES = 5;
 
 /**
  * The simulated desk: agents answer calls with the scripted answer for that call (none: no answer),
  * visitors file a report, borrowers sign the plans they agreed to; each 30 minutes after it opens.
- * A payment or an opt-out given in answer to a call is delivered as its event first.
+ * A payment or an opt-out given in answer to a call is delivered as its event first. When the API
+ * fails (an outage the SDK could not ride out), the agent tries again a few minutes later, as one would
+ * at a screen that said so; a refusal is an answer, and anything else is not hidden.
  */
 export function simulatedDesk(scenario: Scenario, ladder: () => LocalLadder, deliver: Deliver) {
   const byLoan = new Map(scenario.loans.map((l) => [l.loanId, l]));
   const callsSeen = new Map<string, number>();
+  /** What the desk answers the task with, once the events given in answer are delivered. */
+  async function outcomeOf(task: OpenedTask, l: LocalLadder): Promise<unknown> {
+    if (task.queue === 'field-visits') return { outcome: 'VISIT_REPORTED', report: 'visited' };
+    if (task.queue === 'plan-signing') return { outcome: 'SIGNED' };
+    const loan = byLoan.get(task.loanId);
+    const n = (callsSeen.get(task.loanId) ?? 0) + 1;
+    callsSeen.set(task.loanId, n);
+    const answer = loan?.events.find((e) => e.onAgentCall === n);
+    if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
+      const at = new Date(l.clock.now()).toISOString();
+      await deliver(DETAIL_TYPE[answer.type] as string, detailOf(loan, answer, at, 1000 + n));
+    }
+    return callOutcome(answer);
+  }
   return (task: OpenedTask) => {
     const l = ladder();
-    const loan = byLoan.get(task.loanId);
-    const reply = async () => {
-      if (task.queue === 'field-visits') {
-        return l.completeTask(task.taskId, { outcome: 'VISIT_REPORTED', report: 'visited' });
+    const complete = (outcome: unknown, tries: number) => async () => {
+      try {
+        await l.completeTask(task.taskId, outcome);
+      } catch (error) {
+        if ((error as Error).name !== 'TransientError' || tries >= MAX_TRIES) throw error;
+        l.clock.setTimeout(() => void l.clock.track(complete(outcome, tries + 1)), RETRY_AFTER_MS);
       }
-      if (task.queue === 'plan-signing') return l.completeTask(task.taskId, { outcome: 'SIGNED' });
-      const n = (callsSeen.get(task.loanId) ?? 0) + 1;
-      callsSeen.set(task.loanId, n);
-      const answer = loan?.events.find((e) => e.onAgentCall === n);
-      if (answer && loan && (answer.type === 'payment' || answer.type === 'optOut')) {
-        const at = new Date(l.clock.now()).toISOString();
-        await deliver(DETAIL_TYPE[answer.type] as string, detailOf(loan, answer, at, 1000 + n));
-      }
-      return l.completeTask(task.taskId, callOutcome(answer));
     };
+    const reply = async () => complete(await outcomeOf(task, l), 1)();
     l.clock.setTimeout(() => void l.clock.track(reply), ANSWER_AFTER_MS);
   };
 }
