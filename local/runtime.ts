@@ -81,12 +81,15 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     quiet: true,
   });
-  // Task tokens are resolved to their state machine once the executions exist (below).
+  // A task token's state machine is its execution's (the executions exist below). A token of an
+  // execution this process did not start (`ladder serve --data` restarted over tasks left open) is
+  // the default's: every grant on the ladders is on all of them alike, and Step Functions then
+  // answers that the task is gone, which the callbacks report as not delivered.
   let executions: Map<string, ExecutionRecord> | undefined;
   const access: Access = await localAccess(options.iam ?? {}, {
-    stateMachineOfTaskToken: (token): string | undefined => {
+    stateMachineOfTaskToken: (token) => {
       const execution = executions?.get(executionOfToken(token));
-      return execution && access.stateMachineArn(String(execution.input.policyId));
+      return access.stateMachineArn(String(execution?.input.policyId ?? 'default'));
     },
   }).catch(async (error: unknown) => {
     await services.close();
