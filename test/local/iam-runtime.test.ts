@@ -90,6 +90,31 @@ describe('the stack IAM in the local runtime', () => {
     expect([execution.status, execution.states.at(-1)]).toEqual(['RUNNING', 'D+7 agent call']);
   });
 
+  it('lets the agent API claim a task whose execution this process did not start (a restarted serve)', async () => {
+    ladder = await createLocalLadder({ start: START });
+    const l = ladder;
+    await l.stores.tasks().open({
+      taskId: 'L-7#1#D+7#1',
+      queue: 'agent-calls',
+      loanId: 'L-7',
+      cycle: 1,
+      borrowerId: 'B-7',
+      stage: 'D+7',
+      openedAt: new Date(START).toISOString(),
+      status: 'OPEN',
+      token: 'L-7-c1/1',
+    });
+    const out = await l.agentApi({
+      method: 'POST',
+      path: `/tasks/${encodeURIComponent('L-7#1#D+7#1')}/claim`,
+      query: {},
+      body: null,
+      caller: 'agent-1',
+    });
+    // Checked against the default ladder, then answered as Step Functions would: the task is gone.
+    expect(out).toEqual({ status: 200, body: { delivered: false } });
+  });
+
   it('is off with iam: false', async () => {
     await run({ start: START, iam: false }, 1);
     expect((ladder as LocalLadder).access.enforced).toBe(false);
