@@ -1,5 +1,5 @@
 /** The Ladder construct's handles, found through the parts that own them. */
-import { App } from 'aws-cdk-lib';
+import { App, aws_lambda as lambda } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { LadderStack } from '../../../lib/ladder-stack.js';
@@ -39,6 +39,11 @@ describe('ladderHandles', () => {
     expect(handles.sealKey).toBe(stack.ladder.keys.sealKey);
     expect(handles.lineKey).toBe(stack.ladder.keys.lineKey);
     expect(handles.stateMachines).toEqual(stack.ladder.workflow.stateMachines);
+    // Every function of the stack has a handle: one added to the construct fails here, by its path,
+    // until FUNCTIONS names it (the runtime checks each invocation as its function's role).
+    const functions = stack.node.findAll().filter((c) => c instanceof lambda.Function);
+    const handled = new Set<unknown>(Object.values(handles.functions));
+    expect(functions.filter((f) => !handled.has(f)).map((f) => f.node.path)).toEqual([]);
   });
 
   it('reads each handle at its one path', () => {
