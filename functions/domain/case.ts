@@ -84,6 +84,10 @@ export interface CallRecord {
   connected: boolean;
   /** Whose call it was, in a phone line's log (borrowers who share a number share its cap). */
   borrowerId?: string;
+  /** The call task: a call is counted when its task opens, and its outcome filled in when recorded. */
+  taskId?: string;
+  /** Opened, outcome not known yet: counts against every cap (in doubt, do not call). */
+  pending?: boolean;
 }
 
 /** Special statuses that end every ladder of the borrower. */

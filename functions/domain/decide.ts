@@ -195,7 +195,8 @@ const DAY = 24 * 3600 * 1000;
  * Call-frequency rules of the pack. CN: unanswered calls a day to one number (counted over everyone who
  * shares the number), connected calls a day per debtor (across their loans). US Reg F: 7 calls in 7
  * days per debt, and none within 7 days after a conversation about that debt. Days are the
- * borrower's local days; "7 days" is a rolling 168 hours.
+ * borrower's local days; "7 days" is a rolling 168 hours. A call counts from the moment its task
+ * opens (functions/human-task/core.ts reserves it), so call tasks opened together cannot all pass.
  */
 export function callCapBlock(
   rules: RulePack,
@@ -209,7 +210,11 @@ export function callCapBlock(
   const unansweredToday = lineCalls.filter((call) => !call.connected && today(call)).length;
   if (calls.maxUnansweredPerDayPerNumber !== null && unansweredToday >= calls.maxUnansweredPerDayPerNumber)
     return `${rules.id}_UNANSWERED_CALLS_PER_DAY`;
-  const connectedToday = profile.calls.filter((call) => call.connected && today(call)).length;
+  // A call whose outcome is not known yet may yet connect: it counts as connected here, and as
+  // unanswered above (connected is false until its outcome says otherwise).
+  const connectedToday = profile.calls.filter(
+    (call) => (call.connected || call.pending) && today(call),
+  ).length;
   if (calls.maxConnectedPerDayPerDebtor !== null && connectedToday >= calls.maxConnectedPerDayPerDebtor)
     return `${rules.id}_CONNECTED_CALLS_PER_DAY`;
   const thisDebt = profile.calls.filter(
