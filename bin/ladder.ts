@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { auditDataDir, auditLedgerFile, formatAudit, ledgerLines } from '../local/audit.js';
+import { readKeyFile } from '../local/keys.js';
 import { formatSummary } from '../local/report.js';
 import { samplePortfolio } from '../local/sample.js';
 import { parseScenario, ScenarioError } from '../local/scenario.js';
@@ -113,7 +114,9 @@ program
       );
       if (opts.ledgerOut) {
         mkdirSync(dirname(resolve(opts.ledgerOut)), { recursive: true });
-        writeFileSync(opts.ledgerOut, ledgerLines(result.ledgers.values()));
+        writeFileSync(opts.ledgerOut, ledgerLines(result.ledgers.values(), result.seals));
+        // The run's seal key, so the seals can be checked (`audit verify --ledger F --key F.key`).
+        result.saveSealKey(`${opts.ledgerOut}.key`);
       }
       console.log(
         `wrote ${opts.out}: ${result.loans.length} loans, ${Object.entries(result.summary.finalStatus)
@@ -212,16 +215,19 @@ audit
   .description(
     'verify every hash chain of the ledger: exits 0 when all are intact, 1 naming each broken chain',
   )
-  .option('--ledger <file>', 'JSON lines of ledger records (`ladder simulate --ledger-out`)')
+  .option('--ledger <file>', 'JSON lines of ledger records and seals (`ladder simulate --ledger-out`)')
+  .option('--key <file>', 'the seal key of a --ledger file (written beside it by --ledger-out)')
   .option('--data <dir>', 'the embedded store on disk (`--data` of simulate, start or serve)')
   .option('--quiet', 'print only the summary and the broken chains')
-  .action(async (opts: { ledger?: string; data?: string; quiet?: boolean }) => {
+  .action(async (opts: { ledger?: string; data?: string; key?: string; quiet?: boolean }) => {
     if ((opts.ledger === undefined) === (opts.data === undefined)) {
       throw Object.assign(new Error('audit verify: give exactly one of --ledger <file> and --data <dir>'), {
         name: 'ValidationError',
       });
     }
-    const report = opts.ledger ? await auditLedgerFile(opts.ledger) : await auditDataDir(opts.data as string);
+    const report = opts.ledger
+      ? await auditLedgerFile(opts.ledger, opts.key ? readKeyFile(opts.key) : undefined)
+      : await auditDataDir(opts.data as string);
     const { out, err } = formatAudit(report, opts.quiet);
     for (const line of err) console.error(line);
     console.log(out.join('\n'));

@@ -1,6 +1,7 @@
 import { type CaseRecord, caseKey } from '../functions/domain/case.js';
 import { attemptsOf, type LedgerRecord } from '../functions/domain/ledger.js';
 import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
+import type { LedgerSeal } from '../functions/domain/seal.js';
 import type { LocalLadder } from './runtime.js';
 import type { Scenario, ScenarioLoan } from './scenario.js';
 
@@ -32,6 +33,9 @@ export interface SimulationResult {
   published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }>;
   /** Evidence packs handed to legal, by key (evidence/<loanId>/<cycle>). */
   evidence: Map<string, { json: string; document: string }>;
+  /** The ledger's seals (one per record), and a way to keep the run's seal key for verifying them. */
+  seals: LedgerSeal[];
+  saveSealKey(file: string): void;
 }
 type StageSummary = {
   contacted: number;
@@ -134,7 +138,17 @@ export async function collect(
     summary.smsSent / n,
     summary.emailsSent / n,
   );
-  return { loans, summary, ledgers, published: l.published, evidence: l.evidencePacks };
+  const seals: LedgerSeal[] = [];
+  for await (const page of l.stores.seals().scan()) seals.push(...page);
+  return {
+    loans,
+    summary,
+    ledgers,
+    published: l.published,
+    evidence: l.evidencePacks,
+    seals,
+    saveSealKey: (file) => l.keys.saveSealKey(file),
+  };
 }
 
 function emptySummary(l: LocalLadder, scenario: Scenario, policyId: string, start: number): Summary {
