@@ -31,6 +31,11 @@ export function simulatedDesk(scenario: Scenario, ladder: () => LocalLadder, del
       }
       return l.completeTask(task.taskId, callOutcome(answer));
     };
-    l.clock.setTimeout(() => void l.clock.track(reply), ANSWER_AFTER_MS);
+    // A task the ladder withdrew meanwhile (a dispute, an opt-out, a cure) is refused: the agent moves on.
+    const answer = () =>
+      reply().catch((error: Error) => {
+        if (error.name !== 'TaskRefused') throw error;
+      });
+    l.clock.setTimeout(() => void l.clock.track(answer), ANSWER_AFTER_MS);
   };
 }

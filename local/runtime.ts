@@ -66,6 +66,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   });
   const modules = await loadFunctionModules(services, options);
   const clock = new VirtualClock(options.start);
+  // The outbox speaks the ledger's time: every view of a local run has one clock.
+  services.sms.useClock(() => clock.now());
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   const sdk = localSdk(modules, services, counters, {
     ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
