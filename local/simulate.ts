@@ -109,21 +109,19 @@ function scheduleLoan(l: LocalLadder, loan: ScenarioLoan, start: number, deliver
     }, deliverAt(loan) - start);
     loan.events.forEach((e, n) => {
       if (!e.at) return;
-      if (e.type === 'smsReply') {
-        const { phone } = loan.borrower;
-        l.clock.setTimeout(
-          () => void l.clock.track(() => l.inboundSms(phone, e.body)),
-          Math.max(0, Date.parse(e.at) - start),
-        );
-        return;
-      }
-      const type = DETAIL_TYPE[e.type];
-      if (!type) return;
       const at = e.at;
-      l.clock.setTimeout(
-        () => void deliver(type, detailOf(loan, e, at, n)),
-        Math.max(0, Date.parse(at) - start),
-      );
+      const first = Math.max(0, Date.parse(e.deliveredAt ?? at) - start);
+      // A repeated delivery is the same event again (the same payment id), a minute later each time.
+      for (let copy = 0; copy <= (e.repeat ?? 0); copy++) {
+        const when = first + copy * 60_000;
+        if (e.type === 'smsReply') {
+          const { phone } = loan.borrower;
+          l.clock.setTimeout(() => void l.clock.track(() => l.inboundSms(phone, e.body)), when);
+          continue;
+        }
+        const type = DETAIL_TYPE[e.type];
+        if (type) l.clock.setTimeout(() => void deliver(type, detailOf(loan, e, at, n)), when);
+      }
     });
   });
 }
