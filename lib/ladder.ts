@@ -55,15 +55,17 @@ export class Ladder extends Construct {
     const routing = new EventRouting(this, 'EventRouting', { keys, sources: props.eventSources });
     const evidence = new Evidence(this, 'Evidence', { keys });
     const functions = new LadderFunctions({ keys, routing, removalPolicy, retention: props.logRetention });
-    const { senderEmail, sesConfigurationSet, intakeConcurrency: concurrency } = props;
+    const { senderEmail, sesConfigurationSet, sesSandbox, intakeConcurrency: concurrency } = props;
     const base = { tables, functions };
     const ledgerWriter = new LedgerWriter(this, 'LedgerWriter', { ...base, keys });
     const workflow = new Workflow(this, 'Workflow', {
-      ...{ ...base, routing, evidence, ledgerWriter, senderEmail, sesConfigurationSet },
+      ...{ ...base, routing, evidence, ledgerWriter, senderEmail, sesConfigurationSet, sesSandbox },
     });
     const intake = new Intake(this, 'Intake', { ...base, keys, workflow, concurrency });
     const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', { ...base, routing, workflow });
-    const workQueue = new WorkQueueApi(this, 'WorkQueueApi', { ...base, workflow });
+    const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
+      ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
+    });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys });
     const audit = new LedgerAudit(this, 'LedgerAudit', { ...base, keys });

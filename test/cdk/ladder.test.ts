@@ -148,13 +148,13 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('runs nine functions on nodejs22.x, arm64, traced, each with its own log group', () => {
+  it('runs nine functions on nodejs24.x, arm64, traced, each with its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(9);
     const logGroups = new Set<string>();
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         Environment: {
@@ -173,8 +173,12 @@ describe('Ladder construct', () => {
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
     }
     // No AWS managed policy (AWSLambdaBasicExecutionRole): each role writes to its own log group only.
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    // The one exception is API Gateway's account-level CloudWatch role, whose policy AWS defines.
+    const account = template.findResources('AWS::ApiGateway::Account');
+    const accountRole = JSON.stringify(Object.values(account)[0]?.Properties.CloudWatchRoleArn);
+    for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+      if (accountRole.includes(`"${id}"`)) continue;
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 
@@ -245,6 +249,18 @@ describe('Ladder construct', () => {
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
+  });
+
+  it("sets API Gateway's account CloudWatch role (a logging stage cannot deploy without it), unless told not to", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const without = Template.fromStack(
+      (() => {
+        const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NoAccountRole');
+        new Ladder(stack, 'Ladder', { apiGatewayCloudWatchRole: false });
+        return stack;
+      })(),
+    );
+    without.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
   it('has two customer-managed encryption keys with rotation, and two HMAC keys for seals and phone lines', () => {
