@@ -114,7 +114,8 @@ program
       );
       if (opts.ledgerOut) {
         mkdirSync(dirname(resolve(opts.ledgerOut)), { recursive: true });
-        writeFileSync(opts.ledgerOut, ledgerLines(result.ledgers.values(), result.seals));
+        const chains = [...result.ledgers.values(), ...result.deliveries.values()];
+        writeFileSync(opts.ledgerOut, ledgerLines(chains, result.seals));
         // The run's seal key, so the seals can be checked (`audit verify --ledger F --key F.key`).
         result.saveSealKey(`${opts.ledgerOut}.key`);
       }

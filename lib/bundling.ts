@@ -24,6 +24,7 @@ export const LAMBDA_ENTRIES = {
   InboundSms: 'functions/inbound-sms/index.ts',
   Audit: 'functions/audit/index.ts',
   LedgerWriter: 'functions/ledger-writer/index.ts',
+  Delivery: 'functions/delivery/index.ts',
 } as const;
 
 export const LAMBDA_BUNDLING = {

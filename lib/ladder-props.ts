@@ -54,4 +54,11 @@ export interface LadderProps {
    * @default true
    */
   readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * SNS's SMS delivery-status log groups (`sns/<region>/<account>/DirectPublishToPhoneNumber` and its
+   * `/Failure`): 'create' them in this stack, or attach to them where they exist already ('existing':
+   * another application of the account reports SMS delivery). A log group takes two subscriptions.
+   * @default 'create'
+   */
+  readonly smsDeliveryStatusLogs?: 'create' | 'existing';
 }

@@ -1,4 +1,4 @@
-import type { Deliver } from './delivery.js';
+import type { Deliver } from './async-delivery.js';
 import type { LocalLadder, OpenedTask } from './runtime.js';
 import type { Scenario } from './scenario.js';
 import { callOutcome, DETAIL_TYPE, detailOf } from './scenario-events.js';

@@ -3,6 +3,7 @@ import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { createTaskTokens } from './callbacks.js';
 import { VirtualClock } from './clock.js';
+import { type DeliveryFeedbackOptions, deliveryFeedback } from './delivery-feedback.js';
 import { createExecutions, loadMachines } from './executions.js';
 import { agentDesk, buildHandlers, type EnvironmentOptions, loadFunctionModules } from './handlers.js';
 import { createInvoker, type InvocationFault, type Invoke } from './invoke.js';
@@ -51,6 +52,8 @@ export interface LocalLadderOptions
   /** Where evidence packs are written (also kept in memory). */
   evidenceDir?: string;
   faults?: Faults;
+  /** The providers' delivery reports: how many messages fail to arrive, and how late reports come. */
+  delivery?: DeliveryFeedbackOptions;
   /**
    * Every Task answers at once without running a handler (stages "NEXT", human tasks "NO_ANSWER"),
    * and LoanDelinquent starts its execution directly: the same definition on the same clock with no
@@ -69,15 +72,25 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   // The outbox speaks the ledger's time: every view of a local run has one clock.
   services.sms.useClock(() => clock.now());
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
+  // The functions are invoked through the invoker, which exists once they do (below).
+  let invokeLater: Invoke | undefined;
+  const later = () => invokeLater as Invoke;
+  const feedback = deliveryFeedback(clock, later, options.delivery);
   const sdk = localSdk(modules, services, counters, {
     ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
     ...(options.faults?.dynamodb ? { fault: options.faults.dynamodb } : {}),
+    ...(options.noopHandlers ? {} : { sent: { sms: feedback.smsSent, email: feedback.emailSent } }),
   });
   const policies: PolicyRegistry = options.policies ?? modules.policies.bundledPolicies();
 
   // --- the local edges that stand in for Step Functions and EventBridge ---
   const tokens = createTaskTokens(clock);
-  const { bus, published } = recordingBus(clock);
+  // The print vendor consumes LetterRequested and reports the dispatch through the bus, as upstream does.
+  const { bus, published } = recordingBus(clock, (detailType, detail) => {
+    if (detailType !== 'LetterRequested') return;
+    const lane = String(detail.borrowerId);
+    feedback.letterRequested(String(detail.idempotencyKey), (d) => router.send('LetterDispatched', d, lane));
+  });
   const { evidence, evidencePacks } = evidenceRecorder(options.evidenceDir);
   const machines = loadMachines(clock, policies, options.definitions);
   // An execution asks for its Task states' handlers when it starts, once everything below is wired.
@@ -85,11 +98,10 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     taskStates.forExecution(name, definition),
   );
   const keys = localKeys(options.dataDir);
-  // The stage reaches the ledger by invoking the ledger writer, which exists once the invoker does.
-  let invokeLater: Invoke | undefined;
+  // The stage reaches the ledger by invoking the ledger writer.
   const writer: LedgerWriter = {
     append: async (record, options = {}) => {
-      await (invokeLater as Invoke)('ledgerWriter', { record, ...options });
+      await later()('ledgerWriter', { record, ...options });
     },
   };
   const handlers = buildHandlers(modules, {

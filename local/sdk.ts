@@ -72,19 +72,34 @@ function dynamoDbClient(services: LocalServices, counters: { ddbRequests: number
   return dynamo;
 }
 
+/** Tells `sent` the message id of every SMS and e-mail the provider accepted (their delivery reports follow). */
+function reportingSends<C extends SNSClient | SESv2Client>(client: C, sent: (messageId: string) => void): C {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const id = (result.output as { MessageId?: string }).MessageId;
+      if (id) sent(id);
+      return result;
+    },
+    { step: 'initialize', name: 'reportDelivery' },
+  );
+  return client;
+}
+
 /** The stores over DynamoDB, and the messaging over SNS and SES, as the functions construct them. */
 export function localSdk(
   modules: { env: typeof Env; messaging: typeof Messaging },
   services: LocalServices,
   counters: { ddbRequests: number },
-  options: SdkOptions,
+  options: SdkOptions & { sent?: { sms(id: string): void; email(id: string): void } },
 ) {
   const { documentClient, stores } = modules.env;
+  const sent = options.sent;
   return {
     stores: stores(documentClient(dynamoDbClient(services, counters, options))),
     messaging: new modules.messaging.AwsMessaging(
-      new SNSClient({}),
-      new SESv2Client({}),
+      sent ? reportingSends(new SNSClient({}), sent.sms) : new SNSClient({}),
+      sent ? reportingSends(new SESv2Client({}), sent.email) : new SESv2Client({}),
       'collections@example.com',
     ),
   };

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
 import { renderLadderJson } from '../statemachines/render.js';
+import { asyncDelivery, type Deliver } from './async-delivery.js';
 import { inLane } from './clock.js';
-import { asyncDelivery, type Deliver } from './delivery.js';
+import type { DeliveryFeedbackOptions } from './delivery-feedback.js';
 import { simulatedDesk } from './desk.js';
 import { createLocalLadder, type Faults, type LocalLadder } from './runtime.js';
 import { type Scenario, ScenarioError, type ScenarioLoan } from './scenario.js';
@@ -67,6 +68,8 @@ export interface SimulateOptions {
   onFinish?: (ladder: LocalLadder) => Promise<void> | void;
   /** Replaces the handlers with ones that do nothing (the interpreter's ceiling; see bench/). */
   noopHandlers?: boolean;
+  /** The providers' delivery reports (how many messages do not arrive). */
+  delivery?: DeliveryFeedbackOptions;
 }
 
 /** When a loan's LoanDelinquent is delivered: 08:00 four days before its due date, in its borrower's zone. */
@@ -186,6 +189,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.evidenceDir ? { evidenceDir: options.evidenceDir } : {}),
     faults: faults.faults,
+    ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
     onTaskOpened: simulatedDesk(scenario, current, delivery.deliver),
   });

@@ -5,6 +5,7 @@ import {
   disputeOpen,
   endOfGrace,
   localDaysBetween,
+  type NoticeKind,
   pendingPromise,
   resolveChannel,
   stageTime,
@@ -229,18 +230,60 @@ export function callCapBlock(
   return undefined;
 }
 
+/** When a notice counts from, and why: reported delivered (or a letter dispatched), or assumed by the policy. */
+export interface NoticeCount {
+  at: number;
+  basis: 'DELIVERED' | 'DISPATCHED' | 'ASSUMED';
+}
+
+/** How long a sent notice waits for its delivery report before it is judged without one. */
+export const DELIVERY_REPORT_WAIT_MS = DAY;
+
 /**
- * A field visit or a credit report may only follow its advance notice, and only after the notice's
- * waiting period: without a notice it is BLOCKED, before the period ends it is DEFERRED.
+ * When the notice counts from: its reported delivery (functions/delivery sets `notices`), or, where the
+ * policy assumes delivery, that many hours after it was sent unless every send of it was reported
+ * undelivered. A notice sent and not (yet) reported delivered does not count.
+ */
+export function noticeCountsFrom(
+  c: CaseRecord,
+  kind: NoticeKind,
+  policy: Pick<LadderPolicy, 'noticeDelivery'>,
+  now: number,
+): NoticeCount | undefined {
+  const delivered = c.notices[kind];
+  if (delivered) return { at: Date.parse(delivered), basis: c.noticeBasis?.[kind] ?? 'DELIVERED' };
+  const sent = c.noticesSent?.[kind];
+  const hours = policy.noticeDelivery.assumeDeliveredAfterHours;
+  if (!sent || hours === null || everyUndelivered(sent)) return undefined;
+  const at = Date.parse(sent.at) + hours * 3_600_000;
+  return at <= now ? { at, basis: 'ASSUMED' } : undefined;
+}
+
+const everyUndelivered = (sent: { refs: string[]; undelivered?: string[] }) =>
+  sent.refs.length > 0 && sent.refs.every((r) => sent.undelivered?.includes(r));
+
+/**
+ * A field visit or a credit report may only follow its advance notice, delivered, and only after the
+ * notice's waiting period. No notice sent: BLOCKED. Sent, its delivery report not in yet: DEFERRED for
+ * up to a day, then BLOCKED (a notice that was not delivered does not count: 征信业管理条例 art. 15,
+ * Reg F §1006.30). Delivered, the wait not over: DEFERRED until it is.
  */
 export function noticeGate(
-  kind: 'FIELD_VISIT' | 'CREDIT_REPORT',
+  kind: NoticeKind,
   c: CaseRecord,
   waitDays: number,
   now: number,
+  policy: Pick<LadderPolicy, 'noticeDelivery'>,
 ): { status: 'BLOCKED' | 'DEFERRED'; reason: string; until?: number } | undefined {
-  const sent = c.notices[kind];
-  if (!sent) return { status: 'BLOCKED', reason: `NO_${kind}_NOTICE` };
-  const until = Date.parse(sent) + waitDays * DAY;
+  const counted = noticeCountsFrom(c, kind, policy, now);
+  const sent = c.noticesSent?.[kind];
+  if (!counted && !sent) return { status: 'BLOCKED', reason: `NO_${kind}_NOTICE` };
+  if (!counted) {
+    const reported = Date.parse(sent?.at ?? '') + DELIVERY_REPORT_WAIT_MS;
+    if (sent && !everyUndelivered(sent) && now < reported)
+      return { status: 'DEFERRED', reason: `${kind}_NOTICE_DELIVERY_PENDING`, until: reported };
+    return { status: 'BLOCKED', reason: `${kind}_NOTICE_NOT_DELIVERED` };
+  }
+  const until = counted.at + waitDays * DAY;
   return now < until ? { status: 'DEFERRED', reason: `${kind}_NOTICE_PERIOD`, until } : undefined;
 }

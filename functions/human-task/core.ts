@@ -3,9 +3,15 @@ import type { CaseStore, LineCalls, Stored } from '../adapters/case-store.js';
 import type { HumanTask, TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { humanTaskId, withCall } from '../domain/calls.js';
-import { type BorrowerProfile, type CaseRecord, caseKey, disputeOpen } from '../domain/case.js';
+import {
+  type BorrowerProfile,
+  type CaseRecord,
+  caseKey,
+  disputeOpen,
+  type NoticeKind,
+} from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { decideContacts, gate, noticeGate } from '../domain/decide.js';
+import { decideContacts, gate, noticeCountsFrom, noticeGate } from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type LoadedPolicy, stageById } from '../domain/policy.js';
@@ -51,6 +57,14 @@ interface Ctx {
   kase: Stored<CaseRecord>;
   profile: Stored<BorrowerProfile>;
   now: number;
+}
+
+/** The case with a notice counted by the policy's assumption (written with the task it lets open). */
+function assumeNotice(kase: Stored<CaseRecord>, kind: NoticeKind, at: number): Stored<CaseRecord> {
+  const item = structuredClone(kase.item);
+  item.notices[kind] = isoUtc(at);
+  item.noticeBasis = { ...item.noticeBasis, [kind]: 'ASSUMED' };
+  return { ...kase, item };
 }
 
 /** Opens a work item whose completion the execution waits for, and notes it on the case. */
@@ -117,9 +131,14 @@ async function openContact(ctx: Ctx): Promise<Opened> {
     await reserveCall(ctx, stage.id, line);
     return open(ctx, 'agent-calls', stage.id);
   }
-  // Nobody visits without the advance notice, and not before its days have passed.
-  const held = noticeGate('FIELD_VISIT', kase.item, policy.fieldVisit.noticeDays, now);
-  return held ? notOpened(ctx, held) : open(ctx, 'field-visits', stage.id);
+  // Nobody visits without the advance notice, delivered, and not before its days have passed.
+  const held = noticeGate('FIELD_VISIT', kase.item, policy.fieldVisit.noticeDays, now, policy);
+  if (held) return notOpened(ctx, held);
+  // A notice that counts by the policy's assumption is noted on the case, so the record says so.
+  const counted = noticeCountsFrom(kase.item, 'FIELD_VISIT', policy, now);
+  if (counted?.basis === 'ASSUMED' && !kase.item.notices.FIELD_VISIT)
+    ctx.kase = assumeNotice(kase, 'FIELD_VISIT', counted.at);
+  return open(ctx, 'field-visits', stage.id);
 }
 
 /**

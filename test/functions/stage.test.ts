@@ -101,13 +101,16 @@ describe('stage executor', () => {
     expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-    // Idempotency costs a first-time step nothing: Query, GetItem, the record's PutItem and its seal's.
+    // Idempotency costs a first-time step nothing: Query, GetItem, the record's PutItem and its seal's,
+    // and a note per message of which loan it belongs to (its delivery report names only the message).
     const calls = ddb.calls().map((c) => c.args[0] as { constructor: { name: string }; input: object });
     expect(calls.map((c) => [c.constructor.name, (c.input as { TableName?: string }).TableName])).toEqual([
       ['QueryCommand', 'Cases'],
       ['GetCommand', 'Contacts'],
       ['PutCommand', 'Ledger'],
       ['PutCommand', 'Seals'],
+      ['PutCommand', 'Cases'],
+      ['PutCommand', 'Cases'],
     ]);
   });
 
