@@ -67,8 +67,14 @@ function requireStoreDir(dir: string): void {
     throw new ValidationError(`${dir}: not a Ladder data directory (no embedded store in it)`);
 }
 
-/** Reads the store's cases, profiles and ledger (the store must not be open in another process). */
-export async function readDataDir(dir: string): Promise<ComplianceInput> {
+/**
+ * Runs `job` with a document client on the embedded store of `dir`, then closes the store (it must
+ * not be open in another process: LevelDB locks it).
+ */
+export async function withDataDir<T>(
+  dir: string,
+  job: (db: DynamoDBDocumentClient) => Promise<T>,
+): Promise<T> {
   requireStoreDir(dir);
   const store = await startStore({ dataDir: dir }).catch((error: Error) => {
     throw new ValidationError(
@@ -81,15 +87,20 @@ export async function readDataDir(dir: string): Promise<ComplianceInput> {
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    const db = documentClient(client);
-    const caseItems = await scanAll(db, localTableName(TABLES.cases));
-    const records = (await scanAll(db, localTableName(TABLES.ledger))) as unknown as LedgerRecord[];
-    return { records, ...splitCaseItems(caseItems) };
+    return await job(documentClient(client));
   } finally {
     client.destroy();
     await store.close();
   }
 }
+
+/** The store's cases, profiles and ledger. */
+export const readDataDir = (dir: string): Promise<ComplianceInput> =>
+  withDataDir(dir, async (db) => {
+    const caseItems = await scanAll(db, localTableName(TABLES.cases));
+    const records = (await scanAll(db, localTableName(TABLES.ledger))) as unknown as LedgerRecord[];
+    return { records, ...splitCaseItems(caseItems) };
+  });
 
 export async function complianceDataDir(
   dir: string,

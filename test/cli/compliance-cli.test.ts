@@ -2,19 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/env.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { SealStore } from '../../functions/adapters/seal-store.js';
 import { LedgerAudit } from '../../functions/domain/audit.js';
 import type { BorrowerProfile, CaseRecord } from '../../functions/domain/case.js';
 import { chain, type LedgerRecord } from '../../functions/domain/ledger.js';
 import { createLedgerWriterCore } from '../../functions/ledger-writer/core.js';
-import { readDataDir } from '../../local/compliance.js';
+import { readDataDir, withDataDir } from '../../local/compliance.js';
 import { localKeys } from '../../local/keys.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startStore } from '../../local/services/store.js';
 
 /**
  * Acceptance of `ladder audit compliance`: the store `ladder start` leaves (the sample portfolio, 300
@@ -71,24 +68,8 @@ function pickLoan(
 }
 
 /** The store's ledger and seals, opened for one job. */
-async function withStore<T>(
-  dataDir: string,
-  job: (ledger: LedgerStore, seals: SealStore) => Promise<T>,
-): Promise<T> {
-  const local = await startStore({ dataDir });
-  const client = new DynamoDBClient({
-    endpoint: local.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  try {
-    const db = documentClient(client);
-    return await job(new LedgerStore(db, 'Ledger'), new SealStore(db, 'Seals'));
-  } finally {
-    client.destroy();
-    await local.close();
-  }
-}
+const withStore = <T>(dataDir: string, job: (ledger: LedgerStore, seals: SealStore) => Promise<T>) =>
+  withDataDir(dataDir, (db) => job(new LedgerStore(db, 'Ledger'), new SealStore(db, 'Seals')));
 
 /** Appends the night SMS as the stage would: chained on the newest record, through the ledger writer. */
 async function appendNightSms(dataDir: string): Promise<LedgerRecord> {
