@@ -220,7 +220,9 @@ describe('Ladder construct', () => {
     expect(Object.keys(env(ladder.consent.inboundSmsFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE']),
     );
-    expect(Object.keys(env(ladder.audit.auditFunction))).toEqual(expect.arrayContaining(['LEDGER_TABLE']));
+    expect(Object.keys(env(ladder.audit.auditFunction))).toEqual(
+      expect.arrayContaining(['LEDGER_TABLE', 'CASES_TABLE']),
+    );
     expect(Object.keys(env(ladder.audit.auditFunction))).not.toContain('CONTACTS_TABLE');
   });
 
@@ -381,6 +383,7 @@ describe('Ladder construct', () => {
         'AWS/Lambda/Errors',
         'Ladder/SendFailures',
         'Ladder/LedgerChainsBroken',
+        'Ladder/ComplianceViolations',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
       ]),
     );
@@ -391,6 +394,16 @@ describe('Ladder construct', () => {
       MetricName: 'LedgerChainsBroken',
       Dimensions: [{ Name: 'service', Value: 'ladder' }],
       Period: 86_400,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // A compliance violation in the day the audit checked alarms for that day's period.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ladder',
+      MetricName: 'ComplianceViolations',
+      Dimensions: [{ Name: 'service', Value: 'ladder' }],
+      Period: 86_400,
+      Statistic: 'Maximum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
@@ -640,6 +653,8 @@ describe('Ladder construct', () => {
         contacts: ['Query'],
       },
       [roleId(ladder.audit.auditFunction)]: {
+        // The compliance check reads the day's borrowers by Query (byLoan, then their partition).
+        cases: ['Query'],
         ledger: ['Scan'],
         seals: ['Scan'],
       },
