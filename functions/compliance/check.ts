@@ -33,7 +33,8 @@ export const ATTEMPT_RULES: readonly AttemptRule[] = [
   duplicateMessage,
 ];
 
-const sent = (a: AttemptEntry): boolean => a.status === 'SENT';
+/** What went out and is judged: a message sent, a letter requested, a call or visit made. */
+const sent = (a: AttemptEntry): boolean => a.status === 'SENT' || a.status === 'REQUESTED';
 
 /**
  * The records with the fields the rules read. A scan can return anything stored; an item that is not

@@ -26,7 +26,10 @@ export function summarize(
   for (const v of violations) byRule[v.ruleId] = (byRule[v.ruleId] ?? 0) + 1;
   return {
     records: records.length,
-    sentAttempts: records.reduce((n, r) => n + r.attempts.filter((a) => a.status === 'SENT').length, 0),
+    sentAttempts: records.reduce(
+      (n, r) => n + r.attempts.filter((a) => a.status === 'SENT' || a.status === 'REQUESTED').length,
+      0,
+    ),
     cases: input.cases.length,
     violations: violations.length,
     byRule,

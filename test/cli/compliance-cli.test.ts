@@ -56,7 +56,10 @@ function pickLoan(
   const byBorrower = new Map(profiles.map((p) => [p.borrowerId, p]));
   for (const c of [...cases].sort((a, b) => (a.loanId < b.loanId ? -1 : 1))) {
     const p = byBorrower.get(c.borrowerId);
-    const chainOf = records.filter((r) => r.loanId === c.loanId).sort((a, b) => a.seq - b.seq);
+    // The contact chain (its delivery reports are on a chain of their own).
+    const chainOf = records
+      .filter((r) => r.ledgerId === `${c.loanId}#${c.cycle}`)
+      .sort((a, b) => a.seq - b.seq);
     const newest = chainOf.at(-1);
     if (!p || !newest || p.timeZone !== 'Asia/Shanghai' || p.optOuts.SMS || c.dispute) continue;
     if (chainOf.some((r) => r.stage === 'D+3')) continue;

@@ -1,4 +1,5 @@
 import { checkCompliance } from '../../functions/compliance/check.js';
+import { sentNoticeCounts } from '../../functions/compliance/notices.js';
 import type { ComplianceOptions, Violation } from '../../functions/compliance/types.js';
 import type { BorrowerProfile, CaseRecord, ProfileChange } from '../../functions/domain/case.js';
 import type { AttemptEntry, LedgerRecord } from '../../functions/domain/ledger.js';
@@ -23,8 +24,9 @@ export const sms = (extra: Partial<AttemptEntry> = {}): AttemptEntry => ({
   ...extra,
 });
 export const email = (extra: Partial<AttemptEntry> = {}): AttemptEntry => sms({ channel: 'EMAIL', ...extra });
+/** A letter is REQUESTED of the print vendor (its dispatch is reported on the delivery chain). */
 export const letter = (extra: Partial<AttemptEntry> = {}): AttemptEntry =>
-  sms({ channel: 'LETTER', providerRef: 'print-vendor', ...extra });
+  sms({ channel: 'LETTER', status: 'REQUESTED', ...extra });
 export const call = (outcome: string): AttemptEntry => ({
   channel: 'CALL',
   status: 'SENT',
@@ -123,7 +125,11 @@ export interface World {
   cases?: CaseRecord[];
 }
 
-/** Checks a small world: by default one borrower B-1 in Shanghai with one active case L-1. */
+/**
+ * Checks a small world: by default one borrower B-1 in Shanghai with one active case L-1, and a notice
+ * counted from its sending (`sentNoticeCounts`): the notice tests set their times that way, and the
+ * delivery-report counting has tests of its own.
+ */
 export function check(world: World, options: Partial<ComplianceOptions> = {}): Violation[] {
   return checkCompliance(
     {
@@ -131,7 +137,7 @@ export function check(world: World, options: Partial<ComplianceOptions> = {}): V
       profiles: world.profiles ?? [profile()],
       cases: world.cases ?? [kase()],
     },
-    { policies, ...options },
+    { policies, noticeCounts: sentNoticeCounts, ...options },
   );
 }
 
