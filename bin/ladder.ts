@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError } from 'commander';
 import { auditDataDir, auditLedgerFile, formatAudit, ledgerLines } from '../local/audit.js';
+import { readKeyFile } from '../local/keys.js';
 import { formatSummary } from '../local/report.js';
 import { samplePortfolio } from '../local/sample.js';
 import { parseScenario, ScenarioError } from '../local/scenario.js';
@@ -124,7 +125,10 @@ program
       );
       if (opts.ledgerOut) {
         mkdirSync(dirname(resolve(opts.ledgerOut)), { recursive: true });
-        writeFileSync(opts.ledgerOut, ledgerLines(result.ledgers.values()));
+        const chains = [...result.ledgers.values(), ...result.deliveries.values()];
+        writeFileSync(opts.ledgerOut, ledgerLines(chains, result.seals));
+        // The run's seal key, so the seals can be checked (`audit verify --ledger F --key F.key`).
+        result.saveSealKey(`${opts.ledgerOut}.key`);
       }
       console.log(
         `wrote ${opts.out}: ${result.loans.length} loans, ${Object.entries(result.summary.finalStatus)
@@ -224,21 +228,60 @@ audit
   .description(
     'verify every hash chain of the ledger: exits 0 when all are intact, 1 naming each broken chain',
   )
-  .option('--ledger <file>', 'JSON lines of ledger records (`ladder simulate --ledger-out`)')
+  .option('--ledger <file>', 'JSON lines of ledger records and seals (`ladder simulate --ledger-out`)')
+  .option('--key <file>', 'the seal key of a --ledger file (written beside it by --ledger-out)')
   .option('--data <dir>', 'the embedded store on disk (`--data` of simulate, start or serve)')
   .option('--quiet', 'print only the summary and the broken chains')
-  .action(async (opts: { ledger?: string; data?: string; quiet?: boolean }) => {
+  .action(async (opts: { ledger?: string; data?: string; key?: string; quiet?: boolean }) => {
     if ((opts.ledger === undefined) === (opts.data === undefined)) {
       throw Object.assign(new Error('audit verify: give exactly one of --ledger <file> and --data <dir>'), {
         name: 'ValidationError',
       });
     }
-    const report = opts.ledger ? await auditLedgerFile(opts.ledger) : await auditDataDir(opts.data as string);
+    const report = opts.ledger
+      ? await auditLedgerFile(opts.ledger, opts.key ? readKeyFile(opts.key) : undefined)
+      : await auditDataDir(opts.data as string);
     const { out, err } = formatAudit(report, opts.quiet);
     for (const line of err) console.error(line);
     console.log(out.join('\n'));
     if (report.broken.length > 0) process.exitCode = 1;
   });
+
+/**
+ * Bad usage of `audit compliance` exits 2 with one line, like its other input errors: commander's
+ * own errors (an unknown option, a missing value) would print their own line and exit 1, the code
+ * that means "a violation was found".
+ */
+const usageError = (error: CommanderError): never => {
+  if (error.exitCode === 0) process.exit(0); // --help
+  throw Object.assign(new Error(`audit compliance: ${error.message.replace(/^error: /, '')}`), {
+    name: 'ValidationError',
+  });
+};
+
+audit
+  .command('compliance')
+  .description(
+    'check every SENT contact in the store against the contact rules, independently of the code that ' +
+      'decided them: exits 0 when none broke a rule, 1 naming each violation (loan, cycle, seq, rule)',
+  )
+  .option('--data <dir>', 'the embedded store on disk (`--data` of simulate, start or serve)')
+  .option('--since <instant>', 'check only records at or after this ISO 8601 instant (with its offset)')
+  .option('--until <instant>', 'check only records before this ISO 8601 instant (with its offset)')
+  .option('--scenario <file>', 'judge by the policies of the scenario the store was simulated from')
+  .option('--json', 'print {violations, summary} as JSON on stdout')
+  .configureOutput({ writeErr: () => undefined })
+  .exitOverride(usageError)
+  .action(
+    async (opts: { data?: string; since?: string; until?: string; scenario?: string; json?: boolean }) => {
+      // Loaded here, not at the top: the other commands do not pay for the checker.
+      const { auditCompliance } = await import('../local/compliance.js');
+      const { out, err, exitCode } = await auditCompliance(opts);
+      for (const line of err) console.error(line);
+      console.log(out.join('\n'));
+      process.exitCode = exitCode;
+    },
+  );
 
 try {
   await program.parseAsync(process.argv);

@@ -5,7 +5,10 @@ import { LadderStack } from './ladder-stack.js';
 /**
  * The standalone app: the stack 'Ladder', checked by cdk-nag's AwsSolutions pack. Findings fail the synth
  * (cdk-nag 3 is a policy-validation plugin: `cdk synth` exits 1, an in-memory `app.synth()` throws).
- * Optional context: `alarmEmail`, `senderEmail`, `sesConfigurationSet`, `policyFile`.
+ * Optional context (README, Deploy): `alarmEmail`, `senderEmail`, `sesConfigurationSet`, `sesSandbox`
+ * ('true' while the SES account is in the sandbox), `upstreamSources` (comma-separated EventBridge
+ * sources of the upstream producers), `apiGatewayCloudWatchRole` ('false' where the account's API
+ * Gateway CloudWatch role is managed elsewhere).
  */
 export function buildApp(props: AppProps = {}): App {
   const app = new App(props);
@@ -13,11 +16,24 @@ export function buildApp(props: AppProps = {}): App {
     const value: unknown = app.node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
+  const flag = (key: string): boolean | undefined => {
+    const value = context(key) ?? (app.node.tryGetContext(key) as unknown);
+    if (value === undefined || typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    throw new Error(`context ${key}: true or false, not "${String(value)}"`);
+  };
+  const sources = context('upstreamSources')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   new LadderStack(app, 'Ladder', {
     ladder: {
       alarmEmail: context('alarmEmail'),
       senderEmail: context('senderEmail'),
       sesConfigurationSet: context('sesConfigurationSet'),
+      sesSandbox: flag('sesSandbox'),
+      apiGatewayCloudWatchRole: flag('apiGatewayCloudWatchRole'),
+      ...(sources ? { eventSources: { default: sources } } : {}),
     },
   });
   // Acknowledgements are also written to the template metadata (cdk_nag.rules_to_suppress): an audit trail.

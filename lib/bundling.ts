@@ -3,8 +3,9 @@
  * and the benchmark (esbuild's API, bench/bench.ts) read, so the bundle the benchmark weighs and
  * loads is the bundle that deploys. Plain data: no CDK import, so the benchmark loads none.
  *
- * - Node 22, minified, with a source map (NODE_OPTIONS=--enable-source-maps on the function).
- * - `@aws-sdk/*` external: the Lambda Node.js 22 runtime ships AWS SDK v3 (every client and
+ * - Node 24 (the Lambda runtime nodejs24.x, and the Node every npm script runs on), minified, with a
+ *   source map (NODE_OPTIONS=--enable-source-maps on the function).
+ * - `@aws-sdk/*` external: the Lambda Node.js 24 runtime ships AWS SDK v3 (every client and
  *   lib-dynamodb). Bundled, the clients and their Smithy core were 365 to 445 KB of each function's
  *   bundle (esbuild's metafile), more than everything else together. The cost: the SDK version is
  *   the runtime's, which AWS updates with the runtime; the code uses long-stable APIs only.
@@ -23,11 +24,12 @@ export const LAMBDA_ENTRIES = {
   InboundSms: 'functions/inbound-sms/index.ts',
   Audit: 'functions/audit/index.ts',
   LedgerWriter: 'functions/ledger-writer/index.ts',
+  Delivery: 'functions/delivery/index.ts',
 } as const;
 
 export const LAMBDA_BUNDLING = {
   format: 'cjs',
-  target: 'node22',
+  target: 'node24',
   minify: true,
   sourceMap: true,
   // The ESM builds of dependencies, where they have one, tree-shake better; the output is CommonJS.

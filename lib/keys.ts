@@ -46,8 +46,32 @@ export class Keys extends Construct {
       });
     this.sealKey = hmac('SealKey', 'Ladder: seals of the audit ledger (MACs made by the ledger writer only)');
     this.lineKey = hmac('LineKey', "Ladder: pseudonyms of borrowers' phone lines (made by intake only)");
-    // CloudWatch Logs encrypts the log groups with the case key, scoped to this account's log groups.
-    this.caseKey.addToResourcePolicy(
+    // CloudWatch Logs encrypts the log groups with the case key, scoped to this account's log groups;
+    // SNS's SMS delivery-status logs hold phone numbers: those are under the contact key.
+    this.letLogsEncrypt(this.caseKey);
+    this.letLogsEncrypt(this.contactKey);
+    // EventBridge (target dead letters) and CloudWatch (alarm notifications) write to encrypted SQS/SNS.
+    this.letServiceEncrypt(this.caseKey, 'Allowevents', 'events.amazonaws.com');
+    this.letServiceEncrypt(this.caseKey, 'Allowcloudwatch', 'cloudwatch.amazonaws.com');
+    // EventBridge delivers LoanDelinquent (which carries contact details) to the intake queue and its
+    // dead letters, both under the contact key.
+    this.letServiceEncrypt(this.contactKey, 'AllowEventsToIntakeQueues', 'events.amazonaws.com');
+  }
+
+  /** Sets the key's environment variable and lets the function make (or only verify) MACs with it. */
+  public bindMac(
+    fn: lambda.Function,
+    key: kms.Key,
+    env: string,
+    action: 'kms:GenerateMac' | 'kms:VerifyMac',
+  ): void {
+    fn.addEnvironment(env, key.keyArn);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources: [key.keyArn] }));
+  }
+
+  /** Lets CloudWatch Logs encrypt this account's log groups with `key`. */
+  private letLogsEncrypt(key: kms.Key): void {
+    key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogs',
         principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
@@ -72,23 +96,6 @@ export class Keys extends Construct {
         },
       }),
     );
-    // EventBridge (target dead letters) and CloudWatch (alarm notifications) write to encrypted SQS/SNS.
-    this.letServiceEncrypt(this.caseKey, 'Allowevents', 'events.amazonaws.com');
-    this.letServiceEncrypt(this.caseKey, 'Allowcloudwatch', 'cloudwatch.amazonaws.com');
-    // EventBridge delivers LoanDelinquent (which carries contact details) to the intake queue and its
-    // dead letters, both under the contact key.
-    this.letServiceEncrypt(this.contactKey, 'AllowEventsToIntakeQueues', 'events.amazonaws.com');
-  }
-
-  /** Sets the key's environment variable and lets the function make (or only verify) MACs with it. */
-  public bindMac(
-    fn: lambda.Function,
-    key: kms.Key,
-    env: string,
-    action: 'kms:GenerateMac' | 'kms:VerifyMac',
-  ): void {
-    fn.addEnvironment(env, key.keyArn);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources: [key.keyArn] }));
   }
 
   /** Lets an AWS service of this account encrypt to (and read back) SQS queues and SNS topics under `key`. */

@@ -79,7 +79,7 @@ export class LadderFunctions {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       handler: 'handler',
       description: options.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: options.memorySize ?? 512,
       timeout: options.timeout ?? FUNCTION_TIMEOUT,
@@ -126,8 +126,8 @@ export class LadderFunctions {
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'nodejs22.x is the pinned runtime (an LTS the code and its tests target, supported by Lambda); ' +
-        'moving to a newer runtime is a deliberate, tested change rather than a synth-time default.',
+        'nodejs24.x is the pinned runtime: the Node major every npm script and test runs on (the node ' +
+        'devDependency); moving to a newer runtime is a deliberate, tested change, not a synth-time default.',
     });
     return fn;
   }

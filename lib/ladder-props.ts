@@ -12,6 +12,13 @@ export interface LadderProps {
   /** An SES configuration set used when sending e-mail (delivery, bounce and complaint events). */
   readonly sesConfigurationSet?: string;
   /**
+   * The SES account is still in the sandbox: SES then also checks the sender's permission on each
+   * recipient's identity, so the stage may send to any verified identity of the account (identity/*).
+   * Leave it off once the account has production access.
+   * @default false
+   */
+  readonly sesSandbox?: boolean;
+  /**
    * Retention of every log group (the functions and the state machine).
    * @default ONE_YEAR: a Standard execution lives at most one year, so the logs of a case's start stay
    * readable for as long as the case can be open; the audit record itself is the ledger table.
@@ -39,4 +46,19 @@ export interface LadderProps {
    * @default every upstream event from the source 'lender.loans'
    */
   readonly eventSources?: EventSources;
+  /**
+   * Create API Gateway's account-level CloudWatch role (AWS::ApiGateway::Account) with the work-queue
+   * API. The API's stage writes access and error logs, and a stage with logging fails to deploy in an
+   * account and region where that role was never set. Set false where the platform team manages the
+   * account setting centrally (one per account and region; the last stack to set it wins).
+   * @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * SNS's SMS delivery-status log groups (`sns/<region>/<account>/DirectPublishToPhoneNumber` and its
+   * `/Failure`): 'create' them in this stack, or attach to them where they exist already ('existing':
+   * another application of the account reports SMS delivery). A log group takes two subscriptions.
+   * @default 'create'
+   */
+  readonly smsDeliveryStatusLogs?: 'create' | 'existing';
 }

@@ -1,7 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { EVENT_TARGETS } from '../functions/domain/routes.js';
 import { BorrowerEvents } from './borrower-events.js';
 import { Consent } from './consent.js';
+import { Delivery } from './delivery.js';
 import { Erasure } from './erasure.js';
 import {
   BORROWER_DETAIL_TYPES,
@@ -38,6 +40,7 @@ export class Ladder extends Construct {
   public readonly routing: EventRouting;
   public readonly evidence: Evidence;
   public readonly ledgerWriter: LedgerWriter;
+  public readonly delivery: Delivery;
   public readonly workflow: Workflow;
   public readonly intake: Intake;
   public readonly borrowerEvents: BorrowerEvents;
@@ -55,21 +58,34 @@ export class Ladder extends Construct {
     const routing = new EventRouting(this, 'EventRouting', { keys, sources: props.eventSources });
     const evidence = new Evidence(this, 'Evidence', { keys });
     const functions = new LadderFunctions({ keys, routing, removalPolicy, retention: props.logRetention });
-    const { senderEmail, sesConfigurationSet, intakeConcurrency: concurrency } = props;
+    const { senderEmail, sesConfigurationSet, sesSandbox, intakeConcurrency: concurrency } = props;
     const base = { tables, functions };
     const ledgerWriter = new LedgerWriter(this, 'LedgerWriter', { ...base, keys });
+    const delivery = new Delivery(this, 'Delivery', {
+      ...{
+        ...base,
+        keys,
+        ledgerWriter,
+        sesConfigurationSet,
+        smsDeliveryStatusLogs: props.smsDeliveryStatusLogs,
+      },
+    });
     const workflow = new Workflow(this, 'Workflow', {
-      ...{ ...base, routing, evidence, ledgerWriter, senderEmail, sesConfigurationSet },
+      ...{ ...base, routing, evidence, ledgerWriter, senderEmail, sesSandbox },
+      sesConfigurationSet: delivery.configurationSetName,
     });
     const intake = new Intake(this, 'Intake', { ...base, keys, workflow, concurrency });
     const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', { ...base, routing, workflow });
-    const workQueue = new WorkQueueApi(this, 'WorkQueueApi', { ...base, workflow });
+    const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
+      ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
+    });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys });
     const audit = new LedgerAudit(this, 'LedgerAudit', { ...base, keys });
     routing.routeToQueue('LoanDelinquent', INTAKE_DETAIL_TYPES, intake.queue, intake.deadLetterQueue);
     routing.routeToFunction('BorrowerEvents', BORROWER_DETAIL_TYPES, borrowerEvents.eventsFunction);
     routing.routeToFunction('Erasure', ERASURE_DETAIL_TYPES, erasure.erasureFunction);
+    routing.routeToFunction('Delivery', EVENT_TARGETS.delivery, delivery.deliveryFunction);
     const monitoring = new Monitoring(this, 'Monitoring', {
       keys,
       alarmEmail: props.alarmEmail,
@@ -84,6 +100,7 @@ export class Ladder extends Construct {
         inboundSms: consent.inboundSmsFunction,
         audit: audit.auditFunction,
         ledgerWriter: ledgerWriter.writerFunction,
+        delivery: delivery.deliveryFunction,
       },
       deadLetterQueue: routing.deadLetterQueue,
       intakeDeadLetterQueue: intake.deadLetterQueue,
@@ -93,6 +110,7 @@ export class Ladder extends Construct {
     this.routing = routing;
     this.evidence = evidence;
     this.ledgerWriter = ledgerWriter;
+    this.delivery = delivery;
     this.workflow = workflow;
     this.intake = intake;
     this.borrowerEvents = borrowerEvents;

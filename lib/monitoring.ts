@@ -102,6 +102,12 @@ export class Monitoring extends Construct {
       ladderMetric('LedgerChainsBroken').with({ period: Duration.days(1), statistic: 'Maximum' }),
       'The audit found a ledger chain broken: a record was edited, inserted or removed',
     );
+    // Same daily rhythm: the audit's compliance check of the previous day's contacts.
+    this.alarm(
+      'ComplianceViolations',
+      ladderMetric('ComplianceViolations').with({ period: Duration.days(1), statistic: 'Maximum' }),
+      "The daily compliance check found a contact that broke a rule (hours, consent, hold, cap, notice): see the audit function's error logs",
+    );
     this.alarm(
       'DeadLetters',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({

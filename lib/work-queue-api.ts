@@ -2,6 +2,7 @@ import {
   aws_apigateway as apigateway,
   CfnOutput,
   type aws_lambda_nodejs as nodejs,
+  RemovalPolicy,
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -14,6 +15,8 @@ export interface WorkQueueApiProps {
   readonly tables: Tables;
   readonly workflow: Workflow;
   readonly functions: LadderFunctions;
+  /** LadderProps.apiGatewayCloudWatchRole. @default true */
+  readonly cloudWatchRole?: boolean;
 }
 
 /** The work queue of human tasks for agents and agencies: list, claim and complete, over an IAM-authorised API. */
@@ -39,18 +42,21 @@ export class WorkQueueApi extends Construct {
       'states:SendTaskSuccess',
       'states:SendTaskHeartbeat',
     );
-    this.api = this.makeApi(props.functions);
+    this.api = this.makeApi(props.functions, props.cloudWatchRole ?? true);
   }
 
   /**
    * REST API with IAM authorisation: agents' and agencies' principals get execute-api:Invoke on it
    * from the platform team (no API keys, no tokens to leak). Requests are validated and access-logged.
    */
-  private makeApi(functions: LadderFunctions): apigateway.RestApi {
+  private makeApi(functions: LadderFunctions, cloudWatchRole: boolean): apigateway.RestApi {
     const accessLogs = functions.logGroup(this, 'WorkQueueApiAccessLogs');
     const api = new apigateway.RestApi(this, 'WorkQueueApi', {
       description: 'Ladder work queue: list, claim and complete human tasks',
-      cloudWatchRole: false,
+      // The stage logs; without the account's CloudWatch role a logging stage cannot deploy.
+      cloudWatchRole,
+      // Retained: other APIs of the account may log through the same role.
+      ...(cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
@@ -97,6 +103,14 @@ export class WorkQueueApi extends Construct {
           'Authorised with IAM (SigV4) principals of the lender and its agencies, not Cognito user pools.',
       },
     );
+    if (cloudWatchRole) {
+      Validations.of(api).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "API Gateway's account-level CloudWatch role: AWS's own managed policy for it, the one the service " +
+          'documents; it lets API Gateway (not Ladder) write the logs of every API in the account and region.',
+      });
+    }
     new CfnOutput(this, 'AgentApiUrl', { value: api.url });
     return api;
   }

@@ -30,6 +30,8 @@ export interface WorkflowProps {
   /** The From address of e-mail notices. @default 'collections@example.com' */
   readonly senderEmail?: string;
   readonly sesConfigurationSet?: string;
+  /** LadderProps.sesSandbox. */
+  readonly sesSandbox?: boolean;
 }
 
 /** early-call -> EarlyCall: construct ids for a policy's resources; the default keeps the plain ids. */
@@ -138,12 +140,18 @@ export class Workflow extends Construct {
         resources: ['arn:*:sns:*:*:*'],
       }),
     );
+    // SES authorises a send against the identity it sends as: the address when that is verified
+    // itself, else its domain. Both are granted, so verifying the address later breaks nothing.
+    const identity = (name: string) =>
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
     stage.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SendEmail',
         actions: ['ses:SendEmail'],
         resources: [
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+          identity(senderDomain),
+          identity(senderEmail),
+          ...(props.sesSandbox ? [identity('*')] : []),
           ...(props.sesConfigurationSet
             ? [
                 stack.formatArn({
@@ -156,6 +164,14 @@ export class Workflow extends Construct {
         ],
       }),
     );
+    if (props.sesSandbox) {
+      Validations.of(stage.role as iam.IRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
+        reason:
+          "In the SES sandbox every recipient must be a verified identity of the account and SES checks the sender's " +
+          'permission on it; the prop is off once the account has production access (README, Deploy).',
+      });
+    }
     return stage;
   }
 

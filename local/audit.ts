@@ -2,18 +2,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../functions/adapters/env.js';
 import { LedgerStore } from '../functions/adapters/ledger-store.js';
+import { SealStore } from '../functions/adapters/seal-store.js';
 import { TABLES } from '../functions/adapters/tables.js';
 import { type AuditReport, describeBroken, LedgerAudit } from '../functions/domain/audit.js';
 import { ValidationError } from '../functions/domain/errors.js';
 import type { LedgerRecord } from '../functions/domain/ledger.js';
+import type { LedgerSeal, MacKey } from '../functions/domain/seal.js';
+import { keyFile, readKeyFile } from './keys.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localTableName, startStore } from './services/store.js';
 
 /**
- * `ladder audit verify`: the ledger from a JSON-lines file (`ladder simulate --ledger-out`) or from the
- * embedded store on disk (`--data` of simulate, start and serve), verified by the same LedgerAudit the
- * audit Lambda runs on AWS.
+ * `ladder audit verify`: the ledger and its seals from a JSON-lines file (`ladder simulate --ledger-out`)
+ * or from the embedded store on disk (`--data` of simulate, start and serve), checked by the same
+ * LedgerAudit the audit Lambda runs on AWS. A data directory holds its seal key (`keys/`); a file is
+ * checked against the key given with `--key` (`--ledger-out` writes it beside the file).
  */
-export async function auditLedgerFile(file: string): Promise<AuditReport> {
+const isSealLine = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && typeof (value as { mac?: unknown }).mac === 'string';
+
+export async function auditLedgerFile(file: string, key?: MacKey): Promise<AuditReport> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -29,9 +36,10 @@ export async function auditLedgerFile(file: string): Promise<AuditReport> {
     } catch {
       record = null; // a line that is not JSON any more was tampered with: counted as unreadable
     }
-    audit.add([record]);
+    if (isSealLine(record)) audit.addSeals([record]);
+    else audit.add([record]);
   }
-  return await audit.report();
+  return await audit.report(key ? { key } : {});
 }
 
 /** Scans the Ledger table of a `--data` directory (the store must not be open in another process). */
@@ -44,20 +52,23 @@ export async function auditDataDir(dir: string): Promise<AuditReport> {
     credentials: LOCAL_CREDENTIALS,
   });
   try {
-    const ledger = new LedgerStore(documentClient(client), localTableName(TABLES.ledger));
+    const db = documentClient(client);
+    const key = readKeyFile(keyFile(dir, 'seal'));
     const audit = new LedgerAudit();
-    for await (const page of ledger.scan()) audit.add(page);
-    return await audit.report();
+    for await (const page of new LedgerStore(db, localTableName(TABLES.ledger)).scan()) audit.add(page);
+    for await (const page of new SealStore(db, localTableName(TABLES.seals)).scan()) audit.addSeals(page);
+    return await audit.report({ key });
   } finally {
     client.destroy();
     await store.close();
   }
 }
 
-/** The ledger of a simulation as JSON lines, chain by chain in seq order. */
-export function ledgerLines(ledgers: Iterable<LedgerRecord[]>): string {
+/** The ledger of a simulation as JSON lines, chain by chain in seq order, then its seals. */
+export function ledgerLines(ledgers: Iterable<LedgerRecord[]>, seals: Iterable<LedgerSeal> = []): string {
   const lines: string[] = [];
   for (const records of ledgers) for (const record of records) lines.push(JSON.stringify(record));
+  for (const seal of seals) lines.push(JSON.stringify(seal));
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
@@ -68,7 +79,8 @@ export function formatAudit(report: AuditReport, quiet = false): { out: string[]
     : report.chains.filter((c) => c.ok).map((c) => `OK     ${c.ledgerId}  ${c.records} records`);
   const ok = report.chains.length - report.broken.length;
   out.push(
-    `ledger: ${report.chains.length} chains, ${report.records} records: ${ok} OK, ${report.broken.length} broken`,
+    `ledger: ${report.chains.length} chains, ${report.records} records: ${ok} OK, ${report.broken.length} broken` +
+      (report.sealed ? '; seals checked' : '; seals NOT checked (no key: give --key)'),
   );
   return { out, err: report.broken.map(describeBroken) };
 }

@@ -1,4 +1,4 @@
-import type { Deliver } from './delivery.js';
+import type { Deliver } from './async-delivery.js';
 import type { LocalLadder, OpenedTask } from './runtime.js';
 import type { Scenario } from './scenario.js';
 import { callOutcome, DETAIL_TYPE, detailOf } from './scenario-events.js';
@@ -39,6 +39,8 @@ export function simulatedDesk(scenario: Scenario, ladder: () => LocalLadder, del
       try {
         await l.completeTask(task.taskId, outcome);
       } catch (error) {
+        // A task the ladder withdrew meanwhile (a dispute, an opt-out, a cure) is refused: the agent moves on.
+        if ((error as Error).name === 'TaskRefused') return;
         if ((error as Error).name !== 'TransientError' || tries >= MAX_TRIES) throw error;
         l.clock.setTimeout(() => void l.clock.track(complete(outcome, tries + 1)), RETRY_AFTER_MS);
       }

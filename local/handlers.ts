@@ -45,6 +45,7 @@ export async function loadFunctionModules(services: LocalServices, options: Envi
     inboundSms: import('../functions/inbound-sms/handler.js'),
     erasure: import('../functions/erasure/handler.js'),
     ledgerWriter: import('../functions/ledger-writer/handler.js'),
+    delivery: import('../functions/delivery/handler.js'),
   });
 }
 
@@ -111,6 +112,13 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
     inboundSms: modules.inboundSms.buildInboundSmsHandler({
       contacts: s.contacts(),
       events: modules.eventsCore.createEventsCore(eventsDeps),
+      clock,
+    }),
+    delivery: modules.delivery.buildDeliveryHandler({
+      cases: s.cases(),
+      ledger: s.ledger(),
+      writer,
+      policies,
       clock,
     }),
     ledgerWriter: modules.ledgerWriter.buildLedgerWriterHandler({

@@ -15,7 +15,8 @@ import type { VirtualClock } from './clock.js';
  * virtual clock. The state machine definition is untouched.
  *
  * Node 20 lacks Promise.withResolvers, which the interpreter uses for every Task (TOOLCHAIN.md).
- * One more binding is swapped for speed: see withDirectJsonPath.
+ * Math is bound too, with a seeded random (seededMath), and one more binding is swapped for speed: see
+ * withDirectJsonPath.
  */
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.assign(Promise, {
@@ -55,7 +56,7 @@ export function loadInterpreter(clock: VirtualClock): Interpreter {
   const file = require.resolve('aws-local-stepfunctions');
   const source = readFileSync(file, 'utf8');
   const wrapper = runInThisContext(
-    `(function (exports, require, module, __filename, __dirname, setTimeout, clearTimeout, Date) {${source}\n})`,
+    `(function (exports, require, module, __filename, __dirname, setTimeout, clearTimeout, Date, Math) {${source}\n})`,
     { filename: file },
   ) as (...args: unknown[]) => void;
   const mod = { exports: {} as Interpreter };
@@ -74,6 +75,24 @@ export function loadInterpreter(clock: VirtualClock): Interpreter {
     (fn: () => void, ms?: number) => clock.setTimeout(fn, ms),
     (id: number) => clock.clearTimeout(id),
     clock.dateClass(),
+    seededMath(clock.now()),
   );
   return mod.exports;
+}
+
+/**
+ * Math with a seeded `random` for the interpreter: a Retry's FULL jitter draws from it, so the same run
+ * retries after the same delays, and a run stays deterministic when retries happen (two borrowers who
+ * share a phone line writing its call log at once). mulberry32, seeded from the run's start.
+ */
+function seededMath(seed: number): Math {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Object.assign(Object.create(Math) as Math, { random });
 }

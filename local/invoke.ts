@@ -12,7 +12,8 @@ export type FunctionName =
   | 'events'
   | 'erasure'
   | 'inboundSms'
-  | 'ledgerWriter';
+  | 'ledgerWriter'
+  | 'delivery';
 
 /**
  * A Lambda invocation crashes (Runtime.ExitError) or times out (Sandbox.Timedout), before its

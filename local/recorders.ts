@@ -6,12 +6,19 @@ import type { VirtualClock } from './clock.js';
 
 /** What the functions hand out of the stack, kept for the run to read: published events, evidence packs. */
 
-/** The event bus the functions publish to (placement, recall, credit report, legal, letters), recorded. */
-export function recordingBus(clock: VirtualClock) {
+/**
+ * The event bus the functions publish to (placement, recall, credit report, legal, letters), recorded.
+ * `consumer` sees each event as a consumer of the bus would (the simulated print vendor).
+ */
+export function recordingBus(
+  clock: VirtualClock,
+  consumer?: (detailType: string, detail: Record<string, unknown>) => void,
+) {
   const published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }> = [];
   const bus: EventPublisher = {
     async publish(detailType, detail) {
       published.push({ at: clock.now(), detailType, detail });
+      consumer?.(detailType, detail);
     },
   };
   return { bus, published };

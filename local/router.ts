@@ -29,10 +29,11 @@ export interface RouterDeps {
 }
 
 /** The function each rule target is locally. */
-const FUNCTION_OF: Record<EventTarget, 'intake' | 'events' | 'erasure'> = {
+const FUNCTION_OF: Record<EventTarget, 'intake' | 'events' | 'erasure' | 'delivery'> = {
   intake: 'intake',
   events: 'events',
   erasure: 'erasure',
+  delivery: 'delivery',
 };
 
 /** What EventBridge does with an event no rule matches: PutEvents succeeds, and nobody receives it. */

@@ -3,6 +3,7 @@ import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { type Access, type IamOptions, localAccess } from './access.js';
 import { createTaskTokens } from './callbacks.js';
 import { VirtualClock } from './clock.js';
+import { type DeliveryFeedbackOptions, deliveryFeedback } from './delivery-feedback.js';
 import {
   checkedBus,
   checkedCallbacks,
@@ -59,6 +60,8 @@ export interface LocalLadderOptions
   /** Where evidence packs are written (also kept in memory). */
   evidenceDir?: string;
   faults?: Faults;
+  /** The providers' delivery reports: how many messages fail to arrive, and how late reports come. */
+  delivery?: DeliveryFeedbackOptions;
   /**
    * The stack's IAM, enforced on every call a function makes (local/access.ts): `false` turns it off;
    * `{ partition: 'aws-cn', region: 'cn-north-1' }` runs as the China partition.
@@ -97,7 +100,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   });
   const modules = await loadFunctionModules(services, options);
   const clock = new VirtualClock(options.start);
+  // The outbox speaks the ledger's time: every view of a local run has one clock.
+  services.sms.useClock(() => clock.now());
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
+  // The providers report deliveries by invoking the delivery function, once the invoker exists (below).
+  const feedback = deliveryFeedback(clock, () => invoke, options.delivery);
   const sdk = localSdk(
     modules,
     services,
@@ -105,6 +112,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     {
       ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
       ...(options.faults?.dynamodb ? { fault: options.faults.dynamodb } : {}),
+      ...(options.noopHandlers ? {} : { sent: { sms: feedback.smsSent, email: feedback.emailSent } }),
     },
     access,
   );
@@ -113,7 +121,12 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   // --- the local edges that stand in for Step Functions and EventBridge ---
   const tokens = createTaskTokens(clock);
   const callbacks = checkedCallbacks(tokens.callbacks, access);
-  const { bus, published } = recordingBus(clock);
+  // The print vendor consumes LetterRequested and reports the dispatch through the bus, as upstream does.
+  const { bus, published } = recordingBus(clock, (detailType, detail) => {
+    if (detailType !== 'LetterRequested') return;
+    const lane = String(detail.borrowerId);
+    feedback.letterRequested(String(detail.idempotencyKey), (d) => router.send('LetterDispatched', d, lane));
+  });
   const { evidence, evidencePacks } = evidenceRecorder(options.evidenceDir);
   const machines = loadMachines(clock, policies, access, options.definitions);
   // An execution asks for its Task states' handlers when it starts, once everything below is wired.

@@ -13,6 +13,8 @@ export const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
   hardship: 'HardshipReported',
   acceptPlan: 'RepaymentPlanAccepted',
   erasure: 'BorrowerErasureRequested',
+  statusChanged: 'BorrowerStatusChanged',
+  contactVerified: 'ContactPointVerified',
 };
 
 export function detailOf(
@@ -35,6 +37,10 @@ export function detailOf(
       return { borrowerId: loan.borrower.borrowerId, channel: e.channel, at };
     case 'erasure':
       return { borrowerId: loan.borrower.borrowerId, at };
+    case 'statusChanged':
+      return { borrowerId: loan.borrower.borrowerId, status: e.status, at };
+    case 'contactVerified':
+      return { borrowerId: loan.borrower.borrowerId, channel: e.channel, at };
     case 'disputeResolved':
       return { loanId: loan.loanId, inFavourOf: e.inFavourOf, at };
     case 'promiseToPay':

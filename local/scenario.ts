@@ -10,7 +10,15 @@ const Amount = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero')
 const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
   z.object({
     type: z.literal(type),
+    /** When it happened: the `at` (or a payment's `paidAt`) the event carries. */
     at: Instant.optional(),
+    /**
+     * When the upstream system delivers it, if not at `at`: later (a late or reordered delivery) or
+     * earlier (an event dated ahead of the receiver's clock, which is refused).
+     */
+    deliveredAt: Instant.optional(),
+    /** Delivered this many more times, a minute apart (EventBridge delivers at least once). */
+    repeat: z.number().int().min(0).max(3).optional(),
     onAgentCall: z.number().int().min(1).optional(),
     ...shape,
   });
@@ -36,6 +44,10 @@ export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('smsReply', { body: z.string().min(1).max(1600) }),
   /** Right to erasure (BorrowerErasureRequested). */
   timed('erasure', {}),
+  /** Deceased, bankrupt or a fraud victim (BorrowerStatusChanged): the ladder stops, a specialist takes over. */
+  timed('statusChanged', { status: z.enum(['DECEASED', 'BANKRUPT', 'FRAUD_VICTIM']) }),
+  /** The borrower's phone number (SMS) or e-mail address was verified (ContactPointVerified). */
+  timed('contactVerified', { channel: z.enum(['SMS', 'EMAIL']) }),
 ]);
 export type ScenarioEvent = z.infer<typeof ScenarioEventSchema>;
 

@@ -103,6 +103,21 @@ function dynamoDbClient(
   return dynamo;
 }
 
+/** Tells `sent` the message id of every SMS and e-mail the provider accepted (their delivery reports follow). */
+function withReports<C extends SNSClient | SESv2Client>(client: C, sent?: (messageId: string) => void): C {
+  if (!sent) return client;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const id = (result.output as { MessageId?: string }).MessageId;
+      if (id) sent(id);
+      return result;
+    },
+    { step: 'initialize', name: 'reportDelivery' },
+  );
+  return client;
+}
+
 /**
  * The stores over DynamoDB, and the messaging over SNS and SES, as the functions construct them; each
  * client checks its calls against the calling function's role (`access`).
@@ -111,15 +126,16 @@ export function localSdk(
   modules: { env: typeof Env; messaging: typeof Messaging },
   services: LocalServices,
   counters: { ddbRequests: number },
-  options: SdkOptions,
+  options: SdkOptions & { sent?: { sms(id: string): void; email(id: string): void } },
   access: Access,
 ) {
   const { documentClient, stores } = modules.env;
+  const sent = options.sent;
   return {
     stores: stores(documentClient(dynamoDbClient(services, counters, options, access))),
     messaging: new modules.messaging.AwsMessaging(
-      checked(new SNSClient({}), access),
-      checked(new SESv2Client({}), access),
+      withReports(checked(new SNSClient({}), access), sent?.sms),
+      withReports(checked(new SESv2Client({}), access), sent?.email),
       'collections@example.com',
     ),
   };

@@ -4,8 +4,9 @@ import { DateTime } from 'luxon';
 import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import type { IamOptions } from './access.js';
+import { asyncDelivery, type Deliver } from './async-delivery.js';
 import { inLane } from './clock.js';
-import { asyncDelivery, type Deliver } from './delivery.js';
+import type { DeliveryFeedbackOptions } from './delivery-feedback.js';
 import { simulatedDesk } from './desk.js';
 import { createLocalLadder, type Faults, type LocalLadder } from './runtime.js';
 import { type Scenario, ScenarioError, type ScenarioLoan } from './scenario.js';
@@ -70,6 +71,8 @@ export interface SimulateOptions {
   noopHandlers?: boolean;
   /** The stack's IAM, enforced by default (LocalLadderOptions.iam); `false` turns it off. */
   iam?: false | IamOptions;
+  /** The providers' delivery reports (how many messages do not arrive). */
+  delivery?: DeliveryFeedbackOptions;
 }
 
 /** When a loan's LoanDelinquent is delivered: 08:00 four days before its due date, in its borrower's zone. */
@@ -112,21 +115,19 @@ function scheduleLoan(l: LocalLadder, loan: ScenarioLoan, start: number, deliver
     }, deliverAt(loan) - start);
     loan.events.forEach((e, n) => {
       if (!e.at) return;
-      if (e.type === 'smsReply') {
-        const { phone } = loan.borrower;
-        l.clock.setTimeout(
-          () => void l.clock.track(() => l.inboundSms(phone, e.body)),
-          Math.max(0, Date.parse(e.at) - start),
-        );
-        return;
-      }
-      const type = DETAIL_TYPE[e.type];
-      if (!type) return;
       const at = e.at;
-      l.clock.setTimeout(
-        () => void deliver(type, detailOf(loan, e, at, n)),
-        Math.max(0, Date.parse(at) - start),
-      );
+      const first = Math.max(0, Date.parse(e.deliveredAt ?? at) - start);
+      // A repeated delivery is the same event again (the same payment id), a minute later each time.
+      for (let copy = 0; copy <= (e.repeat ?? 0); copy++) {
+        const when = first + copy * 60_000;
+        if (e.type === 'smsReply') {
+          const { phone } = loan.borrower;
+          l.clock.setTimeout(() => void l.clock.track(() => l.inboundSms(phone, e.body)), when);
+          continue;
+        }
+        const type = DETAIL_TYPE[e.type];
+        if (type) l.clock.setTimeout(() => void deliver(type, detailOf(loan, e, at, n)), when);
+      }
     });
   });
 }
@@ -191,6 +192,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.evidenceDir ? { evidenceDir: options.evidenceDir } : {}),
     faults: faults.faults,
+    ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
     ...(options.iam !== undefined ? { iam: options.iam } : {}),
     onTaskOpened: simulatedDesk(scenario, current, delivery.deliver),

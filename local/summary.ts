@@ -1,6 +1,7 @@
 import { type CaseRecord, caseKey } from '../functions/domain/case.js';
-import { attemptsOf, type LedgerRecord } from '../functions/domain/ledger.js';
+import { attemptsOf, deliveryLedgerId, type LedgerRecord } from '../functions/domain/ledger.js';
 import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
+import type { LedgerSeal } from '../functions/domain/seal.js';
 import type { LocalLadder } from './runtime.js';
 import type { Scenario, ScenarioLoan } from './scenario.js';
 
@@ -28,10 +29,15 @@ export interface SimulationResult {
   loans: SimulatedLoan[];
   summary: Summary;
   ledgers: Map<string, LedgerRecord[]>;
+  /** Each loan's delivery chain: what became of the messages its contact records sent. */
+  deliveries: Map<string, LedgerRecord[]>;
   /** Events the ladder published to the bus (placement, recall, credit report, legal, letters). */
   published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }>;
   /** Evidence packs handed to legal, by key (evidence/<loanId>/<cycle>). */
   evidence: Map<string, { json: string; document: string }>;
+  /** The ledger's seals (one per record), and a way to keep the run's seal key for verifying them. */
+  seals: LedgerSeal[];
+  saveSealKey(file: string): void;
 }
 type StageSummary = {
   contacted: number;
@@ -105,7 +111,7 @@ export async function collect(
   const summary = emptySummary(l, scenario, policy.id, start);
   // Requests made while collecting the report below are not the ladder's: count only the run's.
   const runDdb = l.counters.ddbRequests;
-  const { loans, ledgers, transitions } = await collectLoans(l, scenario, policy.id, summary);
+  const { loans, ledgers, deliveries, transitions } = await collectLoans(l, scenario, policy.id, summary);
   const n = scenario.loans.length;
   summary.stateTransitionsPerLoan = round(transitions / n);
   summary.ddbRequestsPerLoan = round(runDdb / n);
@@ -134,7 +140,18 @@ export async function collect(
     summary.smsSent / n,
     summary.emailsSent / n,
   );
-  return { loans, summary, ledgers, published: l.published, evidence: l.evidencePacks };
+  const seals: LedgerSeal[] = [];
+  for await (const page of l.stores.seals().scan()) seals.push(...page);
+  return {
+    loans,
+    summary,
+    ledgers,
+    deliveries,
+    published: l.published,
+    evidence: l.evidencePacks,
+    seals,
+    saveSealKey: (file) => l.keys.saveSealKey(file),
+  };
 }
 
 function emptySummary(l: LocalLadder, scenario: Scenario, policyId: string, start: number): Summary {
@@ -176,6 +193,7 @@ async function collectLoans(l: LocalLadder, scenario: Scenario, policyId: string
   const ledgerStore = l.stores.ledger();
   const loans: SimulatedLoan[] = [];
   const ledgers = new Map<string, LedgerRecord[]>();
+  const deliveries = new Map<string, LedgerRecord[]>();
   const arms: Record<string, ArmTally> = {};
   let transitions = 0;
   for (const loan of scenario.loans) {
@@ -183,6 +201,7 @@ async function collectLoans(l: LocalLadder, scenario: Scenario, policyId: string
     const kase = view.cases.find((c) => c.item.loanId === loan.loanId && c.item.cycle === 1)?.item;
     const records = await ledgerStore.list(caseKey(loan.loanId, 1));
     ledgers.set(loan.loanId, records);
+    deliveries.set(loan.loanId, await ledgerStore.list(deliveryLedgerId(loan.loanId, 1)));
     const result = loanResult(l, loan, kase, records, policyId);
     transitions += result.stateTransitions;
     loans.push(result);
@@ -191,7 +210,7 @@ async function collectLoans(l: LocalLadder, scenario: Scenario, policyId: string
     tallyStages(summary, result.attempts, result.finalStatus);
   }
   if (Object.keys(arms).length > 0) summary.experiment = armSummaries(arms);
-  return { loans, ledgers, transitions };
+  return { loans, ledgers, deliveries, transitions };
 }
 
 /** One loan's outcome: its case's status, its contact attempts, its execution's state transitions. */
@@ -235,7 +254,7 @@ function tallyStages(summary: Summary, attempts: SimulatedAttempt[], finalStatus
       curedAfter: 0,
     };
     summary.perStage[a.stage] = s;
-    if (a.status === 'SENT') {
+    if (a.status === 'SENT' || a.status === 'REQUESTED') {
       s.contacted += 1;
       if (a.channel === 'SMS') summary.smsSent += 1;
       if (a.channel === 'EMAIL') summary.emailsSent += 1;

@@ -25,6 +25,29 @@ const borrowerPk = (borrowerId: string) => `BORROWER#${borrowerId}`;
 const caseSk = (loanId: string, cycle: number) => `CASE#${loanId}#${cycle}`;
 const receiptSk = (loanId: string, cycle: number) => `RECEIPT#${loanId}#${cycle}`;
 const linePk = (lineId: string) => `LINE#${lineId}`;
+const messagePk = (ref: string) => `MSG#${ref}`;
+
+/**
+ * Which loan a message belongs to, by the provider's reference (an SNS or SES message id, a letter's
+ * key): a delivery report names only the message, and the delivery function finds the loan here.
+ */
+export interface MessageRef {
+  ref: string;
+  borrowerId: string;
+  loanId: string;
+  cycle: number;
+  stage: string;
+  channel: string;
+  /** The contact record the send is in, and the policy and rule pack that decided it. */
+  seq: number;
+  sentAt: string;
+  policyId: string;
+  policyVersion: number;
+  rulePackId: string;
+  rulePackVersion: string;
+  /** The notice this message is, if a later stage waits for its delivery. */
+  noticeFor?: 'FIELD_VISIT' | 'CREDIT_REPORT';
+}
 
 /** A phone line's recent calls, whoever they were about: borrowers who share a number share its cap. */
 export interface LineCalls {
@@ -103,6 +126,33 @@ export class CaseStore {
     } catch (error) {
       return translateAwsError(error, 'finding the loan');
     }
+  }
+
+  /** Notes which loan a sent message belongs to (idempotent: the same message gives the same item). */
+  async saveMessageRef(m: MessageRef): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: messagePk(m.ref), sk: 'MSG', borrowerId: m.borrowerId, rev: 1, doc: m },
+        }),
+      );
+    } catch (error) {
+      translateAwsError(error, 'noting the message');
+    }
+  }
+
+  async messageRef(ref: string): Promise<MessageRef | undefined> {
+    const [row] = await queryAll<Row>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': messagePk(ref) },
+      },
+      'finding the message',
+    );
+    return row?.doc as MessageRef | undefined;
   }
 
   /** The call log of a phone line (by its pseudonym), read only by the call decisions. */

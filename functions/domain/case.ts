@@ -9,6 +9,9 @@ import { zone } from './zone.js';
 export const TASK_QUEUES = ['agent-calls', 'field-visits', 'plan-signing', 'specialist'] as const;
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 
+/** The notices a later stage depends on. */
+export type NoticeKind = 'FIELD_VISIT' | 'CREDIT_REPORT';
+
 /** How a case leaves the ladder (ACTIVE while it is on it). */
 export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
 /** A channel a borrower can opt out of (the event contract's enum). */
@@ -72,8 +75,16 @@ export interface CaseRecord {
   disputeHistory?: Array<{ openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' }>;
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
   agency?: { placedAt: string; recalledAt?: string; recallReason?: string };
-  /** When each advance notice was sent (a field visit or credit report may follow after its wait). */
-  notices: Partial<Record<'FIELD_VISIT' | 'CREDIT_REPORT', string>>;
+  /**
+   * When each advance notice counts from: its delivery (a provider's report, or a letter's dispatch
+   * plus its transit days), or the policy's assumption. A field visit or a credit report may follow
+   * only after it, and after its waiting period (noticeGate).
+   */
+  notices: Partial<Record<NoticeKind, string>>;
+  /** How each notice came to count: DELIVERED, DISPATCHED (a letter) or ASSUMED (the policy's rule). */
+  noticeBasis?: Partial<Record<NoticeKind, 'DELIVERED' | 'DISPATCHED' | 'ASSUMED'>>;
+  /** The sends of each notice, waiting for their delivery reports (provider references). */
+  noticesSent?: Partial<Record<NoticeKind, { at: string; refs: string[]; undelivered?: string[] }>>;
   /** When the case left the ladder (cured, settled, closed, handed over). */
   closedAt?: string;
 }
@@ -84,6 +95,10 @@ export interface CallRecord {
   connected: boolean;
   /** Whose call it was, in a phone line's log (borrowers who share a number share its cap). */
   borrowerId?: string;
+  /** The call task: a call is counted when its task opens, and its outcome filled in when recorded. */
+  taskId?: string;
+  /** Opened, outcome not known yet: counts against every cap (in doubt, do not call). */
+  pending?: boolean;
 }
 
 /** Special statuses that end every ladder of the borrower. */

@@ -5,6 +5,7 @@ import {
   disputeOpen,
   endOfGrace,
   localDaysBetween,
+  type NoticeKind,
   pendingPromise,
   resolveChannel,
   stageTime,
@@ -195,7 +196,8 @@ const DAY = 24 * 3600 * 1000;
  * Call-frequency rules of the pack. CN: unanswered calls a day to one number (counted over everyone who
  * shares the number), connected calls a day per debtor (across their loans). US Reg F: 7 calls in 7
  * days per debt, and none within 7 days after a conversation about that debt. Days are the
- * borrower's local days; "7 days" is a rolling 168 hours.
+ * borrower's local days; "7 days" is a rolling 168 hours. A call counts from the moment its task
+ * opens (functions/human-task/core.ts reserves it), so call tasks opened together cannot all pass.
  */
 export function callCapBlock(
   rules: RulePack,
@@ -209,7 +211,11 @@ export function callCapBlock(
   const unansweredToday = lineCalls.filter((call) => !call.connected && today(call)).length;
   if (calls.maxUnansweredPerDayPerNumber !== null && unansweredToday >= calls.maxUnansweredPerDayPerNumber)
     return `${rules.id}_UNANSWERED_CALLS_PER_DAY`;
-  const connectedToday = profile.calls.filter((call) => call.connected && today(call)).length;
+  // A call whose outcome is not known yet may yet connect: it counts as connected here, and as
+  // unanswered above (connected is false until its outcome says otherwise).
+  const connectedToday = profile.calls.filter(
+    (call) => (call.connected || call.pending) && today(call),
+  ).length;
   if (calls.maxConnectedPerDayPerDebtor !== null && connectedToday >= calls.maxConnectedPerDayPerDebtor)
     return `${rules.id}_CONNECTED_CALLS_PER_DAY`;
   const thisDebt = profile.calls.filter(
@@ -224,18 +230,60 @@ export function callCapBlock(
   return undefined;
 }
 
+/** When a notice counts from, and why: reported delivered (or a letter dispatched), or assumed by the policy. */
+export interface NoticeCount {
+  at: number;
+  basis: 'DELIVERED' | 'DISPATCHED' | 'ASSUMED';
+}
+
+/** How long a sent notice waits for its delivery report before it is judged without one. */
+export const DELIVERY_REPORT_WAIT_MS = DAY;
+
 /**
- * A field visit or a credit report may only follow its advance notice, and only after the notice's
- * waiting period: without a notice it is BLOCKED, before the period ends it is DEFERRED.
+ * When the notice counts from: its reported delivery (functions/delivery sets `notices`), or, where the
+ * policy assumes delivery, that many hours after it was sent unless every send of it was reported
+ * undelivered. A notice sent and not (yet) reported delivered does not count.
+ */
+export function noticeCountsFrom(
+  c: CaseRecord,
+  kind: NoticeKind,
+  policy: Pick<LadderPolicy, 'noticeDelivery'>,
+  now: number,
+): NoticeCount | undefined {
+  const delivered = c.notices[kind];
+  if (delivered) return { at: Date.parse(delivered), basis: c.noticeBasis?.[kind] ?? 'DELIVERED' };
+  const sent = c.noticesSent?.[kind];
+  const hours = policy.noticeDelivery.assumeDeliveredAfterHours;
+  if (!sent || hours === null || everyUndelivered(sent)) return undefined;
+  const at = Date.parse(sent.at) + hours * 3_600_000;
+  return at <= now ? { at, basis: 'ASSUMED' } : undefined;
+}
+
+const everyUndelivered = (sent: { refs: string[]; undelivered?: string[] }) =>
+  sent.refs.length > 0 && sent.refs.every((r) => sent.undelivered?.includes(r));
+
+/**
+ * A field visit or a credit report may only follow its advance notice, delivered, and only after the
+ * notice's waiting period. No notice sent: BLOCKED. Sent, its delivery report not in yet: DEFERRED for
+ * up to a day, then BLOCKED (a notice that was not delivered does not count: 征信业管理条例 art. 15,
+ * Reg F §1006.30). Delivered, the wait not over: DEFERRED until it is.
  */
 export function noticeGate(
-  kind: 'FIELD_VISIT' | 'CREDIT_REPORT',
+  kind: NoticeKind,
   c: CaseRecord,
   waitDays: number,
   now: number,
+  policy: Pick<LadderPolicy, 'noticeDelivery'>,
 ): { status: 'BLOCKED' | 'DEFERRED'; reason: string; until?: number } | undefined {
-  const sent = c.notices[kind];
-  if (!sent) return { status: 'BLOCKED', reason: `NO_${kind}_NOTICE` };
-  const until = Date.parse(sent) + waitDays * DAY;
+  const counted = noticeCountsFrom(c, kind, policy, now);
+  const sent = c.noticesSent?.[kind];
+  if (!counted && !sent) return { status: 'BLOCKED', reason: `NO_${kind}_NOTICE` };
+  if (!counted) {
+    const reported = Date.parse(sent?.at ?? '') + DELIVERY_REPORT_WAIT_MS;
+    if (sent && !everyUndelivered(sent) && now < reported)
+      return { status: 'DEFERRED', reason: `${kind}_NOTICE_DELIVERY_PENDING`, until: reported };
+    return { status: 'BLOCKED', reason: `${kind}_NOTICE_NOT_DELIVERED` };
+  }
+  const until = counted.at + waitDays * DAY;
   return now < until ? { status: 'DEFERRED', reason: `${kind}_NOTICE_PERIOD`, until } : undefined;
 }

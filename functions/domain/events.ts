@@ -111,6 +111,15 @@ export const ContactPointVerifiedSchema = z.object({
 /** Right to erasure: the borrower's contact details are deleted; the ledger (which never held them) stays. */
 export const BorrowerErasureRequestedSchema = z.object({ borrowerId: Id, at: Instant });
 
+/**
+ * The print vendor posted a letter Ladder asked for (LetterRequested): `letterKey` is that event's
+ * idempotencyKey. A notice letter counts from its dispatch plus the policy's transit days.
+ */
+export const LetterDispatchedSchema = z.object({
+  letterKey: z.string().min(1).max(200),
+  dispatchedAt: Instant,
+});
+
 /** EventBridge detail-type -> schema of the detail. */
 export const EVENT_SCHEMAS = {
   LoanDelinquent: LoanDelinquentSchema,
@@ -125,12 +134,14 @@ export const EVENT_SCHEMAS = {
   BorrowerStatusChanged: BorrowerStatusChangedSchema,
   ContactPointVerified: ContactPointVerifiedSchema,
   BorrowerErasureRequested: BorrowerErasureRequestedSchema,
+  LetterDispatched: LetterDispatchedSchema,
 } as const;
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventDetail<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+/** What borrowers do and what happens to their loans: every upstream event but intake's and the vendor's. */
 export const BORROWER_EVENT_TYPES = Object.keys(EVENT_SCHEMAS).filter(
-  (t) => t !== 'LoanDelinquent',
-) as Exclude<EventType, 'LoanDelinquent'>[];
+  (t) => t !== 'LoanDelinquent' && t !== 'LetterDispatched',
+) as Exclude<EventType, 'LoanDelinquent' | 'LetterDispatched'>[];
 
 /** A one-line description of the first problem, naming the field: never echoes the value. */
 export function describeZodError(error: z.ZodError): string {

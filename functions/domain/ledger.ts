@@ -7,7 +7,24 @@ import { createHash } from 'node:crypto';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AttemptStatus = 'SENT' | 'BLOCKED' | 'DEFERRED' | 'FAILED';
+/**
+ * SENT: a provider accepted an SMS or e-mail (or an agent made a call, or a visit). REQUESTED: a letter
+ * asked of the print vendor. BLOCKED, DEFERRED, FAILED: not sent, and why. On the delivery chain of a
+ * loan cycle (deliveryLedgerId), what became of a sent message: DELIVERED or UNDELIVERED, reported by
+ * the provider, or a letter DISPATCHED by the print vendor.
+ */
+export type AttemptStatus =
+  | 'SENT'
+  | 'REQUESTED'
+  | 'BLOCKED'
+  | 'DEFERRED'
+  | 'FAILED'
+  | 'DELIVERED'
+  | 'UNDELIVERED'
+  | 'DISPATCHED';
+
+/** A contact attempt that went out (a message accepted, a letter asked for, a call or visit made). */
+export const wentOut = (status: AttemptStatus): boolean => status === 'SENT' || status === 'REQUESTED';
 
 export interface AttemptEntry {
   channel: string;
@@ -26,7 +43,7 @@ export interface LedgerContent {
   ledgerId: string;
   loanId: string;
   cycle: number;
-  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE';
+  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY';
   at: string;
   stage: string;
   policyId: string;
@@ -78,6 +95,13 @@ export function hashRecord(content: LedgerContent, seq: number, prevHash: string
     .update(`${prevHash}\n${seq}\n${canonical(content)}`)
     .digest('hex');
 }
+
+/**
+ * The chain of a loan cycle's delivery reports, beside its contact chain: the ladder's execution owns
+ * the head of the contact chain (each step appends after the head it was given), so reports that
+ * arrive whenever the providers send them are chained on their own, by the delivery function.
+ */
+export const deliveryLedgerId = (loanId: string, cycle: number): string => `${loanId}#${cycle}#deliveries`;
 
 export function chain(head: { seq: number; hash: string }, content: LedgerContent): LedgerRecord {
   const seq = head.seq + 1;

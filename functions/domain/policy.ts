@@ -107,6 +107,18 @@ export const PolicySchema = z.object({
   humanTask: z.object({ timeoutHours: z.number().int().min(1).max(720) }),
   /** The borrower is told this many days before anyone visits. */
   fieldVisit: z.object({ noticeDays: z.number().int().min(1).max(14) }),
+  /**
+   * When an advance notice counts as delivered. SMS and e-mail: when the provider reports delivery.
+   * Letters: `letterTransitDays` after the print vendor reports the dispatch. Where a provider's reports
+   * are not wired up, `assumeDeliveredAfterHours` lets a notice count that long after it was sent unless
+   * it was reported undelivered (the case records the assumption); null: only reported deliveries count.
+   */
+  noticeDelivery: z
+    .object({
+      letterTransitDays: z.number().int().min(0).max(30).default(3),
+      assumeDeliveredAfterHours: z.number().int().min(1).max(720).nullable().default(null),
+    })
+    .default({ letterTransitDays: 3, assumeDeliveredAfterHours: null }),
   /** Champion/challenger: this share of loans runs the challenger policy's ladder instead. */
   experiment: z
     .object({

@@ -27,6 +27,8 @@ export const EVENT_TARGETS = {
   ],
   /** Erasure: the only function that may delete contact details. */
   erasure: ['BorrowerErasureRequested'],
+  /** The print vendor's dispatch reports, to the delivery function (with the providers' own reports). */
+  delivery: ['LetterDispatched'],
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type EventTarget = keyof typeof EVENT_TARGETS;

@@ -27,7 +27,7 @@ export interface EventsDeps {
   contacts?: Pick<ContactStore, 'erase'>;
 }
 
-export type BorrowerEventType = Exclude<EventType, 'LoanDelinquent'>;
+export type BorrowerEventType = Exclude<EventType, 'LoanDelinquent' | 'LetterDispatched'>;
 export interface EventResult {
   applied: boolean;
   /** Why nothing changed (duplicate, unknown loan, case already closed). */

@@ -1,10 +1,17 @@
 import * as z from 'zod';
-import type { CaseStore, Stored } from '../adapters/case-store.js';
+import type { CaseStore, LineCalls, Stored } from '../adapters/case-store.js';
 import type { HumanTask, TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
-import { type BorrowerProfile, type CaseRecord, caseKey, disputeOpen } from '../domain/case.js';
+import { humanTaskId, withCall } from '../domain/calls.js';
+import {
+  type BorrowerProfile,
+  type CaseRecord,
+  caseKey,
+  disputeOpen,
+  type NoticeKind,
+} from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { decideContacts, gate, noticeGate } from '../domain/decide.js';
+import { decideContacts, gate, noticeCountsFrom, noticeGate } from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type LoadedPolicy, stageById } from '../domain/policy.js';
@@ -48,8 +55,16 @@ interface Ctx {
   req: Request;
   policy: LoadedPolicy;
   kase: Stored<CaseRecord>;
-  profile: BorrowerProfile;
+  profile: Stored<BorrowerProfile>;
   now: number;
+}
+
+/** The case with a notice counted by the policy's assumption (written with the task it lets open). */
+function assumeNotice(kase: Stored<CaseRecord>, kind: NoticeKind, at: number): Stored<CaseRecord> {
+  const item = structuredClone(kase.item);
+  item.notices[kind] = isoUtc(at);
+  item.noticeBasis = { ...item.noticeBasis, [kind]: 'ASSUMED' };
+  return { ...kase, item };
 }
 
 /** Opens a work item whose completion the execution waits for, and notes it on the case. */
@@ -57,7 +72,7 @@ async function open(ctx: Ctx, queue: HumanTask['queue'], stageId: string): Promi
   const { deps, req, kase, now } = ctx;
   const task: HumanTask = {
     // One task per entry into the task state: a retried opening finds (and keeps) the same task.
-    taskId: `${caseKey(req.loanId, req.cycle)}#${stageId}#${req.seq ?? now}`,
+    taskId: humanTaskId(caseKey(req.loanId, req.cycle), stageId, req.seq ?? now),
     queue,
     loanId: req.loanId,
     cycle: req.cycle,
@@ -98,7 +113,8 @@ async function hold(ctx: Ctx): Promise<Opened> {
 
 /** An agent call or a field visit, when the gate, consent, the hours, the caps and any notice allow it. */
 async function openContact(ctx: Ctx): Promise<Opened> {
-  const { deps, req, policy, kase, profile, now } = ctx;
+  const { deps, req, policy, kase, now } = ctx;
+  const profile = ctx.profile.item;
   const stage = stageById(policy, req.stage ?? '');
   if (gate(policy, kase.item, profile)) return notOpened(ctx);
   const calls = stage.channels.includes('CALL');
@@ -111,10 +127,47 @@ async function openContact(ctx: Ctx): Promise<Opened> {
     const { status, reason = 'RULE', until } = decision;
     return notOpened(ctx, { status, reason, ...(until ? { until } : {}) });
   }
-  if (stage.kind !== 'FIELD_VISIT') return open(ctx, 'agent-calls', stage.id);
-  // Nobody visits without the advance notice, and not before its days have passed.
-  const held = noticeGate('FIELD_VISIT', kase.item, policy.fieldVisit.noticeDays, now);
-  return held ? notOpened(ctx, held) : open(ctx, 'field-visits', stage.id);
+  if (stage.kind !== 'FIELD_VISIT') {
+    await reserveCall(ctx, stage.id, line);
+    return open(ctx, 'agent-calls', stage.id);
+  }
+  // Nobody visits without the advance notice, delivered, and not before its days have passed.
+  const held = noticeGate('FIELD_VISIT', kase.item, policy.fieldVisit.noticeDays, now, policy);
+  if (held) return notOpened(ctx, held);
+  // A notice that counts by the policy's assumption is noted on the case, so the record says so.
+  const counted = noticeCountsFrom(kase.item, 'FIELD_VISIT', policy, now);
+  if (counted?.basis === 'ASSUMED' && !kase.item.notices.FIELD_VISIT)
+    ctx.kase = assumeNotice(kase, 'FIELD_VISIT', counted.at);
+  return open(ctx, 'field-visits', stage.id);
+}
+
+/**
+ * Counts the call from the moment its task opens, in the borrower's log and the phone line's, each
+ * written conditionally on what the decision read: call tasks opened at once (a borrower's loans, or
+ * borrowers sharing a number) cannot all pass a cap; the loser retries and decides again. The entry
+ * is pending until the agent records the outcome (functions/stage/steps/calls.ts).
+ */
+async function reserveCall(ctx: Ctx, stageId: string, line: Stored<LineCalls> | undefined): Promise<void> {
+  const { deps, req, now } = ctx;
+  const taskId = humanTaskId(caseKey(req.loanId, req.cycle), stageId, req.seq ?? now);
+  const call = {
+    at: isoUtc(now),
+    loanId: req.loanId,
+    connected: false,
+    pending: true,
+    borrowerId: req.borrowerId,
+    taskId,
+  };
+  const p = ctx.profile.item;
+  if (!p.calls.some((c) => c.taskId === taskId)) {
+    await deps.cases.saveProfile({ ...p, calls: withCall(p.calls, call, now) }, ctx.profile.rev);
+  }
+  if (p.lineId && !line?.item.calls.some((c) => c.taskId === taskId)) {
+    await deps.cases.saveLineCalls(
+      { lineId: p.lineId, calls: withCall(line?.item.calls ?? [], call, now) },
+      line?.rev,
+    );
+  }
 }
 
 export function createHumanTaskCore(deps: HumanTaskDeps) {
@@ -131,7 +184,7 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       req,
       policy: deps.policies.get(req.policyId),
       kase,
-      profile: view.profile.item,
+      profile: view.profile,
       now: deps.clock.now(),
     };
     if (req.action === 'HOLD') return hold(ctx);

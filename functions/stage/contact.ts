@@ -3,7 +3,7 @@ import { balanceMinor, caseKey, daysPastDue } from '../domain/case.js';
 import { isoUtc } from '../domain/clock.js';
 import { type ChannelDecision, decideContacts, fallbackChannels } from '../domain/decide.js';
 import { TransientError } from '../domain/errors.js';
-import type { AttemptEntry } from '../domain/ledger.js';
+import { type AttemptEntry, wentOut } from '../domain/ledger.js';
 import type { Channel, Stage } from '../domain/policy.js';
 import { renderMessage } from '../domain/templates.js';
 import type { Ctx } from './context.js';
@@ -60,16 +60,20 @@ export async function contact(
   // Nothing reached the borrower and only because a provider throttled or was down: nothing was
   // sent, so retrying the whole step (with the state machine's backoff) cannot send twice.
   const failed = attempts.filter((a) => a.status === 'FAILED').length;
-  const reached = attempts.some((a) => a.status === 'SENT' || a.status === 'DEFERRED');
+  const reached = attempts.some((a) => wentOut(a.status) || a.status === 'DEFERRED');
   if (failed > 0 && failed === retryableFailures && !reached) {
     throw new TransientError('every channel failed with a retryable error');
   }
   return attempts;
 }
 
-/** A letter is printed and posted by the vendor: the bus asks for it, keyed by the ledger record. */
+/**
+ * A letter is printed and posted by the vendor: the bus asks for it, keyed by the ledger record. It is
+ * REQUESTED, not sent, until the vendor reports its dispatch (LetterDispatched, with the same key).
+ */
 async function sendLetter({ policy, profile, req, deps }: Ctx, templateId: string): Promise<AttemptEntry> {
   const template = policy.templates[templateId];
+  const letterKey = `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}#LETTER`;
   await deps.bus.publish('LetterRequested', {
     loanId: req.loanId,
     cycle: req.cycle,
@@ -77,12 +81,12 @@ async function sendLetter({ policy, profile, req, deps }: Ctx, templateId: strin
     templateId,
     templateVersion: template?.version ?? 0,
     locale: profile.item.locale,
-    idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}#LETTER`,
+    idempotencyKey: letterKey,
   });
   return {
     channel: 'LETTER',
-    status: 'SENT',
-    providerRef: 'print-vendor',
+    status: 'REQUESTED',
+    providerRef: letterKey,
     templateId,
     templateVersion: template?.version ?? 0,
   };

@@ -8,9 +8,14 @@ import { createStageCore, type StageDeps } from './core.js';
 /** The metrics the stack's alarms and dashboard read (SendFailures alarms; ContactsBlocked is charted). */
 const ATTEMPT_METRIC: Record<AttemptStatus, string> = {
   SENT: 'ContactsSent',
+  REQUESTED: 'LettersRequested',
   BLOCKED: 'ContactsBlocked',
   DEFERRED: 'ContactsDeferred',
   FAILED: 'SendFailures',
+  // The delivery function reports these (functions/delivery): the stage never records them.
+  DELIVERED: 'MessagesDelivered',
+  UNDELIVERED: 'MessagesUndelivered',
+  DISPATCHED: 'LettersDispatched',
 };
 
 function countAttempts(record: LedgerRecord): void {

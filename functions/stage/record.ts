@@ -2,7 +2,7 @@ import { caseKey } from '../domain/case.js';
 import { isoUtc } from '../domain/clock.js';
 import type { LedgerHead } from '../domain/decide.js';
 import { ConcurrentUpdateError } from '../domain/errors.js';
-import { chain, type LedgerContent, type LedgerRecord, type SendReceipt } from '../domain/ledger.js';
+import { chain, type LedgerContent, type LedgerRecord, type SendReceipt, wentOut } from '../domain/ledger.js';
 import type { Ctx, Prior } from './context.js';
 
 /*
@@ -49,6 +49,7 @@ const sameStep = (existing: LedgerRecord | undefined, rec: LedgerRecord): existi
 async function adopt(ctx: Ctx, existing: LedgerRecord): Promise<void> {
   await ctx.deps.writer.append(existing, { adopt: true });
   ctx.head = { seq: existing.seq, hash: existing.hash };
+  await noteMessages(ctx, existing);
 }
 
 /**
@@ -77,7 +78,7 @@ export async function record(ctx: Ctx, content: Content): Promise<void> {
       const existing = await deps.ledger.get(rec.ledgerId, rec.seq);
       if (sameStep(existing, rec)) return adopt(ctx, existing);
     }
-    const sent = content.attempts.some((a) => a.status === 'SENT');
+    const sent = content.attempts.some((a) => wentOut(a.status));
     if (sent && !ctx.prior?.receipt) {
       const receipt: SendReceipt = {
         loanId: req.loanId,
@@ -96,4 +97,32 @@ export async function record(ctx: Ctx, content: Content): Promise<void> {
   }
   deps.observe?.(rec);
   ctx.head = { seq: rec.seq, hash: rec.hash };
+  await noteMessages(ctx, rec);
+}
+
+/**
+ * Notes which loan each message of the record belongs to, so its delivery report (which names only
+ * the provider's message id, or the letter's key) reaches the loan (functions/delivery). Idempotent:
+ * a replayed step notes the same messages again.
+ */
+async function noteMessages(ctx: Ctx, rec: LedgerRecord): Promise<void> {
+  const noticeFor = ctx.policy.stages.find((s) => s.id === rec.stage)?.noticeFor;
+  for (const a of rec.attempts) {
+    if (!wentOut(a.status) || !a.providerRef || !['SMS', 'EMAIL', 'LETTER'].includes(a.channel)) continue;
+    await ctx.deps.cases.saveMessageRef({
+      ref: a.providerRef,
+      borrowerId: ctx.req.borrowerId,
+      loanId: rec.loanId,
+      cycle: rec.cycle,
+      stage: rec.stage,
+      channel: a.channel,
+      seq: rec.seq,
+      sentAt: rec.at,
+      policyId: rec.policyId,
+      policyVersion: rec.policyVersion,
+      rulePackId: rec.rulePackId,
+      rulePackVersion: rec.rulePackVersion,
+      ...(noticeFor ? { noticeFor } : {}),
+    });
+  }
 }

@@ -36,6 +36,7 @@ export const FUNCTIONS: Readonly<Record<LocalFunctionName, string>> = {
   inboundSms: 'consent.inboundSmsFunction',
   audit: 'audit.auditFunction',
   ledgerWriter: 'ledgerWriter.writerFunction',
+  delivery: 'delivery.deliveryFunction',
 };
 
 /** The tables by key (`tables.byKey`) and the state machines by policy id (`workflow.stateMachines`). */

@@ -82,6 +82,8 @@ export function physicalResource(
       const arn = regional('states', `stateMachine:${name}`);
       return { ref: arn, attributes: { Arn: arn, Name: name } };
     }
+    case 'AWS::SES::ConfigurationSet':
+      return { ref: name, attributes: {} };
     case 'AWS::Logs::LogGroup':
       return { ref: name, attributes: { Arn: regional('logs', `log-group:${name}:*`) } };
     default:

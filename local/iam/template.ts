@@ -39,6 +39,7 @@ export const LOCAL_FUNCTION_NAMES = [
   'inboundSms',
   'audit',
   'ledgerWriter',
+  'delivery',
 ] as const;
 /** The local runtime's name of each Lambda function (also its local function name). */
 export type LocalFunctionName = (typeof LOCAL_FUNCTION_NAMES)[number];

@@ -20,7 +20,7 @@ export interface OutboxEntry {
   message: string;
   /** MessageAttributes by name: the StringValue (or the base64 BinaryValue). */
   attributes: Record<string, string>;
-  /** ISO-8601 time the sink received the publish. */
+  /** ISO-8601 time the sink received the publish: the local runtime's (virtual) time once it set its clock. */
   receivedAt: string;
 }
 
@@ -50,6 +50,8 @@ export interface SmsSink {
   clear(): void;
   /** Replaces the pending faults with `plan` (missing counts are 0). */
   injectFaults(plan: FailurePlan): void;
+  /** Stamps messages with this clock from now on (the local runtime's virtual time, as the ledger). */
+  useClock(now: () => number): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ function parseAttributes(form: URLSearchParams): Record<string, string> {
 /** Starts the SMS sink on 127.0.0.1. */
 export async function startSmsSink(opts: SmsSinkOptions = {}): Promise<SmsSink> {
   let outbox: OutboxEntry[] = [];
+  let clock: () => number = Date.now;
   let throttleNext = 0;
   let failNext = 0;
   let throttleAs: NonNullable<FailurePlan['throttleAs']> = 'Throttling';
@@ -155,7 +158,7 @@ export async function startSmsSink(opts: SmsSinkOptions = {}): Promise<SmsSink> 
       phoneNumber,
       message,
       attributes: parseAttributes(form),
-      receivedAt: new Date().toISOString(),
+      receivedAt: new Date(clock()).toISOString(),
     };
     outbox.push(entry);
     sendXml(
@@ -219,6 +222,9 @@ export async function startSmsSink(opts: SmsSinkOptions = {}): Promise<SmsSink> 
       outbox = [];
     },
     injectFaults,
+    useClock: (now) => {
+      clock = now;
+    },
     close: () => {
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

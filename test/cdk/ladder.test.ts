@@ -149,13 +149,13 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('runs nine functions on nodejs22.x, arm64, traced, each with its own log group', () => {
+  it('runs ten functions on nodejs24.x, arm64, traced, each with its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(9);
+    expect(Object.keys(functions)).toHaveLength(10);
     const logGroups = new Set<string>();
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         Environment: {
@@ -174,8 +174,12 @@ describe('Ladder construct', () => {
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
     }
     // No AWS managed policy (AWSLambdaBasicExecutionRole): each role writes to its own log group only.
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    // The one exception is API Gateway's account-level CloudWatch role, whose policy AWS defines.
+    const account = template.findResources('AWS::ApiGateway::Account');
+    const accountRole = JSON.stringify(Object.values(account)[0]?.Properties.CloudWatchRoleArn);
+    for (const [id, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+      if (accountRole.includes(`"${id}"`)) continue;
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 
@@ -217,7 +221,9 @@ describe('Ladder construct', () => {
     expect(Object.keys(env(ladder.consent.inboundSmsFunction))).toEqual(
       expect.arrayContaining(['CASES_TABLE', 'CONTACTS_TABLE']),
     );
-    expect(Object.keys(env(ladder.audit.auditFunction))).toEqual(expect.arrayContaining(['LEDGER_TABLE']));
+    expect(Object.keys(env(ladder.audit.auditFunction))).toEqual(
+      expect.arrayContaining(['LEDGER_TABLE', 'CASES_TABLE']),
+    );
     expect(Object.keys(env(ladder.audit.auditFunction))).not.toContain('CONTACTS_TABLE');
   });
 
@@ -246,6 +252,18 @@ describe('Ladder construct', () => {
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
+  });
+
+  it("sets API Gateway's account CloudWatch role (a logging stage cannot deploy without it), unless told not to", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const without = Template.fromStack(
+      (() => {
+        const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'NoAccountRole');
+        new Ladder(stack, 'Ladder', { apiGatewayCloudWatchRole: false });
+        return stack;
+      })(),
+    );
+    without.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
   it('has two customer-managed encryption keys with rotation, and two HMAC keys for seals and phone lines', () => {
@@ -289,7 +307,10 @@ describe('Ladder construct', () => {
     const busId = logicalId(ladder.routing.bus);
     const dlqArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
     const intakeQueueId = logicalId(ladder.intake.queue);
-    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    // The rule of SES's delivery events is on the account's default bus (functions/delivery): not routed here.
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventBusName !== 'default',
+    );
     const routed = new Map<string, string>();
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
@@ -317,7 +338,9 @@ describe('Ladder construct', () => {
     const intake = logicalId(ladder.intake.queue);
     const events = logicalId(ladder.borrowerEvents.eventsFunction);
     const erasure = logicalId(ladder.erasure.erasureFunction);
+    const delivery = logicalId(ladder.delivery.deliveryFunction);
     expect(Object.fromEntries(routed)).toEqual({
+      LetterDispatched: delivery,
       LoanDelinquent: intake,
       PaymentReceived: events,
       BorrowerOptedOut: events,
@@ -361,16 +384,27 @@ describe('Ladder construct', () => {
         'AWS/Lambda/Errors',
         'Ladder/SendFailures',
         'Ladder/LedgerChainsBroken',
+        'Ladder/ComplianceViolations',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
       ]),
     );
-    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(9);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(10);
     // A broken chain (> 0) alarms, and stays in alarm until the next daily audit finds the ledger intact.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Ladder',
       MetricName: 'LedgerChainsBroken',
       Dimensions: [{ Name: 'service', Value: 'ladder' }],
       Period: 86_400,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // A compliance violation in the day the audit checked alarms for that day's period.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Ladder',
+      MetricName: 'ComplianceViolations',
+      Dimensions: [{ Name: 'service', Value: 'ladder' }],
+      Period: 86_400,
+      Statistic: 'Maximum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
@@ -419,6 +453,7 @@ describe('Ladder construct', () => {
     ).toEqual({
       [roleId(ladder.ledgerWriter.writerFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
       [roleId(ladder.workflow.stageFunction)]: ['dynamodb:Query'],
+      [roleId(ladder.delivery.deliveryFunction)]: ['dynamodb:Query'],
       [roleId(ladder.audit.auditFunction)]: ['dynamodb:Scan'],
     });
     const seals = logicalId(ladder.tables.seals);
@@ -593,6 +628,10 @@ describe('Ladder construct', () => {
         ledger: ['PutItem', 'Query'],
         seals: ['PutItem'],
       },
+      [roleId(ladder.delivery.deliveryFunction)]: {
+        cases: ['PutItem', 'Query'],
+        ledger: ['Query'],
+      },
       [roleId(ladder.workflow.humanTaskFunction)]: {
         cases: ['PutItem', 'Query'],
         tasks: ['PutItem', 'UpdateItem'],
@@ -615,6 +654,8 @@ describe('Ladder construct', () => {
         contacts: ['Query'],
       },
       [roleId(ladder.audit.auditFunction)]: {
+        // The compliance check reads the day's borrowers by Query (byLoan, then their partition).
+        cases: ['Query'],
         ledger: ['Scan'],
         seals: ['Scan'],
       },
@@ -700,8 +741,13 @@ describe('Ladder construct', () => {
       ['AWS::CloudWatch::Dashboard', 'DashboardName'],
       ['AWS::Scheduler::Schedule', 'Name'],
     ];
+    // SNS writes SMS delivery status to log groups it names by account and region: the stack creates
+    // them (or attaches to them: smsDeliveryStatusLogs 'existing', for a second stack in the account).
+    const snsNamed = (r: { Properties?: Json }) =>
+      JSON.stringify(r.Properties?.LogGroupName ?? '').includes('sns/');
     for (const [type, property] of named) {
       for (const resource of Object.values(template.findResources(type))) {
+        if (type === 'AWS::Logs::LogGroup' && snsNamed(resource)) continue;
         expect(resource.Properties?.[property], `${type}.${property}`).toBeUndefined();
       }
     }

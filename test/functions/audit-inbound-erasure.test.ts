@@ -53,6 +53,8 @@ describe('audit Lambda', () => {
       seals: stores.seals,
       key: sealKey,
       clock: fixedClock('2026-12-20T00:00:00Z'),
+      cases: stores.cases,
+      policies: bundledPolicies(),
     });
   beforeEach(() => {
     ddb.on(ScanCommand, { TableName: 'Seals' }).resolves({ Items: [] });
@@ -77,6 +79,15 @@ describe('audit Lambda', () => {
       records: 5,
       brokenChains: 1,
       broken: [{ ledgerId: 'L-B#1', loanId: 'L-B', seq: 2, problem: 'content was edited' }],
+      // The records are a week old: the previous UTC day has none to check.
+      compliance: {
+        records: 0,
+        sentAttempts: 0,
+        violations: 0,
+        since: '2026-12-19T00:00:00.000Z',
+        until: '2026-12-20T00:00:00.000Z',
+      },
+      violations: [],
     });
     expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 3);
     expect(ddb).toHaveReceivedNthCommandWith(ScanCommand, 2, {

@@ -101,13 +101,16 @@ describe('stage executor', () => {
     expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-    // Idempotency costs a first-time step nothing: Query, GetItem, the record's PutItem and its seal's.
+    // Idempotency costs a first-time step nothing: Query, GetItem, the record's PutItem and its seal's,
+    // and a note per message of which loan it belongs to (its delivery report names only the message).
     const calls = ddb.calls().map((c) => c.args[0] as { constructor: { name: string }; input: object });
     expect(calls.map((c) => [c.constructor.name, (c.input as { TableName?: string }).TableName])).toEqual([
       ['QueryCommand', 'Cases'],
       ['GetCommand', 'Contacts'],
       ['PutCommand', 'Ledger'],
       ['PutCommand', 'Seals'],
+      ['PutCommand', 'Cases'],
+      ['PutCommand', 'Cases'],
     ]);
   });
 
@@ -304,5 +307,52 @@ describe('stage executor: a retried step never sends twice', () => {
     ]);
     expect(verifyChain(records as never)).toEqual({ ok: true, records: 2 });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+});
+
+describe('stage executor: issue 11 regressions', () => {
+  const ledgerPuts = () => ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'Ledger');
+
+  it('Record failure after a step that wrote its own record appends after that record, not over it', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'sms-1' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'mail-1' });
+    // The failed step (D+1) wrote seq 1, then failed; the execution's state still says seq 0.
+    await createStageCore(deps())(request('D+1'));
+    const own = ledgerPuts()[0]?.args[0].input.Item;
+    ddb.on(QueryCommand, { TableName: 'Ledger' }).resolves({ Items: [own as never] });
+
+    const step = await createStageCore(deps())({
+      ...request('D+1'),
+      action: 'RECORD_FAILURE',
+      error: { Error: 'States.TaskFailed' },
+    });
+
+    const failure = ledgerPuts()[1]?.args[0].input.Item;
+    expect([failure?.seq, failure?.type, failure?.prevHash]).toEqual([2, 'FAILURE', own?.hash]);
+    expect(verifyChain([own, failure] as never)).toEqual({ ok: true, records: 2 });
+    expect(step.ledger).toEqual({ seq: 2, hash: failure?.hash });
+  });
+
+  it('a hardship offer passes the verified-contact rule like any notice: an unverified e-mail is not used', async () => {
+    ddb.on(QueryCommand, { TableName: 'Cases' }).resolves({
+      Items: borrowerRows(kase, {
+        ...profile,
+        optOuts: { SMS: '2026-12-01T00:00:00Z' },
+        contactPoints: { SMS: { verified: true }, EMAIL: { verified: false } },
+      }),
+    });
+    const strict = policyRegistry([{ ...defaultPolicy, requireVerifiedContactPoints: true }]);
+    await createStageCore({ ...deps('2026-12-17T01:30:00Z'), policies: strict })({
+      ...request('D+7'),
+      action: 'RECORD_HUMAN_OUTCOME',
+      taskResult: { outcome: 'HARDSHIP', taskId: 'L-1#1#D+7#0' },
+    });
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(ledgerPuts()[0]?.args[0].input.Item?.attempts).toEqual([
+      { channel: 'CALL', status: 'SENT', outcome: 'HARDSHIP', providerRef: 'L-1#1#D+7#0' },
+      { channel: 'SMS', status: 'BLOCKED', reason: 'OPTED_OUT_SMS' },
+      { channel: 'EMAIL', status: 'BLOCKED', reason: 'UNVERIFIED_CONTACT_POINT' },
+    ]);
   });
 });

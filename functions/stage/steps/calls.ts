@@ -1,36 +1,60 @@
+import { callOfTask, connectedOutcome, withCall } from '../../domain/calls.js';
 import type { CallRecord } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import type { Ctx, HumanResult } from '../context.js';
 
-/** Calls are kept eight days: long enough for every cap (a day, a rolling week, a week after a conversation). */
-const KEEP_MS = 8 * 86_400_000;
-
-const keep = (calls: readonly CallRecord[], now: number, call: CallRecord): CallRecord[] => [
-  ...calls.filter((c) => now - Date.parse(c.at) < KEEP_MS),
-  call,
-];
-
 /**
- * Counts a call the agent made: on the borrower's profile (caps per debtor and per debt) and on the
- * phone line's log (caps per number, shared by every borrower with that number). A replay of the
- * step (same time) finds its call already counted.
+ * Completes a call the agent made in both logs the caps read: the borrower's profile (caps per debtor
+ * and per debt) and the phone line's (caps per number). Its task entered it when it opened (pending);
+ * now it has its outcome and time. A replay of the step finds it already completed.
  */
-export async function countCall(ctx: Ctx, outcome: HumanResult['outcome']): Promise<void> {
+export async function countCall(ctx: Ctx, result: HumanResult): Promise<void> {
   const { req, now, deps } = ctx;
-  const connected = !['NO_ANSWER', 'WRONG_NUMBER'].includes(outcome);
-  const call: CallRecord = { at: isoUtc(now), loanId: req.loanId, connected, borrowerId: req.borrowerId };
-  const counted = (calls: readonly CallRecord[]) =>
-    calls.some((c) => c.at === call.at && c.loanId === call.loanId);
+  const call: CallRecord = {
+    at: isoUtc(now),
+    loanId: req.loanId,
+    connected: connectedOutcome(result.outcome),
+    borrowerId: req.borrowerId,
+    ...(result.taskId ? { taskId: result.taskId } : {}),
+  };
+  const done = (calls: readonly CallRecord[]) => {
+    const entry =
+      callOfTask(calls, result.taskId) ?? calls.find((c) => c.at === call.at && c.loanId === call.loanId);
+    return entry !== undefined && !entry.pending;
+  };
   const p = ctx.profile.item;
-  if (!counted(p.calls)) {
-    const rev = await deps.cases.saveProfile({ ...p, calls: keep(p.calls, now, call) }, ctx.profile.rev);
-    ctx.profile = { item: { ...p, calls: keep(p.calls, now, call) }, rev };
+  if (!done(p.calls)) {
+    const item = { ...p, calls: withCall(p.calls, call, now) };
+    ctx.profile = { item, rev: await deps.cases.saveProfile(item, ctx.profile.rev) };
   }
   if (!p.lineId) return;
   const line = await deps.cases.lineCalls(p.lineId);
-  if (line && counted(line.item.calls)) return;
+  if (line && done(line.item.calls)) return;
   await deps.cases.saveLineCalls(
-    { lineId: p.lineId, calls: keep(line?.item.calls ?? [], now, call) },
+    { lineId: p.lineId, calls: withCall(line?.item.calls ?? [], call, now) },
     line?.rev,
   );
+}
+
+/**
+ * A call task that ended without an outcome (timed out, or withdrawn): its reserved call stays counted,
+ * as an unanswered one at the time it was reserved (the agent may have dialled), no longer pending.
+ */
+export async function settleCall(ctx: Ctx, taskId: string): Promise<void> {
+  const { deps, now } = ctx;
+  const settle = (calls: readonly CallRecord[]) => {
+    const entry = callOfTask(calls, taskId);
+    return entry?.pending ? withCall(calls, { ...entry, pending: false, connected: false }, now) : undefined;
+  };
+  const p = ctx.profile.item;
+  const calls = settle(p.calls);
+  if (calls)
+    ctx.profile = {
+      item: { ...p, calls },
+      rev: await deps.cases.saveProfile({ ...p, calls }, ctx.profile.rev),
+    };
+  if (!p.lineId) return;
+  const line = await deps.cases.lineCalls(p.lineId);
+  const lineCalls = line && settle(line.item.calls);
+  if (line && lineCalls) await deps.cases.saveLineCalls({ lineId: p.lineId, calls: lineCalls }, line.rev);
 }

@@ -1,6 +1,6 @@
 import { balanceMinor, caseKey, close, daysPastDue } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
-import { noticeGate, type Step } from '../../domain/decide.js';
+import { noticeCountsFrom, noticeGate, type Step } from '../../domain/decide.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../domain/evidence.js';
 import { fromMinor } from '../../domain/money.js';
 import type { Stage } from '../../domain/policy.js';
@@ -53,8 +53,9 @@ export async function placeWithAgency(ctx: Ctx, stage: Stage, replay: Prior | un
  */
 export async function reportToBureau(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
   const { policy, kase, profile, now } = ctx;
-  const held = noticeGate('CREDIT_REPORT', kase.item, policy.rules.creditReportNoticeDays, now);
+  const held = noticeGate('CREDIT_REPORT', kase.item, policy.rules.creditReportNoticeDays, now, policy);
   if (held?.status === 'DEFERRED' && held.until) return step(ctx, 'WAIT', held.until);
+  const counted = noticeCountsFrom(kase.item, 'CREDIT_REPORT', policy, now);
   if (!held && !replay?.recorded) {
     await ctx.deps.bus.publish('CreditBureauReportRequested', {
       ...handover(ctx),
@@ -65,8 +66,16 @@ export async function reportToBureau(ctx: Ctx, stage: Stage, replay: Prior | und
     type: 'HANDOVER',
     stage: stage.id,
     attempts: [],
-    detail: held ? { report: 'BLOCKED', reason: held.reason } : { report: 'CREDIT_BUREAU' },
+    detail: held
+      ? { report: 'BLOCKED', reason: held.reason }
+      : { report: 'CREDIT_BUREAU', notice: counted?.basis ?? 'DELIVERED' },
   });
+  if (counted?.basis === 'ASSUMED' && !ctx.kase.item.notices.CREDIT_REPORT) {
+    await update(ctx, (c) => {
+      c.notices.CREDIT_REPORT = isoUtc(counted.at);
+      c.noticeBasis = { ...c.noticeBasis, CREDIT_REPORT: 'ASSUMED' };
+    });
+  }
   return nextStageStep(ctx, stage.id);
 }
 

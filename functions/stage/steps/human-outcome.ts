@@ -1,4 +1,5 @@
-import { type CaseRecord, endOfGrace } from '../../domain/case.js';
+import { humanTaskId } from '../../domain/calls.js';
+import { type CaseRecord, caseKey, endOfGrace } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
 import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
@@ -9,7 +10,7 @@ import { contact, decide, SMS_THEN_EMAIL } from '../contact.js';
 import { type Ctx, HumanResult, update } from '../context.js';
 import { gateStep, nextStageStep, step } from '../flow.js';
 import { record, replayOf } from '../record.js';
-import { countCall } from './calls.js';
+import { countCall, settleCall } from './calls.js';
 
 /**
  * An agent call or a field visit ended: record what happened, then act on it. Everything an outcome
@@ -25,6 +26,10 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
   // No result means the Catch delivered a timeout: nobody completed the task in time. Escalate.
   const result: HumanResult = parsed.success ? parsed.data : { outcome: 'NO_ANSWER' };
   const channel: Channel = stage.kind === 'FIELD_VISIT' ? 'VISIT' : 'CALL';
+  const taskId = humanTaskId(caseKey(ctx.req.loanId, ctx.req.cycle), stage.id, ctx.req.step.ledger.seq);
+  // A call task that closed without an outcome leaves its reserved call counted, as unanswered.
+  if (channel === 'CALL' && (!parsed.success || ['CASE_CLOSED', 'WITHDRAWN'].includes(result.outcome)))
+    await settleCall(ctx, taskId);
   if (result.outcome === 'NOT_OPENED' || result.outcome === 'CASE_CLOSED' || result.outcome === 'WITHDRAWN') {
     return notOpened(ctx, stage, channel, result);
   }
@@ -40,7 +45,8 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
   const next = nextStage(ctx.policy, stage.id)?.id ?? '';
   if (g || !parsed.success) {
     await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
-    if (channel === 'CALL' && parsed.success) await countCall(ctx, result.outcome);
+    if (channel === 'CALL' && parsed.success)
+      await countCall(ctx, { ...result, taskId: result.taskId ?? taskId });
     return g ? gateStep(ctx, g, next) : nextStageStep(ctx, stage.id);
   }
   const action = await decideAction(ctx, result);
@@ -50,7 +56,7 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
     attempts: [attempt, ...action.sent],
     ...(action.detail ? { detail: action.detail } : {}),
   });
-  if (channel === 'CALL') await countCall(ctx, result.outcome);
+  if (channel === 'CALL') await countCall(ctx, { ...result, taskId: result.taskId ?? taskId });
   return act(ctx, stage, result, action.refused);
 }
 

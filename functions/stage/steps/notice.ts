@@ -1,5 +1,6 @@
 import { isoUtc } from '../../domain/clock.js';
 import type { Step } from '../../domain/decide.js';
+import { wentOut } from '../../domain/ledger.js';
 import type { Stage } from '../../domain/policy.js';
 import { contact, decide } from '../contact.js';
 import { type Ctx, type Prior, update } from '../context.js';
@@ -12,10 +13,12 @@ export async function sendNotice(ctx: Ctx, stage: Stage, replay: Prior | undefin
   await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
   const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
   if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil));
+  // A notice counts from its delivery (functions/delivery): note what went out, to be reported on.
   const noticeFor = stage.noticeFor;
-  if (noticeFor && attempts.some((a) => a.status === 'SENT') && !ctx.kase.item.notices[noticeFor]) {
+  const refs = attempts.filter((a) => wentOut(a.status) && a.providerRef).map((a) => a.providerRef as string);
+  if (noticeFor && refs.length > 0 && !ctx.kase.item.noticesSent?.[noticeFor]) {
     await update(ctx, (c) => {
-      c.notices[noticeFor] = isoUtc(ctx.now);
+      c.noticesSent = { ...c.noticesSent, [noticeFor]: { at: isoUtc(ctx.now), refs } };
     });
   }
   return nextStageStep(ctx, stage.id);

@@ -1,0 +1,178 @@
+import fc from 'fast-check';
+import type { ScenarioEvent, ScenarioLoan } from '../../local/scenario.js';
+
+/**
+ * Borrower histories for the model-based property test and `npm run fuzz`: several borrowers and
+ * loans (some sharing a phone number, some moving time zone between loans), and what happens to them
+ * as an adversary would arrange it: payments full and partial, opt-outs and opt-ins dated in the past,
+ * now or the future and delivered late, twice or out of order, disputes resolved either way, promises
+ * and plans good and bad, agent outcomes of every kind, deceased or bankrupt borrowers, erasure, STOP
+ * by SMS, verified contact points. Every history is data: a scenario the real local runtime runs.
+ */
+export interface History {
+  loans: ScenarioLoan[];
+}
+
+const DUE = Date.parse('2026-12-10T00:00:00Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const ZONES = ['Asia/Shanghai', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Europe/London'];
+const iso = (ms: number) => new Date(ms).toISOString();
+const date = (ms: number) => iso(ms).slice(0, 10);
+
+/**
+ * When, relative to the due date: mostly while the ladder is busiest (the first five weeks), else any
+ * time until well after legal handoff; at :17 or :59 past the hour, so some land a minute before the
+ * contact window opens or closes.
+ */
+const when = fc
+  .record({
+    hour: fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: -3 * 24, max: 35 * 24 }) },
+      { weight: 2, arbitrary: fc.integer({ min: -3 * 24, max: 130 * 24 }) },
+    ),
+    minute: fc.constantFrom(17, 59),
+  })
+  .map(({ hour, minute }) => DUE + hour * HOUR + minute * 60_000);
+
+/** How an event's own `at` relates to its delivery: on time, dated earlier (late), or ahead of the clock. */
+const dating = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(0) },
+  { weight: 2, arbitrary: fc.integer({ min: -20 * 24, max: -1 }).map((h) => h * HOUR) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 24 }).map((m) => m * 60_000) },
+  { weight: 1, arbitrary: fc.constantFrom(2 * HOUR, 400 * DAY, Date.parse('2099-01-01T00:00:00Z') - DUE) },
+);
+
+type Timed = Omit<ScenarioEvent, 'at' | 'deliveredAt' | 'onAgentCall'>;
+const timedEvent = (event: fc.Arbitrary<Timed>) =>
+  fc
+    .record({ event, at: when, shift: dating, repeat: fc.integer({ min: 0, max: 2 }) })
+    .map(({ event, at, shift, repeat }) => ({
+      ...event,
+      at: iso(at + shift),
+      ...(shift === 0 ? {} : { deliveredAt: iso(at) }),
+      ...(repeat > 0 ? { repeat } : {}),
+    })) as fc.Arbitrary<ScenarioEvent>;
+
+const amount = (owed: number) =>
+  fc
+    .oneof(
+      fc.constant(owed),
+      fc.integer({ min: 1, max: owed - 1 }),
+      fc.integer({ min: owed + 1, max: owed * 2 }),
+    )
+    .map(String);
+const channel = fc.constantFrom('SMS', 'EMAIL', 'CALL');
+const promiseDate = fc.oneof(
+  fc.integer({ min: -5, max: 60 }).map((d) => date(DUE + d * DAY)),
+  fc.constantFrom('2026-02-31', '2026-13-45', '9999-12-31'),
+);
+const instalments = (owed: number) =>
+  fc.array(fc.record({ amount: fc.integer({ min: 1, max: owed }).map(String), date: promiseDate }), {
+    minLength: 1,
+    maxLength: 4,
+  });
+
+/** What can happen to one loan of `owed` (major units), timed or in answer to an agent's call. */
+function loanEvent(owed: number): fc.Arbitrary<ScenarioEvent> {
+  const timed = timedEvent(
+    fc.oneof(
+      { weight: 4, arbitrary: amount(owed).map((a) => ({ type: 'payment' as const, amount: a })) },
+      { weight: 3, arbitrary: channel.map((c) => ({ type: 'optOut' as const, channel: c })) },
+      { weight: 2, arbitrary: channel.map((c) => ({ type: 'optIn' as const, channel: c })) },
+      { weight: 2, arbitrary: fc.constant({ type: 'dispute' as const }) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .constantFrom('lender', 'borrower')
+          .map((w) => ({ type: 'disputeResolved' as const, inFavourOf: w })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({ amount: amount(owed), date: promiseDate })
+          .map((p) => ({ type: 'promiseToPay' as const, ...p })),
+      },
+      {
+        weight: 1,
+        arbitrary: instalments(owed).map((i) => ({ type: 'acceptPlan' as const, instalments: i })),
+      },
+      { weight: 1, arbitrary: fc.constant({ type: 'hardship' as const }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('DECEASED', 'BANKRUPT')
+          .map((s) => ({ type: 'statusChanged' as const, status: s })),
+      },
+      { weight: 1, arbitrary: fc.constant({ type: 'erasure' as const }) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .constantFrom('STOP', 'START', '退订', 'I will pay at the end of the month')
+          .map((b) => ({ type: 'smsReply' as const, body: b })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('SMS', 'EMAIL')
+          .map((c) => ({ type: 'contactVerified' as const, channel: c })),
+      },
+    ) as fc.Arbitrary<Timed>,
+  );
+  const answer = fc
+    .record({
+      call: fc.integer({ min: 1, max: 2 }),
+      reply: fc.oneof(
+        fc.constantFrom(
+          { type: 'refused' },
+          { type: 'noAnswer' },
+          { type: 'wrongNumber' },
+          { type: 'dispute' },
+          { type: 'hardship' },
+        ),
+        fc.record({ amount: amount(owed), date: promiseDate }).map((p) => ({ type: 'promiseToPay', ...p })),
+        instalments(owed).map((i) => ({ type: 'acceptPlan', instalments: i })),
+      ),
+    })
+    .map(({ call, reply }) => ({ ...reply, onAgentCall: call }) as ScenarioEvent);
+  return fc.oneof({ weight: 4, arbitrary: timed }, { weight: 1, arbitrary: answer });
+}
+
+/** One borrower: a zone per loan (a move between loans), a shared or own phone, one to three loans. */
+const borrowerLoans = (index: number, prefix: string) =>
+  fc
+    .record({
+      zones: fc.array(fc.constantFrom(...ZONES), { minLength: 1, maxLength: 3 }),
+      phone: fc.integer({ min: 0, max: 2 }),
+      owed: fc.array(fc.integer({ min: 100, max: 20_000 }), { minLength: 1, maxLength: 3 }),
+      dueShift: fc.integer({ min: -2, max: 2 }),
+    })
+    .chain(({ zones, phone, owed, dueShift }) =>
+      fc.tuple(...owed.map((o) => fc.array(loanEvent(o), { maxLength: 6 }))).map((events) =>
+        owed.map(
+          (o, n): ScenarioLoan => ({
+            loanId: `${prefix}L${index}-${n}`,
+            amountDue: `${o}.00`,
+            currency: 'CNY',
+            dueDate: date(DUE + (dueShift + n) * DAY),
+            borrower: {
+              borrowerId: `${prefix}B${index}`,
+              name: 'Test Borrower',
+              // Borrowers of one history may share a number (phone 0..2): the caps count per number.
+              phone: `+86138${prefix.replace(/\D/g, '').padStart(4, '0').slice(-4)}${String(phone).padStart(4, '0')}`,
+              email: `${prefix}b${index}@example.com`,
+              timeZone: zones[Math.min(n, zones.length - 1)] as string,
+              locale: n % 2 === 0 ? 'zh-CN' : 'en',
+            },
+            events: events[n] ?? [],
+          }),
+        ),
+      ),
+    );
+
+/** A history: one to four borrowers; ids carry `prefix` so histories can share a run without meeting. */
+export const history = (prefix: string): fc.Arbitrary<History> =>
+  fc
+    .integer({ min: 1, max: 4 })
+    .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => borrowerLoans(i, prefix))))
+    .map((borrowers) => ({ loans: borrowers.flat() }));
