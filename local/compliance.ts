@@ -94,13 +94,15 @@ export async function withDataDir<T>(
   }
 }
 
+/** The cases, profiles and ledger of an embedded store (Scans). */
+export async function readStore(db: DynamoDBDocumentClient): Promise<ComplianceInput> {
+  const caseItems = await scanAll(db, localTableName(TABLES.cases));
+  const records = (await scanAll(db, localTableName(TABLES.ledger))) as unknown as LedgerRecord[];
+  return { records, ...splitCaseItems(caseItems) };
+}
+
 /** The store's cases, profiles and ledger. */
-export const readDataDir = (dir: string): Promise<ComplianceInput> =>
-  withDataDir(dir, async (db) => {
-    const caseItems = await scanAll(db, localTableName(TABLES.cases));
-    const records = (await scanAll(db, localTableName(TABLES.ledger))) as unknown as LedgerRecord[];
-    return { records, ...splitCaseItems(caseItems) };
-  });
+export const readDataDir = (dir: string): Promise<ComplianceInput> => withDataDir(dir, readStore);
 
 export async function complianceDataDir(
   dir: string,

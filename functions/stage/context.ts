@@ -120,7 +120,9 @@ export async function load(deps: StageDeps, req: StageRequest): Promise<Ctx> {
     (r) => r.loanId === req.loanId && r.cycle === req.cycle && r.seq === seq,
   );
   let prior: Prior | undefined = receipt ? { ...receipt, receipt: true } : undefined;
-  if (!prior && (req.retryCount ?? 0) > 0) {
+  // A receipt is kept after its record is written (one per loan cycle, overwritten by the next): an
+  // attempt that wrote the record then died leaves both, and the record is what this step did.
+  if (receipt || (req.retryCount ?? 0) > 0) {
     const recorded = await deps.ledger.get(caseKey(req.loanId, req.cycle), seq);
     if (recorded?.prevHash === req.step.ledger.hash) prior = { ...recorded, recorded, receipt: false };
   }

@@ -259,6 +259,24 @@ describe('stage executor: a retried step never sends twice', () => {
     expect(ledgerPuts()).toHaveLength(2);
   });
 
+  it('sent, recorded on the retry, then that answer was lost: the next retry takes the record over the receipt', async () => {
+    // The receipt stays after its record is written; a step that treated it as unrecorded would
+    // append again, or (a plan's instalment already settled) return the old head, and spin.
+    ledgerThrottledOnce();
+    const core = createStageCore(deps());
+    await expect(core(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
+    const second = await core({ ...request('D+1'), retryCount: 1 });
+    const record = ledgerPuts()[1]?.args[0].input.Item;
+    ddb.on(QueryCommand, { TableName: 'Ledger' }).resolves({ Items: [record as never] });
+
+    const third = await core(request('D+1'));
+
+    expect(third).toEqual(second);
+    expect(third.ledger.seq).toBe(1);
+    expect(ledgerPuts()).toHaveLength(2);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
   it('recorded, then the answer was lost: the retry reads the record, sends nothing, writes nothing, and returns the same step', async () => {
     const core = createStageCore(deps());
     const first = await core(request('D+1'));

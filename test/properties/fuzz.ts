@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { SimulationFaults } from '../../local/simulate.js';
 import { type History, history } from './histories.js';
-import { type ComplianceCheck, type HistoryRun, runHistories } from './invariants.js';
+import { type HistoryRun, runHistories } from './invariants.js';
 
 /**
  * The seeded loop shared by the property test (CI) and `npm run fuzz`: history i is drawn with seed
@@ -12,8 +12,9 @@ import { type ComplianceCheck, type HistoryRun, runHistories } from './invariant
 export interface FuzzOptions {
   runs: number;
   seed: number;
+  /** The index of the first history (default 0): a slice of a longer run, drawn exactly as in it. */
+  first?: number;
   batch?: number;
-  compliance?: ComplianceCheck;
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -21,6 +22,8 @@ export interface Failure {
   index: number;
   seed: number;
   rulePack: 'CN' | 'US';
+  /** Whether its batch ran with the mild faults (the shrink runs with them too). */
+  faults: boolean;
   problems: string[];
   /** The smallest history fast-check found that still fails, and what it breaks. */
   shrunk?: { history: History; problems: string[] };
@@ -46,30 +49,40 @@ function mildFaults(): SimulationFaults {
 export async function fuzz(options: FuzzOptions): Promise<Failure[]> {
   const batch = options.batch ?? 25;
   const failures: Failure[] = [];
-  for (let first = 0; first < options.runs; first += batch) {
+  const start = options.first ?? 0;
+  const end = start + options.runs;
+  for (let first = start; first < end; first += batch) {
     const n = Math.floor(first / batch);
     const rulePack = n % 2 === 0 ? 'CN' : 'US';
     const runs: HistoryRun[] = [];
-    for (let i = first; i < Math.min(options.runs, first + batch); i++)
+    for (let i = first; i < Math.min(end, first + batch); i++)
       runs.push({ prefix: prefixOf(i), history: drawHistory(i, options.seed) });
     const problems = await runHistories(runs, {
       seed: options.seed,
       rulePack,
       ...(n % 2 === 1 ? { faults: mildFaults() } : {}),
-      ...(options.compliance ? { compliance: options.compliance } : {}),
     });
     for (const [i, run] of runs.entries()) {
       const found = problems.get(run.prefix) ?? [];
       if (found.length > 0)
-        failures.push({ index: first + i, seed: options.seed + first + i, rulePack, problems: found });
+        failures.push({
+          index: first + i,
+          seed: options.seed + first + i,
+          rulePack,
+          faults: n % 2 === 1,
+          problems: found,
+        });
     }
-    options.onBatch?.(Math.min(options.runs, first + batch), options.runs);
+    options.onBatch?.(Math.min(end, first + batch) - start, options.runs);
   }
   return failures;
 }
 
-/** Runs a failing history alone and lets fast-check shrink it (each shrink step is one simulation). */
-export async function shrink(failure: Failure, compliance?: ComplianceCheck): Promise<Failure> {
+/**
+ * Runs a failing history alone and lets fast-check shrink it (each shrink step is one simulation),
+ * for at most `timeLimitMs`: the smallest failing history found by then is kept.
+ */
+export async function shrink(failure: Failure, options: { timeLimitMs?: number } = {}): Promise<Failure> {
   let last: { history: History; problems: string[] } | undefined;
   const property = fc.asyncProperty(history(prefixOf(failure.index)), async (h) => {
     const problems =
@@ -77,12 +90,16 @@ export async function shrink(failure: Failure, compliance?: ComplianceCheck): Pr
         await runHistories([{ prefix: prefixOf(failure.index), history: h }], {
           seed: failure.seed,
           rulePack: failure.rulePack,
-          ...(compliance ? { compliance } : {}),
+          ...(failure.faults ? { faults: mildFaults() } : {}),
         })
       ).get(prefixOf(failure.index)) ?? [];
     if (problems.length > 0) last = { history: h, problems };
     return problems.length === 0;
   });
-  await fc.check(property, { seed: failure.seed, numRuns: 1, endOnFailure: false, maxSkipsPerRun: 0 });
+  await fc.check(property, {
+    seed: failure.seed,
+    numRuns: 1,
+    ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
+  });
   return last ? { ...failure, shrunk: last } : failure;
 }

@@ -1,6 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient } from '../../functions/adapters/env.js';
+import { checkCompliance } from '../../functions/compliance/check.js';
 import { LedgerAudit } from '../../functions/domain/audit.js';
 import type { LedgerRecord } from '../../functions/domain/ledger.js';
+import { readStore } from '../../local/compliance.js';
 import type { LocalLadder } from '../../local/runtime.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/services/store.js';
 import type { SimulationFaults } from '../../local/simulate.js';
 import { simulate } from '../../local/simulate.js';
 import type { History } from './histories.js';
@@ -31,11 +36,9 @@ interface Observed {
   violations: Array<{ loanId: string; text: string }>;
 }
 
-export type ComplianceCheck = (l: LocalLadder) => Promise<Array<{ loanId: string; text: string }>>;
-
 export async function runHistories(
   runs: readonly HistoryRun[],
-  options: { seed: number; rulePack: 'CN' | 'US'; faults?: SimulationFaults; compliance?: ComplianceCheck },
+  options: { seed: number; rulePack: 'CN' | 'US'; faults?: SimulationFaults },
 ): Promise<Problems> {
   let seen: Observed | undefined;
   const loans = runs.flatMap((r) => r.history.loans);
@@ -44,7 +47,7 @@ export async function runHistories(
     {
       ...(options.faults ? { faults: options.faults } : {}),
       onFinish: async (l) => {
-        seen = await observe(l, options.compliance);
+        seen = await observe(l);
         await l.services.email.clear();
       },
     },
@@ -55,7 +58,7 @@ export async function runHistories(
   return problems;
 }
 
-async function observe(l: LocalLadder, compliance?: ComplianceCheck): Promise<Observed> {
+async function observe(l: LocalLadder): Promise<Observed> {
   const ledgers = new Map<string, LedgerRecord[]>();
   const audit = new LedgerAudit();
   for await (const page of l.stores.ledger().scan()) {
@@ -78,7 +81,7 @@ async function observe(l: LocalLadder, compliance?: ComplianceCheck): Promise<Ob
     })),
     ledgers,
     audit: await audit.report({ key: l.keys.seal }),
-    violations: compliance ? await compliance(l) : [],
+    violations: await storeCompliance(l),
   };
 }
 
@@ -132,4 +135,22 @@ function oneToOne(what: string, recorded: string[], delivered: string[]): string
   for (const [id, n] of inLedger)
     if (!out.has(id)) problems.push(`${what} ${id} SENT in the ledger ${n}x, never delivered`);
   return problems;
+}
+
+/** The independent compliance check over a run's store, as `ladder audit compliance` reads one. */
+async function storeCompliance(l: LocalLadder): Promise<Array<{ loanId: string; text: string }>> {
+  const client = new DynamoDBClient({
+    endpoint: l.services.endpoints.dynamodb,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    const input = await readStore(documentClient(client));
+    return checkCompliance(input, { policies: l.policies }).map((v) => ({
+      loanId: v.loanId,
+      text: `${v.loanId} seq ${v.seq} ${v.ruleId}: ${v.detail}`,
+    }));
+  } finally {
+    client.destroy();
+  }
 }
