@@ -111,7 +111,9 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
     erasure: modules.erasure.buildErasureHandler({ ...eventsDeps, contacts: s.contacts() }),
     inboundSms: modules.inboundSms.buildInboundSmsHandler({
       contacts: s.contacts(),
-      events: modules.eventsCore.createEventsCore(eventsDeps),
+      events: modules.eventsCore.createEventsCore(
+        modules.inboundSms.inboundSmsEventsDeps({ cases: eventsDeps.cases, clock, policies }),
+      ),
       clock,
     }),
     delivery: modules.delivery.buildDeliveryHandler({

@@ -7,7 +7,8 @@ import { createEventsCore, type EventResult, type EventsDeps } from '../events/c
  * deleted. The ledger is not touched: it never held contact details, and it stays verifiable. This is
  * the only function with DeleteItem on the contacts table; it takes no other event.
  */
-export type ErasureDeps = EventsDeps & Required<Pick<EventsDeps, 'contacts'>>;
+/** Erasure withdraws an open human task (the agent must not call an erased borrower): tasks required. */
+export type ErasureDeps = EventsDeps & Required<Pick<EventsDeps, 'contacts' | 'tasks'>>;
 
 export function createErasureCore(deps: ErasureDeps) {
   const events = createEventsCore(deps);

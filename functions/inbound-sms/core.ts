@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { ContactStore } from '../adapters/contact-store.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { smsOptIn, smsOptOut } from '../domain/consent.js';
-import { ValidationError } from '../domain/errors.js';
+import { LadderError, ValidationError } from '../domain/errors.js';
+import type { EventsDeps } from '../events/apply.js';
 import type { EventResult } from '../events/core.js';
 
 /**
@@ -17,6 +18,19 @@ export interface InboundSmsDeps {
   events: (detailType: string, detail: unknown) => Promise<EventResult>;
   clock: Clock;
 }
+
+/**
+ * What the events core gets here (on AWS and locally alike): the case store and no task store or
+ * callbacks. An opt-out changes the profile only; it never ends a wait or withdraws a task, so this
+ * function has no Step Functions or Tasks permission. Should that change, this fails loudly instead
+ * of silently not waking an execution.
+ */
+export const inboundSmsEventsDeps = (deps: Pick<EventsDeps, 'cases' | 'clock' | 'policies'>): EventsDeps => ({
+  ...deps,
+  callbacks: {
+    succeed: () => Promise.reject(new LadderError('the inbound SMS function cannot call back tasks')),
+  },
+});
 
 export const InboundSmsSchema = z.object({
   from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number'),

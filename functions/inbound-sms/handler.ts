@@ -48,3 +48,5 @@ function parseMessage(text: string): { from: unknown; body: unknown } {
   }
   return { from: message?.originationNumber, body: message?.messageBody };
 }
+
+export { inboundSmsEventsDeps } from './core.js';

@@ -1,5 +1,5 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,7 +12,7 @@ import { type LedgerSeal, seal } from '../../functions/domain/seal.js';
 import { buildErasureHandler } from '../../functions/erasure/handler.js';
 import { createEventsCore } from '../../functions/events/core.js';
 import { buildInboundSmsHandler } from '../../functions/inbound-sms/handler.js';
-import { borrowerRows, db, fixedClock, lambdaContext, PHONE, profile, sealKey, stores } from './fixtures.js';
+import { borrowerRows, db, fixedClock, kase, lambdaContext, PHONE, profile, sealKey, stores } from './fixtures.js';
 
 const ddb = mockClient(db);
 afterEach(() => {
@@ -241,10 +241,25 @@ describe('erasure Lambda', () => {
     buildErasureHandler({
       cases: stores.cases,
       contacts: stores.contacts,
+      tasks: stores.tasks,
       callbacks: { succeed: async () => ({ delivered: true }) },
       clock: fixedClock('2026-12-12T02:00:00Z'),
       policies: bundledPolicies(),
     });
+  const erasure = {
+    'detail-type': 'BorrowerErasureRequested',
+    detail: { borrowerId: 'B-1', at: '2026-12-12T02:00:00Z' },
+  };
+
+  it('withdraws the call task an agent has open, so nobody calls an erased borrower', async () => {
+    const withTask = { ...kase, openTask: { taskId: 'T-1', queue: 'agent-calls' as const }, waitToken: 'tok' };
+    ddb.on(QueryCommand).resolves({ Items: borrowerRows(withTask) });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    expect(await handler()(erasure as never, lambdaContext)).toEqual({ applied: true });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Tasks', Key: { taskId: 'T-1' } });
+  });
 
   it('erases the contact item of BorrowerErasureRequested', async () => {
     ddb.on(QueryCommand).resolves({ Items: borrowerRows() });
