@@ -13,6 +13,7 @@ import {
   spreadMinutes,
   stageTime,
 } from '../../functions/domain/case.js';
+import { isoUtc, systemClock } from '../../functions/domain/clock.js';
 import { draw } from '../../functions/domain/draw.js';
 import { assignArm } from '../../functions/domain/experiment.js';
 import { stageById } from '../../functions/domain/policy.js';
@@ -148,5 +149,15 @@ describe('draws and the champion/challenger split', () => {
     expect(assignArm(policy, 'L-6')).toEqual({ policyId: 'early-call', arm: 'challenger' });
     expect(assignArm(policy, 'L-2')).toEqual({ policyId: 'default', arm: 'champion' });
     expect(assignArm(policy, 'L-4')).toEqual({ policyId: 'default', arm: 'champion' });
+  });
+});
+
+describe('the clock', () => {
+  it("the system clock is the machine's time; isoUtc writes milliseconds in UTC", () => {
+    const before = Date.now();
+    const now = systemClock.now();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+    expect(isoUtc(at('2026-12-01T08:00:00.5+08:00'))).toBe('2026-12-01T00:00:00.500Z');
   });
 });

@@ -179,6 +179,8 @@ describe('e-mail subjects and bodies', () => {
   it.each([
     ['RE: Re: AW: unsubscribe', 'unsubscribe'],
     ['Re:unsubscribe', 'unsubscribe'],
+    ['  Re: STOP', 'stop'],
+    ['Re : STOP', 'stop'],
     ['答复： 退订', '退订'],
     ['Stop', 'stop'],
     ['ＴＤ', 'td'],
@@ -186,7 +188,7 @@ describe('e-mail subjects and bodies', () => {
     expect(emailOptOut(subject)).toEqual({ optOut: true, keyword });
   });
 
-  it.each(['Fwd: unsubscribe', 'Re: Re: late payment', 'Unsubscribe me from letters'])(
+  it.each(['Fwd: unsubscribe', 'Re: Re: late payment', 'Unsubscribe me from letters', 'stop re:'])(
     'subject "%s" alone is not an opt-out',
     (subject) => {
       expect(emailOptOut(subject)).toEqual({ optOut: false });

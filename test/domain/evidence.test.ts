@@ -3,7 +3,7 @@ import type { CaseRecord } from '../../functions/domain/case.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../functions/domain/evidence.js';
 import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
 import { caseRecord } from './fixtures.js';
-import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-vectors.js';
+import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-fixtures.js';
 
 /**
  * The evidence pack legal receives, and the document a lawyer reads, written out in full for one case

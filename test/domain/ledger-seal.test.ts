@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBroken, LedgerAudit } from '../../functions/domain/audit.js';
+import { LedgerAudit } from '../../functions/domain/audit.js';
 import {
   canonical,
   chain,
@@ -8,8 +8,19 @@ import {
   type LedgerContent,
   type LedgerRecord,
 } from '../../functions/domain/ledger.js';
-import { hmacKey, type LedgerSeal, seal, sealMessage } from '../../functions/domain/seal.js';
-import { CANONICAL_FIRST, FIRST, HASH_1, HASH_2, KEY, MAC_2, SECOND } from './ledger-vectors.js';
+import { hmacKey, seal, sealMessage } from '../../functions/domain/seal.js';
+import {
+  AT,
+  audit,
+  CANONICAL_FIRST,
+  FIRST,
+  HASH_1,
+  HASH_2,
+  KEY,
+  MAC_2,
+  SECOND,
+  sealedChain,
+} from './ledger-fixtures.js';
 
 describe('ledger hashing and seals: fixed test vectors', () => {
   it('canonical JSON sorts keys, drops undefined and keeps non-ASCII as is', () => {
@@ -39,31 +50,6 @@ describe('ledger hashing and seals: fixed test vectors', () => {
     expect(await key.verify(sealMessage('L-1#1', 2, HASH_2), 'e6')).toBe(false);
   });
 });
-
-const key = hmacKey(KEY, 'local:test');
-const AT = Date.parse('2026-12-20T00:00:00Z');
-
-/** A chain of n records, each sealed as the ledger writer seals it. */
-async function sealedChain(loanId: string, n: number) {
-  const records: LedgerRecord[] = [];
-  const seals: LedgerSeal[] = [];
-  let head = { seq: 0, hash: GENESIS_HASH };
-  for (let i = 0; i < n; i++) {
-    const record = chain(head, { ...FIRST, ledgerId: `${loanId}#1`, loanId, stage: `D+${i}` });
-    records.push(record);
-    seals.push(await seal(key, record, FIRST.at));
-    head = record;
-  }
-  return { records, seals };
-}
-
-async function audit(records: unknown[], seals: unknown[], options = {}) {
-  const a = new LedgerAudit();
-  a.add(records);
-  a.addSeals(seals);
-  const report = await a.report({ key, now: AT, graceMs: 3_600_000, ...options });
-  return report.broken.map(describeBroken);
-}
 
 /** Re-chains records from `from` on, as someone with write access but no key would after an edit. */
 function rehash(records: LedgerRecord[], from: number, edit: Partial<LedgerContent>): LedgerRecord[] {

@@ -7,11 +7,11 @@ import {
   type LedgerRecord,
   verifyChain,
 } from '../../functions/domain/ledger.js';
-import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-vectors.js';
+import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-fixtures.js';
 
 /**
  * The ledger's chain checks, each problem by name (the fixed vectors HASH_1 and HASH_2 of
- * ledger-vectors.ts), and the canonical JSON on values the record fixtures do not hold (checked with
+ * ledger-fixtures.ts), and the canonical JSON on values the record fixtures do not hold (checked with
  * Python's json.dumps(sort_keys=True, separators=(',', ':'), ensure_ascii=False)).
  */
 const first = chain({ seq: 0, hash: GENESIS_HASH }, FIRST);
