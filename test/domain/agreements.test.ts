@@ -34,6 +34,14 @@ describe('promiseProblem: the date', () => {
     expect(promise('100.00', '2027-04-01', owing, ny, 'America/New_York')).toBe('PROMISE_TOO_FAR');
   });
 
+  it("in +14:00 (Kiritimati) the date is the borrower's calendar date, not UTC's", () => {
+    const kiritimati = at('2026-12-01T00:30:00+14:00');
+    expect(promise('1', '2026-12-01', owing, kiritimati, 'Pacific/Kiritimati')).toBeUndefined();
+    expect(promise('1', '2026-12-31', owing, kiritimati, 'Pacific/Kiritimati')).toBeUndefined();
+    expect(promise('1', '2027-01-01', owing, kiritimati, 'Pacific/Kiritimati')).toBe('PROMISE_TOO_FAR');
+    expect(daysFromToday('2026-12-31', at('2026-12-01T23:30:00+14:00'), 'Pacific/Kiritimati')).toBe(30);
+  });
+
   it.each([
     '2026-02-29',
     '2026-13-01',
