@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planProblem, proposePlan, signPlan } from '../../functions/domain/plan.js';
 import { amountMinor, daysFromToday, promiseProblem, takePromise } from '../../functions/domain/promise.js';
-import { at, caseRecord, DAY, POLICY } from './fixtures.js';
+import { at, caseRecord, DAY, POLICY, promiseToPay, repaymentPlan } from './fixtures.js';
 
 /**
  * Promises and plans at their edges, under the default policy (promiseToPay.maxDaysAhead 30;
@@ -108,10 +108,7 @@ describe('takePromise', () => {
   it('breaks the pending promise, keeps the others, and records the new one as made now', () => {
     const c = caseRecord({
       paidMinor: 3000,
-      promises: [
-        { amountMinor: 100, date: '2026-11-20', madeAt: 'a', paidAtMakeMinor: 0, status: 'KEPT' },
-        { amountMinor: 200, date: '2026-11-28', madeAt: 'b', paidAtMakeMinor: 0, status: 'PENDING' },
-      ],
+      promises: [promiseToPay('KEPT', '2026-11-20'), promiseToPay('PENDING', '2026-11-28')],
     });
     takePromise(c, { amount: '450.50', date: '2026-12-08' }, NOW);
     expect(c.promises.map((p) => p.status)).toEqual(['KEPT', 'BROKEN', 'PENDING']);
@@ -198,18 +195,18 @@ describe('proposePlan and signPlan', () => {
   it('proposes the plan: minor units, proposed now, expiring after signingExpiryDays (7)', () => {
     const c = caseRecord({ paidMinor: 20000 });
     expect(proposePlan(c, list, POLICY, NOW, TZ)).toBeUndefined();
-    expect(c.plan).toEqual({
-      instalments: [
-        { amountMinor: 60000, date: '2026-12-15' },
-        { amountMinor: 40050, date: '2027-01-15' },
-      ],
-      proposedAt: '2026-11-30T23:00:00.000Z',
-      expiresAt: '2026-12-07T23:00:00.000Z',
-      acceptedAt: '',
-      paidAtAcceptMinor: 20000,
-      status: 'PROPOSED',
-      confirmed: 0,
-    });
+    // Not signed yet: acceptedAt '', status PROPOSED, nothing confirmed (the fixture's defaults).
+    expect(c.plan).toEqual(
+      repaymentPlan({
+        instalments: [
+          { amountMinor: 60000, date: '2026-12-15' },
+          { amountMinor: 40050, date: '2027-01-15' },
+        ],
+        proposedAt: '2026-11-30T23:00:00.000Z',
+        expiresAt: '2026-12-07T23:00:00.000Z',
+        paidAtAcceptMinor: 20000,
+      }),
+    );
   });
 
   it('a refused plan changes nothing and says why', () => {

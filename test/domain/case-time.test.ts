@@ -7,7 +7,6 @@ import {
   disputeOpen,
   endOfGrace,
   localDaysBetween,
-  type PromiseToPay,
   pendingPromise,
   resolveChannel,
   spreadMinutes,
@@ -17,7 +16,7 @@ import { isoUtc, systemClock } from '../../functions/domain/clock.js';
 import { draw } from '../../functions/domain/draw.js';
 import { assignArm } from '../../functions/domain/experiment.js';
 import { stageById } from '../../functions/domain/policy.js';
-import { at, caseRecord, POLICY, profile } from './fixtures.js';
+import { at, caseRecord, POLICY, profile, promiseToPay } from './fixtures.js';
 
 /**
  * The case's clock: when a stage is due (its local day and time, across DST), when a promise's grace
@@ -96,13 +95,7 @@ describe('localDaysBetween and daysPastDue', () => {
 });
 
 describe('case helpers', () => {
-  const promise = (status: PromiseToPay['status'], date: string): PromiseToPay => ({
-    amountMinor: 1,
-    date,
-    madeAt: '',
-    paidAtMakeMinor: 0,
-    status,
-  });
+  const promise = promiseToPay;
 
   it('balance never goes below zero', () => {
     expect(balanceMinor({ amountDueMinor: 120000, paidMinor: 20000 })).toBe(100000);

@@ -11,7 +11,7 @@ import {
 } from '../../functions/domain/decide.js';
 import { stageById } from '../../functions/domain/policy.js';
 import { RULE_PACKS } from '../../functions/domain/rulepacks.js';
-import { at, caseRecord, DAY, MINUTE, POLICY, profile } from './fixtures.js';
+import { at, caseRecord, DAY, MINUTE, POLICY, profile, promiseToPay, repaymentPlan } from './fixtures.js';
 
 /**
  * The ladder's decisions: what stops or pauses it (gate), when a stage is due (notYet, the longest
@@ -19,25 +19,8 @@ import { at, caseRecord, DAY, MINUTE, POLICY, profile } from './fixtures.js';
  * the advance notices (field visit, credit report) to the minute of their waiting period.
  */
 describe('gate', () => {
-  const plan = (status: RepaymentPlan['status'], confirmed = 0): RepaymentPlan => ({
-    instalments: [
-      { amountMinor: 100, date: '2026-12-20' },
-      { amountMinor: 100, date: '2027-01-20' },
-    ],
-    proposedAt: '',
-    expiresAt: '',
-    acceptedAt: '',
-    paidAtAcceptMinor: 0,
-    status,
-    confirmed,
-  });
-  const pending = {
-    amountMinor: 1,
-    date: '2026-12-15',
-    madeAt: '',
-    paidAtMakeMinor: 0,
-    status: 'PENDING' as const,
-  };
+  const plan = (status: RepaymentPlan['status'], confirmed = 0) => repaymentPlan({ status, confirmed });
+  const pending = promiseToPay('PENDING', '2026-12-15');
 
   it('an active case with nothing pending passes', () => {
     expect(gate(POLICY, caseRecord(), profile())).toBeUndefined();

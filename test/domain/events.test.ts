@@ -6,6 +6,7 @@ import {
   EVENT_SCHEMAS,
   type EventType,
 } from '../../functions/domain/events.js';
+import { EVENT_TARGETS } from '../../functions/domain/routes.js';
 import { loanDelinquent } from '../borrower.js';
 
 /**
@@ -99,20 +100,11 @@ describe('LoanDelinquent', () => {
 });
 
 describe('the borrower events', () => {
-  it('every event but LoanDelinquent comes from the borrower or the loan', () => {
-    expect(BORROWER_EVENT_TYPES).toEqual([
-      'PaymentReceived',
-      'BorrowerOptedOut',
-      'BorrowerOptedIn',
-      'DisputeOpened',
-      'DisputeResolved',
-      'PromiseToPayMade',
-      'RepaymentPlanAccepted',
-      'HardshipReported',
-      'BorrowerStatusChanged',
-      'ContactPointVerified',
-      'BorrowerErasureRequested',
-    ]);
+  it('every event but LoanDelinquent is one the events or the erasure function takes', () => {
+    expect(BORROWER_EVENT_TYPES).not.toContain('LoanDelinquent');
+    expect(new Set(BORROWER_EVENT_TYPES)).toEqual(
+      new Set([...EVENT_TARGETS.events, ...EVENT_TARGETS.erasure]),
+    );
   });
 
   it.each<[EventType, unknown, string | undefined]>([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../functions/domain/case.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../functions/domain/evidence.js';
 import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
-import { caseRecord } from './fixtures.js';
+import { caseRecord, promiseToPay, repaymentPlan } from './fixtures.js';
 import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-fixtures.js';
 
 /**
@@ -24,26 +24,16 @@ const FULL: CaseRecord = caseRecord({
     { paymentId: 'P3', amountMinor: 80000, paidAt: '2026-12-18T02:00:00.000Z', recordedAt: 'r' },
   ],
   promises: [
-    {
-      amountMinor: 10000,
-      date: '2026-12-13',
-      madeAt: '2026-12-11T03:00:00.000Z',
-      paidAtMakeMinor: 0,
-      status: 'BROKEN',
-    },
+    promiseToPay('BROKEN', '2026-12-13', { amountMinor: 10000, madeAt: '2026-12-11T03:00:00.000Z' }),
   ],
-  plan: {
+  plan: repaymentPlan({
     instalments: [
       { amountMinor: 60000, date: '2026-12-20' },
       { amountMinor: 60000, date: '2027-01-20' },
     ],
-    proposedAt: '2026-12-13T00:00:00.000Z',
-    expiresAt: '2026-12-20T00:00:00.000Z',
     acceptedAt: '2026-12-14T00:00:00.000Z',
-    paidAtAcceptMinor: 20000,
     status: 'ACTIVE',
-    confirmed: 0,
-  },
+  }),
   dispute: {
     openedAt: '2026-12-12T00:00:00.000Z',
     resolvedAt: '2026-12-13T00:00:00.000Z',
@@ -91,17 +81,10 @@ describe('buildEvidencePack', () => {
           { date: '2027-01-20', amount: '600.00' },
         ],
       },
-      dispute: {
-        openedAt: '2026-12-12T00:00:00.000Z',
-        resolvedAt: '2026-12-13T00:00:00.000Z',
-        inFavourOf: 'lender',
-      },
-      agency: {
-        placedAt: '2026-12-16T00:00:00.000Z',
-        recalledAt: '2026-12-18T03:00:00.000Z',
-        recallReason: 'PAID',
-      },
-      notices: { FIELD_VISIT: '2026-12-14T01:00:00.000Z', CREDIT_REPORT: '2026-12-15T01:00:00.000Z' },
+      // Passed through as recorded on the case.
+      dispute: FULL.dispute,
+      agency: FULL.agency,
+      notices: FULL.notices,
       attempts: [
         {
           at: '2026-12-11T01:00:00.000Z',

@@ -1,4 +1,10 @@
-import type { BorrowerProfile, CallRecord, CaseRecord } from '../../functions/domain/case.js';
+import type {
+  BorrowerProfile,
+  CallRecord,
+  CaseRecord,
+  PromiseToPay,
+  RepaymentPlan,
+} from '../../functions/domain/case.js';
 import { type LoadedPolicy, loadPolicy } from '../../functions/domain/policy.js';
 import defaultPolicy from '../../policies/default.json' with { type: 'json' };
 
@@ -40,6 +46,27 @@ export const caseRecord = (extra: Partial<CaseRecord> = {}): CaseRecord => ({
   payments: [],
   notices: {},
   shiftDays: 0,
+  ...extra,
+});
+
+export const promiseToPay = (
+  status: PromiseToPay['status'],
+  date: string,
+  extra: Partial<PromiseToPay> = {},
+): PromiseToPay => ({ amountMinor: 100, date, madeAt: '', paidAtMakeMinor: 0, status, ...extra });
+
+/** Two instalments of 1.00, on 20 December and 20 January. */
+export const repaymentPlan = (extra: Partial<RepaymentPlan> = {}): RepaymentPlan => ({
+  instalments: [
+    { amountMinor: 100, date: '2026-12-20' },
+    { amountMinor: 100, date: '2027-01-20' },
+  ],
+  proposedAt: '',
+  expiresAt: '',
+  acceptedAt: '',
+  paidAtAcceptMinor: 0,
+  status: 'PROPOSED',
+  confirmed: 0,
   ...extra,
 });
 
