@@ -9,6 +9,10 @@ import { at, caseRecord, DAY, POLICY, promiseToPay, repaymentPlan } from './fixt
  * "Now" is 07:00 on 1 December in Shanghai, which is still 30 November in UTC: a date counted in UTC
  * instead of the borrower's zone is off by one. Calendar offsets checked once with Python
  * (date(2026, 12, 1) + timedelta(days=30) == 2026-12-31, + 403 == 2028-01-08).
+ *
+ * Survivor judged equivalent (promise.ts, amountMinor): `error instanceof ValidationError` mutated to
+ * true, since toMinor throws nothing but ValidationError (malformed amount, too many decimals,
+ * malformed currency code).
  */
 const TZ = 'Asia/Shanghai';
 const NOW = at('2026-12-01T07:00:00+08:00');

@@ -85,6 +85,11 @@ describe('CN: at most 3 connected calls a local day per debtor, across loans and
     expect(callCapBlock(CN, profile(), 'L', now, line)).toBeUndefined();
   });
 
+  it('CN has no quiet period: a conversation logged a minute ahead of this clock does not block', () => {
+    const ahead = callBefore(now, -MINUTE, { connected: true });
+    expect(callCapBlock(CN, profile({ calls: [ahead] }), 'L', now)).toBeUndefined();
+  });
+
   it("yesterday's conversations do not count (CN has no weekly cap and no quiet days)", () => {
     const yesterday = call('2026-11-30T23:59:00+08:00', { connected: true });
     const week = callsBefore(now - DAY, 20, 6 * HOUR);
@@ -136,6 +141,13 @@ describe('US: no call within 7 days after a conversation about the debt', () => 
     expect(callCapBlock(US, talkedAgo(7 * DAY - MINUTE), 'L', now)).toBe('US_CALL_AFTER_CONVERSATION');
     expect(callCapBlock(US, talkedAgo(7 * DAY), 'L', now)).toBeUndefined();
     expect(callCapBlock(US, talkedAgo(7 * DAY + MINUTE), 'L', now)).toBeUndefined();
+  });
+
+  it('one conversation among other calls is enough', () => {
+    const calls = [callBefore(now, HOUR, { connected: true }), callBefore(now, 2 * HOUR)];
+    expect(callCapBlock(US, profile({ timeZone: 'America/New_York', calls }), 'L', now)).toBe(
+      'US_CALL_AFTER_CONVERSATION',
+    );
   });
 
   it('an unanswered call is not a conversation; a conversation about another loan does not hold this one', () => {

@@ -23,6 +23,9 @@ import { at, caseRecord, POLICY, profile, promiseToPay } from './fixtures.js';
  * ends, whole local days, days past due; and the reproducible draws behind the stage spread and the
  * champion/challenger split. Draws were computed once with Python:
  * int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], 'big') / 2**32.
+ *
+ * Survivor judged equivalent (case.ts): `policy.stageSpreadMinutes === 0` mutated to false, since
+ * Math.floor(draw x 0) is 0 as well.
  */
 const NY = 'America/New_York';
 

@@ -13,6 +13,14 @@ import { decideContacts } from '../../functions/domain/decide.js';
 import { RULE_PACKS } from '../../functions/domain/rulepacks.js';
 import { profile as borrower } from './fixtures.js';
 
+/**
+ * Survivors judged equivalent (consent.ts): `/[^\p{L}\p{N}]+/gu` without `+` (a global replace of each
+ * character removes the same runs); emailOptOut's default body '' and the first-line fallback '' mutated
+ * to another text that is no keyword. Survivor kept on purpose: the subject's `.slice(0, 80)` removed;
+ * it matters only for a subject whose first 80 characters are a keyword and punctuation, and a test
+ * would pin the reading that text after the 80th character is ignored (reported as a question).
+ */
+
 describe('inbound SMS opt-out keywords', () => {
   it.each([
     'STOP',

@@ -17,6 +17,10 @@ import { at, caseRecord, DAY, MINUTE, POLICY, profile, promiseToPay, repaymentPl
  * The ladder's decisions: what stops or pauses it (gate), when a stage is due (notYet, the longest
  * Wait being 21 days), a pre-due reminder made pointless by a late case, the channel decisions, and
  * the advance notices (field visit, credit report) to the minute of their waiting period.
+ *
+ * Survivor judged equivalent (decide.ts, consentBlock): `(channel is SMS, EMAIL or CALL) &&` before
+ * `profile.optOuts[channel]` mutated to true, since a borrower can opt out of those three channels only
+ * (ContactChannel), so optOuts has no LETTER or VISIT key.
  */
 describe('gate', () => {
   const plan = (status: RepaymentPlan['status'], confirmed = 0) => repaymentPlan({ status, confirmed });
@@ -91,10 +95,11 @@ describe('preDueExpired: a pre-due reminder once the due date has passed', () =>
       preDueExpired(c, profile({ timeZone: 'America/New_York' }), pre, at('2026-12-11T00:00:00-05:00')),
     ).toBe(true);
   });
-  it('never for a stage on or after the due date', () => {
-    expect(preDueExpired(c, profile(), stageById(POLICY, 'D+1'), at('2027-06-01T00:00:00+08:00'))).toBe(
-      false,
-    );
+  it('never for a stage on or after the due date (D+0 included)', () => {
+    const after = at('2026-12-11T00:00:00+08:00');
+    expect(preDueExpired(c, profile(), stageById(POLICY, 'D+1'), after)).toBe(false);
+    const dueDay = { ...stageById(POLICY, 'D+1'), id: 'D+0', offsetDays: 0 };
+    expect(preDueExpired(c, profile(), dueDay, after)).toBe(false);
   });
 });
 
@@ -146,6 +151,12 @@ describe('decideContacts: consent and delivery', () => {
     expect(decide(['LETTER', 'VISIT'], 'ALL', p, noon, true)).toEqual([
       { channel: 'LETTER', status: 'SEND' },
       { channel: 'VISIT', status: 'SEND' },
+    ]);
+  });
+
+  it('a call with no phone number on file is blocked when the policy requires verified points', () => {
+    expect(decide(['CALL'], 'ALL', profile({ contactPoints: {} }), noon, true)).toEqual([
+      { channel: 'CALL', status: 'BLOCKED', reason: 'UNVERIFIED_CONTACT_POINT' },
     ]);
   });
 

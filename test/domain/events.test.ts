@@ -44,6 +44,9 @@ describe('LoanDelinquent', () => {
     ['a due date not padded', { dueDate: '2026-1-10' }, 'dueDate: must be YYYY-MM-DD'],
     ['a due date with a time', { dueDate: '2026-12-10T00:00' }, 'dueDate: must be YYYY-MM-DD'],
     ['a due date not in the calendar', { dueDate: '2026-02-29' }, 'dueDate: is not a calendar date'],
+    ['a due date after a prefix', { dueDate: 'x2026-12-10' }, 'dueDate: must be YYYY-MM-DD'],
+    ['a due date with an extended year', { dueDate: '+002026-12-10' }, 'dueDate: must be YYYY-MM-DD'],
+    ['a policy id with a suffix', { policyId: 'early-call!' }, 'policyId: '],
     ['a policy id in upper case', { policyId: 'Default' }, 'policyId: '],
   ])('%s is refused', (_what, change, message) => {
     expect(problem('LoanDelinquent', loan(change))?.startsWith(message)).toBe(true);
@@ -67,6 +70,7 @@ describe('LoanDelinquent', () => {
     ['a phone of 6 digits', { phone: '+123456' }, 'borrower.phone: must be an E.164 phone number'],
     ['a phone of 16 digits', { phone: '+1234567890123456' }, 'borrower.phone: must be an E.164 phone number'],
     ['a phone with a space', { phone: '+86 13800138000' }, 'borrower.phone: must be an E.164 phone number'],
+    ['a phone after a prefix', { phone: 'x+8613800138000' }, 'borrower.phone: must be an E.164 phone number'],
     ['an empty name', { name: '' }, 'borrower.name: '],
     ['a name of 201 characters', { name: 'n'.repeat(201) }, 'borrower.name: '],
     [
@@ -94,6 +98,7 @@ describe('LoanDelinquent', () => {
     ['an e-mail address of 254 characters', { email: `${'a'.repeat(242)}@example.com` }],
     ['a zone such as UTC+8', { timeZone: 'UTC+8' }],
     ['e-mail preferred', { preferredChannel: 'EMAIL' }],
+    ['SMS preferred', { preferredChannel: 'SMS' }],
   ])('borrower: %s is accepted', (_what, change) => {
     expect(problem('LoanDelinquent', loan({}, change))).toBeUndefined();
   });
@@ -117,6 +122,20 @@ describe('the borrower events', () => {
     ['BorrowerOptedOut', { borrowerId: 'B', channel: 'CALL', at: AT }, undefined],
     ['BorrowerOptedOut', { borrowerId: 'B', channel: 'LETTER', at: AT }, 'channel: '],
     ['BorrowerOptedIn', { borrowerId: 'B', channel: 'SMS', at: AT }, undefined],
+    ['BorrowerOptedIn', { borrowerId: 'B', channel: 'EMAIL', at: AT }, undefined],
+    ['DisputeOpened', { loanId: 'L', at: AT }, undefined],
+    ['DisputeOpened', { at: AT }, 'loanId: '],
+    ['HardshipReported', { loanId: 'L' }, 'at: '],
+    ['DisputeResolved', { loanId: 'L', inFavourOf: 'lender', at: AT }, undefined],
+    [
+      'RepaymentPlanAccepted',
+      { loanId: 'L', instalments: [{ amount: '0', date: '2026-12-20' }], at: AT },
+      'instalments.0.amount: must be greater than zero',
+    ],
+    ['BorrowerStatusChanged', { borrowerId: 'B', status: 'DECEASED', at: AT }, undefined],
+    ['BorrowerStatusChanged', { borrowerId: 'B', status: 'BANKRUPT', at: AT }, undefined],
+    ['ContactPointVerified', { borrowerId: 'B', channel: 'SMS', at: AT }, undefined],
+    ['ContactPointVerified', { borrowerId: 'B', channel: 'EMAIL', at: AT }, undefined],
     ['DisputeResolved', { loanId: 'L', inFavourOf: 'borrower', at: AT }, undefined],
     ['DisputeResolved', { loanId: 'L', inFavourOf: 'agency', at: AT }, 'inFavourOf: '],
     [

@@ -22,6 +22,10 @@ import {
   sealedChain,
 } from './ledger-fixtures.js';
 
+/**
+ * Survivor judged equivalent (seal.ts): `update(message, 'utf8')` with the encoding mutated to '',
+ * which Node reads as its default, UTF-8 (the vectors hold é and 中, so another encoding would fail).
+ */
 describe('ledger hashing and seals: fixed test vectors', () => {
   it('canonical JSON sorts keys, drops undefined and keeps non-ASCII as is', () => {
     expect(canonical(FIRST)).toBe(CANONICAL_FIRST);

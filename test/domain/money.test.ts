@@ -6,6 +6,10 @@ import { formatMoney, fromMinor, isCurrency, minorDigits, toMinor } from '../../
  * Money in minor units: currencies with 0 (JPY), 2 (CNY, USD) and 3 (KWD) minor digits, the amount
  * grammar at its edges, and formatting per locale. The formatted strings are what ICU prints (the
  * KWD one with a no-break space, U+00A0, between code and number).
+ *
+ * Survivors judged equivalent (money.ts): isCurrency's `/^[A-Z]{3}$/` pre-check mutated away
+ * (to false, or without ^ or $), since Intl.supportedValuesOf('currency') lists upper-case
+ * three-letter codes only; in toMinor, `|| '0'` mutated to `|| ''`, since Number('') is 0.
  */
 describe('minor digits and currency codes', () => {
   it('JPY has 0, CNY and USD 2, KWD 3', () => {

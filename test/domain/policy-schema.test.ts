@@ -11,9 +11,11 @@ import { POLICY, rawPolicy } from './fixtures.js';
  * Survivors judged equivalent (policy.ts): `stage.offsetDays <= previous` mutated to `<` (two stages
  * on one day would share an id, refused first as "appears twice"); `s.offsetDays < stage.offsetDays`
  * mutated to `<=` (the only stage on the same day is the stage itself, and a stage other than a NOTICE
- * with noticeFor is refused first); in checkTemplateCoversChannels, `if (!template) return` mutated to
- * false and `stage.template ?? ''` to any other fallback (it is called only for a stage whose template
- * exists).
+ * with noticeFor is refused first); `if (stage.template)` before checkTemplateCoversChannels mutated
+ * to true, and in it `if (!template) return` mutated to false and `stage.template ?? ''` to another
+ * fallback (without a template it finds none and returns; it is otherwise called only for a stage
+ * whose template exists); in describeIssue, `head === 'stages'` mutated to true and `stages?.[index]`
+ * without `?.` (stages is the policy's only array, and an issue inside it means it is one).
  */
 type Json = Record<string, unknown>;
 const withField = (path: string, value: unknown): unknown => {

@@ -5,6 +5,11 @@ import { RULE_PACKS, type RulePackOverrides, resolveRulePack } from '../../funct
 /**
  * The packs' numbers, as DOMAIN.md states them (the other test files exercise each at its edge), and
  * a lender's overrides: merged, validated, and recorded in the version.
+ *
+ * Survivors judged equivalent (rulepacks.ts): `issue?.path` and `issue?.message` without `?.`, since a
+ * failed parse has at least one issue; in nextAllowedMoment, `minute < start` mutated to `<=`, since
+ * at minute == start the moment is inside the window and returned before (for any window whose start
+ * is before its end; see the report about windows that are not).
  */
 describe('the rule packs', () => {
   it('CN 2026.2: 08:00-22:00, 6 unanswered a day per number, 3 connected a day per debtor, notice before reporting', () => {

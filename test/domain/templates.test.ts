@@ -8,6 +8,10 @@ import { POLICY } from './fixtures.js';
 /**
  * Rendering: placeholders filled with localised money and dates, and the opt-out footer only where the
  * pack requires it (US: optOutInEveryMessage), only on SMS and e-mail, in the borrower's language.
+ *
+ * Survivors judged equivalent (templates.ts): `!template` in `!template || !text || !body` mutated
+ * to false, or the first `||` to `&&`, since a missing template has no text either (text is
+ * template?.locales[locale]); the check is there for the type of `template` below.
  */
 const VARS: MessageVars = {
   name: 'Wang Fang',
