@@ -142,6 +142,13 @@ describe('ledger audit with seals: edges', () => {
     ]);
   });
 
+  it('a deleted chain names its loan from the chain id (loan#cycle)', async () => {
+    const gone = await sealedChain('L-9', 2);
+    expect(await audit([], gone.seals)).toEqual([
+      'BROKEN loan L-9 (ledger L-9#1) record seq 2: every record is gone: the chain was sealed up to record 2',
+    ]);
+  });
+
   it("the loan named is the record's own, also when the chain id is not loan#cycle", async () => {
     const odd = chain({ seq: 0, hash: GENESIS_HASH }, { ...content('L-7', 'D+1'), ledgerId: 'export-7' });
     const report = await auditLedgers([{ ...odd, hash: 'x' }]);
