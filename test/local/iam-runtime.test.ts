@@ -82,7 +82,7 @@ describe('the stack IAM in the local runtime', () => {
   it("lets a retried human task's opening update the task, as the human-task role allows", async () => {
     const execution = await run({ start: START, faults: { invocation: crashOnce() } }, 14);
     const failed = execution.history.filter((h) => h.type === 'StateFailed');
-    expect(failed.map((h) => [h.state, h.error])).toEqual([['D+7 agent call', 'Runtime.ExitError']]);
+    expect(failed.map((h) => [h.state, h.error])).toEqual([['D+7 agent call', 'Lambda.Unknown']]);
     // Retried and open again, waiting for an agent (nobody answers here).
     expect(execution.history.filter((h) => h.type === 'StateRetried').map((h) => h.state)).toEqual([
       'D+7 agent call',
@@ -214,7 +214,7 @@ describe('a grant removed from the construct', () => {
       'because no identity-based policy allows the dynamodb:UpdateItem action';
     const failed = execution.history.filter((h) => h.type === 'StateFailed');
     expect(failed.map((h) => [h.state, h.error, h.cause])).toEqual([
-      ['D+7 agent call', 'Runtime.ExitError', expect.any(String)],
+      ['D+7 agent call', 'Lambda.Unknown', expect.stringContaining('Runtime.ExitError')],
       ['D+7 agent call', 'AccessDeniedException', message],
       ['Failed', 'LadderFailed', expect.stringContaining('A task failed after its retries')],
     ]);
