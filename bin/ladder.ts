@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, type CommanderError, InvalidArgumentError } from 'commander';
 import { auditDataDir, auditLedgerFile, formatAudit, ledgerLines } from '../local/audit.js';
 import { readKeyFile } from '../local/keys.js';
-import { formatSummary } from '../local/report.js';
+import { formatContinuations, formatSummary } from '../local/report.js';
 import { samplePortfolio } from '../local/sample.js';
 import { parseScenario, ScenarioError } from '../local/scenario.js';
 import { type SimulationResult, simulate } from '../local/simulate.js';
@@ -44,6 +44,14 @@ function writeTimelines(result: SimulationResult, file: string): void {
   writeFileSync(file, `${result.loans.map((l) => JSON.stringify(l)).join('\n')}\n`);
 }
 
+/** Loans whose ladder continued past an execution's year: their executions, by name (docs/limits.md). */
+function printContinuations(result: SimulationResult): void {
+  const lines = formatContinuations(result.loans);
+  if (lines.length === 0) return;
+  console.log(`\n${lines.length} ladders continued in fresh executions (an execution lasts a year at most):`);
+  for (const line of lines) console.log(`  ${line}`);
+}
+
 const program = new Command('ladder')
   .description('Collections ladder: local runtime, simulation and tools')
   .showHelpAfterError();
@@ -73,6 +81,7 @@ program
     const file = resolve(opts.out, 'timelines.jsonl');
     writeTimelines(result, file);
     console.log(formatSummary(result.summary, (Date.now() - started) / 1000));
+    printContinuations(result);
     console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
     if (result.evidence.size > 0) {
       console.log(
@@ -135,6 +144,7 @@ program
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}`,
       );
+      printContinuations(result);
     },
   );
 

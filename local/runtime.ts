@@ -1,3 +1,4 @@
+import { executionArnOf } from '../functions/adapters/workflow.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { type Access, type IamOptions, localAccess } from './access.js';
@@ -7,6 +8,7 @@ import { type DeliveryFeedbackOptions, deliveryFeedback } from './delivery-feedb
 import {
   checkedBus,
   checkedCallbacks,
+  checkedContinuer,
   checkedEvidence,
   checkedKeys,
   checkedStarter,
@@ -130,8 +132,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const { evidence, evidencePacks } = evidenceRecorder(options.evidenceDir);
   const machines = loadMachines(clock, policies, access, options.definitions);
   // An execution asks for its Task states' handlers when it starts, once everything below is wired.
-  const created = createExecutions(clock, machines, (name, definition) =>
-    taskStates.forExecution(name, definition),
+  const created = createExecutions(
+    clock,
+    machines,
+    (name, definition) => taskStates.forExecution(name, definition),
+    (policyId, name) => executionArnOf(access.stateMachineArn(policyId), name),
   );
   executions = created.executions;
   const keys = localKeys(options.dataDir);
@@ -143,6 +148,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     bus: checkedBus(bus, access),
     evidence: checkedEvidence(evidence, access),
     starter: checkedStarter(created.starter, access),
+    continuer: checkedContinuer(created.starter, access),
     keys: checkedKeys(keys, access),
     // The stage reaches the ledger by invoking the ledger writer, which exists once the invoker does.
     writer: invokingWriter(() => invoke, access),

@@ -74,7 +74,8 @@ export async function serve(opts: {
       const loan = /^\/loans\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && loan?.[1]) {
         const loanId = decodeURIComponent(loan[1]);
-        const execution = [...ladder.executions.values()].find((e) => e.input.loanId === loanId);
+        // Its current execution: a ladder longer than a year continues in fresh ones, started in order.
+        const execution = [...ladder.executions.values()].findLast((e) => e.input.loanId === loanId);
         if (!execution) return send(res, 404, { error: `no execution for loan ${loanId}` });
         const ledger = await ladder.stores.ledger().list(caseKey(loanId, Number(execution.input.cycle)));
         return send(res, 200, {

@@ -2,6 +2,7 @@ import { type CaseRecord, caseKey } from '../functions/domain/case.js';
 import { attemptsOf, deliveryLedgerId, type LedgerRecord } from '../functions/domain/ledger.js';
 import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
 import type { LedgerSeal } from '../functions/domain/seal.js';
+import { continuedAs, type ExecutionRecord } from './executions.js';
 import type { LocalLadder } from './runtime.js';
 import type { Scenario, ScenarioLoan } from './scenario.js';
 
@@ -16,11 +17,25 @@ export interface SimulatedAttempt {
   status: string;
   reason?: string;
 }
+/** One execution of a loan's ladder: a ladder longer than a year runs in several, each continuing the last. */
+export interface SimulatedExecution {
+  name: string;
+  status: string;
+  startedAt: string;
+  stoppedAt?: string;
+  days?: number;
+  /** The execution this one continues (its name), and the one it continued in. */
+  continuedFrom?: string;
+  continuedAs?: string;
+}
 export interface SimulatedLoan {
   loanId: string;
   finalStatus: 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED' | 'ACTIVE';
   attempts: SimulatedAttempt[];
+  /** State transitions of all its executions together. */
   stateTransitions: number;
+  /** Its executions in the order they ran (one, unless the ladder outlasted an execution's year). */
+  executions: SimulatedExecution[];
   /** The ladder the loan ran (its policy), and its arm when that policy runs an experiment. */
   policy: string;
   arm?: 'champion' | 'challenger';
@@ -228,7 +243,8 @@ function loanResult(
     status: a.status,
     ...(a.reason ? { reason: a.reason } : {}),
   }));
-  const execution = [...l.executions.values()].find((e) => e.input.loanId === loan.loanId);
+  const executions = [...l.executions.values()].filter((e) => e.input.loanId === loan.loanId);
+  const execution = executions.at(-1);
   const status = kase?.status ?? 'ACTIVE';
   const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
   const arm = kase?.experiment?.arm;
@@ -236,9 +252,26 @@ function loanResult(
     loanId: loan.loanId,
     finalStatus,
     attempts,
-    stateTransitions: execution?.states.length ?? 0,
+    stateTransitions: executions.reduce((sum, e) => sum + e.states.length, 0),
+    executions: executions.map(simulatedExecution),
     policy: kase?.policyId ?? policyId,
     ...(arm ? { arm } : {}),
+  };
+}
+
+/** An execution as a loan's result lists it: names, status, times, and the continuation's links. */
+function simulatedExecution(e: ExecutionRecord): SimulatedExecution {
+  const from = e.input.continuedFrom;
+  const as = continuedAs(e);
+  return {
+    name: e.name,
+    status: e.status,
+    startedAt: new Date(e.startedAt).toISOString(),
+    ...(e.stoppedAt !== undefined
+      ? { stoppedAt: new Date(e.stoppedAt).toISOString(), days: round((e.stoppedAt - e.startedAt) / DAY, 1) }
+      : {}),
+    ...(typeof from === 'string' ? { continuedFrom: from.slice(from.lastIndexOf(':') + 1) } : {}),
+    ...(as ? { continuedAs: as } : {}),
   };
 }
 

@@ -64,6 +64,11 @@ export interface CaseRecord {
   hardshipAt?: string;
   /** Days the remaining stages moved later because of a pause (promise, plan, dispute). */
   shiftDays: number;
+  /**
+   * The execution the ladder runs in once it has continued past its first (continuation.ts): the
+   * console's way from the case to its current execution. Absent: the first, executionName(loan, cycle).
+   */
+  execution?: string;
   /** The callback token of a hold or human task the execution waits on (never leaves the service). */
   waitToken?: string;
   /**

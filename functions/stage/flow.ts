@@ -12,6 +12,7 @@ export const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<
   wakeAt: isoUtc(Math.min(wakeAt, ctx.now + MAX_WAIT_MS)),
   resumeStage: ctx.req.step.resumeStage,
   ledger: headOf(ctx),
+  continueAt: '',
   ...extra,
 });
 

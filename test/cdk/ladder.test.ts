@@ -686,7 +686,22 @@ describe('Ladder construct', () => {
     ]);
     expect(statesActions(ladder.borrowerEvents.eventsFunction)).toEqual(['states:SendTaskSuccess']);
     expect(statesActions(ladder.erasure.erasureFunction)).toEqual(['states:SendTaskSuccess']);
-    expect(statesActions(ladder.workflow.stageFunction)).toEqual([]);
+    // The stage continues a ladder past an execution's year: StartExecution on the ladders, nothing else.
+    expect(statesActions(ladder.workflow.stageFunction)).toEqual(['states:StartExecution']);
+    const machines = Object.values(ladder.workflow.stateMachines).map((m) => logicalId(m));
+    const stageStates = grants.filter(
+      (g) =>
+        g.roles.includes(roleId(ladder.workflow.stageFunction)) &&
+        g.actions.some((a) => a.startsWith('states:')),
+    );
+    expect(stageStates.flatMap((g) => g.actions)).toEqual(['states:StartExecution']);
+    const stageResources = stageStates.flatMap((g) => g.resources);
+    expect(stageResources).toHaveLength(machines.length);
+    for (const r of stageResources)
+      expect(
+        machines.some((m) => mentions(r, m)),
+        JSON.stringify(r),
+      ).toBe(true);
     expect(statesActions(ladder.consent.inboundSmsFunction)).toEqual([]);
     expect(statesActions(ladder.audit.auditFunction)).toEqual([]);
 
