@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
 import type { EventPublisher } from '../functions/adapters/workflow.js';
+import { outboundDetail } from '../functions/domain/outbound.js';
 import type { VirtualClock } from './clock.js';
 
 /** What the functions hand out of the stack, kept for the run to read: published events, evidence packs. */
@@ -17,8 +18,10 @@ export function recordingBus(
   const published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }> = [];
   const bus: EventPublisher = {
     async publish(detailType, detail) {
-      published.push({ at: clock.now(), detailType, detail });
-      consumer?.(detailType, detail);
+      // The same contract check as BusPublisher on AWS: what goes on the bus is the checked detail.
+      const checked: Record<string, unknown> = outboundDetail(detailType, detail);
+      published.push({ at: clock.now(), detailType, detail: checked });
+      consumer?.(detailType, checked);
     },
   };
   return { bus, published };

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventJsonSchemas } from '../schemas/generate.js';
+import { eventJsonSchemas, outboundJsonSchemas } from '../schemas/generate.js';
 
 describe('schemas/*.schema.json', () => {
-  it.each(Object.entries(eventJsonSchemas()))(
+  it.each(Object.entries({ ...eventJsonSchemas(), ...outboundJsonSchemas() }))(
     '%s is generated from the zod schema (run `npm run schemas`)',
     (file, text) => {
       expect(readFileSync(new URL(`../schemas/${file}`, import.meta.url), 'utf8')).toBe(text);

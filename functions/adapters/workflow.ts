@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { LadderInput } from '../domain/decide.js';
 import { ValidationError } from '../domain/errors.js';
+import { type OutboundInput, type OutboundType, outboundDetail } from '../domain/outbound.js';
 import { LADDER_SOURCE } from '../domain/routes.js';
 import { translateAwsError } from './aws-errors.js';
 
@@ -50,9 +51,13 @@ export interface TaskCallbacks {
   heartbeat(token: string): Promise<{ delivered: boolean }>;
 }
 
-/** Publishes integration events (agency placement, legal handoff, credit report, letters). */
+/**
+ * Publishes the outbound events (letters, agency placement and recall, legal handoff, credit
+ * reports): each detail is checked against its contract (functions/domain/outbound.ts) before it
+ * leaves, on AWS and locally alike.
+ */
 export interface EventPublisher {
-  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+  publish<T extends OutboundType>(detailType: T, detail: OutboundInput<T>): Promise<void>;
 }
 
 /** Starts the execution on the state machine of the input's policy (one state machine per policy). */
@@ -123,7 +128,9 @@ export class BusPublisher implements EventPublisher {
     private readonly busName: string,
   ) {}
 
-  async publish(detailType: string, detail: Record<string, unknown>) {
+  async publish<T extends OutboundType>(detailType: T, detail: OutboundInput<T>) {
+    // Outside the try: a detail that breaks its contract is Ladder's bug (LadderError), not AWS's fault.
+    const checked = outboundDetail(detailType, detail);
     try {
       const out = await this.events.send(
         new PutEventsCommand({
@@ -132,7 +139,7 @@ export class BusPublisher implements EventPublisher {
               EventBusName: this.busName,
               Source: LADDER_SOURCE,
               DetailType: detailType,
-              Detail: JSON.stringify(detail),
+              Detail: JSON.stringify(checked),
             },
           ],
         }),

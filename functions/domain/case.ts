@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { draw } from './draw.js';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
+import type { RecallReason } from './outbound.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
 import { zone } from './zone.js';
 
@@ -79,7 +80,7 @@ export interface CaseRecord {
   /** Disputes resolved before the current one (the compliance check reads every hold). */
   disputeHistory?: Array<{ openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' }>;
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
-  agency?: { placedAt: string; recalledAt?: string; recallReason?: string };
+  agency?: { placedAt: string; recalledAt?: string; recallReason?: RecallReason };
   /**
    * When each advance notice counts from: its delivery (a provider's report, or a letter's dispatch
    * plus its transit days), or the policy's assumption. A field visit or a credit report may follow

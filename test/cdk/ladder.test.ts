@@ -308,13 +308,19 @@ describe('Ladder construct', () => {
     const dlqArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
     const intakeQueueId = logicalId(ladder.intake.queue);
     // The rule of SES's delivery events is on the account's default bus (functions/delivery): not routed here.
-    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+    const onBus = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => r.Properties.EventBusName !== 'default',
     );
+    // Ladder's own events (source 'ladder') go out, never in: with no consumers, to the unconsumed queue.
+    const outbound = onBus.filter((r) => r.Properties.EventPattern.source.includes('ladder'));
+    expect(outbound.map((r) => r.Properties.Targets.map((t: Json) => JSON.stringify(t.Arn)))).toEqual([
+      [JSON.stringify({ 'Fn::GetAtt': [logicalId(ladder.outbound.unconsumedQueue as sqs.Queue), 'Arn'] })],
+    ]);
+    const rules = onBus.filter((r) => !outbound.includes(r));
     const routed = new Map<string, string>();
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
-      // Ladder's own source ('ladder', the only one its functions may publish with) matches no rule.
+      // Ladder's own source ('ladder', the only one its functions may publish with) reaches no function.
       expect(rule.Properties.EventPattern.source).toEqual(['lender.loans']);
       const [target, ...others] = rule.Properties.Targets as Array<
         Json & { Arn: { 'Fn::GetAtt': [string] } }

@@ -82,6 +82,7 @@ describe('cdk synth of the Ladder app', () => {
         'AwsSolutions-S1',
         'AwsSolutions-APIG3',
         'AwsSolutions-COG4',
+        'AwsSolutions-SQS3',
       ]),
     );
   });

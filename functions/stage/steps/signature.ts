@@ -1,11 +1,11 @@
 import { endOfGrace } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
+import { agencyRecall } from '../../domain/outbound.js';
 import { signPlan } from '../../domain/plan.js';
 import { type Ctx, update } from '../context.js';
 import { gateStep, pausedStage, resume, step } from '../flow.js';
 import { record } from '../record.js';
-import { handover } from './handover.js';
 
 /** The plan agreement task ended: signed (monitoring starts), declined, or expired (escalation resumes). */
 export async function recordSignature(ctx: Ctx): Promise<Step> {
@@ -23,8 +23,7 @@ export async function recordSignature(ctx: Ctx): Promise<Step> {
   }
   // The recall is published before the case says so: a failed write retries the recall rather than lose it.
   const placed = kase.item.agency && !kase.item.agency.recalledAt;
-  if (placed)
-    await ctx.deps.bus.publish('AgencyRecallRequested', { ...handover(ctx), reason: 'PLAN_AGREED' });
+  if (placed) await ctx.deps.bus.publish('AgencyRecallRequested', agencyRecall(kase.item, 'PLAN_AGREED'));
   await update(ctx, (c) => {
     signPlan(c, now);
     if (c.agency && !c.agency.recalledAt)
