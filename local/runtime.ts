@@ -102,6 +102,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const clock = new VirtualClock(options.start);
   // The outbox speaks the ledger's time: every view of a local run has one clock.
   services.sms.useClock(() => clock.now());
+  services.email.useClock(() => clock.now());
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   // The providers report deliveries by invoking the delivery function, once the invoker exists (below).
   const feedback = deliveryFeedback(clock, () => invoke, options.delivery);

@@ -61,6 +61,12 @@ export const ScenarioLoanSchema = z.object({
   currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
   dueDate: LocalDate,
   borrower: BorrowerSchema,
+  /**
+   * When the upstream system sends the loan's LoanDelinquent: by default 08:00 four days before the due
+   * date in the borrower's zone (so the D-3 reminder runs). Later than the due date: a loan that came
+   * in late, whose pre-due stages are skipped (recorded) and whose overdue stages catch up.
+   */
+  deliveredAt: Instant.optional(),
   events: z.array(ScenarioEventSchema).max(200).default([]),
 });
 export type ScenarioLoan = z.infer<typeof ScenarioLoanSchema>;

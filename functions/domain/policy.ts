@@ -71,7 +71,15 @@ export type Stage = z.infer<typeof StageSchema>;
 
 export const PolicySchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only'),
-  version: z.number().int().positive(),
+  /**
+   * Raised by the lender on every change: the ledger names the id and version that decided each
+   * record. A scenario's policy without a version of its own gets its content hash instead
+   * (`sha256:<64 hex>`, local/scenario-policy.ts).
+   */
+  version: z.union([
+    z.number().int().positive(),
+    z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a positive integer (or a sha256: content hash)'),
+  ]),
   product: z.string().min(1),
   rulePack: z.enum(['CN', 'US']),
   ruleOverrides: RulePackSchema.partial().omit({ id: true, version: true }).optional(),
@@ -89,6 +97,13 @@ export const PolicySchema = z.object({
    * minute for all their loans and stages. 0 (the default) sends at stageLocalTime itself.
    */
   stageSpreadMinutes: z.number().int().min(0).max(720).default(0),
+  /**
+   * The least spacing between two stages of a loan, in the borrower's local days: a stage runs at the
+   * earliest on the day this many days after the previous stage ran, at stageLocalTime. It changes
+   * nothing while stages run on their own days; it paces a ladder that is behind, such as a loan that
+   * came in after its due date, whose overdue notices would otherwise all go out at once.
+   */
+  minStageSpacingDays: z.number().int().min(0).max(30).default(1),
   /** A balance at or under this (per currency) counts as cured. */
   cureThreshold: z.record(z.string(), Decimal),
   paymentLinkBase: z.url(),
@@ -132,6 +147,12 @@ export const PolicySchema = z.object({
   stages: z.array(StageSchema).min(1).max(30),
 });
 export type LadderPolicy = z.infer<typeof PolicySchema>;
+/** A policy's version as records name it: the lender's number, or a content hash. */
+export type PolicyVersion = LadderPolicy['version'];
+
+/** "default v1", or "default sha256:<64 hex>" for a content-hash version. */
+export const policyLabel = (id: string, version: PolicyVersion): string =>
+  typeof version === 'number' ? `${id} v${version}` : `${id} ${version}`;
 
 export interface LoadedPolicy extends LadderPolicy {
   rules: RulePack;
