@@ -16,42 +16,47 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-/** commander's own errors (an unknown option, a missing one, a bad value) end as every usage error does. */
-const usageExit = (error: CommanderError): never => {
-  if (error.exitCode === 0) process.exit(EXIT.ok); // --help, --version
-  throw Object.assign(new UsageError(error.message.replace(/^error: /, '')), { parser: true });
+/** A command's words as typed ("audit verify"), to prefix its errors with. */
+const pathOf = (command: Command): string => {
+  const words: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
 };
+
+/** The command whose action is running (set before each action), for errors thrown by actions. */
+let running = '';
+
+/** commander's own errors (an unknown option, a missing one, a bad value) end as every usage error does. */
+const usageExit =
+  (command: Command) =>
+  (error: CommanderError): never => {
+    if (error.exitCode === 0) process.exit(EXIT.ok); // --help, --version
+    running = pathOf(command);
+    const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+    throw Object.assign(new UsageError(message), { parser: true });
+  };
 
 const program = new Command('ladder')
   .description('Collections ladder: local runtime, simulation and tools')
   .version(version, '-V, --version', 'print the version')
   .configureOutput({ writeErr: () => undefined, outputError: () => undefined })
-  .exitOverride(usageExit)
-  .showSuggestionAfterError(true);
+  .showSuggestionAfterError(true)
+  .hook('preAction', (_program, action) => {
+    running = pathOf(action);
+  });
 
 runCommands(program);
 agentCommands(program);
 auditCommands(program);
-
-/** The command being run, as typed ("audit verify"), to prefix a usage error with. */
-const commandOf = (argv: readonly string[]): string => {
-  const words: string[] = [];
-  let command: Command = program;
-  for (const word of argv) {
-    const sub = command.commands.find((c) => c.name() === word);
-    if (!sub) break;
-    words.push(word);
-    command = sub;
-  }
-  return words.join(' ');
-};
+const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+for (const command of everyCommand(program)) command.exitOverride(usageExit(command));
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (isInputError(error)) {
     // Bad input: one line, no stack trace, no output file; and how to get help.
-    const command = commandOf(process.argv.slice(2));
+    const command = running;
     const parser = (error as { parser?: boolean }).parser === true;
     const prefix = command && !error.message.startsWith(command) ? `${command}: ` : '';
     const hint = parser ? ` (see ladder ${command ? `${command} ` : ''}--help)` : '';

@@ -193,8 +193,17 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */
     completeTask: (taskId: string, outcome: unknown, agent?: string) =>
       clock.track(() => desk.completeTask(taskId, outcome, agent)),
+    /** Stops the clock, lets the work in flight finish (5 s at most), then closes the services under it. */
     async close(): Promise<void> {
       clock.stopPaced();
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
+        clock.quiescent(),
+        new Promise((resolve) => {
+          deadline = setTimeout(resolve, 5_000);
+        }),
+      ]);
+      clearTimeout(deadline);
       await services.close();
     },
   };

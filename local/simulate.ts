@@ -53,7 +53,10 @@ export interface SimulateOptions {
 const deliverAt = (loan: ScenarioLoan) =>
   loan.deliveredAt
     ? Date.parse(loan.deliveredAt)
-    : DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone }).minus({ days: 4 }).set({ hour: 8 }).toMillis();
+    : DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
+        .minus({ days: 4 })
+        .set({ hour: 8 })
+        .toMillis();
 
 /** The run's fault hooks until `stop`: faults are injected into the run, not into reading its results afterwards. */
 function switchableFaults(hooks: SimulationFaults | undefined) {

@@ -17,7 +17,14 @@
  * local run has one clock.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { FailurePlan } from './sms-sink.js';
@@ -108,7 +115,8 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
   let clock: () => number = Date.now;
   /** Epoch seconds by message id, on `clock`, for the messages sent through this proxy. */
   const sentAt = new Map<string, number>();
-  const restamp = (emails: StoredEmail[]) => emails.map((e) => ({ ...e, at: sentAt.get(e.messageId) ?? e.at }));
+  const restamp = (emails: StoredEmail[]) =>
+    emails.map((e) => ({ ...e, at: sentAt.get(e.messageId) ?? e.at }));
   const storeOf = async (): Promise<{ templates: unknown; emails: StoredEmail[] }> => {
     const res = await fetch(`${upstreamUrl}/store`);
     if (!res.ok) throw new Error(`local email store answered HTTP ${res.status}`);

@@ -31,7 +31,11 @@ const cases: Array<[string, unknown, RegExp]> = [
     /^ladder: simulate: loan L-1: borrower\.phone: /,
   ],
   ['negative amount', { loans: [{ ...good, amountDue: '-5' }] }, /^ladder: simulate: loan L-1: amountDue: /],
-  ['malformed amount', { loans: [{ ...good, amountDue: '1,000' }] }, /^ladder: simulate: loan L-1: amountDue: /],
+  [
+    'malformed amount',
+    { loans: [{ ...good, amountDue: '1,000' }] },
+    /^ladder: simulate: loan L-1: amountDue: /,
+  ],
   ['duplicate loanId', { loans: [good, good] }, /^ladder: simulate: loan L-1: loanId: duplicate/],
   [
     'unknown event type',

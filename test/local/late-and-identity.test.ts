@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../functions/domain/ledger.js';
-import defaultPolicy from '../../policies/default.json' with { type: 'json' };
 import { parseScenario } from '../../local/scenario.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
+import defaultPolicy from '../../policies/default.json' with { type: 'json' };
 import { borrower } from '../borrower.js';
 
 /**
@@ -64,7 +64,7 @@ describe('a loan sent in late (its due date already past)', () => {
   });
 });
 
-describe("the audit trail names the policy that decided", () => {
+describe('the audit trail names the policy that decided', () => {
   const stages = defaultPolicy.stages.filter((s) => s.id !== 'D+3');
   let unversioned: SimulationResult;
   let versioned: SimulationResult;
@@ -99,7 +99,9 @@ describe("the audit trail names the policy that decided", () => {
                 .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
             )
           : v;
-    const expected = `sha256:${createHash('sha256').update(JSON.stringify(sortKeys(content))).digest('hex')}`;
+    const expected = `sha256:${createHash('sha256')
+      .update(JSON.stringify(sortKeys(content)))
+      .digest('hex')}`;
     const chain = chainOf(unversioned, 'inline');
     expect(chain.length).toBeGreaterThan(3);
     for (const record of chain) {
