@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { canonical } from '../functions/domain/ledger.js';
 import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
+import { PolicySchema } from '../functions/domain/policy.js';
 import { fsReason } from './cli/usage.js';
 import { type Scenario, ScenarioError } from './scenario.js';
 
@@ -53,6 +54,8 @@ function readPolicy(given: string | Record<string, unknown>, baseDir: string): R
 /** The merged policy with the id and version it is recorded under (see above). */
 export function identify(given: RawPolicy, rulePack?: string): RawPolicy {
   const { extends: parentId, ...own } = given;
+  const unknown = Object.keys(own).find((key) => !Object.hasOwn(PolicySchema.shape, key));
+  if (unknown !== undefined) throw new ScenarioError(`scenario: policy.${unknown}: not a policy field`);
   const parent = parentId === undefined ? {} : bundled(parentId);
   if (!parent) throw new ScenarioError(`scenario: policy.extends: no bundled policy "${String(parentId)}"`);
   const merged: RawPolicy = { ...parent, ...own, ...(rulePack ? { rulePack } : {}) };

@@ -175,7 +175,12 @@ export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, tim
  * borrower's spread) `minStageSpacingDays` local days later. A stage whose own time is already past
  * (a loan that came in late, a ladder that ran late) catches up at this pace instead of at once.
  */
-export function spacedStageTime(policy: LadderPolicy, c: CaseRecord, lastRunMs: number, timeZone: string): number {
+export function spacedStageTime(
+  policy: LadderPolicy,
+  c: CaseRecord,
+  lastRunMs: number,
+  timeZone: string,
+): number {
   const at = DateTime.fromMillis(lastRunMs, { zone: zone(timeZone) })
     .startOf('day')
     .plus({ days: policy.minStageSpacingDays })
