@@ -17,7 +17,9 @@ interface Template {
 }
 
 const manifest = JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as Manifest;
-const stacks = Object.entries(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+const stacks = Object.entries(manifest.artifacts ?? {}).filter(
+  ([, a]) => a.type === 'aws:cloudformation:stack',
+);
 for (const [name, artifact] of stacks) {
   const file = join(OUT, artifact.properties?.templateFile ?? `${name}.template.json`);
   const template = JSON.parse(readFileSync(file, 'utf8')) as Template;
@@ -25,7 +27,9 @@ for (const [name, artifact] of stacks) {
   const byType = new Map<string, number>();
   for (const r of resources) byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
   const top = [...byType.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  console.log(`stack ${name}: ${resources.length} resources, ${Object.keys(template.Outputs ?? {}).length} outputs`);
+  console.log(
+    `stack ${name}: ${resources.length} resources, ${Object.keys(template.Outputs ?? {}).length} outputs`,
+  );
   console.log(`  template: ${file}`);
   for (const [type, n] of top) console.log(`  ${String(n).padStart(3)}  ${type}`);
   console.log(`  outputs: ${Object.keys(template.Outputs ?? {}).join(', ') || '-'}`);

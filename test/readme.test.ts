@@ -25,7 +25,9 @@ function nodes(flowchart: string) {
     // Edge texts (`-- text -->`, `-. text .->`) are not nodes: cut them out first.
     const line = raw.replace(/--[^->][^>]*?-->|-\.[^>]*?\.->|-->|-\.->/g, ' \u0000 ');
     for (const part of line.split('\u0000')) {
-      const node = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*(\[\(.*\)\]|\{\{.*\}\}|\[.*\]|\(\(.*\)\)|\(.*\))?\s*$/.exec(part);
+      const node = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*(\[\(.*\)\]|\{\{.*\}\}|\[.*\]|\(\(.*\)\)|\(.*\))?\s*$/.exec(
+        part,
+      );
       if (!part.trim()) continue;
       if (!node?.[1]) throw new Error(`cannot read "${part.trim()}" in: ${raw.trim()}`);
       used.add(node[1]);
@@ -55,14 +57,19 @@ describe('README.md', () => {
     for (const [label, ids] of byLabel) expect(ids, `label ${label}`).toHaveLength(1);
   });
 
-  it("the reader of the diagram reads it as a diagram: the node check catches a reused id", () => {
+  it('the reader of the diagram reads it as a diagram: the node check catches a reused id', () => {
     const { labels } = nodes('flowchart LR\n  B -- x --> Q[(SQS intake queue)]\n  A --> Q[agent-api λ]');
     expect([...(labels.get('Q') ?? [])]).toEqual(['[(SQS intake queue)]', '[agent-api λ]']);
   });
 
   it('every file the Architecture table names exists', () => {
-    const table = README.slice(README.indexOf('| file | job |'), README.indexOf('### What the stack creates'));
-    const cells = [...table.matchAll(/^\| ([^|]+) \|/gm)].map((m) => m[1] ?? '').filter((c) => c.includes('`'));
+    const table = README.slice(
+      README.indexOf('| file | job |'),
+      README.indexOf('### What the stack creates'),
+    );
+    const cells = [...table.matchAll(/^\| ([^|]+) \|/gm)]
+      .map((m) => m[1] ?? '')
+      .filter((c) => c.includes('`'));
     expect(cells.length).toBeGreaterThan(40);
     for (const cell of cells) {
       const paths = [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string);
@@ -72,11 +79,16 @@ describe('README.md', () => {
         const full = path.includes('/') ? path : `${dir}${path}`;
         dir = full.slice(0, full.lastIndexOf('/') + 1);
         const braces = /\{([^}]+)\}/.exec(full);
-        const expanded = braces ? (braces[1] ?? '').split(',').map((b) => full.replace(braces[0], b)) : [full];
+        const expanded = braces
+          ? (braces[1] ?? '').split(',').map((b) => full.replace(braces[0], b))
+          : [full];
         for (const file of expanded) {
           if (file.endsWith('*.ts')) {
             const folder = file.slice(0, file.lastIndexOf('/'));
-            expect(readdirSync(folder).some((f) => f.endsWith('.ts')), file).toBe(true);
+            expect(
+              readdirSync(folder).some((f) => f.endsWith('.ts')),
+              file,
+            ).toBe(true);
           } else expect(existsSync(file.replace(/\/$/, '')), file).toBe(true);
         }
       }
