@@ -10,10 +10,10 @@ export function formatSummary(summary: Summary, seconds: number): string {
   lines.push(`${summary.virtualDays} simulated days in ${seconds.toFixed(1)} s`);
   lines.push('');
   lines.push(
-    `${pad('stage', 8)}${pad('contacted', 11)}${pad('deferred', 10)}${pad('failed', 8)}${pad('cured after', 13)}blocked (why)`,
+    `${pad('stage', 8)}${pad('contacted', 11)}${pad('deferred', 10)}${pad('failed', 8)}${pad('cured after', 13)}blocked, skipped (why)`,
   );
   for (const [stage, s] of Object.entries(summary.perStage)) {
-    const blocked = Object.entries(s.blocked)
+    const blocked = Object.entries({ ...s.blocked, ...s.skipped })
       .map(([why, n]) => `${n} ${why}`)
       .join(', ');
     lines.push(

@@ -104,6 +104,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const clock = new VirtualClock(options.start);
   // The outbox speaks the ledger's time: every view of a local run has one clock.
   services.sms.useClock(() => clock.now());
+  services.email.useClock(() => clock.now());
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   // The providers report deliveries by invoking the delivery function, once the invoker exists (below).
   const feedback = deliveryFeedback(clock, () => invoke, options.delivery);
@@ -198,8 +199,17 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */
     completeTask: (taskId: string, outcome: unknown, agent?: string) =>
       clock.track(() => desk.completeTask(taskId, outcome, agent)),
+    /** Stops the clock, lets the work in flight finish (5 s at most), then closes the services under it. */
     async close(): Promise<void> {
       clock.stopPaced();
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
+        clock.quiescent(),
+        new Promise((resolve) => {
+          deadline = setTimeout(resolve, 5_000);
+        }),
+      ]);
+      clearTimeout(deadline);
       await services.close();
     },
   };

@@ -1,7 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
 import type { LoadedPolicy } from '../functions/domain/policy.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import type { IamOptions } from './access.js';
@@ -13,9 +11,11 @@ import { continuedAs } from './executions.js';
 import { createLocalLadder, type Faults, type LocalLadder } from './runtime.js';
 import { type Scenario, ScenarioError, type ScenarioLoan } from './scenario.js';
 import { DETAIL_TYPE, detailOf } from './scenario-events.js';
+import { scenarioPolicies } from './scenario-policy.js';
 import type { FailurePlan } from './services/index.js';
 import { collect, type SimulationResult } from './summary.js';
 
+export { scenarioPolicies } from './scenario-policy.js';
 export {
   type ArmSummary,
   costPer1000,
@@ -24,32 +24,6 @@ export {
   type SimulationResult,
   type Summary,
 } from './summary.js';
-
-/**
- * The scenario's policy: the default unless it names one (a path, or inline). An inline or file
- * policy may start from a bundled one with `"extends": "<policy id>"` and override fields (an
- * experiment, a rule pack). The bundled policies stay registered, so an experiment can name one.
- */
-export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
-  const isDefault = !scenario.policy && !scenario.rulePack;
-  if (isDefault) {
-    const registry = bundledPolicies();
-    return { registry, policy: registry.get('default'), isDefault };
-  }
-  const given =
-    typeof scenario.policy === 'string'
-      ? (JSON.parse(readFileSync(resolve(baseDir, scenario.policy), 'utf8')) as Record<string, unknown>)
-      : (scenario.policy ?? { extends: 'default' });
-  const { extends: parent, ...own } = given;
-  const base = parent === undefined ? {} : BUNDLED_POLICIES.find((p) => (p as { id: string }).id === parent);
-  if (!base) throw new ScenarioError(`scenario: policy.extends: no bundled policy "${String(parent)}"`);
-  const merged = { ...base, ...own, ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) } as {
-    id: string;
-  };
-  const others = BUNDLED_POLICIES.filter((p) => (p as { id: string }).id !== merged.id);
-  const registry = policyRegistry([merged, ...others]);
-  return { registry, policy: registry.get(merged.id), isDefault };
-}
 
 const HOUR = 3_600_000;
 
@@ -77,12 +51,14 @@ export interface SimulateOptions {
   delivery?: DeliveryFeedbackOptions;
 }
 
-/** When a loan's LoanDelinquent is delivered: 08:00 four days before its due date, in its borrower's zone. */
+/** When a loan's LoanDelinquent is delivered: its `deliveredAt`, else 08:00 four days before its due date, in its borrower's zone. */
 const deliverAt = (loan: ScenarioLoan) =>
-  DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
-    .minus({ days: 4 })
-    .set({ hour: 8 })
-    .toMillis();
+  loan.deliveredAt
+    ? Date.parse(loan.deliveredAt)
+    : DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
+        .minus({ days: 4 })
+        .set({ hour: 8 })
+        .toMillis();
 
 /** The run's fault hooks until `stop`: faults are injected into the run, not into reading its results afterwards. */
 function switchableFaults(hooks: SimulationFaults | undefined) {

@@ -1,6 +1,11 @@
 import { type CaseRecord, caseKey } from '../functions/domain/case.js';
 import { attemptsOf, deliveryLedgerId, type LedgerRecord } from '../functions/domain/ledger.js';
-import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
+import {
+  isHumanStage,
+  type LoadedPolicy,
+  type PolicyVersion,
+  stageLabel,
+} from '../functions/domain/policy.js';
 import type { LedgerSeal } from '../functions/domain/seal.js';
 import { continuedAs, type ExecutionRecord } from './executions.js';
 import type { LocalLadder } from './runtime.js';
@@ -36,8 +41,9 @@ export interface SimulatedLoan {
   stateTransitions: number;
   /** Its executions in the order they ran (one, unless the ladder outlasted an execution's year). */
   executions: SimulatedExecution[];
-  /** The ladder the loan ran (its policy), and its arm when that policy runs an experiment. */
+  /** The ladder the loan ran (its policy id and version), and its arm when that policy runs an experiment. */
   policy: string;
+  policyVersion: PolicyVersion;
   arm?: 'champion' | 'challenger';
 }
 export interface SimulationResult {
@@ -57,6 +63,8 @@ export interface SimulationResult {
 type StageSummary = {
   contacted: number;
   blocked: Record<string, number>;
+  /** Stages not run, by reason (SKIPPED_LATE: a pre-due reminder of a loan that came in late). */
+  skipped: Record<string, number>;
   deferred: number;
   failed: number;
   curedAfter: number;
@@ -64,7 +72,9 @@ type StageSummary = {
 export interface Summary {
   seed: number;
   rulePack: string;
+  /** The scenario's policy, as its ledger records name it (a content hash for an unversioned override). */
   policy: string;
+  policyVersion: PolicyVersion;
   loans: number;
   finalStatus: Record<string, number>;
   perStage: Record<string, StageSummary>;
@@ -174,6 +184,7 @@ function emptySummary(l: LocalLadder, scenario: Scenario, policyId: string, star
     seed: scenario.seed ?? 1,
     rulePack: l.policies.get(policyId).rules.id,
     policy: policyId,
+    policyVersion: l.policies.get(policyId).version,
     loans: scenario.loans.length,
     finalStatus: {},
     perStage: {},
@@ -255,6 +266,7 @@ function loanResult(
     stateTransitions: executions.reduce((sum, e) => sum + e.states.length, 0),
     executions: executions.map(simulatedExecution),
     policy: kase?.policyId ?? policyId,
+    policyVersion: kase?.policyVersion ?? l.policies.get(policyId).version,
     ...(arm ? { arm } : {}),
   };
 }
@@ -282,6 +294,7 @@ function tallyStages(summary: Summary, attempts: SimulatedAttempt[], finalStatus
     const s = summary.perStage[a.stage] ?? {
       contacted: 0,
       blocked: {},
+      skipped: {},
       deferred: 0,
       failed: 0,
       curedAfter: 0,
@@ -294,6 +307,8 @@ function tallyStages(summary: Summary, attempts: SimulatedAttempt[], finalStatus
       lastContactStage = a.stage;
     } else if (a.status === 'BLOCKED')
       s.blocked[a.reason ?? 'RULE'] = (s.blocked[a.reason ?? 'RULE'] ?? 0) + 1;
+    else if (a.status === 'SKIPPED')
+      s.skipped[a.reason ?? 'SKIPPED'] = (s.skipped[a.reason ?? 'SKIPPED'] ?? 0) + 1;
     else if (a.status === 'DEFERRED') s.deferred += 1;
     else s.failed += 1;
   }

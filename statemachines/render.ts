@@ -277,7 +277,7 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
 
   Object.assign(states, continuationStates(policy));
   return {
-    Comment: `Collections ladder "${policy.id}" v${policy.version} (${policy.product}); rendered from policies/${policy.id}.json by statemachines/render.ts. Do not edit by hand.`,
+    Comment: `Collections ladder "${policy.id}" ${typeof policy.version === 'number' ? `v${policy.version}` : policy.version} (${policy.product}); rendered from policies/${policy.id}.json by statemachines/render.ts. Do not edit by hand.`,
     StartAt: SHARED.start,
     States: states,
   };

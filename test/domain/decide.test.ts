@@ -184,11 +184,11 @@ describe('noticeGate: the advance notice and its waiting period, to the minute',
   const CN_DAYS = RULE_PACKS.CN.creditReportNoticeDays;
 
   it('no notice: BLOCKED, whatever the wait', () => {
-    expect(noticeGate('CREDIT_REPORT', caseRecord(), CN_DAYS, at(sent))).toEqual({
+    expect(noticeGate('CREDIT_REPORT', caseRecord(), CN_DAYS, at(sent), POLICY)).toEqual({
       status: 'BLOCKED',
       reason: 'NO_CREDIT_REPORT_NOTICE',
     });
-    expect(noticeGate('FIELD_VISIT', caseRecord(), 2, at(sent))).toEqual({
+    expect(noticeGate('FIELD_VISIT', caseRecord(), 2, at(sent), POLICY)).toEqual({
       status: 'BLOCKED',
       reason: 'NO_FIELD_VISIT_NOTICE',
     });
@@ -196,25 +196,25 @@ describe('noticeGate: the advance notice and its waiting period, to the minute',
 
   it('US: 14 days after the notice, not a minute before', () => {
     const until = at('2026-12-15T01:00:00Z');
-    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, at('2026-12-14T01:00:00Z'))).toEqual({
+    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, at('2026-12-14T01:00:00Z'), POLICY)).toEqual({
       status: 'DEFERRED',
       reason: 'CREDIT_REPORT_NOTICE_PERIOD',
       until,
     });
-    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, until - MINUTE)).toMatchObject({
+    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, until - MINUTE, POLICY)).toMatchObject({
       status: 'DEFERRED',
     });
-    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, until)).toBeUndefined();
-    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, until + MINUTE)).toBeUndefined();
+    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, until, POLICY)).toBeUndefined();
+    expect(noticeGate('CREDIT_REPORT', noticed, US_DAYS, until + MINUTE, POLICY)).toBeUndefined();
   });
 
   it('CN: the notice alone, no wait; a field visit waits its notice days (2)', () => {
-    expect(noticeGate('CREDIT_REPORT', noticed, CN_DAYS, at(sent))).toBeUndefined();
-    expect(noticeGate('FIELD_VISIT', noticed, 2, at('2026-12-03T00:59:00Z'))).toEqual({
+    expect(noticeGate('CREDIT_REPORT', noticed, CN_DAYS, at(sent), POLICY)).toBeUndefined();
+    expect(noticeGate('FIELD_VISIT', noticed, 2, at('2026-12-03T00:59:00Z'), POLICY)).toEqual({
       status: 'DEFERRED',
       reason: 'FIELD_VISIT_NOTICE_PERIOD',
       until: at('2026-12-03T01:00:00Z'),
     });
-    expect(noticeGate('FIELD_VISIT', noticed, 2, at('2026-12-03T01:00:00Z'))).toBeUndefined();
+    expect(noticeGate('FIELD_VISIT', noticed, 2, at('2026-12-03T01:00:00Z'), POLICY)).toBeUndefined();
   });
 });
