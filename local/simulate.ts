@@ -15,14 +15,14 @@ import { scenarioPolicies } from './scenario-policy.js';
 import type { FailurePlan } from './services/index.js';
 import { collect, type SimulationResult } from './summary.js';
 
+export { costPer1000 } from './cost.js';
 export { scenarioPolicies } from './scenario-policy.js';
-export {
-  type ArmSummary,
-  costPer1000,
-  type SimulatedAttempt,
-  type SimulatedLoan,
-  type SimulationResult,
-  type Summary,
+export type {
+  ArmSummary,
+  SimulatedAttempt,
+  SimulatedLoan,
+  SimulationResult,
+  Summary,
 } from './summary.js';
 
 const HOUR = 3_600_000;

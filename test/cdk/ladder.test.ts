@@ -15,6 +15,7 @@ import {
   Ladder,
   PROJECT_ROOT,
 } from '../../lib/ladder.js';
+import { FUNCTION_GB } from '../../local/cost.js';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -170,6 +171,9 @@ describe('Ladder construct', () => {
       logGroups.add(JSON.stringify(fn.Properties.LoggingConfig.LogGroup));
     }
     expect(logGroups.size).toBe(Object.keys(functions).length);
+    // The cost model prices the functions at their memory (the audit's own 1 GB aside).
+    const sizes = Object.values(functions).map((fn) => fn.Properties.MemorySize);
+    expect(sizes.filter((mb) => mb === FUNCTION_GB * 1024).length).toBeGreaterThanOrEqual(sizes.length - 1);
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
     }
