@@ -209,6 +209,10 @@ describe('ladder: output directories hold one run', () => {
     expect(run.status, run.stderr.join('\n')).toBe(0);
     expect(() => readFileSync(join(out, 'evidence', 'STALE', '1.json'))).toThrow();
     expect(readFileSync(join(out, 'timelines.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    // It says which Node it ran on: the one first on the PATH of npm scripts, the Lambda runtime's major.
+    const days = run.stdout.find((l) => /simulated days in/.test(l)) ?? '';
+    expect(days).toMatch(/ s on Node v24\.\d+\.\d+$/);
+    expect(days.endsWith(`on Node ${process.version}`)).toBe(true);
   });
 
   it('simulate --evidence DIR writes the packs into DIR itself', () => {
