@@ -122,7 +122,7 @@ describe('ladder serve', () => {
     expect(bad.status).toBe(400);
     // Asynchronous: the server answering the CLI runs in this process.
     const cli = await run('node', [
-      'bin/ladder-cli.mjs',
+      'cli/ladder.mjs',
       'agent',
       '--url',
       base,
@@ -145,7 +145,7 @@ describe('ladder serve', () => {
     );
     expect(specialist.status).toBe(404);
     const cli = await run('node', [
-      'bin/ladder-cli.mjs',
+      'cli/ladder.mjs',
       'agent',
       '--url',
       base,
