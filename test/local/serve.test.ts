@@ -144,14 +144,7 @@ describe('ladder serve', () => {
       },
     );
     expect(specialist.status).toBe(404);
-    const cli = await run('node', [
-      'cli/ladder.mjs',
-      'agent',
-      '--url',
-      base,
-      'claim',
-      'no-such-task',
-    ]).then(
+    const cli = await run('node', ['cli/ladder.mjs', 'agent', '--url', base, 'claim', 'no-such-task']).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
