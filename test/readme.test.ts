@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EVENT_SCHEMAS } from '../functions/domain/events.js';
 
 /**
  * The README and the docs as a newcomer reads them: every architecture diagram draws each thing
@@ -144,6 +145,16 @@ describe('README.md and docs/*.md', () => {
 
   it('every doc is linked from the README, so nothing moved out of it is lost', () => {
     for (const page of PAGES.filter((p) => p !== 'README.md')) expect(README, page).toContain(`](${page})`);
+  });
+
+  it('the inbound event table names every detail-type the handlers validate', () => {
+    const reference = read('docs/reference.md');
+    const table = reference.slice(
+      reference.indexOf('| detail-type | detail |'),
+      reference.indexOf('Contact details are stored'),
+    );
+    const named = new Set([...table.matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1]));
+    for (const type of Object.keys(EVENT_SCHEMAS)) expect(named.has(type), type).toBe(true);
   });
 
   it('the scenarios shown inline are the sample files the commands beside them run', () => {
