@@ -5,6 +5,7 @@ import type { ScenarioEvent, ScenarioLoan } from './scenario.js';
 
 export const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
   payment: 'PaymentReceived',
+  balanceChanged: 'BalanceChanged',
   optOut: 'BorrowerOptedOut',
   optIn: 'BorrowerOptedIn',
   dispute: 'DisputeOpened',
@@ -31,6 +32,16 @@ export function detailOf(
         amount: e.amount,
         currency: loan.currency,
         paidAt: at,
+      };
+    case 'balanceChanged':
+      return {
+        loanId: loan.loanId,
+        principal: e.principal,
+        interest: e.interest,
+        penaltyInterest: e.penaltyInterest,
+        fees: e.fees,
+        currency: loan.currency,
+        asOf: at,
       };
     case 'optOut':
     case 'optIn':

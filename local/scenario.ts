@@ -25,6 +25,8 @@ const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
 
 export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('payment', { amount: Amount }),
+  /** The loan system's balance as of `at` (BalanceChanged): the source of truth for what is owed. */
+  timed('balanceChanged', { principal: Decimal, interest: Decimal, penaltyInterest: Decimal, fees: Decimal }),
   timed('optOut', { channel: ContactChannel }),
   timed('optIn', { channel: ContactChannel }),
   timed('dispute', {}),
@@ -60,6 +62,8 @@ export const ScenarioLoanSchema = z.object({
   amountDue: Amount,
   currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
   dueDate: LocalDate,
+  /** A card's minimum payment (LoanDelinquent.minimumDue). */
+  minimumDue: Amount.optional(),
   borrower: BorrowerSchema,
   events: z.array(ScenarioEventSchema).max(200).default([]),
 });
@@ -125,7 +129,7 @@ export function parseScenario(raw: unknown): Scenario {
           `${name}: events.${i}: ${e.type} is an answer to an agent call: use "onAgentCall"`,
         );
       }
-      if (['smsReply', 'erasure'].includes(e.type) && e.at === undefined) {
+      if (['smsReply', 'erasure', 'balanceChanged'].includes(e.type) && e.at === undefined) {
         throw new ScenarioError(`${name}: events.${i}: ${e.type} happens at a time: use "at"`);
       }
     }

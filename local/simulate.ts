@@ -110,6 +110,7 @@ function scheduleLoan(l: LocalLadder, loan: ScenarioLoan, start: number, deliver
         amountDue: loan.amountDue,
         currency: loan.currency,
         dueDate: loan.dueDate,
+        ...(loan.minimumDue ? { minimumDue: loan.minimumDue } : {}),
         borrower: loan.borrower,
       });
     }, deliverAt(loan) - start);

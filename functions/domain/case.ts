@@ -40,6 +40,27 @@ export interface RepaymentPlan {
   confirmed: number;
 }
 
+/**
+ * A balance the loan system reported (BalanceChanged): what was owed as of `asOf`, every payment made
+ * by then applied. The loan system is the source of truth: from its latest report on, the amount owed
+ * is that report less the payments made after it (functions/domain/balance.ts).
+ */
+export interface BalanceReport {
+  asOf: string;
+  principalMinor: number;
+  interestMinor: number;
+  penaltyMinor: number;
+  feesMinor: number;
+  recordedAt: string;
+}
+
+/** What a settlement came to: the amount agreed and paid, and what the lender gave up (0 for a full plan). */
+export interface Settlement {
+  settledForMinor: number;
+  waivedMinor: number;
+  at: string;
+}
+
 /** One delinquent loan cycle: what the ladder knows about it. No contact details. */
 export interface CaseRecord {
   loanId: string;
@@ -52,8 +73,30 @@ export interface CaseRecord {
   currency: string;
   amountDueMinor: number;
   paidMinor: number;
-  /** Every payment counted (a payment id delivered twice is counted once): the balance history. */
-  payments: Array<{ paymentId: string; amountMinor: number; paidAt: string; recordedAt: string }>;
+  /**
+   * Every payment counted (a payment id delivered twice is counted once): the balance history.
+   * `acknowledgedAt`: when a message told the borrower it was received.
+   */
+  payments: Array<{
+    paymentId: string;
+    amountMinor: number;
+    paidAt: string;
+    recordedAt: string;
+    acknowledgedAt?: string;
+  }>;
+  /** The loan system's balance reports, oldest first (BalanceChanged). */
+  balances?: BalanceReport[];
+  /** A card's minimum payment: paying it cures the delinquency under a policy that cures on it. */
+  minimumDueMinor?: number;
+  /**
+   * Periods in which the policy accrues nothing: while a signed agreement holds (from its proposal to
+   * the day it was broken, or for good once it is kept).
+   */
+  accrualPauses?: Array<{ from: string; to?: string }>;
+  /** The segment of the routing table that chose the policy (functions/domain/routing.ts). */
+  segment?: string;
+  /** What an agreement fulfilled came to (SETTLED only). */
+  settlement?: Settlement;
   dueDate: string;
   openedAt: string;
   status: CaseStatus;

@@ -58,6 +58,8 @@ export const LoanDelinquentSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,40}$/)
     .optional(),
+  /** A card's minimum payment on the statement: paying it cures the delinquency under a card policy. */
+  minimumDue: PositiveDecimal.optional(),
   borrower: BorrowerSchema,
 });
 export type LoanDelinquent = z.infer<typeof LoanDelinquentSchema>;
@@ -70,6 +72,21 @@ export const PaymentReceivedSchema = z.object({
   paidAt: Instant,
 });
 export type PaymentReceived = z.infer<typeof PaymentReceivedSchema>;
+
+/**
+ * The loan system's balance as of an instant, every payment it knew of by then applied: it is the
+ * source of truth for what is owed. A report older than the latest one received changes nothing.
+ */
+export const BalanceChangedSchema = z.object({
+  loanId: Id,
+  principal: Decimal.describe('Principal outstanding, in major units'),
+  interest: Decimal.describe('Contractual interest outstanding'),
+  penaltyInterest: Decimal.describe('Penalty interest outstanding (罚息)'),
+  fees: Decimal.describe('Fees outstanding (late fees, liquidated damages)'),
+  currency: Currency,
+  asOf: Instant,
+});
+export type BalanceChanged = z.infer<typeof BalanceChangedSchema>;
 
 export const BorrowerOptedOutSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
 /** The borrower consents again to a channel they opted out of (an SMS START, or the lender's records). */
@@ -124,6 +141,7 @@ export const LetterDispatchedSchema = z.object({
 export const EVENT_SCHEMAS = {
   LoanDelinquent: LoanDelinquentSchema,
   PaymentReceived: PaymentReceivedSchema,
+  BalanceChanged: BalanceChangedSchema,
   BorrowerOptedOut: BorrowerOptedOutSchema,
   BorrowerOptedIn: BorrowerOptedInSchema,
   DisputeOpened: DisputeOpenedSchema,

@@ -1,4 +1,5 @@
-import { balanceMinor, type CaseRecord } from './case.js';
+import type { Owed } from './balance.js';
+import type { CaseRecord } from './case.js';
 import { attemptsOf, type LedgerRecord, verifyChain } from './ledger.js';
 import { fromMinor } from './money.js';
 
@@ -18,7 +19,10 @@ export interface EvidencePack {
     currency: string;
     amountDue: string;
     paid: string;
+    /** Owed now, and the penalty interest and fees in it. */
     balance: string;
+    penaltyInterest: string;
+    fees: string;
     dueDate: string;
     openedAt: string;
     status: string;
@@ -43,21 +47,34 @@ export interface EvidencePack {
   ledger: { records: number; lastHash: string; verified: boolean; problem?: string };
 }
 
-export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[], now: string): EvidencePack {
+/**
+ * The pack as of `now`; `owedAt` is what was owed at an instant (functions/domain/balance.ts), so the
+ * balance history shows accrual and the loan system's reports as well as payments.
+ */
+export function buildEvidencePack(
+  c: CaseRecord,
+  ledger: readonly LedgerRecord[],
+  now: string,
+  owedAt: (at: number) => Owed,
+): EvidencePack {
   const money = (minor: number) => fromMinor(minor, c.currency);
-  let balance = c.amountDueMinor;
+  const owedThen = (at: string) => money(owedAt(Date.parse(at)).totalMinor);
   const balanceHistory = [
-    { at: c.openedAt, event: 'DUE', amount: money(c.amountDueMinor), balance: money(balance) },
-  ];
-  for (const p of [...c.payments].sort((a, b) => a.paidAt.localeCompare(b.paidAt))) {
-    balance -= p.amountMinor;
-    balanceHistory.push({
+    { at: c.openedAt, event: 'DUE', amount: money(c.amountDueMinor), balance: owedThen(c.openedAt) },
+    ...c.payments.map((p) => ({
       at: p.paidAt,
       event: `PAYMENT ${p.paymentId}`,
       amount: money(p.amountMinor),
-      balance: money(Math.max(0, balance)),
-    });
-  }
+      balance: owedThen(p.paidAt),
+    })),
+    ...(c.balances ?? []).map((b) => ({
+      at: b.asOf,
+      event: 'REPORTED BY THE LOAN SYSTEM',
+      amount: money(b.principalMinor + b.interestMinor + b.penaltyMinor + b.feesMinor),
+      balance: owedThen(b.asOf),
+    })),
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const owed = owedAt(Date.parse(now));
   const verification = verifyChain(ledger);
   return {
     generatedAt: now,
@@ -69,7 +86,9 @@ export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[]
       currency: c.currency,
       amountDue: money(c.amountDueMinor),
       paid: money(c.paidMinor),
-      balance: money(balanceMinor(c)),
+      balance: money(owed.totalMinor),
+      penaltyInterest: money(owed.penaltyMinor),
+      fees: money(owed.feesMinor),
       dueDate: c.dueDate,
       openedAt: c.openedAt,
       status: c.status,
@@ -127,7 +146,7 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
     '',
     `Generated ${pack.generatedAt}. Borrower ${loan.borrowerId}; policy ${loan.policy}.`,
     '',
-    `Amount due ${loan.amountDue} ${loan.currency} on ${loan.dueDate}; paid ${loan.paid}; balance ${loan.balance}. Status ${loan.status}.`,
+    `Amount due ${loan.amountDue} ${loan.currency} on ${loan.dueDate}; paid ${loan.paid}; balance ${loan.balance} (penalty interest ${loan.penaltyInterest}, fees ${loan.fees}). Status ${loan.status}.`,
     '',
     '## Balance history',
     '',

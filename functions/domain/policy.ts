@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
 import { isCurrency, toMinor } from './money.js';
+import { BalanceSchema, balanceProblems, producedCharges } from './policy-money.js';
 import { type RulePack, RulePackSchema, resolveRulePack } from './rulepacks.js';
+import { templateProblems } from './template-claims.js';
 
 /**
  * A ladder policy is data: a lender configures one per product. It is validated at load (and so at
@@ -91,6 +93,8 @@ export const PolicySchema = z.object({
   stageSpreadMinutes: z.number().int().min(0).max(720).default(0),
   /** A balance at or under this (per currency) counts as cured. */
   cureThreshold: z.record(z.string(), Decimal),
+  /** Penalty interest and fees: accrued by the policy, or reported by the loan system (policy-money.ts). */
+  balance: BalanceSchema,
   paymentLinkBase: z.url(),
   promiseToPay: z.object({
     graceDays: z.number().int().min(0).max(14),
@@ -218,6 +222,11 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
   } catch (error) {
     return fail(`ruleOverrides: ${(error as Error).message}`);
   }
+  const [money] = [
+    ...balanceProblems(policy.balance, rules),
+    ...templateProblems(policy.templates, producedCharges(policy.balance)),
+  ];
+  if (money) fail(money);
   return { ...policy, rules };
 }
 

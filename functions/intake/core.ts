@@ -12,6 +12,7 @@ import { assignArm } from '../domain/experiment.js';
 import { GENESIS_HASH } from '../domain/ledger.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import { minimumDueMinor } from '../domain/policy-money.js';
 import type { MacKey } from '../domain/seal.js';
 import { zone } from '../domain/zone.js';
 
@@ -133,6 +134,12 @@ export function createIntakeCore(deps: IntakeDeps) {
     if (profileChanged) await cases.saveProfile(profile, view.profile?.rev);
 
     const existing = view.cases.find((c) => c.item.loanId === event.loanId && c.item.cycle === event.cycle);
+    const minimum = minimumDueMinor(
+      policy.balance,
+      amountDueMinor,
+      event.currency,
+      event.minimumDue === undefined ? undefined : toMinor(event.minimumDue, event.currency),
+    );
     const kase: CaseRecord = existing?.item ?? {
       loanId: event.loanId,
       cycle: event.cycle,
@@ -144,6 +151,7 @@ export function createIntakeCore(deps: IntakeDeps) {
         : {}),
       currency: event.currency,
       amountDueMinor,
+      ...(minimum === undefined ? {} : { minimumDueMinor: minimum }),
       paidMinor: 0,
       dueDate: event.dueDate,
       openedAt: isoUtc(now),

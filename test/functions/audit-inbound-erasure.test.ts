@@ -12,7 +12,17 @@ import { type LedgerSeal, seal } from '../../functions/domain/seal.js';
 import { buildErasureHandler } from '../../functions/erasure/handler.js';
 import { createEventsCore } from '../../functions/events/core.js';
 import { buildInboundSmsHandler } from '../../functions/inbound-sms/handler.js';
-import { borrowerRows, db, fixedClock, kase, lambdaContext, PHONE, profile, sealKey, stores } from './fixtures.js';
+import {
+  borrowerRows,
+  db,
+  fixedClock,
+  kase,
+  lambdaContext,
+  PHONE,
+  profile,
+  sealKey,
+  stores,
+} from './fixtures.js';
 
 const ddb = mockClient(db);
 afterEach(() => {
@@ -252,7 +262,11 @@ describe('erasure Lambda', () => {
   };
 
   it('withdraws the call task an agent has open, so nobody calls an erased borrower', async () => {
-    const withTask = { ...kase, openTask: { taskId: 'T-1', queue: 'agent-calls' as const }, waitToken: 'tok' };
+    const withTask = {
+      ...kase,
+      openTask: { taskId: 'T-1', queue: 'agent-calls' as const },
+      waitToken: 'tok',
+    };
     ddb.on(QueryCommand).resolves({ Items: borrowerRows(withTask) });
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});

@@ -1,9 +1,11 @@
-import { balanceMinor, caseKey, close, daysPastDue } from '../../domain/case.js';
+import { owedAt } from '../../domain/balance.js';
+import { caseKey, close, daysPastDue } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { noticeCountsFrom, noticeGate, type Step } from '../../domain/decide.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../domain/evidence.js';
 import { fromMinor } from '../../domain/money.js';
 import type { Stage } from '../../domain/policy.js';
+import { owedNow } from '../contact.js';
 import { type Ctx, type Prior, update } from '../context.js';
 import { nextStageStep, step } from '../flow.js';
 import { record } from '../record.js';
@@ -13,13 +15,13 @@ import { record } from '../record.js';
  * `idempotencyKey` is the ledger record the handover belongs to: a retry that publishes again
  * (the bus has no deduplication) carries the same key, so the receiver can drop the repeat.
  */
-export const handover = ({ req, kase }: Ctx) => ({
-  loanId: req.loanId,
-  cycle: req.cycle,
-  borrowerId: req.borrowerId,
-  balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
-  currency: kase.item.currency,
-  idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}`,
+export const handover = (ctx: Ctx) => ({
+  loanId: ctx.req.loanId,
+  cycle: ctx.req.cycle,
+  borrowerId: ctx.req.borrowerId,
+  balance: fromMinor(owedNow(ctx).totalMinor, ctx.kase.item.currency),
+  currency: ctx.kase.item.currency,
+  idempotencyKey: `${caseKey(ctx.req.loanId, ctx.req.cycle)}#${ctx.req.step.ledger.seq + 1}`,
 });
 
 /*
@@ -89,6 +91,7 @@ export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefi
     kase.item,
     records.filter((r) => r.seq <= req.step.ledger.seq),
     isoUtc(now),
+    (at) => owedAt(kase.item, ctx.policy, at, ctx.profile.item.timeZone),
   );
   const where = await deps.evidence.put(
     `evidence/${req.loanId}/${req.cycle}`,
