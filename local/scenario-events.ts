@@ -57,7 +57,12 @@ export function detailOf(
     case 'promiseToPay':
       return { loanId: loan.loanId, amount: e.amount, date: e.date, at };
     case 'acceptPlan':
-      return { loanId: loan.loanId, instalments: e.instalments, at };
+      return {
+        loanId: loan.loanId,
+        instalments: e.instalments,
+        ...(e.approverId ? { approval: { approverId: e.approverId, at } } : {}),
+        at,
+      };
     default:
       return { loanId: loan.loanId, at };
   }
@@ -69,7 +74,13 @@ export function callOutcome(e: ScenarioEvent | undefined): Record<string, unknow
     case 'promiseToPay':
       return { outcome: 'PROMISE_TO_PAY', promise: { amount: e.amount, date: e.date } };
     case 'acceptPlan':
-      return { outcome: 'PLAN_AGREED', plan: { instalments: e.instalments } };
+      return {
+        outcome: 'PLAN_AGREED',
+        plan: {
+          instalments: e.instalments,
+          ...(e.approverId ? { approval: { approverId: e.approverId } } : {}),
+        },
+      };
     case 'dispute':
       return { outcome: 'DISPUTE' };
     case 'hardship':

@@ -38,6 +38,8 @@ export const ScenarioEventSchema = z.discriminatedUnion('type', [
       .array(z.object({ amount: Amount, date: LocalDate }))
       .min(1)
       .max(36),
+    /** A settlement above the policy's approval limit: who approved it. */
+    approverId: z.string().min(1).max(64).optional(),
   }),
   timed('noAnswer', {}),
   timed('wrongNumber', {}),

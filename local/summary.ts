@@ -1,5 +1,6 @@
 import { type CaseRecord, caseKey } from '../functions/domain/case.js';
 import { attemptsOf, deliveryLedgerId, type LedgerRecord } from '../functions/domain/ledger.js';
+import { fromMinor } from '../functions/domain/money.js';
 import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
 import type { LedgerSeal } from '../functions/domain/seal.js';
 import type { LocalLadder } from './runtime.js';
@@ -24,6 +25,9 @@ export interface SimulatedLoan {
   /** The ladder the loan ran (its policy), and its arm when that policy runs an experiment. */
   policy: string;
   arm?: 'champion' | 'challenger';
+  /** SETTLED: what the agreement came to and what was waived ("0.00" when the plan covered everything); else null. */
+  settledFor: string | null;
+  waived: string | null;
 }
 export interface SimulationResult {
   loans: SimulatedLoan[];
@@ -232,6 +236,9 @@ function loanResult(
   const status = kase?.status ?? 'ACTIVE';
   const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
   const arm = kase?.experiment?.arm;
+  const settlement = kase?.status === 'SETTLED' ? kase.settlement : undefined;
+  const money = (minor: number | undefined) =>
+    minor === undefined || !kase ? null : fromMinor(minor, kase.currency);
   return {
     loanId: loan.loanId,
     finalStatus,
@@ -239,6 +246,8 @@ function loanResult(
     stateTransitions: execution?.states.length ?? 0,
     policy: kase?.policyId ?? policyId,
     ...(arm ? { arm } : {}),
+    settledFor: money(settlement?.settledForMinor),
+    waived: money(settlement?.waivedMinor),
   };
 }
 

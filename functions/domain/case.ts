@@ -35,9 +35,38 @@ export interface RepaymentPlan {
   /** When it was signed ('' until then). */
   acceptedAt: string;
   paidAtAcceptMinor: number;
-  status: 'PROPOSED' | 'ACTIVE' | 'COMPLETED' | 'BROKEN' | 'EXPIRED' | 'DECLINED';
+  /** What was owed when it was agreed, and the instalments' total (less: a settlement; the rest is waived once kept). */
+  balanceAtAgreementMinor: number;
+  agreedMinor: number;
+  /** Who approved a settlement above the policy's approval limit. */
+  approval?: { approverId: string; at: string };
+  /** The signed agreement document in the evidence store, and its SHA-256. */
+  agreement?: { key: string; sha256: string };
+  /** Plans agreed after a missed instalment of an earlier one, up to the policy's maxRenegotiations. */
+  renegotiations: number;
+  /**
+   * MISSED: an instalment was missed and the borrower asked why; the reply window, then an agent's
+   * call, decide whether it is renegotiated, paid late, or BROKEN (escalation resumes).
+   */
+  status: 'PROPOSED' | 'ACTIVE' | 'MISSED' | 'COMPLETED' | 'BROKEN' | 'EXPIRED' | 'DECLINED';
   /** Instalments confirmed paid so far. */
   confirmed: number;
+  /** Instalments the borrower was reminded of before their date. */
+  reminded?: number;
+  /** When the missed instalment's follow-up went out (the reply window runs from then). */
+  missedAt?: string;
+}
+
+/** A one-time lump-sum settlement offer (a policy band): paid in full by its date, the loan is SETTLED. */
+export interface SettlementOffer {
+  amountMinor: number;
+  /** What was owed when it was made: the rest is waived once it is paid. */
+  balanceMinor: number;
+  madeAt: string;
+  /** The last local date it may be paid on. */
+  validUntil: string;
+  paidAtOfferMinor: number;
+  agreement: { key: string; sha256: string };
 }
 
 /**
@@ -97,6 +126,8 @@ export interface CaseRecord {
   segment?: string;
   /** What an agreement fulfilled came to (SETTLED only). */
   settlement?: Settlement;
+  /** The settlement offer made (one per loan cycle). */
+  offer?: SettlementOffer;
   dueDate: string;
   openedAt: string;
   status: CaseStatus;

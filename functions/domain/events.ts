@@ -8,7 +8,7 @@ import { isTimeZone } from './rulepacks.js';
  * handlers validate with it, `ladder simulate` validates scenarios with it, and the JSON Schemas in
  * schemas/ are generated from it (npm run schemas), so there is one definition of each event.
  */
-const Id = z
+export const Id = z
   .string()
   .min(1)
   .max(64)
@@ -109,6 +109,11 @@ export const RepaymentPlanAcceptedSchema = z.object({
     .array(z.object({ amount: PositiveDecimal, date: LocalDate }))
     .min(1)
     .max(36),
+  /**
+   * A settlement for less than the balance, above the policy's approval limit, needs who approved it
+   * and when: recorded with the agreement and in the ledger.
+   */
+  approval: z.object({ approverId: Id, at: Instant }).optional(),
   at: Instant,
 });
 export const HardshipReportedSchema = z.object({ loanId: Id, at: Instant });

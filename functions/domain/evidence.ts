@@ -29,7 +29,15 @@ export interface EvidencePack {
   };
   balanceHistory: Array<{ at: string; event: string; amount: string; balance: string }>;
   promises: Array<{ madeAt: string; amount: string; date: string; status: string }>;
-  plan?: { acceptedAt: string; status: string; instalments: Array<{ date: string; amount: string }> };
+  plan?: {
+    acceptedAt: string;
+    status: string;
+    instalments: Array<{ date: string; amount: string }>;
+    /** The signed agreement in the evidence store, and its SHA-256. */
+    agreement?: { key: string; sha256: string };
+  };
+  /** What an agreement fulfilled came to, and what was waived. */
+  settlement?: { settledFor: string; waived: string; at: string };
   dispute?: CaseRecord['dispute'];
   agency?: CaseRecord['agency'];
   notices: CaseRecord['notices'];
@@ -106,6 +114,16 @@ export function buildEvidencePack(
             acceptedAt: c.plan.acceptedAt,
             status: c.plan.status,
             instalments: c.plan.instalments.map((i) => ({ date: i.date, amount: money(i.amountMinor) })),
+            ...(c.plan.agreement ? { agreement: c.plan.agreement } : {}),
+          },
+        }
+      : {}),
+    ...(c.settlement
+      ? {
+          settlement: {
+            settledFor: money(c.settlement.settledForMinor),
+            waived: money(c.settlement.waivedMinor),
+            at: c.settlement.at,
           },
         }
       : {}),
@@ -182,7 +200,7 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
     '## Repayment plan',
     '',
     pack.plan
-      ? `Accepted ${pack.plan.acceptedAt}, ${pack.plan.status}: ${pack.plan.instalments.map((i) => `${i.amount} by ${i.date}`).join('; ')}.`
+      ? `Accepted ${pack.plan.acceptedAt}, ${pack.plan.status}: ${pack.plan.instalments.map((i) => `${i.amount} by ${i.date}`).join('; ')}.${pack.plan.agreement ? ` Agreement ${pack.plan.agreement.key} (SHA-256 ${pack.plan.agreement.sha256}).` : ''}`
       : 'None.',
     '',
     '## Dispute, placement, notices',

@@ -47,6 +47,85 @@ export const BalanceSchema = z
   .default({ lateFees: [], feedProvides: [], cureOn: 'BALANCE' });
 export type BalancePolicy = z.infer<typeof BalanceSchema>;
 
+/**
+ * Settling for less: a plan or offer may come to less than the balance by at most
+ * `maxDiscountBasisPoints` of it (0: never), and above `approvalAboveBasisPoints` only with an
+ * approver's recorded decision. `offers`: one-time lump-sum offers by band (days past due, amount owed),
+ * made by a SETTLEMENT_OFFER stage: the first band that fits.
+ */
+export const SettlementSchema = z
+  .object({
+    maxDiscountBasisPoints: z.number().int().min(0).max(9_999).default(0),
+    approvalAboveBasisPoints: z.number().int().min(0).max(9_999).optional(),
+    offers: z
+      .array(
+        z.object({
+          minDaysPastDue: z.number().int().min(0).max(730),
+          maxDaysPastDue: z.number().int().min(0).max(730).optional(),
+          minAmount: PerCurrency.optional(),
+          maxAmount: PerCurrency.optional(),
+          discountBasisPoints: z.number().int().min(1).max(9_999),
+          /** The offer may be paid on the day it is made and this many days after. */
+          validDays: z.number().int().min(1).max(60),
+        }),
+      )
+      .max(10)
+      .default([]),
+  })
+  .default({ maxDiscountBasisPoints: 0, offers: [] });
+export type SettlementPolicy = z.infer<typeof SettlementSchema>;
+export type OfferBand = SettlementPolicy['offers'][number];
+
+/** The problems of a policy's settlement limits and offer bands, each naming the field. */
+export function settlementProblems(settlement: SettlementPolicy): string[] {
+  const problems: string[] = [];
+  const max = settlement.maxDiscountBasisPoints;
+  if ((settlement.approvalAboveBasisPoints ?? 0) > max)
+    problems.push(`settlement.approvalAboveBasisPoints: above maxDiscountBasisPoints (${max})`);
+  settlement.offers.forEach((band, i) => {
+    const at = `settlement.offers.${i}`;
+    if (band.discountBasisPoints > max)
+      problems.push(`${at}.discountBasisPoints: above settlement.maxDiscountBasisPoints (${max})`);
+    if (band.maxDaysPastDue !== undefined && band.maxDaysPastDue < band.minDaysPastDue)
+      problems.push(`${at}.maxDaysPastDue: below minDaysPastDue`);
+    problems.push(...amountProblems(band.minAmount ?? {}, `${at}.minAmount`));
+    problems.push(...amountProblems(band.maxAmount ?? {}, `${at}.maxAmount`));
+  });
+  return problems;
+}
+
+/**
+ * The first band that fits a loan this many days past due owing `owedMinor`. An amount limit in
+ * another currency does not fit: bands are per currency.
+ */
+export function offerBand(
+  settlement: SettlementPolicy,
+  daysPastDue: number,
+  owedMinor: number,
+  currency: string,
+): OfferBand | undefined {
+  const limit = (amounts: Record<string, string> | undefined) =>
+    amounts === undefined
+      ? undefined
+      : amounts[currency] === undefined
+        ? null
+        : toMinor(amounts[currency], currency);
+  return settlement.offers.find((band) => {
+    if (daysPastDue < band.minDaysPastDue) return false;
+    if (band.maxDaysPastDue !== undefined && daysPastDue > band.maxDaysPastDue) return false;
+    const min = limit(band.minAmount);
+    const max = limit(band.maxAmount);
+    if (min === null || max === null) return false;
+    return (min === undefined || owedMinor >= min) && (max === undefined || owedMinor <= max);
+  });
+}
+
+/** A band's lump sum: the balance less the discount, rounded up to the minor unit (never a larger discount). */
+export const offerAmountMinor = (owedMinor: number, discountBasisPoints: number): number => {
+  const numerator = BigInt(owedMinor) * BigInt(10_000 - discountBasisPoints);
+  return Number((numerator + 9_999n) / 10_000n);
+};
+
 /** The charges this policy's messages may mention: what it accrues, and what its feed reports. */
 export function producedCharges(balance: BalancePolicy): Set<Charge> {
   const produced = new Set<Charge>(balance.feedProvides);

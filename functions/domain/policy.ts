@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
 import { isCurrency, toMinor } from './money.js';
-import { BalanceSchema, balanceProblems, producedCharges } from './policy-money.js';
+import {
+  BalanceSchema,
+  balanceProblems,
+  producedCharges,
+  SettlementSchema,
+  settlementProblems,
+} from './policy-money.js';
 import { type RulePack, RulePackSchema, resolveRulePack } from './rulepacks.js';
 import { templateProblems } from './template-claims.js';
 
@@ -15,6 +21,8 @@ export type Channel = (typeof CHANNELS)[number];
 /** What a stage does. NOTICE is automated; AGENT_CALL and FIELD_VISIT are human tasks. */
 export const STAGE_KINDS = [
   'NOTICE',
+  /** A one-time lump-sum settlement offer, by the policy's bands (settlement.offers); a message like a notice. */
+  'SETTLEMENT_OFFER',
   'AGENT_CALL',
   'FIELD_VISIT',
   'AGENCY_PLACEMENT',
@@ -107,7 +115,16 @@ export const PolicySchema = z.object({
     followUpTemplate: z.string().min(1),
     /** Sent when the borrower reports hardship: the offer of a plan (DOMAIN.md: hardship). */
     offerTemplate: z.string().min(1),
+    /** A reminder this many days before each instalment's date (0: none), with this template. */
+    reminderDaysBefore: z.number().int().min(0).max(14).default(0),
+    reminderTemplate: z.string().min(1).optional(),
+    /** After a missed instalment's follow-up asks why: days to reply before an agent calls. */
+    replyWindowDays: z.number().int().min(1).max(14).default(3),
+    /** New plans agreed after missed instalments, at most; then escalation resumes. */
+    maxRenegotiations: z.number().int().min(0).max(5).default(1),
   }),
+  /** Settling for less than the balance: the limits, and the one-time offers by band. */
+  settlement: SettlementSchema,
   humanTask: z.object({ timeoutHours: z.number().int().min(1).max(720) }),
   /** The borrower is told this many days before anyone visits. */
   fieldVisit: z.object({ noticeDays: z.number().int().min(1).max(14) }),
@@ -175,9 +192,9 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
       fail(`${at}: offsetDays: ${stage.offsetDays} does not match the id (${expected})`);
     if (stage.offsetDays <= previous) fail(`${at}: offsetDays: stages must be in increasing day order`);
     previous = stage.offsetDays;
-    if (stage.kind === 'NOTICE' && stage.channels.length === 0)
-      fail(`${at}: channels: a notice needs a channel`);
-    if (stage.kind === 'NOTICE' && stage.channels.some((c) => c === 'CALL' || c === 'VISIT')) {
+    const message = stage.kind === 'NOTICE' || stage.kind === 'SETTLEMENT_OFFER';
+    if (message && stage.channels.length === 0) fail(`${at}: channels: a notice needs a channel`);
+    if (message && stage.channels.some((c) => c === 'CALL' || c === 'VISIT')) {
       fail(
         `${at}: channels: a notice is SMS, EMAIL, LETTER or PREFERRED; calls and visits are their own stages`,
       );
@@ -185,8 +202,9 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
     if (stage.template !== undefined && !policy.templates[stage.template]) {
       fail(`${at}: template: "${stage.template}" is not in templates`);
     }
-    if (stage.kind === 'NOTICE' && stage.template === undefined)
-      fail(`${at}: template: a notice needs a template`);
+    if (message && stage.template === undefined) fail(`${at}: template: a notice needs a template`);
+    if (stage.kind === 'SETTLEMENT_OFFER' && policy.settlement.offers.length === 0)
+      fail(`${at}: kind: a settlement offer needs settlement.offers`);
     if (stage.template) checkTemplateCoversChannels(policy, stage, fail);
     if (stage.noticeFor && stage.kind !== 'NOTICE')
       fail(`${at}: noticeFor: only a NOTICE stage gives notice`);
@@ -204,10 +222,12 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
       fail(`${at}: kind: credit reporting needs an earlier NOTICE stage with noticeFor CREDIT_REPORT`);
     }
   }
-  for (const field of ['followUpTemplate', 'offerTemplate'] as const) {
-    if (!policy.templates[policy.plan[field]])
-      fail(`plan.${field}: "${policy.plan[field]}" is not in templates`);
+  for (const field of ['followUpTemplate', 'offerTemplate', 'reminderTemplate'] as const) {
+    const id = policy.plan[field];
+    if (id !== undefined && !policy.templates[id]) fail(`plan.${field}: "${id}" is not in templates`);
   }
+  if (policy.plan.reminderDaysBefore > 0 && !policy.plan.reminderTemplate)
+    fail('plan.reminderTemplate: needed when plan.reminderDaysBefore is above 0');
   for (const [currency, amount] of Object.entries(policy.cureThreshold)) {
     if (!isCurrency(currency)) fail(`cureThreshold.${currency}: not an ISO 4217 currency`);
     try {
@@ -224,6 +244,7 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
   }
   const [money] = [
     ...balanceProblems(policy.balance, rules),
+    ...settlementProblems(policy.settlement),
     ...templateProblems(policy.templates, producedCharges(policy.balance)),
   ];
   if (money) fail(money);

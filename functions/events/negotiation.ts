@@ -24,7 +24,7 @@ export function negotiationHandlers(
     RepaymentPlanAccepted: (d) =>
       onLoan(deps, d.loanId, (c, now, profile) => {
         if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
-        return proposePlan(c, d.instalments, policies.get(c.policyId), now, profile?.timeZone ?? 'UTC');
+        return proposePlan(c, d, policies.get(c.policyId), now, profile?.timeZone ?? 'UTC');
       }),
     HardshipReported: (d) =>
       onLoan(deps, d.loanId, (c, now) => {

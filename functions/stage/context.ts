@@ -61,7 +61,12 @@ export const HumanResult = z.object({
     .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
     .optional(),
   promise: z.object({ amount: z.string(), date: z.string() }).optional(),
-  plan: z.object({ instalments: z.array(z.object({ amount: z.string(), date: z.string() })) }).optional(),
+  plan: z
+    .object({
+      instalments: z.array(z.object({ amount: z.string(), date: z.string() })),
+      approval: z.object({ approverId: z.string() }).optional(),
+    })
+    .optional(),
   report: z.string().max(500).optional(),
 });
 export type HumanResult = z.infer<typeof HumanResult>;

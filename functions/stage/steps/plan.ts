@@ -1,5 +1,6 @@
 import { type CaseRecord, endOfGrace } from '../../domain/case.js';
 import { gate, type Step } from '../../domain/decide.js';
+import { completePlan } from '../../domain/plan.js';
 import { contact, decide, SMS_THEN_EMAIL } from '../contact.js';
 import type { Ctx } from '../context.js';
 import { gateStep, pausedStage, resume, step } from '../flow.js';
@@ -29,11 +30,7 @@ async function instalmentPaid(ctx: Ctx, index: number): Promise<Step> {
   const cPlan = c.plan as NonNullable<CaseRecord['plan']>;
   cPlan.confirmed = index + 1;
   const done = cPlan.confirmed >= cPlan.instalments.length;
-  if (done) {
-    cPlan.status = 'COMPLETED';
-    c.status = 'SETTLED';
-    c.closedReason = 'PLAN_COMPLETED';
-  }
+  if (done) completePlan(c, now);
   await record(ctx, {
     type: 'PLAN',
     stage: pausedStage(ctx),

@@ -6,12 +6,14 @@ import { gateStep, nextStageStep, step } from '../flow.js';
 import { replayOf } from '../record.js';
 import { handToLegal, placeWithAgency, reportToBureau } from './handover.js';
 import { sendNotice } from './notice.js';
+import { offerSettlement } from './offer.js';
 
 /** An automated stage is due: check the case as of now, then send the notice or hand the case over. */
 export async function runStage(ctx: Ctx): Promise<Step> {
   const { policy, kase, profile, req, now } = ctx;
   const stage = stageById(policy, req.stage ?? '');
-  const replay = replayOf(ctx, stage.kind === 'NOTICE' ? 'CONTACT' : 'HANDOVER', stage.id);
+  const message = stage.kind === 'NOTICE' || stage.kind === 'SETTLEMENT_OFFER';
+  const replay = replayOf(ctx, message ? 'CONTACT' : 'HANDOVER', stage.id);
   // An earlier attempt of this step passed these checks and acted: finish what it started.
   if (!replay) {
     const g = gate(policy, kase.item, profile.item);
@@ -24,6 +26,8 @@ export async function runStage(ctx: Ctx): Promise<Step> {
   switch (stage.kind) {
     case 'NOTICE':
       return sendNotice(ctx, stage, replay);
+    case 'SETTLEMENT_OFFER':
+      return offerSettlement(ctx, stage, replay);
     case 'AGENCY_PLACEMENT':
       return placeWithAgency(ctx, stage, replay);
     case 'CREDIT_REPORT':
