@@ -29,6 +29,9 @@ export const SHARED = {
   planWait: 'Repayment plan: waiting for instalment',
   planCheck: 'Repayment plan: check instalment',
   afterPlan: 'After instalment check',
+  planCall: 'Repayment plan: follow-up call',
+  planCallRecord: 'Repayment plan: record call',
+  afterPlanCall: 'After plan call',
   resume: 'Resume ladder',
   cured: 'Cured',
   settled: 'Settled',
@@ -151,6 +154,7 @@ function route(waitTarget: string, defaultNext: string): State {
       on('HOLD', SHARED.hold),
       on('PAUSE', SHARED.promiseWait),
       on('PLAN', SHARED.planWait),
+      on('PLAN_CALL', SHARED.planCall),
       on('SIGN', SHARED.signing),
       on('RESUME', SHARED.resume),
     ],
@@ -223,6 +227,19 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   states[SHARED.planWait] = wait(SHARED.planCheck);
   states[SHARED.planCheck] = stageTask('CHECK_PLAN', SHARED.afterPlan);
   states[SHARED.afterPlan] = route(SHARED.planWait, SHARED.resume);
+  // A missed instalment, its reply window over: an agent calls before escalation resumes.
+  states[SHARED.planCall] = callbackTask(
+    'OPEN_PLAN_CALL',
+    SHARED.planCallRecord,
+    taskTimeout + 86400,
+    taskTimeout,
+    {},
+    SHARED.planCallRecord,
+  );
+  states[SHARED.planCallRecord] = stageTask('RECORD_PLAN_CALL', SHARED.afterPlanCall, {
+    'taskResult.$': '$.taskResult',
+  });
+  states[SHARED.afterPlanCall] = route(SHARED.planWait, SHARED.resume);
   states[SHARED.resume] = {
     Type: 'Choice',
     Choices: policy.stages.map((stage) => ({

@@ -83,7 +83,7 @@ export interface BalanceReport {
   recordedAt: string;
 }
 
-/** What a settlement came to: the amount agreed and paid, and what the lender gave up (0 for a full plan). */
+/** What a settlement came to: everything paid on the loan cycle, and what the lender gave up (0 for a full plan). */
 export interface Settlement {
   settledForMinor: number;
   waivedMinor: number;

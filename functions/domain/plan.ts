@@ -152,13 +152,16 @@ export function breakPlan(c: CaseRecord, now: number): void {
   for (const pause of c.accrualPauses ?? []) pause.to ??= isoUtc(now);
 }
 
-/** Every instalment paid: the agreement is fulfilled, SETTLED for its total (waived: 0 for a full plan). */
+/**
+ * Every instalment paid: the agreement is fulfilled, SETTLED for what was paid on the loan in all, and
+ * waived what the agreement left out of the balance it was agreed on (0 for a plan of the whole balance).
+ */
 export function completePlan(c: CaseRecord, now: number): void {
   const plan = c.plan;
   if (!plan) return;
   plan.status = 'COMPLETED';
   c.settlement = {
-    settledForMinor: plan.agreedMinor,
+    settledForMinor: c.paidMinor,
     waivedMinor: plan.balanceAtAgreementMinor - plan.agreedMinor,
     at: isoUtc(now),
   };

@@ -79,6 +79,7 @@ export const StageRequestSchema = z.object({
     'CHECK_PROMISE',
     'CHECK_PLAN',
     'AFTER_HOLD',
+    'RECORD_PLAN_CALL',
     'RECORD_FAILURE',
   ]),
   loanId: z.string().min(1),

@@ -1,9 +1,9 @@
 import { renderAgreement } from '../../domain/agreement.js';
-import { endOfGrace } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
 import { fromMinor } from '../../domain/money.js';
 import { signPlan } from '../../domain/plan.js';
+import { nextPlanCheck } from '../../domain/plan-monitor.js';
 import { stageLabel } from '../../domain/policy.js';
 import { type Ctx, update } from '../context.js';
 import { gateStep, pausedStage, resume, step } from '../flow.js';
@@ -69,10 +69,7 @@ export async function recordSignature(ctx: Ctx): Promise<Step> {
     if (c.agency && !c.agency.recalledAt)
       c.agency = { ...c.agency, recalledAt: isoUtc(now), recallReason: 'PLAN_AGREED' };
   });
-  const first = ctx.kase.item.plan?.instalments[0];
-  return step(
-    ctx,
-    'PLAN',
-    first ? endOfGrace(first.date, policy.plan.graceDays, profile.item.timeZone) : now,
-  );
+  const signedPlan = ctx.kase.item.plan;
+  const next = signedPlan && nextPlanCheck(policy, signedPlan, profile.item.timeZone);
+  return step(ctx, 'PLAN', next ?? now);
 }
