@@ -8,7 +8,8 @@ import { LadderStack } from './ladder-stack.js';
  * Optional context (README, Deploy): `alarmEmail`, `senderEmail`, `sesConfigurationSet`, `sesSandbox`
  * ('true' while the SES account is in the sandbox), `upstreamSources` (comma-separated EventBridge
  * sources of the upstream producers), `apiGatewayCloudWatchRole` ('false' where the account's API
- * Gateway CloudWatch role is managed elsewhere).
+ * Gateway CloudWatch role is managed elsewhere), `outboundBusArn` (an event bus every outbound event
+ * is forwarded to; docs/events.md).
  */
 export function buildApp(props: AppProps = {}): App {
   const app = new App(props);
@@ -33,6 +34,7 @@ export function buildApp(props: AppProps = {}): App {
       sesConfigurationSet: context('sesConfigurationSet'),
       sesSandbox: flag('sesSandbox'),
       apiGatewayCloudWatchRole: flag('apiGatewayCloudWatchRole'),
+      outboundBusArn: context('outboundBusArn'),
       ...(sources ? { eventSources: { default: sources } } : {}),
     },
   });

@@ -1,5 +1,6 @@
 import type { aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
 import type { EventSources } from '../functions/domain/routes.js';
+import type { OutboundConsumers } from './outbound.js';
 
 export interface LadderProps {
   /** An e-mail address subscribed to the alarm topic. @default - no subscription */
@@ -61,4 +62,19 @@ export interface LadderProps {
    * @default 'create'
    */
   readonly smsDeliveryStatusLogs?: 'create' | 'existing';
+  /**
+   * The consumers of the events Ladder publishes (LetterRequested, AgencyPlacementRequested,
+   * AgencyRecallRequested, LegalHandoffRequested, CreditBureauReportRequested,
+   * CreditBureauCorrectionRequested; docs/events.md): EventBridge targets per detail-type, each routed
+   * by its own rule. A detail-type without one goes to the unconsumed queue, which alarms.
+   * @default none: every outbound event waits in the unconsumed queue
+   */
+  readonly outboundConsumers?: OutboundConsumers;
+  /**
+   * Forward every outbound event to this EventBridge bus as well (the lender's integration bus, in
+   * this account or another: its resource policy must let this account put events): it then counts
+   * as the consumer of every detail-type, and its own rules route them on.
+   * @default none
+   */
+  readonly outboundBusArn?: string;
 }

@@ -19,6 +19,7 @@ import type { LadderProps } from './ladder-props.js';
 import { LedgerAudit } from './ledger-audit.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { Monitoring } from './monitoring.js';
+import { OutboundEvents } from './outbound.js';
 import { Tables } from './tables.js';
 import { WorkQueueApi } from './work-queue-api.js';
 import { Workflow } from './workflow.js';
@@ -26,18 +27,20 @@ import { Workflow } from './workflow.js';
 export { BORROWER_DETAIL_TYPES, ERASURE_DETAIL_TYPES, INTAKE_DETAIL_TYPES } from './event-routing.js';
 export { METRICS_NAMESPACE, PROJECT_ROOT, SERVICE_NAME } from './ladder-functions.js';
 export type { LadderProps } from './ladder-props.js';
+export type { OutboundConsumers } from './outbound.js';
 export type { LedgerAction, TableAction } from './tables.js';
 
 /**
  * Escalation ladder for collections: intake, the Step Functions ladder, contacts, human tasks and events.
  * It wires the parts, one construct per concern, each in its own file, and exposes them: reach a
- * resource through the part that owns it (`ladder.routing.bus`, `ladder.workflow.stateMachines`,
+ * resource through the part that owns it (`ladder.routing.bus`, `ladder.outbound.unconsumedQueue`, `ladder.workflow.stateMachines`,
  * `ladder.tables.ledger`, `ladder.monitoring.alarmTopic`).
  */
 export class Ladder extends Construct {
   public readonly keys: Keys;
   public readonly tables: Tables;
   public readonly routing: EventRouting;
+  public readonly outbound: OutboundEvents;
   public readonly evidence: Evidence;
   public readonly ledgerWriter: LedgerWriter;
   public readonly delivery: Delivery;
@@ -86,6 +89,11 @@ export class Ladder extends Construct {
     routing.routeToFunction('BorrowerEvents', BORROWER_DETAIL_TYPES, borrowerEvents.eventsFunction);
     routing.routeToFunction('Erasure', ERASURE_DETAIL_TYPES, erasure.erasureFunction);
     routing.routeToFunction('Delivery', EVENT_TARGETS.delivery, delivery.deliveryFunction);
+    const outbound = new OutboundEvents(this, 'Outbound', {
+      ...{ bus: routing.bus, keys, deadLetterQueue: routing.deadLetterQueue },
+      consumers: props.outboundConsumers,
+      forwardBusArn: props.outboundBusArn,
+    });
     const monitoring = new Monitoring(this, 'Monitoring', {
       keys,
       alarmEmail: props.alarmEmail,
@@ -104,10 +112,12 @@ export class Ladder extends Construct {
       },
       deadLetterQueue: routing.deadLetterQueue,
       intakeDeadLetterQueue: intake.deadLetterQueue,
+      unconsumedQueue: outbound.unconsumedQueue,
     });
     this.keys = keys;
     this.tables = tables;
     this.routing = routing;
+    this.outbound = outbound;
     this.evidence = evidence;
     this.ledgerWriter = ledgerWriter;
     this.delivery = delivery;

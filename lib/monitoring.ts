@@ -29,6 +29,8 @@ export interface MonitoringProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** LoanDelinquent events that could not be delivered or handled: those loans have no ladder. */
   readonly intakeDeadLetterQueue: sqs.IQueue;
+  /** Outbound events no consumer is configured for (lib/outbound.ts); absent when all have one. */
+  readonly unconsumedQueue?: sqs.IQueue;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -70,6 +72,7 @@ export class Monitoring extends Construct {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
     this.addAlarms(props);
+    this.addUnconsumedAlarm(props.unconsumedQueue);
     this.dashboard = this.makeDashboard(props);
   }
 
@@ -123,6 +126,16 @@ export class Monitoring extends Construct {
         statistic: 'Maximum',
       }),
       'LoanDelinquent events landed in the intake dead-letter queue: those loans have no ladder',
+    );
+  }
+
+  /** An outbound event nobody consumes: a letter nobody prints, a placement no agency receives. */
+  private addUnconsumedAlarm(queue: sqs.IQueue | undefined): void {
+    if (!queue) return;
+    this.alarm(
+      'UnconsumedOutboundEvents',
+      queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      'Ladder published an event no consumer is configured for (a letter, a placement, a report): it waits in the unconsumed queue; add the consumer (LadderProps.outboundConsumers) and redrive it',
     );
   }
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
 import type { EventPublisher } from '../functions/adapters/workflow.js';
+import { outboundDetail } from '../functions/domain/outbound.js';
 import type { VirtualClock } from './clock.js';
 
 /** What the functions hand out of the stack, kept for the run to read: published events, evidence packs. */
@@ -17,21 +18,27 @@ export function recordingBus(
   const published: Array<{ at: number; detailType: string; detail: Record<string, unknown> }> = [];
   const bus: EventPublisher = {
     async publish(detailType, detail) {
-      published.push({ at: clock.now(), detailType, detail });
-      consumer?.(detailType, detail);
+      // The same contract check as BusPublisher on AWS: what goes on the bus is the checked detail.
+      const checked: Record<string, unknown> = outboundDetail(detailType, detail);
+      published.push({ at: clock.now(), detailType, detail: checked });
+      consumer?.(detailType, checked);
     },
   };
   return { bus, published };
 }
 
-/** Evidence packs: kept in memory, and written to `evidenceDir` when one is given. */
+/**
+ * Evidence packs: kept in memory, and written to `evidenceDir` when one is given, as
+ * `<evidenceDir>/<loanId>/<cycle>.json` and `.md` (the key's `evidence/` prefix names the bucket
+ * folder on AWS; locally the directory is the folder).
+ */
 export function evidenceRecorder(evidenceDir: string | undefined) {
   const evidencePacks = new Map<string, { json: string; document: string }>();
   const evidence: EvidenceStore = {
     async put(key, json, document) {
       evidencePacks.set(key, { json, document });
       if (!evidenceDir) return { json: `memory:${key}.json`, document: `memory:${key}.md` };
-      const base = join(evidenceDir, key);
+      const base = join(evidenceDir, key.replace(/^evidence\//, ''));
       await mkdir(dirname(base), { recursive: true });
       await Promise.all([writeFile(`${base}.json`, json), writeFile(`${base}.md`, document)]);
       return { json: `${base}.json`, document: `${base}.md` };

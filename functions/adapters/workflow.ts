@@ -8,13 +8,40 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import type { LadderInput } from '../domain/decide.js';
 import { ValidationError } from '../domain/errors.js';
+import { type OutboundInput, type OutboundType, outboundDetail } from '../domain/outbound.js';
 import { LADDER_SOURCE } from '../domain/routes.js';
 import { translateAwsError } from './aws-errors.js';
+
+/**
+ * An execution's ARN from its state machine's and its name, as Step Functions forms it:
+ * arn:<partition>:states:<region>:<account>:execution:<state machine name>:<execution name>.
+ */
+export const executionArnOf = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** The state machine an execution runs on, from the execution's ARN (the inverse of executionArnOf). */
+export const stateMachineOfExecution = (arn: string): string =>
+  arn.replace(':execution:', ':stateMachine:').replace(/:[^:]*$/, '');
 
 /** Starts a ladder execution. Same name and input while running: Step Functions returns the same execution. */
 export interface ExecutionStarter {
   start(name: string, input: { policyId: string }): Promise<{ started: boolean }>;
+}
+
+/**
+ * Starts the execution a ladder continues in, on the state machine of the execution it continues
+ * (`from`, its ARN): the stage function needs no list of state machines (its ARN is in their
+ * definitions, so naming theirs in its environment would make a cycle). Same name and input while it
+ * runs: Step Functions returns the same execution; ExecutionAlreadyExists means it was started.
+ */
+export interface LadderContinuer {
+  continueAs(
+    from: string,
+    name: string,
+    input: LadderInput,
+  ): Promise<{ executionArn: string; started: boolean }>;
 }
 
 /** Completes a callback task (a hold or a human task) the execution is waiting on. */
@@ -24,9 +51,13 @@ export interface TaskCallbacks {
   heartbeat(token: string): Promise<{ delivered: boolean }>;
 }
 
-/** Publishes integration events (agency placement, legal handoff, credit report, letters). */
+/**
+ * Publishes the outbound events (letters, agency placement and recall, legal handoff, credit
+ * reports): each detail is checked against its contract (functions/domain/outbound.ts) before it
+ * leaves, on AWS and locally alike.
+ */
 export interface EventPublisher {
-  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+  publish<T extends OutboundType>(detailType: T, detail: OutboundInput<T>): Promise<void>;
 }
 
 /** Starts the execution on the state machine of the input's policy (one state machine per policy). */
@@ -46,6 +77,22 @@ export class SfnStarter implements ExecutionStarter {
       // A different input under the same name: the cycle was started before. Nothing new to start.
       if (error instanceof ExecutionAlreadyExists) return { started: false };
       return translateAwsError(error, 'starting the execution');
+    }
+  }
+}
+
+export class SfnContinuer implements LadderContinuer {
+  constructor(private readonly sfn: SFNClient) {}
+
+  async continueAs(from: string, name: string, input: LadderInput) {
+    const stateMachineArn = stateMachineOfExecution(from);
+    const executionArn = executionArnOf(stateMachineArn, name);
+    try {
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      return { executionArn, started: true };
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return { executionArn, started: false };
+      return translateAwsError(error, 'continuing the ladder');
     }
   }
 }
@@ -81,7 +128,9 @@ export class BusPublisher implements EventPublisher {
     private readonly busName: string,
   ) {}
 
-  async publish(detailType: string, detail: Record<string, unknown>) {
+  async publish<T extends OutboundType>(detailType: T, detail: OutboundInput<T>) {
+    // Outside the try: a detail that breaks its contract is Ladder's bug (LadderError), not AWS's fault.
+    const checked = outboundDetail(detailType, detail);
     try {
       const out = await this.events.send(
         new PutEventsCommand({
@@ -90,7 +139,7 @@ export class BusPublisher implements EventPublisher {
               EventBusName: this.busName,
               Source: LADDER_SOURCE,
               DetailType: detailType,
-              Detail: JSON.stringify(detail),
+              Detail: JSON.stringify(checked),
             },
           ],
         }),

@@ -19,7 +19,7 @@ export const Decimal = z
 const PositiveDecimal = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero').describe(
   'A positive decimal string in major units, such as "1200.50"',
 );
-const Currency = z
+export const Currency = z
   .string()
   .refine(isCurrency, 'must be an ISO 4217 currency code')
   .describe('ISO 4217 currency code, such as CNY or USD');

@@ -2,10 +2,11 @@ import type { BorrowerView, CaseStore, Stored } from '../adapters/case-store.js'
 import type { ContactStore } from '../adapters/contact-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
-import { type BorrowerProfile, type CaseRecord, caseKey } from '../domain/case.js';
+import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { LadderError } from '../domain/errors.js';
 import type { EventDetail, EventType } from '../domain/events.js';
+import { agencyRecall, type RecallReason } from '../domain/outbound.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 
 export interface EventsDeps {
@@ -45,7 +46,7 @@ export const need = <T>(dep: T | undefined, name: string): T => {
 };
 
 /** An account placed with an agency comes back when it is paid, settled by plan, or upheld. */
-export const recall = (c: CaseRecord, reason: string, now: number) => {
+export const recall = (c: CaseRecord, reason: RecallReason, now: number) => {
   if (c.agency && !c.agency.recalledAt)
     c.agency = { ...c.agency, recalledAt: isoUtc(now), recallReason: reason };
 };
@@ -109,13 +110,8 @@ export async function onLoan(
   const note = mutate(c, deps.clock.now(), found.view.profile?.item);
   if (note) return { applied: false, note };
   if (c.agency?.recalledAt && !before.agency?.recalledAt) {
-    await need(deps.bus, 'event bus').publish('AgencyRecallRequested', {
-      loanId: c.loanId,
-      cycle: c.cycle,
-      borrowerId: c.borrowerId,
-      reason: c.agency.recallReason ?? 'RECALL',
-      idempotencyKey: `${caseKey(c.loanId, c.cycle)}#RECALL`,
-    });
+    const reason = c.agency.recallReason;
+    if (reason) await need(deps.bus, 'event bus').publish('AgencyRecallRequested', agencyRecall(c, reason));
   }
   await deps.cases.saveCase(c, found.kase.rev);
   const ended = waitEnded(before, c);

@@ -15,6 +15,7 @@ import {
   Ladder,
   PROJECT_ROOT,
 } from '../../lib/ladder.js';
+import { FUNCTION_GB } from '../../local/cost.js';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -170,6 +171,9 @@ describe('Ladder construct', () => {
       logGroups.add(JSON.stringify(fn.Properties.LoggingConfig.LogGroup));
     }
     expect(logGroups.size).toBe(Object.keys(functions).length);
+    // The cost model prices the functions at their memory (the audit's own 1 GB aside).
+    const sizes = Object.values(functions).map((fn) => fn.Properties.MemorySize);
+    expect(sizes.filter((mb) => mb === FUNCTION_GB * 1024).length).toBeGreaterThanOrEqual(sizes.length - 1);
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
     }
@@ -308,13 +312,19 @@ describe('Ladder construct', () => {
     const dlqArn = (queue: sqs.IQueue) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
     const intakeQueueId = logicalId(ladder.intake.queue);
     // The rule of SES's delivery events is on the account's default bus (functions/delivery): not routed here.
-    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+    const onBus = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => r.Properties.EventBusName !== 'default',
     );
+    // Ladder's own events (source 'ladder') go out, never in: with no consumers, to the unconsumed queue.
+    const outbound = onBus.filter((r) => r.Properties.EventPattern.source.includes('ladder'));
+    expect(outbound.map((r) => r.Properties.Targets.map((t: Json) => JSON.stringify(t.Arn)))).toEqual([
+      [JSON.stringify({ 'Fn::GetAtt': [logicalId(ladder.outbound.unconsumedQueue as sqs.Queue), 'Arn'] })],
+    ]);
+    const rules = onBus.filter((r) => !outbound.includes(r));
     const routed = new Map<string, string>();
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toEqual({ Ref: busId });
-      // Ladder's own source ('ladder', the only one its functions may publish with) matches no rule.
+      // Ladder's own source ('ladder', the only one its functions may publish with) reaches no function.
       expect(rule.Properties.EventPattern.source).toEqual(['lender.loans']);
       const [target, ...others] = rule.Properties.Targets as Array<
         Json & { Arn: { 'Fn::GetAtt': [string] } }
@@ -343,6 +353,7 @@ describe('Ladder construct', () => {
       LetterDispatched: delivery,
       LoanDelinquent: intake,
       PaymentReceived: events,
+      BalanceChanged: events,
       BorrowerOptedOut: events,
       BorrowerOptedIn: events,
       DisputeOpened: events,
@@ -686,7 +697,22 @@ describe('Ladder construct', () => {
     ]);
     expect(statesActions(ladder.borrowerEvents.eventsFunction)).toEqual(['states:SendTaskSuccess']);
     expect(statesActions(ladder.erasure.erasureFunction)).toEqual(['states:SendTaskSuccess']);
-    expect(statesActions(ladder.workflow.stageFunction)).toEqual([]);
+    // The stage continues a ladder past an execution's year: StartExecution on the ladders, nothing else.
+    expect(statesActions(ladder.workflow.stageFunction)).toEqual(['states:StartExecution']);
+    const machines = Object.values(ladder.workflow.stateMachines).map((m) => logicalId(m));
+    const stageStates = grants.filter(
+      (g) =>
+        g.roles.includes(roleId(ladder.workflow.stageFunction)) &&
+        g.actions.some((a) => a.startsWith('states:')),
+    );
+    expect(stageStates.flatMap((g) => g.actions)).toEqual(['states:StartExecution']);
+    const stageResources = stageStates.flatMap((g) => g.resources);
+    expect(stageResources).toHaveLength(machines.length);
+    for (const r of stageResources)
+      expect(
+        machines.some((m) => mentions(r, m)),
+        JSON.stringify(r),
+      ).toBe(true);
     expect(statesActions(ladder.consent.inboundSmsFunction)).toEqual([]);
     expect(statesActions(ladder.audit.auditFunction)).toEqual([]);
 

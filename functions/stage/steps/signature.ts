@@ -2,13 +2,13 @@ import { renderAgreement } from '../../domain/agreement.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
 import { fromMinor } from '../../domain/money.js';
+import { agencyRecall } from '../../domain/outbound.js';
 import { signPlan } from '../../domain/plan.js';
 import { nextPlanCheck } from '../../domain/plan-monitor.js';
 import { stageLabel } from '../../domain/policy.js';
 import { type Ctx, update } from '../context.js';
 import { gateStep, pausedStage, resume, step } from '../flow.js';
 import { record } from '../record.js';
-import { handover } from './handover.js';
 
 /** Where collection resumes if the agreement is broken: the stage the plan interrupted. */
 export const resumesAt = (ctx: Ctx): string => {
@@ -62,8 +62,7 @@ export async function recordSignature(ctx: Ctx): Promise<Step> {
   });
   // The recall is published before the case says so: a failed write retries the recall rather than lose it.
   const placed = kase.item.agency && !kase.item.agency.recalledAt;
-  if (placed)
-    await ctx.deps.bus.publish('AgencyRecallRequested', { ...handover(ctx), reason: 'PLAN_AGREED' });
+  if (placed) await ctx.deps.bus.publish('AgencyRecallRequested', agencyRecall(kase.item, 'PLAN_AGREED'));
   await update(ctx, (c) => {
     signPlan(c, now, { key: where.document, sha256: doc.sha256 });
     if (c.agency && !c.agency.recalledAt)
