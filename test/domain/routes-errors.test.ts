@@ -37,12 +37,11 @@ describe('event routes', () => {
       erasure: ['BorrowerErasureRequested'],
       delivery: ['LetterDispatched'],
     });
-    expect(['LoanDelinquent', 'DisputeOpened', 'BorrowerErasureRequested', 'Nope'].map(targetOf)).toEqual([
-      'intake',
-      'events',
-      'erasure',
-      undefined,
-    ]);
+    expect(
+      ['LoanDelinquent', 'DisputeOpened', 'BorrowerErasureRequested', 'LetterDispatched', 'Nope'].map(
+        targetOf,
+      ),
+    ).toEqual(['intake', 'events', 'erasure', 'delivery', undefined]);
   });
 
   it('sources: per detail-type, else the default list, else lender.loans', () => {
