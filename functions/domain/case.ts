@@ -156,6 +156,16 @@ export interface CaseRecord {
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
   agency?: { placedAt: string; recalledAt?: string; recallReason?: RecallReason };
   /**
+   * The negative report sent to the credit bureau (its request's idempotency key), and when a cure or
+   * a settlement after it asked the bureau to correct it (CreditBureauCorrectionRequested).
+   */
+  bureauReport?: { reportedAt: string; reportKey: string; correctedAt?: string };
+  /**
+   * Repayment plans the borrower proposed after the legal handoff: forwarded to legal (it decides),
+   * not applied to a case that has left the ladder.
+   */
+  forwardedToLegal?: Array<{ at: string; totalMinor: number }>;
+  /**
    * When each advance notice counts from: its delivery (a provider's report, or a letter's dispatch
    * plus its transit days), or the policy's assumption. A field visit or a credit report may follow
    * only after it, and after its waiting period (noticeGate).

@@ -184,6 +184,12 @@ export const PolicySchema = z.object({
     .describe(
       'repayment plans: instalment grace, size, how long an agreement may wait for its signature, and how a signed plan is monitored',
     ),
+  lenderNoticesWhilePlaced: z
+    .enum(['CONTINUE', 'STOP'])
+    .default('CONTINUE')
+    .describe(
+      "while the account is placed with an agency (and not recalled): CONTINUE the lender's own notices and settlement offers beside the agency's work, or STOP them (each is recorded SKIPPED, PLACED_WITH_AGENCY). Advance notices a later stage requires by law (noticeFor) are sent either way",
+    ),
   settlement: SettlementSchema.describe(
     'settling for less than the balance: the discount limit, approval, and the one-time offers by band',
   ),

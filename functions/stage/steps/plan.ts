@@ -1,6 +1,8 @@
+import { owedAt } from '../../domain/balance.js';
 import { type CaseRecord, endOfGrace, type RepaymentPlan } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
+import { handoffEvents, publishAll } from '../../domain/handoff-events.js';
 import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
 import { completePlan } from '../../domain/plan.js';
 import { nextPlanCheck, paidUpTo, pendingReminder, replyWindowEnd } from '../../domain/plan-monitor.js';
@@ -108,6 +110,9 @@ export async function instalmentPaid(
   delete cPlan.missedAt;
   const done = cPlan.confirmed >= cPlan.instalments.length;
   if (done) completePlan(c, now);
+  // Settled after a negative report: the bureau is asked to correct it (before the record, as a handover).
+  const owed = owedAt(c, policy, now, profile.item.timeZone).totalMinor;
+  await publishAll(ctx.deps.bus, handoffEvents(kase.item, c, owed, now));
   const what = done ? 'COMPLETED' : late ? 'INSTALMENT_PAID_LATE' : 'INSTALMENT_PAID';
   await record(ctx, { type: 'PLAN', stage: pausedStage(ctx), attempts, detail: about(cPlan, index, what) });
   await ctx.deps.cases.saveCase(c, kase.rev);

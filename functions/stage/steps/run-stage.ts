@@ -1,5 +1,6 @@
 import { gate, notYet, preDueExpired, type Step } from '../../domain/decide.js';
 import { ValidationError } from '../../domain/errors.js';
+import { placedWithAgency } from '../../domain/handoff-events.js';
 import { stageById } from '../../domain/policy.js';
 import type { Ctx } from '../context.js';
 import { gateStep, step } from '../flow.js';
@@ -7,7 +8,7 @@ import { replayOf } from '../record.js';
 import { handToLegal, placeWithAgency, reportToBureau } from './handover.js';
 import { sendNotice } from './notice.js';
 import { offerSettlement } from './offer.js';
-import { skipStage } from './skip.js';
+import { PLACED_WITH_AGENCY, skipStage } from './skip.js';
 
 /** An automated stage is due: check the case as of now, then send the notice or hand the case over. */
 export async function runStage(ctx: Ctx): Promise<Step> {
@@ -25,6 +26,13 @@ export async function runStage(ctx: Ctx): Promise<Step> {
     const wait = notYet(policy, kase.item, profile.item, stage, now);
     if (wait !== undefined) return step(ctx, 'WAIT', wait);
     if (preDueExpired(kase.item, profile.item, stage, now)) return skipStage(ctx, stage, undefined);
+    if (
+      message &&
+      !stage.noticeFor &&
+      policy.lenderNoticesWhilePlaced === 'STOP' &&
+      placedWithAgency(kase.item)
+    )
+      return skipStage(ctx, stage, undefined, PLACED_WITH_AGENCY);
   }
 
   switch (stage.kind) {
