@@ -1,6 +1,5 @@
 import { type CaseRecord, caseKey } from '../functions/domain/case.js';
 import { attemptsOf, deliveryLedgerId, type LedgerRecord } from '../functions/domain/ledger.js';
-import { fromMinor } from '../functions/domain/money.js';
 import {
   isHumanStage,
   type LoadedPolicy,
@@ -10,6 +9,7 @@ import {
 import type { LedgerSeal } from '../functions/domain/seal.js';
 import { costPer1000 } from './cost.js';
 import { continuedAs, type ExecutionRecord } from './executions.js';
+import { type LoanMoney, loanMoney } from './loan-money.js';
 import type { LocalLadder } from './runtime.js';
 import type { Scenario, ScenarioLoan } from './scenario.js';
 
@@ -35,7 +35,7 @@ export interface SimulatedExecution {
   continuedFrom?: string;
   continuedAs?: string;
 }
-export interface SimulatedLoan {
+export interface SimulatedLoan extends LoanMoney {
   loanId: string;
   finalStatus: 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED' | 'ACTIVE';
   attempts: SimulatedAttempt[];
@@ -47,9 +47,6 @@ export interface SimulatedLoan {
   policy: string;
   policyVersion: PolicyVersion;
   arm?: 'champion' | 'challenger';
-  /** SETTLED: what the agreement came to and what was waived ("0.00" when the plan covered everything); else null. */
-  settledFor: string | null;
-  waived: string | null;
 }
 export interface SimulationResult {
   loans: SimulatedLoan[];
@@ -264,9 +261,7 @@ function loanResult(
   const status = kase?.status ?? 'ACTIVE';
   const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
   const arm = kase?.experiment?.arm;
-  const settlement = kase?.status === 'SETTLED' ? kase.settlement : undefined;
-  const money = (minor: number | undefined) =>
-    minor === undefined || !kase ? null : fromMinor(minor, kase.currency);
+  const policy = l.policies.get(kase?.policyId ?? policyId);
   return {
     loanId: loan.loanId,
     finalStatus,
@@ -276,8 +271,7 @@ function loanResult(
     policy: kase?.policyId ?? policyId,
     policyVersion: kase?.policyVersion ?? l.policies.get(policyId).version,
     ...(arm ? { arm } : {}),
-    settledFor: money(settlement?.settledForMinor),
-    waived: money(settlement?.waivedMinor),
+    ...loanMoney(kase, policy, loan.borrower.timeZone, l.clock.now()),
   };
 }
 

@@ -57,18 +57,17 @@ export interface EvidencePack {
 }
 
 /**
- * The pack as of `now`; `owedAt` is what was owed at an instant (functions/domain/balance.ts), so the
- * balance history shows accrual and the loan system's reports as well as payments.
+ * What was owed after each thing that moved the balance: the amount due at intake, each payment, each
+ * report of the loan system, in time order (the evidence pack's history, and `ladder simulate`'s
+ * timeline). `owedAt` is what was owed at an instant (functions/domain/balance.ts), so accrual shows too.
  */
-export function buildEvidencePack(
+export function balanceTimeline(
   c: CaseRecord,
-  ledger: readonly LedgerRecord[],
-  now: string,
   owedAt: (at: number) => Owed,
-): EvidencePack {
+): Array<{ at: string; event: string; amount: string; balance: string }> {
   const money = (minor: number) => fromMinor(minor, c.currency);
   const owedThen = (at: string) => money(owedAt(Date.parse(at)).totalMinor);
-  const balanceHistory = [
+  return [
     { at: c.openedAt, event: 'DUE', amount: money(c.amountDueMinor), balance: owedThen(c.openedAt) },
     ...c.payments.map((p) => ({
       at: p.paidAt,
@@ -83,6 +82,20 @@ export function buildEvidencePack(
       balance: owedThen(b.asOf),
     })),
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/**
+ * The pack as of `now`; `owedAt` is what was owed at an instant (functions/domain/balance.ts), so the
+ * balance history shows accrual and the loan system's reports as well as payments.
+ */
+export function buildEvidencePack(
+  c: CaseRecord,
+  ledger: readonly LedgerRecord[],
+  now: string,
+  owedAt: (at: number) => Owed,
+): EvidencePack {
+  const money = (minor: number) => fromMinor(minor, c.currency);
+  const balanceHistory = balanceTimeline(c, owedAt);
   const owed = owedAt(Date.parse(now));
   const verification = verifyChain(ledger);
   return {

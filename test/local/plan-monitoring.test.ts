@@ -107,6 +107,26 @@ describe('plan monitoring (issue 14, item 3)', () => {
     });
   });
 
+  it("simulate's money per loan: the payments, and the balance after each down to the settlement", () => {
+    const on = loanOf('on-time');
+    expect(on?.payments.map((p) => [p.at.slice(0, 10), p.amount])).toEqual([
+      ['2026-12-24', '1000.00'],
+      ['2027-01-24', '1000.00'],
+      ['2027-02-24', '1000.00'],
+    ]);
+    expect(on?.balanceTimeline.map((e) => [e.event.split(' ')[0], e.balance])).toEqual([
+      ['DUE', '3000.00'],
+      ['PAYMENT', '2000.00'],
+      ['PAYMENT', '1000.00'],
+      ['PAYMENT', '0.00'],
+      ['SETTLED', '0.00'],
+    ]);
+    // Missed the last: still owed at the end of the run, no settlement.
+    const missed = loanOf('last-missed');
+    expect(missed?.balanceTimeline.at(-1)).toMatchObject({ balance: '1000.00' });
+    expect([missed?.settledFor, missed?.waived]).toEqual([null, null]);
+  });
+
   it('the last instalment missed: asked why, a 3-day reply window, an agent call, and only then escalation', () => {
     const chain = records('last-missed');
     const missed = chain.find((r) => r.detail?.plan === 'MISSED');
