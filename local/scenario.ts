@@ -67,6 +67,9 @@ export const ScenarioLoanSchema = z.object({
   dueDate: LocalDate,
   /** A card's minimum payment (LoanDelinquent.minimumDue). */
   minimumDue: Amount.optional(),
+  /** For routing by segment (LoanDelinquent.product, riskScore) when the scenario has no policy of its own. */
+  product: z.enum(['CARD', 'CASH_LOAN', 'INSTALMENT_LOAN']).optional(),
+  riskScore: z.number().int().min(0).max(1000).optional(),
   borrower: BorrowerSchema,
   /**
    * When the upstream system sends the loan's LoanDelinquent: by default 08:00 four days before the due

@@ -47,6 +47,8 @@ export interface SimulatedLoan extends LoanMoney {
   policy: string;
   policyVersion: PolicyVersion;
   arm?: 'champion' | 'challenger';
+  /** The segment whose route chose the policy (NAMED: the scenario's own policy). */
+  segment: string | null;
 }
 export interface SimulationResult {
   loans: SimulatedLoan[];
@@ -269,6 +271,7 @@ function loanResult(
     stateTransitions: executions.reduce((sum, e) => sum + e.states.length, 0),
     executions: executions.map(simulatedExecution),
     policy: kase?.policyId ?? policyId,
+    segment: kase?.segment ?? null,
     policyVersion: kase?.policyVersion ?? l.policies.get(policyId).version,
     ...(arm ? { arm } : {}),
     ...loanMoney(kase, policy, loan.borrower.timeZone, l.clock.now()),

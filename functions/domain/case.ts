@@ -123,8 +123,6 @@ export interface CaseRecord {
    * the day it was broken, or for good once it is kept).
    */
   accrualPauses?: Array<{ from: string; to?: string }>;
-  /** The segment of the routing table that chose the policy (functions/domain/routing.ts). */
-  segment?: string;
   /** What an agreement fulfilled came to (SETTLED only). */
   settlement?: Settlement;
   /** The settlement offer made (one per loan cycle). */
@@ -153,6 +151,8 @@ export interface CaseRecord {
   openTask?: { taskId: string; queue: TaskQueue };
   /** Disputes resolved before the current one (the compliance check reads every hold). */
   disputeHistory?: Array<{ openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' }>;
+  /** The segment that chose its policy at intake (functions/domain/segments.ts): NAMED when the event named it, DEFAULT without a table. */
+  segment?: string;
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
   agency?: { placedAt: string; recalledAt?: string; recallReason?: RecallReason };
   /**

@@ -60,6 +60,10 @@ export const LoanDelinquentSchema = z.object({
     .optional(),
   /** A card's minimum payment on the statement: paying it cures the delinquency under a card policy. */
   minimumDue: PositiveDecimal.optional(),
+  /** What the loan is, for routing by segment when no policy is named (policies/segments.json). */
+  product: z.enum(['CARD', 'CASH_LOAN', 'INSTALMENT_LOAN']).optional(),
+  /** The upstream risk score, 0 to 1000 (higher is riskier), for routing by segment. */
+  riskScore: z.number().int().min(0).max(1000).optional(),
   borrower: BorrowerSchema,
 });
 export type LoanDelinquent = z.infer<typeof LoanDelinquentSchema>;

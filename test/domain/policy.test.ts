@@ -293,13 +293,13 @@ describe('the policy registry', () => {
   });
 
   it('the bundled policies: default first, validated once per process', () => {
-    expect(BUNDLED_POLICIES).toHaveLength(2);
+    expect(BUNDLED_POLICIES).toHaveLength(5);
     expect(bundledPolicies()).toBe(bundledPolicies());
     expect(
       bundledPolicies()
         .all()
         .map((p) => p.id),
-    ).toEqual(['default', 'early-call']);
+    ).toEqual(['default', 'early-call', 'credit-card', 'cash-loan', 'large-balance']);
     expect(bundledPolicies().defaultId).toBe('default');
   });
 });
