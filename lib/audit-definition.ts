@@ -17,6 +17,8 @@ export interface AuditDefinitionOptions {
   readonly recordsPerSegment: number;
   /** Segments audited at once (the Map's MaxConcurrency): the Scans' share of the table's reads. */
   readonly concurrency: number;
+  /** The execution's TimeoutSeconds: a run still going then fails (and alarms). */
+  readonly timeoutSeconds?: number;
 }
 
 /** The Lambda errors worth retrying: the service's, throttling, and the handlers' transient one. */
@@ -54,6 +56,7 @@ export function auditDefinition(options: AuditDefinitionOptions): Record<string,
   );
   return {
     Comment: 'Ladder: the daily ledger audit, one Lambda invocation per DynamoDB Scan segment',
+    ...(options.timeoutSeconds === undefined ? {} : { TimeoutSeconds: options.timeoutSeconds }),
     StartAt: 'Ledger size',
     States: {
       'Ledger size': {

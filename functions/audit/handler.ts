@@ -6,10 +6,11 @@ import { type AuditDeps, type AuditResult, createAuditCore } from './core.js';
 /**
  * Invoked daily once per segment by the audit state machine. Every broken chain is one error log line
  * naming the loan, the ledger and the record; LedgerChainsBroken (emitted by every segment, 0
- * included) is summed over the day by its alarm, and each chain is checked by exactly one segment, so
- * the sum is the ledger's. Likewise every compliance violation of the previous UTC day is one error
- * log line (loan, cycle, seq, rule, rule pack, channel: identifiers only) and ComplianceViolations,
- * summed, has its alarm. AuditSegmentSeconds says how close a segment came to the timeout.
+ * included) alarms when any segment's count is above 0, and each chain is checked by exactly one
+ * segment, so the segments' counts add up to the ledger's. Likewise every compliance violation of the
+ * previous UTC day is one error log line (loan, cycle, seq, rule, rule pack, channel: identifiers
+ * only) and ComplianceViolations has its alarm. AuditSegmentSeconds says how close a segment came to
+ * the timeout (its alarm: lib/monitoring.ts).
  */
 export function buildAuditHandler(deps: AuditDeps) {
   const core = createAuditCore(deps);
