@@ -4,6 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { build } from 'esbuild';
+import { TABLE_ENV } from '../functions/adapters/tables.js';
 import { esbuildOptions, LAMBDA_ENTRIES } from '../lib/bundling.js';
 import { costPer1000, type Summary } from '../local/simulate.js';
 import type { WorkerJob } from './worker.js';
@@ -141,10 +142,11 @@ async function bundles() {
   const env = {
     ...process.env,
     AWS_REGION: 'us-east-1',
-    CASES_TABLE: 'Cases',
-    CONTACTS_TABLE: 'Contacts',
-    LEDGER_TABLE: 'Ledger',
-    TASKS_TABLE: 'Tasks',
+    // Every variable a handler requires at load (functions/*/index.ts), as the stack sets them.
+    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, name]) => [name, table])),
+    LEDGER_WRITER_FUNCTION: 'ledgerWriter',
+    LEDGER_SEAL_KEY: 'arn:aws:kms:us-east-1:123456789012:key/seal',
+    LINE_KEY: 'arn:aws:kms:us-east-1:123456789012:key/line',
     STATE_MACHINE_ARNS: JSON.stringify({
       default: 'arn:aws:states:us-east-1:123456789012:stateMachine:default',
     }),

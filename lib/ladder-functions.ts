@@ -102,6 +102,8 @@ export class LadderFunctions {
         format: nodejs.OutputFormat.CJS,
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         externalModules: [...LAMBDA_BUNDLING.externalModules],
+        // esbuild's size report per bundle is noise in `cdk synth`; warnings and errors still print.
+        logLevel: nodejs.LogLevel.WARNING,
       },
     });
     if (options.async) {

@@ -80,6 +80,18 @@ export class Workflow extends Construct {
         }),
       ],
     });
+    // A ladder that would outlast an execution's year continues in a fresh execution of its own state
+    // machine, which the stage function starts (functions/domain/continuation.ts): StartExecution on
+    // the ladders only. A separate policy for the same reason as the one above.
+    new iam.Policy(this, 'StageContinuation', {
+      roles: [this.stageFunction.role as iam.IRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: Object.values(machines).map((m) => m.stateMachineArn),
+        }),
+      ],
+    });
   }
 
   /**

@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../functions/adapters/env.js';
 import { LedgerStore } from '../functions/adapters/ledger-store.js';
 import { SealStore } from '../functions/adapters/seal-store.js';
 import { TABLES } from '../functions/adapters/tables.js';
@@ -8,8 +5,10 @@ import { type AuditReport, describeBroken, LedgerAudit } from '../functions/doma
 import { ValidationError } from '../functions/domain/errors.js';
 import type { LedgerRecord } from '../functions/domain/ledger.js';
 import type { LedgerSeal, MacKey } from '../functions/domain/seal.js';
+import { readText } from './cli/usage.js';
+import { withDataDir } from './data-dir.js';
 import { keyFile, readKeyFile } from './keys.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localTableName, startStore } from './services/store.js';
+import { localTableName } from './services/store.js';
 
 /**
  * `ladder audit verify`: the ledger and its seals from a JSON-lines file (`ladder simulate --ledger-out`)
@@ -20,14 +19,22 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localTableName, startStore } from './s
 const isSealLine = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && typeof (value as { mac?: unknown }).mac === 'string';
 
+/** A ledger record or a seal, by its shape: what a file must hold some of to be a ledger at all. */
+const isRecordLine = (value: unknown): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { ledgerId?: unknown }).ledgerId === 'string' &&
+  typeof (value as { seq?: unknown }).seq === 'number';
+
+/**
+ * Checks a JSON-lines ledger. A file with no ledger record and no seal in it (empty, another JSON
+ * file, a scenario) is not a ledger: bad input (ValidationError, exit 2), not a broken ledger. A
+ * ledger in which some lines are no longer records was tampered with: those are counted as broken.
+ */
 export async function auditLedgerFile(file: string, key?: MacKey): Promise<AuditReport> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ValidationError(`${file}: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const text = readText(file, '--ledger');
   const audit = new LedgerAudit();
+  let recognised = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     let record: unknown;
@@ -36,32 +43,28 @@ export async function auditLedgerFile(file: string, key?: MacKey): Promise<Audit
     } catch {
       record = null; // a line that is not JSON any more was tampered with: counted as unreadable
     }
+    if (isSealLine(record) || isRecordLine(record)) recognised += 1;
     if (isSealLine(record)) audit.addSeals([record]);
     else audit.add([record]);
+  }
+  if (text.trim() === '') throw new ValidationError(`--ledger ${file}: empty file, no ledger in it`);
+  if (recognised === 0) {
+    throw new ValidationError(
+      `--ledger ${file}: not a ledger (no line is a ledger record or seal; \`ladder simulate --ledger-out\` writes one)`,
+    );
   }
   return await audit.report(key ? { key } : {});
 }
 
 /** Scans the Ledger table of a `--data` directory (the store must not be open in another process). */
 export async function auditDataDir(dir: string): Promise<AuditReport> {
-  if (!existsSync(dir)) throw new ValidationError(`${dir}: no such directory`);
-  const store = await startStore({ dataDir: dir });
-  const client = new DynamoDBClient({
-    endpoint: store.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  try {
-    const db = documentClient(client);
+  return withDataDir(dir, async (db) => {
     const key = readKeyFile(keyFile(dir, 'seal'));
     const audit = new LedgerAudit();
     for await (const page of new LedgerStore(db, localTableName(TABLES.ledger)).scan()) audit.add(page);
     for await (const page of new SealStore(db, localTableName(TABLES.seals)).scan()) audit.addSeals(page);
     return await audit.report({ key });
-  } finally {
-    client.destroy();
-    await store.close();
-  }
+  });
 }
 
 /** The ledger of a simulation as JSON lines, chain by chain in seq order, then its seals. */

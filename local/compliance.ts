@@ -1,8 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dirname, resolve } from 'node:path';
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../functions/adapters/env.js';
 import { TABLES } from '../functions/adapters/tables.js';
 import { checkCompliance } from '../functions/compliance/check.js';
 import {
@@ -16,7 +13,11 @@ import type { BorrowerProfile, CaseRecord } from '../functions/domain/case.js';
 import { ValidationError } from '../functions/domain/errors.js';
 import type { LedgerRecord } from '../functions/domain/ledger.js';
 import { bundledPolicies } from '../functions/domain/policies.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localTableName, startStore } from './services/store.js';
+import { readJson } from './cli/usage.js';
+import { withDataDir } from './data-dir.js';
+import { localTableName } from './services/store.js';
+
+export { withDataDir };
 
 /**
  * `ladder audit compliance --data DIR`: the Cases and Ledger tables of the embedded store on disk
@@ -49,49 +50,6 @@ export function splitCaseItems(items: readonly Record<string, unknown>[]) {
     else if (sk.startsWith('CASE#')) cases.push(item.doc as CaseRecord);
   }
   return { profiles, cases };
-}
-
-/**
- * A directory that holds the embedded store: dynalite keeps LevelDB files there (CURRENT names the
- * manifest). Checked first because opening any other directory would create an empty store in it.
- */
-function requireStoreDir(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new ValidationError(`${dir}: no such directory`);
-  try {
-    readdirSync(dir);
-  } catch (error) {
-    throw new ValidationError(`${dir}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (!existsSync(join(dir, 'CURRENT')))
-    throw new ValidationError(`${dir}: not a Ladder data directory (no embedded store in it)`);
-}
-
-/**
- * Runs `job` with a document client on the embedded store of `dir`, then closes the store (it must
- * not be open in another process: LevelDB locks it).
- */
-export async function withDataDir<T>(
-  dir: string,
-  job: (db: DynamoDBDocumentClient) => Promise<T>,
-): Promise<T> {
-  requireStoreDir(dir);
-  const store = await startStore({ dataDir: dir }).catch((error: Error) => {
-    throw new ValidationError(
-      `${dir}: cannot open the store (is \`ladder serve\` using it?): ${error.message.split('\n')[0]}`,
-    );
-  });
-  const client = new DynamoDBClient({
-    endpoint: store.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  try {
-    return await job(documentClient(client));
-  } finally {
-    client.destroy();
-    await store.close();
-  }
 }
 
 /** The cases, profiles and ledger of an embedded store (Scans). */
@@ -139,13 +97,8 @@ async function policiesFor(scenarioFile: string | undefined): Promise<PolicyLook
   if (scenarioFile === undefined) return bundledPolicies();
   // The simulator's modules only when asked: they load the whole local runtime.
   const { parseScenario } = await import('./scenario.js');
-  const { scenarioPolicies } = await import('./simulate.js');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(scenarioFile, 'utf8'));
-  } catch (error) {
-    throw new ValidationError(`${scenarioFile}: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const { scenarioPolicies } = await import('./scenario-policy.js');
+  const raw = readJson(scenarioFile, '--scenario');
   return scenarioPolicies(parseScenario(raw), dirname(resolve(scenarioFile))).registry;
 }
 

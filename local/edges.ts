@@ -1,17 +1,25 @@
+import { translateAwsError } from '../functions/adapters/aws-errors.js';
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
-import type { LedgerWriter } from '../functions/adapters/ledger-writer.js';
-import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
+import { type LedgerWriter, writerFailure } from '../functions/adapters/ledger-writer.js';
+import {
+  type EventPublisher,
+  type ExecutionStarter,
+  executionArnOf,
+  type LadderContinuer,
+  stateMachineOfExecution,
+  type TaskCallbacks,
+} from '../functions/adapters/workflow.js';
 import { LADDER_SOURCE } from '../functions/domain/routes.js';
 import type { MacKey } from '../functions/domain/seal.js';
 import type { Access } from './access.js';
-import type { Invoke } from './invoke.js';
+import { type Invoke, InvokeApiError } from './invoke.js';
 import type { LocalKeys } from './keys.js';
 
 /**
  * The edges the local runtime keeps as local objects (no SDK client: the bus and the evidence bucket
  * are recorders, task callbacks and execution starts go to the embedded interpreter, the HMAC keys are
  * in memory, the ledger writer is invoked in-process), each checking first the IAM request its SDK
- * call makes on AWS (functions/adapters/: BusPublisher, S3EvidenceStore, SfnCallbacks, SfnStarter,
+ * call makes on AWS (functions/adapters/: BusPublisher, S3EvidenceStore, SfnCallbacks, SfnStarter, SfnContinuer,
  * KmsMacKey, LambdaLedgerWriter), with the resource names the stack gives them. Those adapters let an
  * AccessDenied through unchanged, as these do.
  */
@@ -59,6 +67,21 @@ export function checkedStarter(starter: ExecutionStarter, access: Access): Execu
   };
 }
 
+/**
+ * The stage's continuation of a ladder: StartExecution on the state machine of the execution it
+ * continues, as SfnContinuer calls it, then the local registry's start (idempotent by name).
+ */
+export function checkedContinuer(starter: ExecutionStarter, access: Access): LadderContinuer {
+  return {
+    async continueAs(from, name, input) {
+      const stateMachineArn = stateMachineOfExecution(from);
+      access.check('SFN', 'StartExecution', { stateMachineArn, name });
+      const { started } = await starter.start(name, input);
+      return { executionArn: executionArnOf(stateMachineArn, name), started };
+    },
+  };
+}
+
 /** A MAC key that may be used as the KMS key `keyArn` only (GenerateMac, VerifyMac on it). */
 function checkedKey(key: MacKey, keyArn: string, access: Access): MacKey {
   const request = { KeyId: keyArn, MacAlgorithm: 'HMAC_SHA_256' };
@@ -93,7 +116,16 @@ export function invokingWriter(invoke: () => Invoke, access: Access): LedgerWrit
   return {
     async append(record, options = {}) {
       access.check('Lambda', 'Invoke', { FunctionName: access.functionArn('ledgerWriter') });
-      await invoke()('ledgerWriter', { record, ...options });
+      try {
+        await invoke()('ledgerWriter', { record, ...options });
+      } catch (error) {
+        // As LambdaLedgerWriter sees it: an Invoke API error through the SDK's translation, a function
+        // error (the writer's own, or the runtime's) from the response's errorType.
+        if (error instanceof InvokeApiError)
+          translateAwsError(error, `appending ledger record ${record.seq}`);
+        const e = error as Error;
+        throw writerFailure({ errorType: e.name, errorMessage: e.message }, 'Unhandled');
+      }
     },
   };
 }

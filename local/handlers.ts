@@ -1,7 +1,12 @@
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
 import type { LedgerWriter } from '../functions/adapters/ledger-writer.js';
 import type { AwsMessaging } from '../functions/adapters/messaging.js';
-import type { EventPublisher, ExecutionStarter, TaskCallbacks } from '../functions/adapters/workflow.js';
+import type {
+  EventPublisher,
+  ExecutionStarter,
+  LadderContinuer,
+  TaskCallbacks,
+} from '../functions/adapters/workflow.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import type { VirtualClock } from './clock.js';
 import type { LocalKeys } from './keys.js';
@@ -70,6 +75,8 @@ export interface HandlerDeps {
   bus: EventPublisher;
   evidence: EvidenceStore;
   starter: ExecutionStarter;
+  /** The stage's way to continue a ladder in a fresh execution. */
+  continuer: LadderContinuer;
   keys: LocalKeys;
   /** The stage's way to the ledger: an invocation of the ledger writer function, as on AWS. */
   writer: LedgerWriter;
@@ -78,6 +85,7 @@ export interface HandlerDeps {
 /** Each function's handler, by the name the runtime invokes it by. */
 export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
   const { stores: s, messaging, callbacks, clock, policies, bus, evidence, starter, keys, writer } = deps;
+  const { continuer } = deps;
   /** The events function's dependencies; erasure and inbound SMS apply their events through the same core. */
   const eventsDeps = { cases: s.cases(), callbacks, clock, policies, bus, tasks: s.tasks() };
   return {
@@ -99,6 +107,7 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       clock,
       policies,
       evidence,
+      continuer,
     }),
     humanTask: modules.humanTask.buildHumanTaskHandler({
       cases: s.cases(),

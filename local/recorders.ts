@@ -27,14 +27,18 @@ export function recordingBus(
   return { bus, published };
 }
 
-/** Evidence packs: kept in memory, and written to `evidenceDir` when one is given. */
+/**
+ * Evidence packs: kept in memory, and written to `evidenceDir` when one is given, as
+ * `<evidenceDir>/<loanId>/<cycle>.json` and `.md` (the key's `evidence/` prefix names the bucket
+ * folder on AWS; locally the directory is the folder).
+ */
 export function evidenceRecorder(evidenceDir: string | undefined) {
   const evidencePacks = new Map<string, { json: string; document: string }>();
   const evidence: EvidenceStore = {
     async put(key, json, document) {
       evidencePacks.set(key, { json, document });
       if (!evidenceDir) return { json: `memory:${key}.json`, document: `memory:${key}.md` };
-      const base = join(evidenceDir, key);
+      const base = join(evidenceDir, key.replace(/^evidence\//, ''));
       await mkdir(dirname(base), { recursive: true });
       await Promise.all([writeFile(`${base}.json`, json), writeFile(`${base}.md`, document)]);
       return { json: `${base}.json`, document: `${base}.md` };

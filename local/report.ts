@@ -1,4 +1,4 @@
-import type { Summary } from './simulate.js';
+import type { SimulatedLoan, Summary } from './simulate.js';
 
 /** The summary a collections manager reads after a run. Identifiers and counts only. */
 export function formatSummary(summary: Summary, seconds: number): string {
@@ -10,10 +10,10 @@ export function formatSummary(summary: Summary, seconds: number): string {
   lines.push(`${summary.virtualDays} simulated days in ${seconds.toFixed(1)} s`);
   lines.push('');
   lines.push(
-    `${pad('stage', 8)}${pad('contacted', 11)}${pad('deferred', 10)}${pad('failed', 8)}${pad('cured after', 13)}blocked (why)`,
+    `${pad('stage', 8)}${pad('contacted', 11)}${pad('deferred', 10)}${pad('failed', 8)}${pad('cured after', 13)}blocked, skipped (why)`,
   );
   for (const [stage, s] of Object.entries(summary.perStage)) {
-    const blocked = Object.entries(s.blocked)
+    const blocked = Object.entries({ ...s.blocked, ...s.skipped })
       .map(([why, n]) => `${n} ${why}`)
       .join(', ');
     lines.push(
@@ -50,4 +50,19 @@ export function formatSummary(summary: Summary, seconds: number): string {
     `estimated AWS cost per 1,000 loans: $${c.total} (Step Functions $${c.stepFunctions}, Lambda $${c.lambda}, DynamoDB $${c.dynamodb}, SES $${c.ses}, SNS SMS $${c.sns})`,
   );
   return lines.join('\n');
+}
+
+/**
+ * The loans whose ladder outlasted an execution's year and continued in fresh executions: each
+ * execution's name, status and days, in the order they ran (the names an operator finds in the console).
+ */
+export function formatContinuations(loans: SimulatedLoan[]): string[] {
+  return loans
+    .filter((l) => l.executions.length > 1)
+    .map(
+      (l) =>
+        `${l.loanId}: ${l.executions
+          .map((e) => `${e.name} (${e.status}${e.days === undefined ? '' : `, ${e.days} days`})`)
+          .join(' -> ')}`,
+    );
 }

@@ -1,3 +1,4 @@
+import { executionArnOf } from '../functions/adapters/workflow.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { type Access, type IamOptions, localAccess } from './access.js';
@@ -7,6 +8,7 @@ import { type DeliveryFeedbackOptions, deliveryFeedback } from './delivery-feedb
 import {
   checkedBus,
   checkedCallbacks,
+  checkedContinuer,
   checkedEvidence,
   checkedKeys,
   checkedStarter,
@@ -102,6 +104,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const clock = new VirtualClock(options.start);
   // The outbox speaks the ledger's time: every view of a local run has one clock.
   services.sms.useClock(() => clock.now());
+  services.email.useClock(() => clock.now());
   const counters: Counters = { ddbRequests: 0, lambdaInvocations: 0 };
   // The providers report deliveries by invoking the delivery function, once the invoker exists (below).
   const feedback = deliveryFeedback(clock, () => invoke, options.delivery);
@@ -130,8 +133,11 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   const { evidence, evidencePacks } = evidenceRecorder(options.evidenceDir);
   const machines = loadMachines(clock, policies, access, options.definitions);
   // An execution asks for its Task states' handlers when it starts, once everything below is wired.
-  const created = createExecutions(clock, machines, (name, definition) =>
-    taskStates.forExecution(name, definition),
+  const created = createExecutions(
+    clock,
+    machines,
+    (name, definition) => taskStates.forExecution(name, definition),
+    (policyId, name) => executionArnOf(access.stateMachineArn(policyId), name),
   );
   executions = created.executions;
   const keys = localKeys(options.dataDir);
@@ -143,6 +149,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     bus: checkedBus(bus, access),
     evidence: checkedEvidence(evidence, access),
     starter: checkedStarter(created.starter, access),
+    continuer: checkedContinuer(created.starter, access),
     keys: checkedKeys(keys, access),
     // The stage reaches the ledger by invoking the ledger writer, which exists once the invoker does.
     writer: invokingWriter(() => invoke, access),
@@ -192,8 +199,17 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */
     completeTask: (taskId: string, outcome: unknown, agent?: string) =>
       clock.track(() => desk.completeTask(taskId, outcome, agent)),
+    /** Stops the clock, lets the work in flight finish (5 s at most), then closes the services under it. */
     async close(): Promise<void> {
       clock.stopPaced();
+      let deadline: NodeJS.Timeout | undefined;
+      await Promise.race([
+        clock.quiescent(),
+        new Promise((resolve) => {
+          deadline = setTimeout(resolve, 5_000);
+        }),
+      ]);
+      clearTimeout(deadline);
       await services.close();
     },
   };

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BorrowerSchema, ContactChannel, Decimal, Instant, LocalDate } from '../functions/domain/events.js';
 import { isCurrency } from '../functions/domain/money.js';
+import { PolicySchema } from '../functions/domain/policy.js';
 
 /**
  * The `ladder simulate` scenario file. Loans reuse the event contract's schemas; events are what the
@@ -61,15 +62,49 @@ export const ScenarioLoanSchema = z.object({
   currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
   dueDate: LocalDate,
   borrower: BorrowerSchema,
+  /**
+   * When the upstream system sends the loan's LoanDelinquent: by default 08:00 four days before the due
+   * date in the borrower's zone (so the D-3 reminder runs). Later than the due date: a loan that came
+   * in late, whose pre-due stages are skipped (recorded) and whose overdue stages catch up.
+   */
+  deliveredAt: Instant.optional(),
   events: z.array(ScenarioEventSchema).max(200).default([]),
 });
 export type ScenarioLoan = z.infer<typeof ScenarioLoanSchema>;
 
 export const ScenarioSchema = z.object({
-  seed: z.number().int().optional(),
-  rulePack: z.enum(['CN', 'US']).optional(),
+  seed: z
+    .number()
+    .int()
+    .optional()
+    .describe('the seed of the run (the same scenario and seed give the same loans)'),
+  rulePack: z.enum(['CN', 'US']).optional().describe("replaces the policy's rule pack"),
   policy: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
   loans: z.array(z.unknown()).min(1).max(100_000),
+});
+
+/** How `extends` merges, stated once: in the JSON Schema and in local/scenario-policy.ts. */
+export const EXTENDS_RULES =
+  'a bundled policy (default, early-call) to start from. Merge: one level deep: each top-level field given ' +
+  "replaces the parent's field whole (stages and other arrays, and objects too: templates, plan, " +
+  "cureThreshold); each field left out is the parent's. Without a version of its own, the merged policy " +
+  'is recorded with its content hash (sha256:...) as its version';
+
+/** A scenario's own policy: a whole policy, or the fields that differ from the bundled one it extends. */
+export const PolicyOverrideSchema = PolicySchema.partial()
+  .extend({ extends: z.string().optional().describe(EXTENDS_RULES) })
+  .strict();
+
+/**
+ * The whole scenario file, for schemas/scenario.schema.json. parseScenario checks the same schemas a
+ * loan at a time, so that an error names the loan.
+ */
+export const ScenarioFileSchema = ScenarioSchema.extend({
+  policy: z
+    .union([z.string().min(1).describe('a policy file, relative to the scenario file'), PolicyOverrideSchema])
+    .optional()
+    .describe('the policy the loans run (default: the bundled default)'),
+  loans: z.array(ScenarioLoanSchema).min(1).max(100_000),
 });
 export type Scenario = Omit<z.infer<typeof ScenarioSchema>, 'loans'> & { loans: ScenarioLoan[] };
 

@@ -16,7 +16,9 @@ import { createLocalLadder } from './runtime.js';
  *   POST /tasks/:taskId/complete    {"outcome": "PROMISE_TO_PAY", "promise": {...}} (the claimer only)
  *   .../specialist/tasks...         the same for the specialist queue
  *   GET  /sms                       the SMS outbox
- *   GET  /                          where the e-mail inbox is, and the virtual time
+ *   GET  /email                     the e-mail outbox
+ *   GET  /                          the virtual time, the clock's speed, and the web inbox's URL
+ * Every time in every answer is the virtual clock's (the ledger's), the web inbox's too.
  */
 async function body(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -74,7 +76,8 @@ export async function serve(opts: {
       const loan = /^\/loans\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && loan?.[1]) {
         const loanId = decodeURIComponent(loan[1]);
-        const execution = [...ladder.executions.values()].find((e) => e.input.loanId === loanId);
+        // Its current execution: a ladder longer than a year continues in fresh ones, started in order.
+        const execution = [...ladder.executions.values()].findLast((e) => e.input.loanId === loanId);
         if (!execution) return send(res, 404, { error: `no execution for loan ${loanId}` });
         const ledger = await ladder.stores.ledger().list(caseKey(loanId, Number(execution.input.cycle)));
         return send(res, 200, {
@@ -100,11 +103,25 @@ export async function serve(opts: {
       }
       if (req.method === 'GET' && url.pathname === '/sms')
         return send(res, 200, ladder.services.sms.outbox());
+      if (req.method === 'GET' && url.pathname === '/email') {
+        const mail = await ladder.services.email.messages();
+        return send(
+          res,
+          200,
+          mail.map((m) => ({
+            messageId: m.messageId,
+            to: m.destination.to,
+            subject: m.subject,
+            text: m.body.text,
+            sentAt: new Date(m.at * 1000).toISOString(),
+          })),
+        );
+      }
       if (req.method === 'GET' && url.pathname === '/') {
         return send(res, 200, {
           now: new Date(ladder.clock.now()).toISOString(),
           speed: opts.speed,
-          inbox: ladder.services.endpoints.inbox,
+          webInbox: ladder.services.endpoints.inbox,
         });
       }
       return send(res, 404, { error: 'not found' });

@@ -1,53 +1,29 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { BUNDLED_POLICIES, bundledPolicies, policyRegistry } from '../functions/domain/policies.js';
+import type { LoadedPolicy } from '../functions/domain/policy.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import type { IamOptions } from './access.js';
 import { asyncDelivery, type Deliver } from './async-delivery.js';
 import { inLane } from './clock.js';
 import type { DeliveryFeedbackOptions } from './delivery-feedback.js';
 import { simulatedDesk } from './desk.js';
+import { continuedAs } from './executions.js';
 import { createLocalLadder, type Faults, type LocalLadder } from './runtime.js';
 import { type Scenario, ScenarioError, type ScenarioLoan } from './scenario.js';
 import { DETAIL_TYPE, detailOf } from './scenario-events.js';
+import { scenarioPolicies } from './scenario-policy.js';
 import type { FailurePlan } from './services/index.js';
 import { collect, type SimulationResult } from './summary.js';
 
-export {
-  type ArmSummary,
-  costPer1000,
-  type SimulatedAttempt,
-  type SimulatedLoan,
-  type SimulationResult,
-  type Summary,
+export { costPer1000 } from './cost.js';
+export { scenarioPolicies } from './scenario-policy.js';
+export type {
+  ArmSummary,
+  SimulatedAttempt,
+  SimulatedLoan,
+  SimulationResult,
+  Summary,
 } from './summary.js';
-
-/**
- * The scenario's policy: the default unless it names one (a path, or inline). An inline or file
- * policy may start from a bundled one with `"extends": "<policy id>"` and override fields (an
- * experiment, a rule pack). The bundled policies stay registered, so an experiment can name one.
- */
-export function scenarioPolicies(scenario: Scenario, baseDir = '.') {
-  const isDefault = !scenario.policy && !scenario.rulePack;
-  if (isDefault) {
-    const registry = bundledPolicies();
-    return { registry, policy: registry.get('default'), isDefault };
-  }
-  const given =
-    typeof scenario.policy === 'string'
-      ? (JSON.parse(readFileSync(resolve(baseDir, scenario.policy), 'utf8')) as Record<string, unknown>)
-      : (scenario.policy ?? { extends: 'default' });
-  const { extends: parent, ...own } = given;
-  const base = parent === undefined ? {} : BUNDLED_POLICIES.find((p) => (p as { id: string }).id === parent);
-  if (!base) throw new ScenarioError(`scenario: policy.extends: no bundled policy "${String(parent)}"`);
-  const merged = { ...base, ...own, ...(scenario.rulePack ? { rulePack: scenario.rulePack } : {}) } as {
-    id: string;
-  };
-  const others = BUNDLED_POLICIES.filter((p) => (p as { id: string }).id !== merged.id);
-  const registry = policyRegistry([merged, ...others]);
-  return { registry, policy: registry.get(merged.id), isDefault };
-}
 
 const HOUR = 3_600_000;
 
@@ -75,12 +51,14 @@ export interface SimulateOptions {
   delivery?: DeliveryFeedbackOptions;
 }
 
-/** When a loan's LoanDelinquent is delivered: 08:00 four days before its due date, in its borrower's zone. */
+/** When a loan's LoanDelinquent is delivered: its `deliveredAt`, else 08:00 four days before its due date, in its borrower's zone. */
 const deliverAt = (loan: ScenarioLoan) =>
-  DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
-    .minus({ days: 4 })
-    .set({ hour: 8 })
-    .toMillis();
+  loan.deliveredAt
+    ? Date.parse(loan.deliveredAt)
+    : DateTime.fromISO(loan.dueDate, { zone: loan.borrower.timeZone })
+        .minus({ days: 4 })
+        .set({ hour: 8 })
+        .toMillis();
 
 /** The run's fault hooks until `stop`: faults are injected into the run, not into reading its results afterwards. */
 function switchableFaults(hooks: SimulationFaults | undefined) {
@@ -132,22 +110,37 @@ function scheduleLoan(l: LocalLadder, loan: ScenarioLoan, start: number, deliver
   });
 }
 
+/**
+ * When a run stops even if timers are left: a dispute never answered holds forever (a hold that times
+ * out holds again, continuing in a fresh execution every few months). 400 days after the scenario's
+ * last scripted instant, plus a month for each instalment the longest plan of its policies may have,
+ * so a plan agreed late in the ladder still runs to its end.
+ */
+export function simulationHorizon(scenario: Scenario, start: number, policies: LoadedPolicy[]): number {
+  let last = start;
+  for (const loan of scenario.loans)
+    for (const e of loan.events) if (e.at) last = Math.max(last, Date.parse(e.deliveredAt ?? e.at));
+  const instalments = Math.max(0, ...policies.map((p) => p.plan.maxInstalments));
+  return last + (400 + 31 * instalments) * 24 * HOUR;
+}
+
 /** Runs the clock until no timer is left (reporting progress), then lets the finished executions settle. */
 async function runToEnd(
   l: LocalLadder,
   total: number,
-  start: number,
+  until: number,
   onProgress?: SimulateOptions['onProgress'],
 ) {
+  // A loan is done when its ladder's last execution is: one that continued in another is not.
   const progress = () => {
     let done = 0;
-    for (const e of l.executions.values()) if (e.status !== 'RUNNING') done += 1;
+    for (const e of l.executions.values()) if (e.status !== 'RUNNING' && !continuedAs(e)) done += 1;
     onProgress?.(done, total);
   };
   // Counting walks every execution: at most four times a (real) second, not at every instant.
   let counted = 0;
   await l.clock.runUntilIdle({
-    until: start + 400 * 24 * HOUR,
+    until,
     onAdvance: () => {
       if (!onProgress || Date.now() - counted < 250) return;
       counted = Date.now();
@@ -203,7 +196,8 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   options.onStart?.(l);
   try {
     for (const loan of scenario.loans) scheduleLoan(l, loan, start, delivery.deliver);
-    await runToEnd(l, scenario.loans.length, start, options.onProgress);
+    const until = simulationHorizon(scenario, start, registry.all());
+    await runToEnd(l, scenario.loans.length, until, options.onProgress);
     faults.stop();
     const result = await collect(l, scenario, policy, start);
     result.summary.deadLetters = delivery.deadLetters();

@@ -1,7 +1,14 @@
 import { type CaseRecord, caseKey } from '../functions/domain/case.js';
 import { attemptsOf, deliveryLedgerId, type LedgerRecord } from '../functions/domain/ledger.js';
-import { isHumanStage, type LoadedPolicy, stageLabel } from '../functions/domain/policy.js';
+import {
+  isHumanStage,
+  type LoadedPolicy,
+  type PolicyVersion,
+  stageLabel,
+} from '../functions/domain/policy.js';
 import type { LedgerSeal } from '../functions/domain/seal.js';
+import { costPer1000 } from './cost.js';
+import { continuedAs, type ExecutionRecord } from './executions.js';
 import type { LocalLadder } from './runtime.js';
 import type { Scenario, ScenarioLoan } from './scenario.js';
 
@@ -16,13 +23,28 @@ export interface SimulatedAttempt {
   status: string;
   reason?: string;
 }
+/** One execution of a loan's ladder: a ladder longer than a year runs in several, each continuing the last. */
+export interface SimulatedExecution {
+  name: string;
+  status: string;
+  startedAt: string;
+  stoppedAt?: string;
+  days?: number;
+  /** The execution this one continues (its name), and the one it continued in. */
+  continuedFrom?: string;
+  continuedAs?: string;
+}
 export interface SimulatedLoan {
   loanId: string;
   finalStatus: 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED' | 'ACTIVE';
   attempts: SimulatedAttempt[];
+  /** State transitions of all its executions together. */
   stateTransitions: number;
-  /** The ladder the loan ran (its policy), and its arm when that policy runs an experiment. */
+  /** Its executions in the order they ran (one, unless the ladder outlasted an execution's year). */
+  executions: SimulatedExecution[];
+  /** The ladder the loan ran (its policy id and version), and its arm when that policy runs an experiment. */
   policy: string;
+  policyVersion: PolicyVersion;
   arm?: 'champion' | 'challenger';
 }
 export interface SimulationResult {
@@ -42,6 +64,8 @@ export interface SimulationResult {
 type StageSummary = {
   contacted: number;
   blocked: Record<string, number>;
+  /** Stages not run, by reason (SKIPPED_LATE: a pre-due reminder of a loan that came in late). */
+  skipped: Record<string, number>;
   deferred: number;
   failed: number;
   curedAfter: number;
@@ -49,7 +73,9 @@ type StageSummary = {
 export interface Summary {
   seed: number;
   rulePack: string;
+  /** The scenario's policy, as its ledger records name it (a content hash for an unversioned override). */
   policy: string;
+  policyVersion: PolicyVersion;
   loans: number;
   finalStatus: Record<string, number>;
   perStage: Record<string, StageSummary>;
@@ -159,6 +185,7 @@ function emptySummary(l: LocalLadder, scenario: Scenario, policyId: string, star
     seed: scenario.seed ?? 1,
     rulePack: l.policies.get(policyId).rules.id,
     policy: policyId,
+    policyVersion: l.policies.get(policyId).version,
     loans: scenario.loans.length,
     finalStatus: {},
     perStage: {},
@@ -228,7 +255,8 @@ function loanResult(
     status: a.status,
     ...(a.reason ? { reason: a.reason } : {}),
   }));
-  const execution = [...l.executions.values()].find((e) => e.input.loanId === loan.loanId);
+  const executions = [...l.executions.values()].filter((e) => e.input.loanId === loan.loanId);
+  const execution = executions.at(-1);
   const status = kase?.status ?? 'ACTIVE';
   const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
   const arm = kase?.experiment?.arm;
@@ -236,9 +264,27 @@ function loanResult(
     loanId: loan.loanId,
     finalStatus,
     attempts,
-    stateTransitions: execution?.states.length ?? 0,
+    stateTransitions: executions.reduce((sum, e) => sum + e.states.length, 0),
+    executions: executions.map(simulatedExecution),
     policy: kase?.policyId ?? policyId,
+    policyVersion: kase?.policyVersion ?? l.policies.get(policyId).version,
     ...(arm ? { arm } : {}),
+  };
+}
+
+/** An execution as a loan's result lists it: names, status, times, and the continuation's links. */
+function simulatedExecution(e: ExecutionRecord): SimulatedExecution {
+  const from = e.input.continuedFrom;
+  const as = continuedAs(e);
+  return {
+    name: e.name,
+    status: e.status,
+    startedAt: new Date(e.startedAt).toISOString(),
+    ...(e.stoppedAt !== undefined
+      ? { stoppedAt: new Date(e.stoppedAt).toISOString(), days: round((e.stoppedAt - e.startedAt) / DAY, 1) }
+      : {}),
+    ...(typeof from === 'string' ? { continuedFrom: from.slice(from.lastIndexOf(':') + 1) } : {}),
+    ...(as ? { continuedAs: as } : {}),
   };
 }
 
@@ -249,6 +295,7 @@ function tallyStages(summary: Summary, attempts: SimulatedAttempt[], finalStatus
     const s = summary.perStage[a.stage] ?? {
       contacted: 0,
       blocked: {},
+      skipped: {},
       deferred: 0,
       failed: 0,
       curedAfter: 0,
@@ -261,6 +308,8 @@ function tallyStages(summary: Summary, attempts: SimulatedAttempt[], finalStatus
       lastContactStage = a.stage;
     } else if (a.status === 'BLOCKED')
       s.blocked[a.reason ?? 'RULE'] = (s.blocked[a.reason ?? 'RULE'] ?? 0) + 1;
+    else if (a.status === 'SKIPPED')
+      s.skipped[a.reason ?? 'SKIPPED'] = (s.skipped[a.reason ?? 'SKIPPED'] ?? 0) + 1;
     else if (a.status === 'DEFERRED') s.deferred += 1;
     else s.failed += 1;
   }
@@ -335,35 +384,4 @@ function executionStats(l: LocalLadder, policy: LoadedPolicy, summary: Summary) 
     }
   }
   return { stageTransitions, stageRuns, openDays, finished };
-}
-
-/**
- * Estimated AWS cost per 1,000 loans from the run's counts, at us-east-1 list prices (2026):
- * Step Functions Standard $0.025 per 1,000 transitions; Lambda $0.20 per million requests plus
- * 256 MB x ~200 ms ARM at $0.0000133334 per GB-s; DynamoDB on-demand ~$0.625 per million writes and
- * ~$0.125 per million reads (counted as half and half); SES $0.10 per 1,000 e-mails; SNS SMS
- * ~$0.00645 per US message (China and other destinations differ: a lender's own rate replaces it).
- */
-export function costPer1000(
-  transitions: number,
-  ddb: number,
-  invocations: number,
-  sms: number,
-  emails: number,
-) {
-  const k = 1000;
-  const stepFunctions = (transitions * k * 0.025) / 1000;
-  const lambda = ((invocations * k) / 1e6) * 0.2 + invocations * k * 0.25 * 0.2 * 0.0000133334;
-  const dynamodb = ((ddb * k) / 2 / 1e6) * 0.625 + ((ddb * k) / 2 / 1e6) * 0.125;
-  const ses = (emails * k * 0.1) / 1000;
-  const sns = sms * k * 0.00645;
-  const total = stepFunctions + lambda + dynamodb + ses + sns;
-  return {
-    stepFunctions: round(stepFunctions, 4),
-    lambda: round(lambda, 4),
-    dynamodb: round(dynamodb, 4),
-    ses: round(ses, 4),
-    sns: round(sns, 4),
-    total: round(total, 4),
-  };
 }

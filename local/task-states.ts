@@ -1,7 +1,8 @@
 import type { HumanTask } from '../functions/adapters/task-store.js';
 import type { TaskTokens } from './callbacks.js';
 import type { Definition, TaskHandlers } from './executions.js';
-import type { FunctionName, Invoke } from './invoke.js';
+import { asTaskError, type FunctionName, type Invoke } from './invoke.js';
+import { dataLimitError, PAYLOAD_MAX_BYTES, payloadBytes } from './limits.js';
 
 /**
  * Each Task state of a definition, run locally: it invokes the function its FunctionName names, with
@@ -31,6 +32,15 @@ type Handler = TaskHandlers[string];
 
 const isCallback = (state: State) => state.Resource?.endsWith('.waitForTaskToken') ?? false;
 
+/**
+ * A task's input after Parameters, or its result, over Step Functions' payload quota: the state fails
+ * with States.DataLimitExceeded, which no Retry or Catch takes (local/limits.ts).
+ */
+function checkPayload(stateName: string, what: 'input' | 'result', value: unknown): void {
+  const bytes = payloadBytes(value);
+  if (bytes > PAYLOAD_MAX_BYTES) throw dataLimitError(`the task ${what} of "${stateName}"`, bytes);
+}
+
 /** A Task that answers at once: a stage goes on to the next one, a human task is not answered. */
 function noopHandler(state: State): Handler {
   return isCallback(state)
@@ -38,7 +48,12 @@ function noopHandler(state: State): Handler {
     : async (params) => {
         const payload = (params as { Payload: { stage?: string; step: Record<string, unknown> } }).Payload;
         return {
-          Payload: { ...payload.step, outcome: 'NEXT', stage: payload.stage ?? payload.step.stage },
+          Payload: {
+            ...payload.step,
+            outcome: 'NEXT',
+            stage: payload.stage ?? payload.step.stage,
+            continueAt: '',
+          },
           StatusCode: 200,
         };
       };
@@ -77,12 +92,17 @@ export function createTaskStates(options: TaskStateOptions) {
     retryCount: ReturnType<typeof retryCounter>,
   ): Handler {
     return async (params) => {
+      checkPayload(stateName, 'input', params);
       const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
       if ('retryCount' in payload) payload.retryCount = retryCount(stateName, payload);
       const perCall = { ddb: 0 };
-      const result = await invoke(fn, payload, perCall);
+      const answer = await invoke(fn, payload, perCall).catch((error: unknown) => {
+        throw asTaskError(error);
+      });
+      const result = { Payload: answer, StatusCode: 200 };
       if (fn === 'stage') stageCalls.push({ action: String(payload.action), ddb: perCall.ddb });
-      return { Payload: result, StatusCode: 200 };
+      checkPayload(stateName, 'result', result);
+      return result;
     };
   }
 
@@ -103,8 +123,14 @@ export function createTaskStates(options: TaskStateOptions) {
   }
 
   /** A `.waitForTaskToken` Task: the function opens the task; the state waits for its token's answer. */
-  function callbackHandler(fn: FunctionName, state: State, nextToken: () => string): Handler {
+  function callbackHandler(
+    fn: FunctionName,
+    stateName: string,
+    state: State,
+    nextToken: () => string,
+  ): Handler {
     return async (params) => {
+      checkPayload(stateName, 'input', params);
       const payload = { ...(params as { Payload: Record<string, unknown> }).Payload };
       const token = nextToken();
       payload.taskToken = token;
@@ -115,7 +141,7 @@ export function createTaskStates(options: TaskStateOptions) {
       } catch (error) {
         // This attempt's token is dead: the retry (or the Catch) takes over.
         tokens.drop(token);
-        throw error;
+        throw asTaskError(error);
       }
       announce(opened, payload);
       return result;
@@ -133,7 +159,7 @@ export function createTaskStates(options: TaskStateOptions) {
       const fn = functionByArn[state.Parameters?.FunctionName ?? ''];
       if (!fn) throw new Error(`state "${stateName}" calls an unknown function`);
       if (options.noopHandlers) out[stateName] = noopHandler(state);
-      else if (isCallback(state)) out[stateName] = callbackHandler(fn, state, nextToken);
+      else if (isCallback(state)) out[stateName] = callbackHandler(fn, stateName, state, nextToken);
       else out[stateName] = invokeHandler(fn, stateName, retryCount);
     }
     return out;

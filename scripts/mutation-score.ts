@@ -49,4 +49,7 @@ for (const [folder, mutants] of [...byFolder].sort()) {
 console.log('\nsurviving or uncovered mutants by file (details: reports/mutation/index.html):');
 for (const [file, n] of survivorsByFile.sort((a, b) => b[1] - a[1]))
   console.log(`  ${String(n).padStart(4)}  ${file}`);
+console.log(
+  "\nsurvivors judged equivalent are named, with the reason, at the top of the test files: grep -rn 'judged equivalent' test/",
+);
 if (failed) process.exitCode = 1;

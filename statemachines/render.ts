@@ -1,3 +1,4 @@
+import { callbackTimeoutSeconds, PAUSE_POINTS } from '../functions/domain/continuation.js';
 import { RETRYABLE_ERRORS } from '../functions/domain/errors.js';
 import { isHumanStage, type LadderPolicy, type Stage, stageLabel } from '../functions/domain/policy.js';
 
@@ -11,10 +12,19 @@ import { isHumanStage, type LadderPolicy, type Stage, stageLabel } from '../func
  *
  * Per automated stage: Wait + Task + Choice = 3 state transitions, the fewest that let an operator
  * see the wait, the stage and the decision as separate steps in the console.
+ *
+ * A ladder longer than an execution's year continues in a fresh execution (functions/domain/
+ * continuation.ts): a stage task answers CONTINUE, "Continue in a new execution" starts it, and the new
+ * one's first state, "Start or continue?", sends it to the state the old one would have entered.
  */
 type State = Record<string, unknown>;
 
 export const SHARED = {
+  start: 'Start or continue?',
+  resumeContinued: 'Continue where the last execution stopped',
+  unknownContinuation: 'Unknown continuation',
+  continue: 'Continue in a new execution',
+  continued: 'Continued in a new execution',
   failure: 'Record failure',
   failed: 'Failed',
   hold: 'Dispute hold',
@@ -42,12 +52,19 @@ const afterName = (s: Stage) => `After ${stageLabel(s)}`;
 const recordName = (s: Stage) => `${stageLabel(s)}: record outcome`;
 
 /**
- * A Lambda that crashed (the runtime exited), timed out or ran out of memory (Lambda.Unknown, as Step
- * Functions reports the last two through the optimised integration) is retried too: a retried stage replays
- * what an earlier attempt sent or recorded instead of doing it again (functions/stage/record.ts), and
- * opening a human task again finds the task already open (functions/human-task/core.ts).
+ * A Lambda that crashed (the runtime exited), timed out or ran out of memory is retried too: Step
+ * Functions reports these as Lambda.Unknown through the optimised integration ("Handle Lambda service
+ * exceptions" in its best practices; local/invoke.ts asTaskError), and Lambda's own error types are
+ * listed as well, in case a payload's errorType is passed through as a handler's is. A retried stage
+ * replays what an earlier attempt sent or recorded instead of doing it again (functions/stage/record.ts),
+ * and opening a human task again finds the task already open (functions/human-task/core.ts).
  */
-export const LAMBDA_CRASH_ERRORS = ['Runtime.ExitError', 'Sandbox.Timedout', 'Lambda.Unknown'] as const;
+export const LAMBDA_CRASH_ERRORS = [
+  'Lambda.Unknown',
+  'Runtime.ExitError',
+  'Sandbox.Timedout',
+  'Runtime.OutOfMemory',
+] as const;
 
 const RETRY = [
   {
@@ -76,14 +93,24 @@ const ids = {
   'policyId.$': '$.policyId',
 };
 
-/** A lambda:invoke of the stage executor whose result becomes $.step. */
+/**
+ * A lambda:invoke of the stage executor whose result becomes $.step. It is given the execution's start,
+ * so a step whose next wait would outlast the execution's year can answer CONTINUE.
+ */
 function stageTask(action: string, next: string, extra: Record<string, unknown> = {}): State {
   return {
     Type: 'Task',
     Resource: 'arn:${Partition}:states:::lambda:invoke',
     Parameters: {
       FunctionName: '${StageFunctionArn}',
-      Payload: { action, ...extra, ...ids, 'step.$': '$.step', 'retryCount.$': '$$.State.RetryCount' },
+      Payload: {
+        action,
+        ...extra,
+        ...ids,
+        'step.$': '$.step',
+        'retryCount.$': '$$.State.RetryCount',
+        'startedAt.$': '$$.Execution.StartTime',
+      },
     },
     ResultSelector: {
       'outcome.$': '$.Payload.outcome',
@@ -91,6 +118,7 @@ function stageTask(action: string, next: string, extra: Record<string, unknown> 
       'wakeAt.$': '$.Payload.wakeAt',
       'resumeStage.$': '$.Payload.resumeStage',
       'ledger.$': '$.Payload.ledger',
+      'continueAt.$': '$.Payload.continueAt',
     },
     ResultPath: '$.step',
     TimeoutSeconds: 60,
@@ -153,6 +181,7 @@ function route(waitTarget: string, defaultNext: string): State {
       on('PLAN', SHARED.planWait),
       on('SIGN', SHARED.signing),
       on('RESUME', SHARED.resume),
+      on('CONTINUE', SHARED.continue),
     ],
     Default: defaultNext,
   };
@@ -163,7 +192,6 @@ const succeed = (comment: string): State => ({ Type: 'Succeed', Comment: comment
 
 export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   const states: Record<string, State> = {};
-  const taskTimeout = policy.humanTask.timeoutHours * 3600;
   policy.stages.forEach((stage, index) => {
     const following = policy.stages[index + 1];
     const next = following ? waitName(following) : SHARED.complete;
@@ -175,8 +203,8 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
       states[label] = callbackTask(
         'OPEN',
         recordName(stage),
-        taskTimeout + 86400,
-        taskTimeout,
+        callbackTimeoutSeconds.humanTask(policy),
+        callbackTimeoutSeconds.humanTaskHeartbeat(policy),
         { stage: stage.id },
         recordName(stage),
       );
@@ -195,7 +223,7 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   states[SHARED.hold] = callbackTask(
     'HOLD',
     SHARED.afterHoldTask,
-    180 * 86400,
+    callbackTimeoutSeconds.hold(),
     undefined,
     {},
     SHARED.afterHoldTask,
@@ -211,7 +239,7 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   states[SHARED.signing] = callbackTask(
     'OPEN_SIGNING',
     SHARED.signed,
-    policy.plan.signingExpiryDays * 86400,
+    callbackTimeoutSeconds.signing(policy),
     undefined,
     {},
     SHARED.signed,
@@ -247,11 +275,78 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   states[SHARED.handedOver] = succeed('Handed over to legal with the evidence pack.');
   states[SHARED.complete] = succeed('No stage left.');
 
-  const first = policy.stages[0];
+  Object.assign(states, continuationStates(policy));
   return {
-    Comment: `Collections ladder "${policy.id}" v${policy.version} (${policy.product}); rendered from policies/${policy.id}.json by statemachines/render.ts. Do not edit by hand.`,
-    StartAt: first ? waitName(first) : SHARED.complete,
+    Comment: `Collections ladder "${policy.id}" ${typeof policy.version === 'number' ? `v${policy.version}` : policy.version} (${policy.product}); rendered from policies/${policy.id}.json by statemachines/render.ts. Do not edit by hand.`,
+    StartAt: SHARED.start,
     States: states,
+  };
+}
+
+/** The state each resume point of functions/domain/continuation.ts names. */
+const PAUSE_STATES: Record<(typeof PAUSE_POINTS)[number], string> = {
+  PROMISE: SHARED.promiseWait,
+  PLAN: SHARED.planWait,
+  HOLD: SHARED.hold,
+  SIGN: SHARED.signing,
+};
+
+/**
+ * The states of a continuation: the first state of every execution, which sends a continued one
+ * (its input has `continuedFrom`) to where the old one stopped and a first one to the first stage's
+ * Wait; and the old one's last two, which start the new one and end naming it.
+ */
+function continuationStates(policy: LadderPolicy): Record<string, State> {
+  const first = policy.stages[0];
+  const at = (value: string, next: string) => ({
+    Variable: '$.step.continueAt',
+    StringEquals: value,
+    Next: next,
+  });
+  return {
+    [SHARED.start]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.continuedFrom', IsPresent: true, Next: SHARED.resumeContinued }],
+      Default: first ? waitName(first) : SHARED.complete,
+    },
+    [SHARED.resumeContinued]: {
+      Type: 'Choice',
+      Choices: [
+        ...policy.stages.map((stage) => at(stage.id, waitName(stage))),
+        ...PAUSE_POINTS.map((point) => at(point, PAUSE_STATES[point])),
+      ],
+      Default: SHARED.unknownContinuation,
+    },
+    [SHARED.unknownContinuation]: {
+      Type: 'Fail',
+      Error: 'LadderContinuationUnknown',
+      Cause:
+        "The input's step.continueAt names no state of this ladder (was a stage removed from the policy?).",
+    },
+    [SHARED.continue]: {
+      Type: 'Task',
+      Resource: 'arn:${Partition}:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: '${StageFunctionArn}',
+        Payload: {
+          action: 'CONTINUE',
+          ...ids,
+          'step.$': '$.step',
+          'execution.$': '$$.Execution.Id',
+          'retryCount.$': '$$.State.RetryCount',
+        },
+      },
+      ResultSelector: {
+        'name.$': '$.Payload.continuedAs.name',
+        'executionArn.$': '$.Payload.continuedAs.executionArn',
+      },
+      ResultPath: '$.continuedAs',
+      TimeoutSeconds: 60,
+      Retry: RETRY,
+      Catch: CATCH,
+      Next: SHARED.continued,
+    },
+    [SHARED.continued]: succeed('The ladder goes on in the execution named in continuedAs.'),
   };
 }
 

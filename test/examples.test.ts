@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,5 +29,17 @@ describe('examples/publish-event.ts', () => {
       }),
     ).rejects.toThrow();
     expect(events.calls()).toHaveLength(0);
+  });
+  it('run without LADDER_BUS: exits 2 with one line saying what to set, no stack trace', () => {
+    const { LADDER_BUS: _bus, ...env } = process.env;
+    const run = spawnSync('node', ['--import', 'tsx', 'examples/publish-event.ts'], {
+      encoding: 'utf8',
+      env,
+    });
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('publish-event:') || /^\s+at /.test(l));
+    expect(run.status).toBe(2);
+    expect(lines).toEqual([
+      expect.stringMatching(/^publish-event: set LADDER_BUS to the EventBusName output/),
+    ]);
   });
 });

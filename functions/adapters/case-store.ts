@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BorrowerProfile, CallRecord, CaseRecord } from '../domain/case.js';
 import type { SendReceipt } from '../domain/ledger.js';
+import type { PolicyVersion } from '../domain/policy.js';
 import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
 
@@ -42,7 +43,7 @@ export interface MessageRef {
   seq: number;
   sentAt: string;
   policyId: string;
-  policyVersion: number;
+  policyVersion: PolicyVersion;
   rulePackId: string;
   rulePackVersion: string;
   /** The notice this message is, if a later stage waits for its delivery. */

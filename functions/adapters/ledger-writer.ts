@@ -40,9 +40,28 @@ export class LambdaLedgerWriter implements LedgerWriter {
       errorType?: string;
       errorMessage?: string;
     };
-    const message = `ledger writer: ${failure.errorMessage ?? failure.errorType ?? out.FunctionError}`;
-    if (failure.errorType === 'ConcurrentUpdateError') throw new ConcurrentUpdateError(message);
-    if (failure.errorType === 'TransientError') throw new TransientError(message);
-    throw new LadderError(message);
+    throw writerFailure(failure, out.FunctionError);
   }
+}
+
+/**
+ * Lambda's own failures of an invocation (the runtime exited, timed out or ran out of memory): the
+ * writer may or may not have stored the record, and a retry adopts it if it did, so they are
+ * transient to the stage.
+ */
+const RUNTIME_FAILURES = new Set(['Runtime.ExitError', 'Sandbox.Timedout', 'Runtime.OutOfMemory']);
+
+/**
+ * The ledger writer's function error as the stage sees it: its typed errors by name, Lambda's own
+ * failures as transient, anything else a LadderError (recorded as a failure).
+ */
+export function writerFailure(
+  failure: { errorType?: string; errorMessage?: string },
+  functionError: string,
+): Error {
+  const message = `ledger writer: ${failure.errorMessage ?? failure.errorType ?? functionError}`;
+  if (failure.errorType === 'ConcurrentUpdateError') return new ConcurrentUpdateError(message);
+  if (failure.errorType === 'TransientError' || RUNTIME_FAILURES.has(failure.errorType ?? ''))
+    return new TransientError(message);
+  return new LadderError(message);
 }

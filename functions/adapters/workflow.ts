@@ -8,14 +8,40 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import type { LadderInput } from '../domain/decide.js';
 import { ValidationError } from '../domain/errors.js';
 import { type OutboundInput, type OutboundType, outboundDetail } from '../domain/outbound.js';
 import { LADDER_SOURCE } from '../domain/routes.js';
 import { translateAwsError } from './aws-errors.js';
 
+/**
+ * An execution's ARN from its state machine's and its name, as Step Functions forms it:
+ * arn:<partition>:states:<region>:<account>:execution:<state machine name>:<execution name>.
+ */
+export const executionArnOf = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** The state machine an execution runs on, from the execution's ARN (the inverse of executionArnOf). */
+export const stateMachineOfExecution = (arn: string): string =>
+  arn.replace(':execution:', ':stateMachine:').replace(/:[^:]*$/, '');
+
 /** Starts a ladder execution. Same name and input while running: Step Functions returns the same execution. */
 export interface ExecutionStarter {
   start(name: string, input: { policyId: string }): Promise<{ started: boolean }>;
+}
+
+/**
+ * Starts the execution a ladder continues in, on the state machine of the execution it continues
+ * (`from`, its ARN): the stage function needs no list of state machines (its ARN is in their
+ * definitions, so naming theirs in its environment would make a cycle). Same name and input while it
+ * runs: Step Functions returns the same execution; ExecutionAlreadyExists means it was started.
+ */
+export interface LadderContinuer {
+  continueAs(
+    from: string,
+    name: string,
+    input: LadderInput,
+  ): Promise<{ executionArn: string; started: boolean }>;
 }
 
 /** Completes a callback task (a hold or a human task) the execution is waiting on. */
@@ -51,6 +77,22 @@ export class SfnStarter implements ExecutionStarter {
       // A different input under the same name: the cycle was started before. Nothing new to start.
       if (error instanceof ExecutionAlreadyExists) return { started: false };
       return translateAwsError(error, 'starting the execution');
+    }
+  }
+}
+
+export class SfnContinuer implements LadderContinuer {
+  constructor(private readonly sfn: SFNClient) {}
+
+  async continueAs(from: string, name: string, input: LadderInput) {
+    const stateMachineArn = stateMachineOfExecution(from);
+    const executionArn = executionArnOf(stateMachineArn, name);
+    try {
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      return { executionArn, started: true };
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return { executionArn, started: false };
+      return translateAwsError(error, 'continuing the ladder');
     }
   }
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Decimal, LocalDate } from '../domain/events.js';
+import { OUTCOMES_BY_QUEUE, PLAIN_OUTCOMES } from './outcome-names.js';
 
 /**
  * What an agent or agency records when a task is done. Amounts and dates use the event contract's own
@@ -9,19 +10,7 @@ import { Decimal, LocalDate } from '../domain/events.js';
 const Promise_ = z.object({ amount: Decimal, date: LocalDate });
 
 export const TaskOutcomeSchema = z.discriminatedUnion('outcome', [
-  z.object({
-    outcome: z.enum([
-      'REACHED',
-      'HARDSHIP',
-      'DISPUTE',
-      'REFUSED',
-      'NO_ANSWER',
-      'WRONG_NUMBER',
-      'SIGNED',
-      'DECLINED',
-      'REVIEWED',
-    ]),
-  }),
+  z.object({ outcome: z.enum(PLAIN_OUTCOMES) }),
   z.object({ outcome: z.literal('PROMISE_TO_PAY'), promise: Promise_ }),
   z.object({
     outcome: z.literal('PLAN_AGREED'),
@@ -30,19 +19,4 @@ export const TaskOutcomeSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('VISIT_REPORTED'), report: z.string().min(1).max(500) }),
 ]);
 export type TaskOutcome = z.infer<typeof TaskOutcomeSchema>;
-/** Which outcomes fit which queue: a field visit is not answered with a signature. */
-export const OUTCOMES_BY_QUEUE: Record<string, readonly string[]> = {
-  'agent-calls': [
-    'REACHED',
-    'PROMISE_TO_PAY',
-    'HARDSHIP',
-    'DISPUTE',
-    'REFUSED',
-    'NO_ANSWER',
-    'WRONG_NUMBER',
-    'PLAN_AGREED',
-  ],
-  'field-visits': ['VISIT_REPORTED', 'PROMISE_TO_PAY', 'HARDSHIP', 'DISPUTE', 'REFUSED', 'PLAN_AGREED'],
-  'plan-signing': ['SIGNED', 'DECLINED'],
-  specialist: ['REVIEWED'],
-};
+export { OUTCOMES_BY_QUEUE };

@@ -1,6 +1,7 @@
 import { isoUtc } from '../domain/clock.js';
 import type { LedgerRecord } from '../domain/ledger.js';
 import { hoursAndMinutes } from './order.js';
+import { policyNamed } from './rule-pack.js';
 import type { AttemptRule, Finding, NoticeCounts, RecordScope } from './types.js';
 
 /**
@@ -70,7 +71,7 @@ function noticeFinding(
   if (!scope.policy) {
     return {
       rule: 'UNVERIFIABLE',
-      detail: `${what}: policy "${scope.record.policyId}" unknown, so its ${kind} notice stage is too`,
+      detail: `${what}: policy ${policyNamed(scope.record)} unknown, so its ${kind} notice stage is too`,
     };
   }
   const latestAllowed = scope.t - waitDays * DAY;

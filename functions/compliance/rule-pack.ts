@@ -3,14 +3,23 @@ import type { LadderPolicy } from '../domain/policy.js';
 import { RULE_PACKS, type RulePack, type RulePackId, resolveRulePack } from '../domain/rulepacks.js';
 import type { PolicyLookup } from './types.js';
 
-/** The record's policy, or undefined when the registry does not know its id. */
+/**
+ * The record's policy, or undefined when the registry does not know it: its id, or that version of
+ * it (a record decided by a scenario's override of `default` names the override's content hash, and
+ * is not judged by the bundled `default`).
+ */
 export function policyOf(policies: PolicyLookup, record: LedgerRecord): LadderPolicy | undefined {
   try {
-    return policies.get(record.policyId);
+    const policy = policies.get(record.policyId);
+    return policy.version === record.policyVersion ? policy : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** How a violation names a record's policy: `"default" v1`, or with its content hash. */
+export const policyNamed = (record: LedgerRecord): string =>
+  `"${record.policyId}" ${typeof record.policyVersion === 'number' ? `v${record.policyVersion}` : record.policyVersion}`;
 
 const isPackId = (id: string): id is RulePackId => Object.hasOwn(RULE_PACKS, id);
 
@@ -24,7 +33,7 @@ export function packOf(record: LedgerRecord, policy: LadderPolicy | undefined): 
   const id = record.rulePackId;
   if (!isPackId(id)) return `rule pack "${id}" unknown`;
   if (!record.rulePackVersion.endsWith('+lender')) return RULE_PACKS[id];
-  if (!policy) return `policy "${record.policyId}" unknown: its rule overrides cannot be read`;
+  if (!policy) return `policy ${policyNamed(record)} unknown: its rule overrides cannot be read`;
   try {
     return resolveRulePack(id, policy.ruleOverrides);
   } catch (error) {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { draw } from './draw.js';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { RecallReason } from './outbound.js';
-import type { Channel, LadderPolicy, Stage } from './policy.js';
+import type { Channel, LadderPolicy, PolicyVersion, Stage } from './policy.js';
 import { zone } from './zone.js';
 
 /** The work queues of human tasks. */
@@ -47,7 +47,7 @@ export interface CaseRecord {
   cycle: number;
   borrowerId: string;
   policyId: string;
-  policyVersion: number;
+  policyVersion: PolicyVersion;
   /** Champion/challenger arm, when the loan's policy runs an experiment (recorded at intake). */
   experiment?: { policyId: string; seed: string; arm: 'champion' | 'challenger' };
   currency: string;
@@ -65,6 +65,11 @@ export interface CaseRecord {
   hardshipAt?: string;
   /** Days the remaining stages moved later because of a pause (promise, plan, dispute). */
   shiftDays: number;
+  /**
+   * The execution the ladder runs in once it has continued past its first (continuation.ts): the
+   * console's way from the case to its current execution. Absent: the first, executionName(loan, cycle).
+   */
+  execution?: string;
   /** The callback token of a hold or human task the execution waits on (never leaves the service). */
   waitToken?: string;
   /**
@@ -166,6 +171,25 @@ export const spreadMinutes = (policy: LadderPolicy, borrowerId: string): number 
 export function stageTime(policy: LadderPolicy, c: CaseRecord, stage: Stage, timeZone: string): number {
   const at = DateTime.fromISO(c.dueDate, { zone: zone(timeZone) })
     .plus({ days: stage.offsetDays + c.shiftDays })
+    .set({ ...hhmm(policy.stageLocalTime), second: 0, millisecond: 0 })
+    .toMillis();
+  return at + spreadMinutes(policy, c.borrowerId) * 60_000;
+}
+
+/**
+ * The earliest a stage may run after one that ran at `lastRunMs`: the policy's stage time (with the
+ * borrower's spread) `minStageSpacingDays` local days later. A stage whose own time is already past
+ * (a loan that came in late, a ladder that ran late) catches up at this pace instead of at once.
+ */
+export function spacedStageTime(
+  policy: LadderPolicy,
+  c: CaseRecord,
+  lastRunMs: number,
+  timeZone: string,
+): number {
+  const at = DateTime.fromMillis(lastRunMs, { zone: zone(timeZone) })
+    .startOf('day')
+    .plus({ days: policy.minStageSpacingDays })
     .set({ ...hhmm(policy.stageLocalTime), second: 0, millisecond: 0 })
     .toMillis();
   return at + spreadMinutes(policy, c.borrowerId) * 60_000;

@@ -34,7 +34,9 @@ export type Outcome =
   | 'CURED'
   | 'SETTLED'
   | 'CLOSED'
-  | 'HANDED_OVER';
+  | 'HANDED_OVER'
+  /** The next wait would outlast the execution's year: continue in a fresh one (continuation.ts). */
+  | 'CONTINUE';
 
 export interface LedgerHead {
   seq: number;
@@ -51,6 +53,22 @@ export interface Step {
   /** The stage escalation resumes at after a pause or hold ('' when none). */
   resumeStage: string;
   ledger: LedgerHead;
+  /**
+   * With outcome CONTINUE: where the fresh execution resumes (a stage id, or PROMISE, PLAN, HOLD,
+   * SIGN: continuation.ts); '' otherwise. Absent from a first execution's input.
+   */
+  continueAt?: string;
+}
+
+/** An execution's input: what the state machine carries between states. */
+export interface LadderInput {
+  loanId: string;
+  borrowerId: string;
+  cycle: number;
+  policyId: string;
+  step: Step;
+  /** A continued ladder: the ARN of the execution it continues (the console links it). */
+  continuedFrom?: string;
 }
 
 export type Gate =

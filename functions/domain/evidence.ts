@@ -1,6 +1,7 @@
 import { balanceMinor, type CaseRecord } from './case.js';
 import { attemptsOf, type LedgerRecord, verifyChain } from './ledger.js';
 import { fromMinor } from './money.js';
+import { policyLabel } from './policy.js';
 
 /**
  * The evidence pack legal receives at handoff: the case, its balance history, every contact attempt
@@ -65,7 +66,7 @@ export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[]
       loanId: c.loanId,
       cycle: c.cycle,
       borrowerId: c.borrowerId,
-      policy: `${c.policyId} v${c.policyVersion}`,
+      policy: policyLabel(c.policyId, c.policyVersion),
       currency: c.currency,
       amountDue: money(c.amountDueMinor),
       paid: money(c.paidMinor),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PolicyVersion } from './policy.js';
 
 /**
  * The audit ledger: one record per contact decision (sent, blocked, deferred, failed) and per
@@ -9,7 +10,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * SENT: a provider accepted an SMS or e-mail (or an agent made a call, or a visit). REQUESTED: a letter
- * asked of the print vendor. BLOCKED, DEFERRED, FAILED: not sent, and why. On the delivery chain of a
+ * asked of the print vendor. BLOCKED, DEFERRED, FAILED: not sent, and why. SKIPPED: the stage was not
+ * run at all (SKIPPED_LATE: a pre-due reminder of a loan that came in after its due date). On the delivery chain of a
  * loan cycle (deliveryLedgerId), what became of a sent message: DELIVERED or UNDELIVERED, reported by
  * the provider, or a letter DISPATCHED by the print vendor.
  */
@@ -19,6 +21,7 @@ export type AttemptStatus =
   | 'BLOCKED'
   | 'DEFERRED'
   | 'FAILED'
+  | 'SKIPPED'
   | 'DELIVERED'
   | 'UNDELIVERED'
   | 'DISPATCHED';
@@ -43,11 +46,11 @@ export interface LedgerContent {
   ledgerId: string;
   loanId: string;
   cycle: number;
-  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY';
+  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY' | 'SKIP';
   at: string;
   stage: string;
   policyId: string;
-  policyVersion: number;
+  policyVersion: PolicyVersion;
   rulePackId: string;
   rulePackVersion: string;
   attempts: AttemptEntry[];

@@ -24,7 +24,8 @@ export function policyRegistry(policies: unknown[]): PolicyRegistry {
     const target = loaded.get(challenger);
     if (!target)
       throw new ValidationError(`policy ${policy.id}: experiment.challenger: no policy "${challenger}"`);
-    if (target.experiment || challenger === policy.id) {
+    // A policy naming itself is caught here too: it is the target, and it has an experiment.
+    if (target.experiment) {
       throw new ValidationError(
         `policy ${policy.id}: experiment.challenger: "${challenger}" must be a plain ladder`,
       );

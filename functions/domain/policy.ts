@@ -42,96 +42,146 @@ const Template = z.object({
 });
 export type Template = z.infer<typeof Template>;
 
+// The descriptions are the reference of the policy format: they are in schemas/policy.schema.json.
+const days = (min: number, max: number) => z.number().int().min(min).max(max);
+
 const StageSchema = z.object({
-  /** "D+7": the operator's name for when the stage runs; unique in a policy. */
-  id: z.string().regex(/^D[+-]\d{1,3}$/, 'must look like D-3 or D+15'),
-  /** "agent call": the operator's name for what the stage does. */
+  id: z
+    .string()
+    .regex(/^D[+-]\d{1,3}$/, 'must look like D-3 or D+15')
+    .describe(
+      '"D+7": when the stage runs, relative to the due date; unique in a policy, and equal to offsetDays',
+    ),
   name: z
     .string()
     .min(1)
     .max(50)
-    .regex(/^[a-z0-9 ,()-]+$/i, 'letters, digits, spaces and , ( ) - only'),
-  offsetDays: z.number().int().min(-30).max(365),
-  kind: z.enum(STAGE_KINDS),
-  /** Channels tried, in order; PREFERRED means the borrower's preferred channel. */
+    .regex(/^[a-z0-9 ,()-]+$/i, 'letters, digits, spaces and , ( ) - only')
+    .describe('"agent call": what the stage does; the state names in the console are "<id> <name>"'),
+  offsetDays: days(-30, 365).describe('days from the due date; stages are in increasing order'),
+  kind: z
+    .enum(STAGE_KINDS)
+    .describe('NOTICE is automated; AGENT_CALL and FIELD_VISIT are human tasks; the rest hand the loan over'),
   channels: z
     .array(z.enum([...CHANNELS, 'PREFERRED']))
     .max(4)
-    .default([]),
-  /** All channels, or the first one that is open (fallback). */
-  delivery: z.enum(['ALL', 'FIRST_OPEN']).default('ALL'),
-  template: z.string().min(1).optional(),
-  /**
-   * This notice is the advance notice a later stage requires: the field visit (the policy sets how
-   * many days before) or credit reporting (the rule pack sets the waiting period).
-   */
-  noticeFor: z.enum(['FIELD_VISIT', 'CREDIT_REPORT']).optional(),
+    .default([])
+    .describe("channels tried, in order; PREFERRED is the borrower's preferred channel"),
+  delivery: z
+    .enum(['ALL', 'FIRST_OPEN'])
+    .default('ALL')
+    .describe('ALL channels, or the FIRST_OPEN one (falling back to the next when one is closed or fails)'),
+  template: z.string().min(1).optional().describe('the key of the message in templates (a NOTICE needs one)'),
+  noticeFor: z
+    .enum(['FIELD_VISIT', 'CREDIT_REPORT'])
+    .optional()
+    .describe(
+      'this notice is the advance notice a later stage requires: the field visit (fieldVisit.noticeDays before) or credit reporting (the rule pack sets the wait)',
+    ),
 });
 export type Stage = z.infer<typeof StageSchema>;
 
 export const PolicySchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only'),
-  version: z.number().int().positive(),
-  product: z.string().min(1),
-  rulePack: z.enum(['CN', 'US']),
-  ruleOverrides: RulePackSchema.partial().omit({ id: true, version: true }).optional(),
-  /**
-   * Contact only verified phone numbers and e-mail addresses (ContactPointVerified); an unverified one
-   * is BLOCKED with UNVERIFIED_CONTACT_POINT. Off by default: most lenders verify at onboarding.
-   */
-  requireVerifiedContactPoints: z.boolean().default(false),
-  /** Local time at which a stage's contacts go out on its day. */
-  stageLocalTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
-  /**
-   * Spreads stage times over this many minutes after stageLocalTime, by borrower: loans that share a
-   * due date then reach a stage over a window instead of in one minute (a month-start batch would
-   * otherwise send every notice at once, against the SES rate and SMS limits). A borrower keeps one
-   * minute for all their loans and stages. 0 (the default) sends at stageLocalTime itself.
-   */
-  stageSpreadMinutes: z.number().int().min(0).max(720).default(0),
-  /** A balance at or under this (per currency) counts as cured. */
-  cureThreshold: z.record(z.string(), Decimal),
-  paymentLinkBase: z.url(),
-  promiseToPay: z.object({
-    graceDays: z.number().int().min(0).max(14),
-    maxDaysAhead: z.number().int().min(1).max(90),
-  }),
-  plan: z.object({
-    graceDays: z.number().int().min(0).max(14),
-    maxInstalments: z.number().int().min(1).max(36),
-    signingExpiryDays: z.number().int().min(1).max(30),
-    followUpTemplate: z.string().min(1),
-    /** Sent when the borrower reports hardship: the offer of a plan (DOMAIN.md: hardship). */
-    offerTemplate: z.string().min(1),
-  }),
-  humanTask: z.object({ timeoutHours: z.number().int().min(1).max(720) }),
-  /** The borrower is told this many days before anyone visits. */
-  fieldVisit: z.object({ noticeDays: z.number().int().min(1).max(14) }),
-  /**
-   * When an advance notice counts as delivered. SMS and e-mail: when the provider reports delivery.
-   * Letters: `letterTransitDays` after the print vendor reports the dispatch. Where a provider's reports
-   * are not wired up, `assumeDeliveredAfterHours` lets a notice count that long after it was sent unless
-   * it was reported undelivered (the case records the assumption); null: only reported deliveries count.
-   */
+  id: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only')
+    .describe('the policy id: the ledger, the cases and the state machine are named by it'),
+  version: z
+    .union([
+      z.number().int().positive(),
+      z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be a positive integer (or a sha256: content hash)'),
+    ])
+    .describe(
+      "raised on every change: every ledger record names the id and version that decided it. A scenario's policy without a version of its own gets the content hash of its merged content (sha256:<64 hex>)",
+    ),
+  product: z.string().min(1).describe('what the policy is for, in words'),
+  rulePack: z.enum(['CN', 'US']).describe('the contact rules (functions/domain/rulepacks.ts)'),
+  ruleOverrides: RulePackSchema.partial()
+    .omit({ id: true, version: true })
+    .optional()
+    .describe(
+      "the lender's own numbers over the pack's; records then name the pack version <version>+lender",
+    ),
+  requireVerifiedContactPoints: z
+    .boolean()
+    .default(false)
+    .describe(
+      'contact only verified phone numbers and addresses (ContactPointVerified); otherwise BLOCKED UNVERIFIED_CONTACT_POINT',
+    ),
+  stageLocalTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .describe("HH:MM in the borrower's zone at which a stage's contacts go out on its day"),
+  stageSpreadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(720)
+    .default(0)
+    .describe(
+      'spreads stage times over this many minutes after stageLocalTime, by borrower (one minute per borrower for all their loans and stages), so a batch with one due date is not sent in one minute',
+    ),
+  minStageSpacingDays: days(0, 30)
+    .default(1)
+    .describe(
+      "the least spacing between two stages of a loan, in the borrower's local days (at stageLocalTime): a ladder that is behind, such as a loan sent in after its due date, catches up at this pace instead of all at once",
+    ),
+  cureThreshold: z
+    .record(z.string(), Decimal)
+    .describe('per ISO 4217 currency: a balance at or under this counts as cured'),
+  paymentLinkBase: z.url().describe('the self-service payment link; the loan id is appended'),
+  promiseToPay: z
+    .object({ graceDays: days(0, 14), maxDaysAhead: days(1, 90) })
+    .describe(
+      'a promise pauses the ladder until its date plus graceDays; a promise may be at most maxDaysAhead',
+    ),
+  plan: z
+    .object({
+      graceDays: days(0, 14),
+      maxInstalments: z.number().int().min(1).max(36),
+      signingExpiryDays: days(1, 30),
+      followUpTemplate: z.string().min(1).describe('sent when an instalment is missed'),
+      offerTemplate: z
+        .string()
+        .min(1)
+        .describe('sent when the borrower reports hardship: the offer of a plan'),
+    })
+    .describe('repayment plans: instalment grace, size, how long an agreement may wait for its signature'),
+  humanTask: z
+    .object({ timeoutHours: z.number().int().min(1).max(720) })
+    .describe('how long an agent call or visit task may stay open before escalation goes on'),
+  fieldVisit: z
+    .object({ noticeDays: days(1, 14) })
+    .describe('the borrower is told this many days before anyone visits'),
   noticeDelivery: z
     .object({
-      letterTransitDays: z.number().int().min(0).max(30).default(3),
+      letterTransitDays: days(0, 30).default(3),
       assumeDeliveredAfterHours: z.number().int().min(1).max(720).nullable().default(null),
     })
-    .default({ letterTransitDays: 3, assumeDeliveredAfterHours: null }),
-  /** Champion/challenger: this share of loans runs the challenger policy's ladder instead. */
+    .default({ letterTransitDays: 3, assumeDeliveredAfterHours: null })
+    .describe(
+      'when an advance notice counts as delivered: SMS and e-mail when the provider reports it; letters letterTransitDays after dispatch; where reports are not wired up, assumeDeliveredAfterHours after sending unless reported undelivered (null: reported deliveries only)',
+    ),
   experiment: z
     .object({
       challenger: z.string().regex(/^[a-z0-9-]{1,40}$/),
       split: z.number().gt(0).lt(1),
-      /** Changing the seed re-draws the arms (a new experiment). */
-      seed: z.string().min(1).max(40),
+      seed: z.string().min(1).max(40).describe('changing the seed re-draws the arms (a new experiment)'),
     })
-    .optional(),
-  templates: z.record(z.string(), Template),
-  stages: z.array(StageSchema).min(1).max(30),
+    .optional()
+    .describe("champion/challenger: this share (split) of loans runs the challenger policy's ladder"),
+  templates: z
+    .record(z.string(), Template)
+    .describe('messages by key, each with a version and its text in en and zh-CN'),
+  stages: z.array(StageSchema).min(1).max(30).describe('the ladder, in day order'),
 });
 export type LadderPolicy = z.infer<typeof PolicySchema>;
+/** A policy's version as records name it: the lender's number, or a content hash. */
+export type PolicyVersion = LadderPolicy['version'];
+
+/** "default v1", or "default sha256:<64 hex>" for a content-hash version. */
+export const policyLabel = (id: string, version: PolicyVersion): string =>
+  typeof version === 'number' ? `${id} v${version}` : `${id} ${version}`;
 
 export interface LoadedPolicy extends LadderPolicy {
   rules: RulePack;

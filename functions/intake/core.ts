@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { CaseStore } from '../adapters/case-store.js';
 import type { ContactStore } from '../adapters/contact-store.js';
 import type { ExecutionStarter } from '../adapters/workflow.js';
 import { type BorrowerProfile, type CaseRecord, stageTime } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import type { Step } from '../domain/decide.js';
+import { executionName } from '../domain/continuation.js';
+import type { LadderInput } from '../domain/decide.js';
 import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
 import { describeZodError, type LoanDelinquent, LoanDelinquentSchema } from '../domain/events.js';
 import { assignArm } from '../domain/experiment.js';
@@ -38,23 +38,7 @@ export interface IntakeDeps {
 /** The line's pseudonym: versioned, so a later scheme cannot collide with this one. */
 export const lineMessage = (phone: string): string => `ladder-line-v1\n${phone}`;
 
-/** The execution's input: what the state machine carries between states. */
-export interface LadderInput {
-  loanId: string;
-  borrowerId: string;
-  cycle: number;
-  policyId: string;
-  step: Step;
-}
-
-/** Step Functions names: at most 80 of [A-Za-z0-9-_]; other characters are replaced and a hash keeps names unique. */
-export function executionName(loanId: string, cycle: number): string {
-  const safe = loanId.replace(/[^A-Za-z0-9_-]/g, '_');
-  const suffix = `-c${cycle}`;
-  if (safe === loanId && safe.length + suffix.length <= 80) return `${safe}${suffix}`;
-  const hash = createHash('sha256').update(loanId).digest('hex').slice(0, 10);
-  return `${safe.slice(0, 80 - suffix.length - 11)}_${hash}${suffix}`;
-}
+export { executionName };
 
 /** How far ahead of its due date a case may be opened (the first Wait must stay under 24 days). */
 export const MAX_DAYS_BEFORE_DUE = 20;
@@ -163,6 +147,11 @@ export function createIntakeCore(deps: IntakeDeps) {
         if (!(error instanceof ConcurrentUpdateError)) throw error;
       }
     }
+
+    // The ladder continued in a later execution (functions/domain/continuation.ts): its first one has
+    // ended, and Step Functions forgets a closed execution's name after 90 days, so starting it again
+    // would run a second ladder for the same cycle.
+    if (kase.execution) return { executionName: kase.execution, started: false, newCase };
 
     const first = policy.stages[0];
     const opened = Date.parse(kase.openedAt);

@@ -5,7 +5,7 @@ import type { EvidenceStore } from '../adapters/evidence-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { LedgerWriter } from '../adapters/ledger-writer.js';
 import type { Messaging } from '../adapters/messaging.js';
-import type { EventPublisher } from '../adapters/workflow.js';
+import type { EventPublisher, LadderContinuer } from '../adapters/workflow.js';
 import { type BorrowerProfile, type CaseRecord, caseKey } from '../domain/case.js';
 import type { Clock } from '../domain/clock.js';
 import type { LedgerHead } from '../domain/decide.js';
@@ -27,6 +27,8 @@ export interface StageDeps {
   clock: Clock;
   policies: PolicyRegistry;
   evidence: EvidenceStore;
+  /** Starts the execution a ladder continues in (steps/continue.ts). */
+  continuer: LadderContinuer;
   /** Sees each ledger record once it is stored (the handler turns attempts into metrics). */
   observe?: (record: LedgerRecord) => void;
 }
@@ -37,6 +39,7 @@ const StepSchema = z.object({
   wakeAt: z.string(),
   resumeStage: z.string(),
   ledger: z.object({ seq: z.number().int().nonnegative(), hash: z.string().length(64) }),
+  continueAt: z.string().optional(),
 });
 
 export const HumanResult = z.object({
@@ -75,6 +78,7 @@ export const StageRequestSchema = z.object({
     'CHECK_PLAN',
     'AFTER_HOLD',
     'RECORD_FAILURE',
+    'CONTINUE',
   ]),
   loanId: z.string().min(1),
   borrowerId: z.string().min(1),
@@ -86,6 +90,10 @@ export const StageRequestSchema = z.object({
   taskResult: z.unknown().optional(),
   /** `$$.State.RetryCount`: above 0, an earlier attempt of this step may have written its record. */
   retryCount: z.number().int().min(0).optional(),
+  /** `$$.Execution.StartTime`: a wait that would end past the year continues in a fresh execution. */
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  /** `$$.Execution.Id`, given to the CONTINUE step: the execution it continues. */
+  execution: z.string().startsWith('arn:').optional(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 export type StageRequest = z.infer<typeof StageRequestSchema>;

@@ -1,6 +1,7 @@
 import type { Step } from '../domain/decide.js';
 import { ValidationError } from '../domain/errors.js';
 import { type Ctx, load, type StageDeps, type StageRequest, StageRequestSchema } from './context.js';
+import { type Continued, continueIfDue, continueLadder } from './steps/continue.js';
 import { recordFailure } from './steps/failure.js';
 import { afterHold } from './steps/hold.js';
 import { recordHumanOutcome } from './steps/human-outcome.js';
@@ -13,7 +14,7 @@ export type { HumanResult, StageDeps, StageRequest } from './context.js';
 export { StageRequestSchema } from './context.js';
 
 /** The state machine's stage tasks name one of these actions; each is one step of the ladder. */
-const ACTIONS: Record<StageRequest['action'], (ctx: Ctx) => Promise<Step>> = {
+const ACTIONS: Record<Exclude<StageRequest['action'], 'CONTINUE'>, (ctx: Ctx) => Promise<Step>> = {
   RUN_STAGE: runStage,
   RECORD_HUMAN_OUTCOME: recordHumanOutcome,
   CHECK_PROMISE: checkPromise,
@@ -29,14 +30,19 @@ const ACTIONS: Record<StageRequest['action'], (ctx: Ctx) => Promise<Step>> = {
  * and contact rules, sends, records the decision in the ledger (one PutItem) and tells the state
  * machine what to do next. Identifiers in, identifiers out: contact details are read inside and
  * never returned. Retries never send twice: an earlier attempt's record or send receipt is replayed
- * instead (record.ts).
+ * instead (record.ts). A step whose next wait would outlast the execution's year answers CONTINUE, and
+ * the CONTINUE step starts the fresh execution the ladder goes on in (steps/continue.ts).
  */
 export function createStageCore(deps: StageDeps) {
-  return async function stageCore(input: unknown): Promise<Step> {
+  return async function stageCore(input: unknown): Promise<Step | Continued> {
     const parsed = StageRequestSchema.safeParse(input);
     if (!parsed.success)
       throw new ValidationError(`bad stage request: ${parsed.error.issues[0]?.path.join('.')}`);
     const ctx = await load(deps, parsed.data);
-    return ACTIONS[parsed.data.action](ctx);
+    const { action } = parsed.data;
+    if (action === 'CONTINUE') return continueLadder(ctx);
+    const next = await ACTIONS[action](ctx);
+    // A failure recorded ends the ladder; any other step may lead to a wait past the execution's year.
+    return action === 'RECORD_FAILURE' ? next : continueIfDue(ctx, next);
   };
 }

@@ -1,4 +1,4 @@
-import { type CaseRecord, close, localDaysBetween, stageTime } from '../domain/case.js';
+import { type CaseRecord, close, localDaysBetween, spacedStageTime, stageTime } from '../domain/case.js';
 import { isoUtc } from '../domain/clock.js';
 import { type Gate, MAX_WAIT_MS, type Outcome, type Step } from '../domain/decide.js';
 import { nextStage } from '../domain/policy.js';
@@ -12,17 +12,24 @@ export const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<
   wakeAt: isoUtc(Math.min(wakeAt, ctx.now + MAX_WAIT_MS)),
   resumeStage: ctx.req.step.resumeStage,
   ledger: headOf(ctx),
+  continueAt: '',
   ...extra,
 });
 
 /** The stage a pause or hold names on its ledger records: the one it resumes at, else the step's own. */
 export const pausedStage = (ctx: Ctx): string => ctx.req.step.resumeStage || ctx.req.step.stage;
 
-/** When the stage after `stageId` is due ('' and now when the ladder has no further stage). */
-export const nextStageStep = (ctx: Ctx, stageId: string): Step => {
+/**
+ * When the stage after `stageId` is due ('' and now when the ladder has no further stage): at its own
+ * time, and no sooner than the policy's spacing after this stage (`spaced`: false after a stage that
+ * was skipped, which contacted nobody).
+ */
+export const nextStageStep = (ctx: Ctx, stageId: string, spaced = true): Step => {
   const next = nextStage(ctx.policy, stageId);
-  const at = next ? stageTime(ctx.policy, ctx.kase.item, next, ctx.profile.item.timeZone) : ctx.now;
-  return step(ctx, 'NEXT', Math.max(at, ctx.now), { stage: stageId, resumeStage: '' });
+  const zone = ctx.profile.item.timeZone;
+  const own = next ? stageTime(ctx.policy, ctx.kase.item, next, zone) : ctx.now;
+  const earliest = next && spaced ? spacedStageTime(ctx.policy, ctx.kase.item, ctx.now, zone) : ctx.now;
+  return step(ctx, 'NEXT', Math.max(own, earliest, ctx.now), { stage: stageId, resumeStage: '' });
 };
 
 /** Routes a gate: terminal, hold, or a pause that resumes at `resumeStage`. */

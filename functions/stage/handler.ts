@@ -12,6 +12,7 @@ const ATTEMPT_METRIC: Record<AttemptStatus, string> = {
   BLOCKED: 'ContactsBlocked',
   DEFERRED: 'ContactsDeferred',
   FAILED: 'SendFailures',
+  SKIPPED: 'StagesSkipped',
   // The delivery function reports these (functions/delivery): the stage never records them.
   DELIVERED: 'MessagesDelivered',
   UNDELIVERED: 'MessagesUndelivered',

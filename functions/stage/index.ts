@@ -2,12 +2,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { S3EvidenceStore } from '../adapters/evidence-store.js';
 import { LambdaLedgerWriter } from '../adapters/ledger-writer.js';
 import { AwsMessaging } from '../adapters/messaging.js';
-import { BusPublisher } from '../adapters/workflow.js';
+import { BusPublisher, SfnContinuer } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
 import { buildStageHandler } from './handler.js';
@@ -28,4 +29,5 @@ export const handler = buildStageHandler({
   clock: systemClock,
   policies: bundledPolicies(),
   evidence: new S3EvidenceStore(new S3Client(CLIENT_CONFIG), requireEnv('EVIDENCE_BUCKET')),
+  continuer: new SfnContinuer(new SFNClient(CLIENT_CONFIG)),
 });

@@ -10,9 +10,21 @@
  *
  * aws-ses-v2-local keeps its mail in a module-level store: every instance in one process shares it,
  * and `clear()` empties it for all of them.
+ *
+ * aws-ses-v2-local stamps each message with the real time. The proxy notes the time of its own clock
+ * (`useClock`: the local runtime's virtual time) for each message it passes on, and answers
+ * `GET /store` (which the web inbox reads too) and `messages()` with that time: every view of a
+ * local run has one clock.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, request, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { FailurePlan } from './sms-sink.js';
@@ -52,6 +64,8 @@ export interface LocalEmail {
   clear(): Promise<void>;
   /** Replaces the pending faults with `plan` (missing counts are 0). */
   injectFaults(plan: FailurePlan): void;
+  /** Stamps messages with this clock from now on (the local runtime's virtual time, as the ledger). */
+  useClock(now: () => number): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +101,7 @@ function sendJsonError(res: ServerResponse, status: number, type: string, messag
 export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
   const upstream = await startSesLocal({ host: '127.0.0.1', port: 0 });
   const upstreamPort = (upstream.address() as AddressInfo).port;
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
   const agent = new Agent({ keepAlive: true });
 
   let throttleNext = 0;
@@ -97,8 +112,32 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
   };
   if (opts.failures) injectFaults(opts.failures);
 
+  let clock: () => number = Date.now;
+  /** Epoch seconds by message id, on `clock`, for the messages sent through this proxy. */
+  const sentAt = new Map<string, number>();
+  const restamp = (emails: StoredEmail[]) =>
+    emails.map((e) => ({ ...e, at: sentAt.get(e.messageId) ?? e.at }));
+  const storeOf = async (): Promise<{ templates: unknown; emails: StoredEmail[] }> => {
+    const res = await fetch(`${upstreamUrl}/store`);
+    if (!res.ok) throw new Error(`local email store answered HTTP ${res.status}`);
+    const store = (await res.json()) as { templates: unknown; emails: StoredEmail[] };
+    return { ...store, emails: restamp(store.emails) };
+  };
+
   const proxy = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/store') {
+      const since = Number(url.searchParams.get('since') ?? 0);
+      void storeOf().then(
+        (store) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ...store, emails: store.emails.filter((e) => e.at >= since) }));
+        },
+        (error: Error) => sendJsonError(res, 502, 'InternalFailure', error.message),
+      );
+      return;
+    }
     if (req.method === 'POST' && SEND_PATHS.has(path)) {
       if (throttleNext > 0) {
         throttleNext--;
@@ -124,6 +163,7 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
       },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        if (req.method === 'POST' && SEND_PATHS.has(path)) noteSent(upstreamRes, clock());
         upstreamRes.pipe(res);
       },
     );
@@ -135,6 +175,24 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
     req.pipe(forward);
   });
 
+  /** The message ids a send answered with (SendEmail: MessageId; SendBulkEmail: each entry's). */
+  function noteSent(upstreamRes: IncomingMessage, at: number): void {
+    const chunks: Buffer[] = [];
+    upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+    upstreamRes.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          MessageId?: string;
+          BulkEmailEntryResults?: Array<{ MessageId?: string }>;
+        };
+        const ids = [body.MessageId, ...(body.BulkEmailEntryResults ?? []).map((r) => r.MessageId)];
+        for (const id of ids) if (id) sentAt.set(id, Math.floor(at / 1000));
+      } catch {
+        // An error answer: nothing was stored, nothing to stamp.
+      }
+    });
+  }
+
   let port: number;
   try {
     port = await listen(proxy, opts.port ?? 0);
@@ -143,24 +201,21 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
     throw error;
   }
   const endpoint = `http://127.0.0.1:${port}`;
-  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 
   let closed: Promise<void> | undefined;
   return {
     endpoint,
     inboxUrl: `${endpoint}/`,
-    messages: async () => {
-      const res = await fetch(`${upstreamUrl}/store`);
-      if (!res.ok) throw new Error(`local email store answered HTTP ${res.status}`);
-      const store = (await res.json()) as { emails: StoredEmail[] };
-      return store.emails;
-    },
+    messages: async () => (await storeOf()).emails,
     clear: async () => {
       const res = await fetch(`${upstreamUrl}/clear-store`, { method: 'POST' });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`local email clear-store answered HTTP ${res.status}`);
     },
     injectFaults,
+    useClock: (now) => {
+      clock = now;
+    },
     close: () => {
       closed ??= (async () => {
         await closeServer(proxy);

@@ -15,6 +15,7 @@ import {
   Ladder,
   PROJECT_ROOT,
 } from '../../lib/ladder.js';
+import { FUNCTION_GB } from '../../local/cost.js';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -170,6 +171,9 @@ describe('Ladder construct', () => {
       logGroups.add(JSON.stringify(fn.Properties.LoggingConfig.LogGroup));
     }
     expect(logGroups.size).toBe(Object.keys(functions).length);
+    // The cost model prices the functions at their memory (the audit's own 1 GB aside).
+    const sizes = Object.values(functions).map((fn) => fn.Properties.MemorySize);
+    expect(sizes.filter((mb) => mb === FUNCTION_GB * 1024).length).toBeGreaterThanOrEqual(sizes.length - 1);
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties).toMatchObject({ RetentionInDays: 365, KmsKeyId: expect.anything() });
     }
@@ -696,7 +700,22 @@ describe('Ladder construct', () => {
     ]);
     expect(statesActions(ladder.borrowerEvents.eventsFunction)).toEqual(['states:SendTaskSuccess']);
     expect(statesActions(ladder.erasure.erasureFunction)).toEqual(['states:SendTaskSuccess']);
-    expect(statesActions(ladder.workflow.stageFunction)).toEqual([]);
+    // The stage continues a ladder past an execution's year: StartExecution on the ladders, nothing else.
+    expect(statesActions(ladder.workflow.stageFunction)).toEqual(['states:StartExecution']);
+    const machines = Object.values(ladder.workflow.stateMachines).map((m) => logicalId(m));
+    const stageStates = grants.filter(
+      (g) =>
+        g.roles.includes(roleId(ladder.workflow.stageFunction)) &&
+        g.actions.some((a) => a.startsWith('states:')),
+    );
+    expect(stageStates.flatMap((g) => g.actions)).toEqual(['states:StartExecution']);
+    const stageResources = stageStates.flatMap((g) => g.resources);
+    expect(stageResources).toHaveLength(machines.length);
+    for (const r of stageResources)
+      expect(
+        machines.some((m) => mentions(r, m)),
+        JSON.stringify(r),
+      ).toBe(true);
     expect(statesActions(ladder.consent.inboundSmsFunction)).toEqual([]);
     expect(statesActions(ladder.audit.auditFunction)).toEqual([]);
 

@@ -265,7 +265,10 @@ describe('ladder audit verify', () => {
       'ladder: audit verify: give exactly one of --ledger <file> and --data <dir>',
     ]);
     await expect(auditLedgerFile(join(dir, 'nope.jsonl'))).rejects.toThrow(
-      expect.objectContaining({ name: 'ValidationError' }),
+      expect.objectContaining({
+        name: 'UsageError',
+        message: `--ledger ${join(dir, 'nope.jsonl')}: no such file`,
+      }),
     );
   });
 });

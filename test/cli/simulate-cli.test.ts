@@ -23,20 +23,24 @@ const cases: Array<[string, unknown, RegExp]> = [
   [
     'unknown time zone',
     { loans: [{ ...good, borrower: { ...good.borrower, timeZone: 'Mars/Base' } }] },
-    /^ladder: loan L-1: borrower\.timeZone: /,
+    /^ladder: simulate: loan L-1: borrower\.timeZone: /,
   ],
   [
     'phone not E.164',
     { loans: [{ ...good, borrower: { ...good.borrower, phone: '138 0013 8000' } }] },
-    /^ladder: loan L-1: borrower\.phone: /,
+    /^ladder: simulate: loan L-1: borrower\.phone: /,
   ],
-  ['negative amount', { loans: [{ ...good, amountDue: '-5' }] }, /^ladder: loan L-1: amountDue: /],
-  ['malformed amount', { loans: [{ ...good, amountDue: '1,000' }] }, /^ladder: loan L-1: amountDue: /],
-  ['duplicate loanId', { loans: [good, good] }, /^ladder: loan L-1: loanId: duplicate/],
+  ['negative amount', { loans: [{ ...good, amountDue: '-5' }] }, /^ladder: simulate: loan L-1: amountDue: /],
+  [
+    'malformed amount',
+    { loans: [{ ...good, amountDue: '1,000' }] },
+    /^ladder: simulate: loan L-1: amountDue: /,
+  ],
+  ['duplicate loanId', { loans: [good, good] }, /^ladder: simulate: loan L-1: loanId: duplicate/],
   [
     'unknown event type',
     { loans: [{ ...good, events: [{ type: 'teleport', at: '2026-12-11T00:00:00Z' }] }] },
-    /^ladder: loan L-1: events\.0\.type: unknown event type/,
+    /^ladder: simulate: loan L-1: events\.0\.type: unknown event type/,
   ],
 ];
 

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { zone } from '../../functions/domain/zone.js';
 
 const MINUTE = 60_000;
@@ -37,5 +37,42 @@ describe('zone: luxon zones with remembered offsets', () => {
     expect(zone('Asia/Shanghai')).toBe(zone('Asia/Shanghai'));
     expect(zone('Mars/Olympus_Mons').isValid).toBe(false);
     expect(DateTime.fromMillis(0, { zone: zone('Mars/Olympus_Mons') }).isValid).toBe(false);
+  });
+});
+
+/**
+ * What the memory saves, and its bound: luxon's own offset lookup (IANAZone#offset) is asked once per
+ * zone and minute, and the memory starts over past 100,000 minutes. Survivor judged equivalent
+ * (zone.ts): `if (!read.isValid) return read` mutated to false keeps an invalid zone in memory, which
+ * is still the same invalid zone to luxon.
+ */
+describe('zone: remembered offsets', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('asks luxon once per minute, and again for the next minute', () => {
+    const asked = vi.spyOn(IANAZone.prototype, 'offset');
+    const z = zone('America/Chicago');
+    const start = Date.parse('2026-06-01T12:00:00Z');
+    for (const ms of [0, 1, 30_000, 59_999]) z.offset(start + ms);
+    expect(asked).toHaveBeenCalledTimes(1);
+    z.offset(start + MINUTE);
+    expect(asked).toHaveBeenCalledTimes(2);
+    z.offset(start);
+    expect(asked).toHaveBeenCalledTimes(2);
+  });
+
+  it('starts over past 100,000 minutes: the first one is then asked again', () => {
+    const z = zone('America/Denver');
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 100_000; i++) z.offset(start + i * MINUTE);
+    const asked = vi.spyOn(IANAZone.prototype, 'offset');
+    z.offset(start);
+    expect(asked).toHaveBeenCalledTimes(0);
+    z.offset(start + 100_000 * MINUTE);
+    expect(asked).toHaveBeenCalledTimes(1);
+    z.offset(start);
+    expect(asked).toHaveBeenCalledTimes(2);
   });
 });

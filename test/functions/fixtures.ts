@@ -13,6 +13,7 @@ import type { Step } from '../../functions/domain/decide.js';
 import { GENESIS_HASH } from '../../functions/domain/ledger.js';
 import { hmacKey } from '../../functions/domain/seal.js';
 import { createLedgerWriterCore } from '../../functions/ledger-writer/core.js';
+import { caseRecord } from '../domain/fixtures.js';
 
 /** Shared fixtures for handler tests: stores over one document client (mocked per test). */
 export const db = DynamoDBDocumentClient.from(
@@ -48,23 +49,7 @@ export const profile: BorrowerProfile = {
   calls: [],
 };
 
-export const kase: CaseRecord = {
-  loanId: 'L-1',
-  cycle: 1,
-  borrowerId: 'B-1',
-  policyId: 'default',
-  policyVersion: 1,
-  currency: 'CNY',
-  amountDueMinor: 120000,
-  paidMinor: 0,
-  dueDate: '2026-12-10',
-  openedAt: '2026-12-06T00:00:00.000Z',
-  status: 'ACTIVE',
-  promises: [],
-  payments: [],
-  notices: {},
-  shiftDays: 0,
-};
+export const kase: CaseRecord = caseRecord();
 
 /** The rows one Query of the borrower's partition returns. */
 export const borrowerRows = (c: CaseRecord = kase, p: BorrowerProfile = profile) => [

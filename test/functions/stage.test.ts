@@ -3,12 +3,14 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsMessaging } from '../../functions/adapters/messaging.js';
 import { metrics } from '../../functions/adapters/powertools.js';
+import { SfnContinuer } from '../../functions/adapters/workflow.js';
 import { verifyChain } from '../../functions/domain/ledger.js';
 import { bundledPolicies, policyRegistry } from '../../functions/domain/policies.js';
 import { createStageCore } from '../../functions/stage/core.js';
@@ -44,6 +46,7 @@ const deps = (at = '2026-12-11T01:00:00Z') => ({
   clock: fixedClock(at),
   policies: bundledPolicies(),
   evidence: { put: async (key: string) => ({ json: `mem:${key}.json`, document: `mem:${key}.md` }) },
+  continuer: new SfnContinuer(new SFNClient({ region: 'us-east-1' })),
 });
 const request = (stage: string) => ({
   action: 'RUN_STAGE',

@@ -6,8 +6,9 @@ import { type SimulationFaults, type SimulationResult, simulate } from '../../lo
 
 /**
  * The sample mix under faults: SMS and e-mail throttled and down, DynamoDB throttled and unavailable,
- * and Lambda invocations that crash or time out, before or after their handler ran, at every kind of
- * step. The faults are deterministic (every n-th call), so the run is repeatable.
+ * and Lambda invocations that crash, time out or run out of memory, before or after their handler ran,
+ * or are throttled or lost to a Lambda service error, at every kind of step. The faults are
+ * deterministic (every n-th call), so the run is repeatable.
  */
 const loans = samplePortfolio(30, 11);
 const every = (n: number) => {
@@ -21,6 +22,9 @@ function faults(): SimulationFaults {
   const stage = every(6);
   const stageTimeout = every(17);
   const humanTask = every(3);
+  const humanThrottle = every(5);
+  const stageService = every(13);
+  const stageMemory = every(19);
   const events = every(4);
   return {
     sms: { throttleNext: 6, failNext: 4 },
@@ -35,7 +39,10 @@ function faults(): SimulationFaults {
     invocation: ({ fn }) => {
       if (fn === 'stage' && stage()) return { error: 'crash', when: 'after' };
       if (fn === 'stage' && stageTimeout()) return { error: 'timeout', when: 'before' };
+      if (fn === 'stage' && stageService()) return { error: 'serviceError', when: 'after' };
+      if (fn === 'stage' && stageMemory()) return { error: 'outOfMemory', when: 'after' };
       if (fn === 'humanTask' && humanTask()) return { error: 'crash', when: 'after' };
+      if (fn === 'humanTask' && humanThrottle()) return { error: 'throttle', when: 'before' };
       if ((fn === 'events' || fn === 'intake') && events()) return { error: 'timeout', when: 'after' };
       return undefined;
     },
@@ -79,10 +86,23 @@ const sent = (ledgers: Map<string, LedgerRecord[]>, channel: string) =>
     .map((a) => a.providerRef);
 
 describe('faults at every step', () => {
-  it('the faults were really injected, and retried with exponential backoff on the virtual clock', () => {
+  it('the faults were really injected, named as Step Functions names them, and retried with exponential backoff on the virtual clock', () => {
     const failed = seen.executions.flatMap((e) => e.history.filter((h) => h.type === 'StateFailed'));
-    expect(failed.map((h) => h.error)).toEqual(
-      expect.arrayContaining(['Runtime.ExitError', 'Sandbox.Timedout', 'TransientError']),
+    // Lambda's own failures are Lambda.Unknown to a lambda:invoke Task, with what Lambda said as the
+    // cause; a throttled or failed Invoke is Lambda.<exception> (docs/limits.md).
+    expect(new Set(failed.map((h) => h.error))).toEqual(
+      new Set([
+        'Lambda.Unknown',
+        'Lambda.TooManyRequestsException',
+        'Lambda.ServiceException',
+        'TransientError',
+      ]),
+    );
+    const unknown = failed
+      .filter((h) => h.error === 'Lambda.Unknown')
+      .map((h) => JSON.parse(h.cause ?? '{}'));
+    expect(new Set(unknown.map((c: { errorType: string }) => c.errorType))).toEqual(
+      new Set(['Runtime.ExitError', 'Sandbox.Timedout', 'Runtime.OutOfMemory']),
     );
     // Each retry waits a full-jitter backoff: at most 2 s x 2^n for the n-th retry of a run, capped
     // at 120 s (statemachines/render.ts), and not all at once.

@@ -11,6 +11,8 @@ import { inLane } from '../../local/clock.js';
 import { substitute } from '../../local/executions.js';
 import { loadStackIam, type StackIam } from '../../local/iam/template.js';
 import { createLocalLadder, type ExecutionRecord, type LocalLadder } from '../../local/runtime.js';
+import { parseScenario } from '../../local/scenario.js';
+import { simulate } from '../../local/simulate.js';
 import { definitionFile } from '../../statemachines/render.js';
 import { loanDelinquent } from '../borrower.js';
 
@@ -82,7 +84,7 @@ describe('the stack IAM in the local runtime', () => {
   it("lets a retried human task's opening update the task, as the human-task role allows", async () => {
     const execution = await run({ start: START, faults: { invocation: crashOnce() } }, 14);
     const failed = execution.history.filter((h) => h.type === 'StateFailed');
-    expect(failed.map((h) => [h.state, h.error])).toEqual([['D+7 agent call', 'Runtime.ExitError']]);
+    expect(failed.map((h) => [h.state, h.error])).toEqual([['D+7 agent call', 'Lambda.Unknown']]);
     // Retried and open again, waiting for an agent (nobody answers here).
     expect(execution.history.filter((h) => h.type === 'StateRetried').map((h) => h.state)).toEqual([
       'D+7 agent call',
@@ -170,7 +172,12 @@ function crashOnce() {
 describe('a grant removed from the construct', () => {
   let withoutInvoke: StackIam;
   let withoutRetoken: StackIam;
+  let withoutContinuation: StackIam;
   beforeAll(async () => {
+    // The stage may not start executions: a ladder longer than a year cannot continue.
+    withoutContinuation = await stackIamWithout(({ ladder: { workflow } }) => {
+      workflow.node.tryRemoveChild('StageContinuation');
+    });
     // The stage may not invoke the ledger writer: every record it appends goes through that invocation.
     withoutInvoke = await stackIamWithout(({ ladder: { workflow, ledgerWriter } }) =>
       dropGrant(workflow.stageFunction, 'lambda:InvokeFunction', ledgerWriter.writerFunction.functionArn),
@@ -214,7 +221,7 @@ describe('a grant removed from the construct', () => {
       'because no identity-based policy allows the dynamodb:UpdateItem action';
     const failed = execution.history.filter((h) => h.type === 'StateFailed');
     expect(failed.map((h) => [h.state, h.error, h.cause])).toEqual([
-      ['D+7 agent call', 'Runtime.ExitError', expect.any(String)],
+      ['D+7 agent call', 'Lambda.Unknown', expect.stringContaining('Runtime.ExitError')],
       ['D+7 agent call', 'AccessDeniedException', message],
       ['Failed', 'LadderFailed', expect.stringContaining('A task failed after its retries')],
     ]);
@@ -222,4 +229,32 @@ describe('a grant removed from the construct', () => {
     expect(execution.states.slice(-2)).toEqual(['Record failure', 'Failed']);
     expect(execution.status).toBe('FAILED');
   });
+
+  it('fails a ladder that must continue past its year with AccessDenied on StartExecution, and fails it visibly', async () => {
+    const sample = JSON.parse(
+      readFileSync(new URL('../../samples/long-ladders.json', import.meta.url), 'utf8'),
+    );
+    sample.loans = sample.loans.filter((l: { loanId: string }) => l.loanId === 'plan-24');
+    let executions: ExecutionRecord[] = [];
+    await simulate(parseScenario(sample), {
+      iam: { stackIam: withoutContinuation },
+      onFinish: (l) => {
+        executions = [...l.executions.values()];
+      },
+    });
+    const [execution] = executions;
+    expect(executions).toHaveLength(1);
+    const role = withoutContinuation.functions.stage.role.name;
+    const failed = execution?.history.filter((h) => h.type === 'StateFailed') ?? [];
+    expect(failed.map((h) => [h.state, h.error])).toEqual([
+      ['Continue in a new execution', 'AccessDeniedException'],
+      ['Failed', 'LadderFailed'],
+    ]);
+    expect(failed[0]?.cause).toMatch(
+      new RegExp(
+        `assumed-role/${role}/stage is not authorized to perform: states:StartExecution on resource: arn:aws:states:local:${ACCOUNT}:stateMachine:`,
+      ),
+    );
+    expect(execution?.status).toBe('FAILED');
+  }, 120_000);
 });

@@ -50,6 +50,7 @@ describe('local runtime: the real definition, path by path', () => {
     });
     expect(execution.status).toBe('SUCCEEDED');
     expect(entered(execution)).toEqual([
+      'Start or continue?',
       'Wait for D-3 pre-due reminder',
       'D-3 pre-due reminder',
       'After D-3 pre-due reminder',

@@ -132,4 +132,85 @@ describe('ladder serve', () => {
     ]);
     expect(cli.stdout.trim()).toBe('no open tasks in specialist');
   });
+
+  it('a claim of an unknown task is a 404, over HTTP and from `ladder agent claim` (exit 2, one line)', async () => {
+    const claim = await fetch(`${base}/tasks/no-such-task/claim`, { method: 'POST' });
+    expect(claim.status).toBe(404);
+    expect(await claim.json()).toEqual({ error: 'no task no-such-task' });
+    const specialist = await fetch(
+      `${base}/specialist/tasks/${encodeURIComponent('L#1#SPECIALIST#x')}/claim`,
+      {
+        method: 'POST',
+      },
+    );
+    expect(specialist.status).toBe(404);
+    const cli = await run('node', [
+      'bin/ladder-cli.mjs',
+      'agent',
+      '--url',
+      base,
+      'claim',
+      'no-such-task',
+    ]).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/^ladder: agent claim: no task no-such-task \(HTTP 404\)$/m);
+  });
+
+  it("a loan sent in late: its skipped pre-due stage is recorded, its catch-up notices go out a day apart, and every view tells the ledger's time", async () => {
+    const { now } = (await (await fetch(`${base}/`)).json()) as { now: string };
+    const today = DateTime.fromISO(now).setZone('Asia/Shanghai');
+    const accepted = await post('/events', {
+      detailType: 'LoanDelinquent',
+      detail: {
+        loanId: 'S-LATE',
+        amountDue: '42.00',
+        currency: 'CNY',
+        dueDate: today.minus({ days: 5 }).toISODate(),
+        borrower: {
+          borrowerId: 'SB-LATE',
+          name: 'L',
+          phone: '+8613800138009',
+          email: 'late@example.com',
+          timeZone: 'Asia/Shanghai',
+          locale: 'en',
+        },
+      },
+    });
+    expect(accepted.status).toBe(202);
+    type Rec = {
+      type: string;
+      stage: string;
+      at: string;
+      attempts: Array<{ channel: string; status: string; reason?: string }>;
+    };
+    const ledger = await until(async () => {
+      const body = (await (await fetch(`${base}/loans/S-LATE`)).json()) as { ledger?: Rec[] };
+      return body.ledger?.some((r) => r.stage === 'D+3') ? body.ledger : undefined;
+    }, 60);
+    expect(ledger[0]).toMatchObject({ type: 'SKIP', stage: 'D-3' });
+    expect(ledger[0]?.attempts.every((a) => a.status === 'SKIPPED' && a.reason === 'SKIPPED_LATE')).toBe(
+      true,
+    );
+    const d1 = ledger.find((r) => r.stage === 'D+1');
+    const d3 = ledger.find((r) => r.stage === 'D+3');
+    const local = (iso: string | undefined) => DateTime.fromISO(iso ?? '').setZone('Asia/Shanghai');
+    // D+1 and D+3 were both past: D+3 waits for the next day's stage time (09:00), not seconds. (The
+    // clock runs 100,000 times real time, so the stage runs minutes after 09:00 virtual time.)
+    expect(local(d3?.at).toISODate()).toBe(local(d1?.at).plus({ days: 1 }).toISODate());
+    expect(local(d3?.at).toFormat('HH:mm') >= '09:00').toBe(true);
+    // The outbox and the mail say when the ledger says they were sent: one clock. (The sinks stamp
+    // what they receive a moment after the stage's record time; real time would be days away.)
+    const near = (times: string[]) =>
+      times.some((t) => Math.abs(Date.parse(t) - Date.parse(d1?.at ?? '')) < 60_000);
+    const sms = (await (await fetch(`${base}/sms`)).json()) as Array<{
+      phoneNumber: string;
+      receivedAt: string;
+    }>;
+    expect(near(sms.filter((m) => m.phoneNumber === '+8613800138009').map((m) => m.receivedAt))).toBe(true);
+    const mail = (await (await fetch(`${base}/email`)).json()) as Array<{ to: string[]; sentAt: string }>;
+    expect(near(mail.filter((m) => m.to.includes('late@example.com')).map((m) => m.sentAt))).toBe(true);
+  });
 });

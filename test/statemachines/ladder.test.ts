@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
+import { resumePoint, type StageAction } from '../../functions/domain/continuation.js';
+import type { Outcome } from '../../functions/domain/decide.js';
 import { bundledPolicies } from '../../functions/domain/policies.js';
 import { stageLabel } from '../../functions/domain/policy.js';
 import { definitionFile, renderLadderJson } from '../../statemachines/render.js';
@@ -54,5 +56,41 @@ describe('statemachines/*.asl.json', () => {
       expect(definition.States[name]?.TimeoutSeconds).toBeGreaterThan(0);
       expect(definition.States[name]?.HeartbeatSeconds).toBeGreaterThan(0);
     }
+  });
+  it('starts every execution at "Start or continue?": a first one at the first Wait, a continued one where the last stopped', () => {
+    const start = definition.States['Start or continue?'] as { Choices: unknown[]; Default: string };
+    expect((definition as unknown as { StartAt: string }).StartAt).toBe('Start or continue?');
+    expect(start.Choices).toEqual([
+      { Variable: '$.continuedFrom', IsPresent: true, Next: 'Continue where the last execution stopped' },
+    ]);
+    expect(start.Default).toBe('Wait for D-3 pre-due reminder');
+  });
+
+  it('resumes a continued execution at the state the old one would have entered (the routing is the oracle)', () => {
+    type Choice = { Choices: Array<{ StringEquals: string; Next: string }>; Default: string };
+    const resume = definition.States['Continue where the last execution stopped'] as Choice;
+    const resumedAt = (point: string) => resume.Choices.find((c) => c.StringEquals === point)?.Next;
+    let checked = 0;
+    for (const [name, state] of Object.entries(definition.States)) {
+      const payload = (state.Parameters as { Payload?: { action?: string; stage?: string } } | undefined)
+        ?.Payload;
+      const next = definition.States[String(state.Next)];
+      if (!payload?.action || payload.action === 'CONTINUE' || next?.Type !== 'Choice') continue;
+      const choice = next as unknown as Choice;
+      for (const outcome of ['WAIT', 'NEXT', 'HOLD', 'PAUSE', 'PLAN', 'SIGN'] as Outcome[]) {
+        const routed = choice.Choices.find((c) => c.StringEquals === outcome)?.Next ?? choice.Default;
+        const point = resumePoint(policy, payload.action as StageAction, payload.stage, outcome);
+        if (point === undefined) {
+          // Nothing to continue: the route waits for nothing (a Choice, or the end).
+          expect(definition.States[routed]?.Type, `${name} ${outcome} -> ${routed}`).toMatch(
+            /^(Choice|Succeed)$/,
+          );
+          continue;
+        }
+        expect(resumedAt(point), `${name} ${outcome}`).toBe(routed);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 });

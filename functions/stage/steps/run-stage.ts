@@ -2,23 +2,27 @@ import { gate, notYet, preDueExpired, type Step } from '../../domain/decide.js';
 import { ValidationError } from '../../domain/errors.js';
 import { stageById } from '../../domain/policy.js';
 import type { Ctx } from '../context.js';
-import { gateStep, nextStageStep, step } from '../flow.js';
+import { gateStep, step } from '../flow.js';
 import { replayOf } from '../record.js';
 import { handToLegal, placeWithAgency, reportToBureau } from './handover.js';
 import { sendNotice } from './notice.js';
+import { skipStage } from './skip.js';
 
 /** An automated stage is due: check the case as of now, then send the notice or hand the case over. */
 export async function runStage(ctx: Ctx): Promise<Step> {
   const { policy, kase, profile, req, now } = ctx;
   const stage = stageById(policy, req.stage ?? '');
+  // An earlier attempt of this step skipped the stage, or passed the checks below and acted: finish
+  // what it started.
+  const skipped = replayOf(ctx, 'SKIP', stage.id);
+  if (skipped) return skipStage(ctx, stage, skipped);
   const replay = replayOf(ctx, stage.kind === 'NOTICE' ? 'CONTACT' : 'HANDOVER', stage.id);
-  // An earlier attempt of this step passed these checks and acted: finish what it started.
   if (!replay) {
     const g = gate(policy, kase.item, profile.item);
     if (g) return gateStep(ctx, g, stage.id);
     const wait = notYet(policy, kase.item, profile.item, stage, now);
     if (wait !== undefined) return step(ctx, 'WAIT', wait);
-    if (preDueExpired(kase.item, profile.item, stage, now)) return nextStageStep(ctx, stage.id);
+    if (preDueExpired(kase.item, profile.item, stage, now)) return skipStage(ctx, stage, undefined);
   }
 
   switch (stage.kind) {

@@ -1,0 +1,134 @@
+import { type Command, Option } from 'commander';
+import { OUTCOMES, OUTCOMES_BY_QUEUE } from '../../functions/agent-api/outcome-names.js';
+import { UsageError } from './usage.js';
+
+/**
+ * `ladder agent …`: the agent's side of the work queue, against a running `ladder serve`. Whatever
+ * goes wrong on the way is one line and exit 2: a server that does not answer, an answer that is not
+ * ladder's, a refusal (the API's own message and HTTP status: 404 for an unknown task).
+ */
+const DEFAULT_URL = 'http://127.0.0.1:4510';
+
+interface AgentOptions {
+  url: string;
+  as: string;
+}
+
+async function call(agent: Command, path: string, init?: RequestInit): Promise<unknown> {
+  const { url: base, as } = agent.opts<AgentOptions>();
+  const headers = { 'content-type': 'application/json', 'x-ladder-agent': as };
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, { headers, ...init });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new UsageError(
+      `cannot reach ladder serve at ${base} (${why}): start it with \`npx ladder serve\` or give --url`,
+    );
+  }
+  let body: { error?: string };
+  try {
+    body = (await response.json()) as { error?: string };
+  } catch {
+    throw new UsageError(
+      `${base} answered HTTP ${response.status}, not as ladder serve does: is --url right?`,
+    );
+  }
+  if (!response.ok) throw new UsageError(`${body.error ?? 'refused'} (HTTP ${response.status})`);
+  return body;
+}
+
+/** A task's route: specialist tasks (deceased, bankrupt, fraud victim) have their own. */
+const taskPath = (taskId: string) =>
+  `${taskId.includes('#SPECIALIST#') ? '/specialist' : ''}/tasks/${encodeURIComponent(taskId)}`;
+
+interface CompleteOptions {
+  outcome: (typeof OUTCOMES)[number];
+  amount?: string;
+  date?: string;
+  instalments?: string;
+  report?: string;
+}
+
+/** The request body of a completion; what each outcome needs is checked here, the values by the API. */
+function outcomeBody(o: CompleteOptions): Record<string, unknown> {
+  const needs = (option: string, given: string | undefined) => {
+    if (given === undefined) throw new UsageError(`agent complete: --outcome ${o.outcome} needs ${option}`);
+  };
+  if (o.outcome === 'PROMISE_TO_PAY') {
+    needs('--amount', o.amount);
+    needs('--date', o.date);
+    return { outcome: o.outcome, promise: { amount: o.amount, date: o.date } };
+  }
+  if (o.outcome === 'PLAN_AGREED') {
+    needs('--instalments', o.instalments);
+    const instalments = (o.instalments ?? '').split(',').map((i) => {
+      const [amount, date, ...rest] = i.split('@');
+      if (!amount || !date || rest.length > 0)
+        throw new UsageError(`agent complete: --instalments: "${i}" is not amount@YYYY-MM-DD`);
+      return { amount, date };
+    });
+    return { outcome: o.outcome, plan: { instalments } };
+  }
+  if (o.outcome === 'VISIT_REPORTED') {
+    needs('--report', o.report);
+    return { outcome: o.outcome, report: o.report };
+  }
+  return { outcome: o.outcome };
+}
+
+export function agentCommands(program: Command): void {
+  const agent = program
+    .command('agent')
+    .description('list, claim and complete human tasks on a running `ladder serve`')
+    .option('--url <url>', 'where `ladder serve` listens', DEFAULT_URL)
+    .option('--as <agent>', 'who you are: a task is held by the agent who claimed it', 'local-agent');
+
+  agent
+    .command('list')
+    .description('open tasks of a queue')
+    .addOption(
+      new Option('--queue <queue>', 'the work queue')
+        .choices(Object.keys(OUTCOMES_BY_QUEUE))
+        .default('agent-calls'),
+    )
+    .action(async (opts: { queue: string }) => {
+      const path =
+        opts.queue === 'specialist' ? '/specialist/tasks' : `/tasks?queue=${encodeURIComponent(opts.queue)}`;
+      const { tasks } = (await call(agent, path)) as { tasks: Array<Record<string, string>> };
+      for (const t of tasks) console.log(`${t.taskId}\t${t.loanId}\t${t.stage}\topened ${t.openedAt}`);
+      if (tasks.length === 0) console.log(`no open tasks in ${opts.queue}`);
+    });
+
+  agent
+    .command('claim <taskId>')
+    .description('take a task (tells the waiting execution someone is on it)')
+    .action(async (taskId: string) => {
+      console.log(JSON.stringify(await call(agent, `${taskPath(taskId)}/claim`, { method: 'POST' })));
+    });
+
+  agent
+    .command('complete <taskId>')
+    .description('record what the agent learned; the outcomes a queue takes are listed under --outcome')
+    .addOption(
+      new Option(
+        '--outcome <outcome>',
+        `what happened (${Object.entries(OUTCOMES_BY_QUEUE)
+          .map(([queue, outcomes]) => `${queue}: ${outcomes.join(' ')}`)
+          .join('; ')})`,
+      )
+        .choices(OUTCOMES)
+        .makeOptionMandatory(),
+    )
+    .option('--amount <amount>', 'PROMISE_TO_PAY: the promised amount, e.g. 100.00')
+    .option('--date <date>', 'PROMISE_TO_PAY: the promised date, YYYY-MM-DD')
+    .option('--instalments <list>', 'PLAN_AGREED: amount@date,amount@date')
+    .option('--report <text>', 'VISIT_REPORTED: the visit report (kept on the task)')
+    .action(async (taskId: string, o: CompleteOptions) => {
+      const body = JSON.stringify(outcomeBody(o));
+      console.log(
+        JSON.stringify(await call(agent, `${taskPath(taskId)}/complete`, { method: 'POST', body })),
+      );
+    });
+}
