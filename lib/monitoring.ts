@@ -233,6 +233,7 @@ export class Monitoring extends Construct {
             ],
           }),
         ],
+        ...(props.audit ? [auditWidgets(props.audit.stateMachine)] : []),
       ],
     });
   }
@@ -267,5 +268,32 @@ const ladderMetric = (metricName: string): cloudwatch.Metric =>
     statistic: 'Sum',
     period: PERIOD,
   });
+
+/** The daily audit: how much it verified, how long its slowest segment took, whether it completed. */
+const auditWidgets = (machine: sfn.IStateMachine): cloudwatch.IWidget[] => [
+  new cloudwatch.GraphWidget({
+    title: 'Daily audit: records verified and the slowest segment',
+    width: 12,
+    left: [
+      ladderMetric('LedgerRecordsVerified').with({ period: DAY, label: 'Records verified (all segments)' }),
+    ],
+    right: [
+      ladderMetric('AuditSegmentSeconds').with({
+        period: DAY,
+        statistic: 'Maximum',
+        label: 'Slowest segment (s)',
+      }),
+    ],
+  }),
+  new cloudwatch.GraphWidget({
+    title: 'Daily audit runs',
+    width: 12,
+    left: [
+      machine.metricSucceeded({ period: DAY, statistic: 'Sum' }),
+      machine.metricFailed({ period: DAY, statistic: 'Sum' }),
+      machine.metricTimedOut({ period: DAY, statistic: 'Sum' }),
+    ],
+  }),
+];
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

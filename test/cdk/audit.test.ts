@@ -145,6 +145,14 @@ describe('the daily audit state machine', () => {
       AlarmActions: [topic],
     });
   });
+
+  it('shows the audit on the dashboard: records verified, the slowest segment, the runs', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const text of ['LedgerRecordsVerified', 'AuditSegmentSeconds', 'Daily audit runs'])
+      expect(body).toContain(text);
+    expect(body).toContain(idOf(stack, ladder.audit.stateMachine));
+  });
 });
 
 describe('the audit options', () => {
