@@ -9,7 +9,7 @@ import { documentClient } from '../../functions/adapters/env.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import { SealStore } from '../../functions/adapters/seal-store.js';
 import { TABLES } from '../../functions/adapters/tables.js';
-import { type AuditDeps, createAuditCore } from '../../functions/audit/core.js';
+import { type AuditDeps, AuditRequestSchema, createAuditCore } from '../../functions/audit/core.js';
 import type { Violation } from '../../functions/compliance/types.js';
 import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
 import { bundledPolicies } from '../../functions/domain/policies.js';
@@ -200,6 +200,12 @@ describe('the audit state machine', () => {
       segmentResults: Array<Record<string, number>>;
     };
   };
+
+  it("takes the execution's start time as AWS writes it ($$.Execution.StartTime) as the run's time", () => {
+    const input = { segment: 3, totalSegments: 8, at: '2026-12-14T03:17:00.123Z' };
+    expect(AuditRequestSchema.parse(input)).toEqual(input);
+    expect(AuditRequestSchema.safeParse({ ...input, at: '2026-12-14 03:17' }).success).toBe(false);
+  });
 
   it('passes asl-validator in every partition', () => {
     const validate = aslValidator as unknown as (d: unknown) => { isValid: boolean; errors: unknown[] };
