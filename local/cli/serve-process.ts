@@ -21,6 +21,13 @@ export async function serveUntilStopped(opts: {
   data?: string;
   iam: boolean;
 }): Promise<void> {
+  // Handlers first: serve() prints its address before it returns, and a signal sent on seeing that
+  // line (a test, a supervisor) must not find Node's default action (death by signal, no exit code).
+  let requested: string | undefined;
+  let onStop = (why: string) => {
+    requested ??= why;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onStop(signal));
   const service = await serve({ ...opts, iam: opts.iam });
   let stopping = false;
   const stop = (why: string) => {
@@ -36,7 +43,8 @@ export async function serveUntilStopped(opts: {
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  onStop = stop;
+  if (requested !== undefined) stop(requested);
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) stop('the process that started it exited');
