@@ -29,7 +29,7 @@ export interface LedgerAuditProps {
 export const AUDIT_TIMEOUT = Duration.minutes(15);
 /**
  * Ledger items per segment by default. Memory binds before time: `npm run bench:audit -- 5000`
- * (README "Benchmark") held at most 4,900 bytes of heap per record (its seal and the compliance
+ * (docs/benchmarks.md, "The daily audit") held at most 4,900 bytes of heap per record (its seal and the compliance
  * check's reads included) and checked at least 954 records a second per segment on the development
  * machine, so one segment of 1,024 MB could take about 219,000 records by heap and about 859,000 in 15
  * minutes. 100,000 leaves half the memory spare for the ledger's growth between DynamoDB's item-count

@@ -72,6 +72,9 @@ describe('docs/deploy.md', () => {
     const busPolicy = statementsOf(jsonBlocks(read('docs/compliance.md'))[0])[0];
     expect(publisher?.Action).toBe('events:PutEvents');
     expect(publisher?.Condition).toEqual(busPolicy?.Condition);
+    const reference = statementsOf(jsonBlocks(read('docs/reference.md')).at(-1))[0];
+    expect(reference?.Action).toBe('events:PutEvents');
+    expect(reference?.Condition).toEqual(busPolicy?.Condition);
     expect(publisher?.Condition).toEqual({
       'ForAllValues:StringEquals': { 'events:source': ['lender.loans'] },
       Null: { 'events:source': 'false' },
