@@ -183,7 +183,7 @@ describe('ladder agent --aws against a local server', () => {
   /** The CLI as a process (asynchronous: the server answers from this one), credentials in its env. */
   const ladder = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('node', ['bin/ladder-cli.mjs', ...args], {
+      const child = spawn('node', ['cli/ladder.mjs', ...args], {
         env: {
           PATH: process.env.PATH,
           AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
