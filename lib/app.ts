@@ -9,7 +9,8 @@ import { LadderStack } from './ladder-stack.js';
  * ('true' while the SES account is in the sandbox), `upstreamSources` (comma-separated EventBridge
  * sources of the upstream producers), `apiGatewayCloudWatchRole` ('false' where the account's API
  * Gateway CloudWatch role is managed elsewhere), `outboundBusArn` (an event bus every outbound event
- * is forwarded to; docs/events.md).
+ * is forwarded to; docs/events.md), `auditRecordsPerSegment` and `auditConcurrency` (integers: the
+ * daily audit's segment size and parallelism).
  */
 export function buildApp(props: AppProps = {}): App {
   const app = new App(props);
@@ -23,6 +24,13 @@ export function buildApp(props: AppProps = {}): App {
     if (value === 'true' || value === 'false') return value === 'true';
     throw new Error(`context ${key}: true or false, not "${String(value)}"`);
   };
+  const integer = (key: string): number | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    if (value === undefined || value === '') return undefined;
+    const n = typeof value === 'number' ? value : Number(String(value).replaceAll('_', ''));
+    if (!Number.isInteger(n)) throw new Error(`context ${key}: an integer, not "${String(value)}"`);
+    return n;
+  };
   const sources = context('upstreamSources')
     ?.split(',')
     .map((s) => s.trim())
@@ -35,6 +43,8 @@ export function buildApp(props: AppProps = {}): App {
       sesSandbox: flag('sesSandbox'),
       apiGatewayCloudWatchRole: flag('apiGatewayCloudWatchRole'),
       outboundBusArn: context('outboundBusArn'),
+      auditRecordsPerSegment: integer('auditRecordsPerSegment'),
+      auditConcurrency: integer('auditConcurrency'),
       ...(sources ? { eventSources: { default: sources } } : {}),
     },
   });

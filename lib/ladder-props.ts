@@ -77,4 +77,18 @@ export interface LadderProps {
    * @default none
    */
   readonly outboundBusArn?: string;
+  /**
+   * Ledger items one audit invocation scans at most: the daily audit state machine divides the ledger
+   * (DynamoDB's item count) into the smallest power of two of parallel Scan segments (at most 512) that
+   * keeps each at or under this. Lower it if the AuditSegmentNearTimeout alarm fires or a segment runs
+   * out of memory (the audit function has 1,024 MB; the bench held about 4.9 KB of heap per record).
+   * @default 100_000
+   */
+  readonly auditRecordsPerSegment?: number;
+  /**
+   * Audit segments running at once (the Map state's MaxConcurrency, 1 to 40): their Scans share the
+   * ledger table's read capacity with the ladders' Queries.
+   * @default 8
+   */
+  readonly auditConcurrency?: number;
 }

@@ -84,7 +84,11 @@ export class Ladder extends Construct {
     });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys });
-    const audit = new LedgerAudit(this, 'LedgerAudit', { ...base, keys });
+    const audit = new LedgerAudit(this, 'LedgerAudit', {
+      ...{ ...base, keys },
+      recordsPerSegment: props.auditRecordsPerSegment,
+      concurrency: props.auditConcurrency,
+    });
     routing.routeToQueue('LoanDelinquent', INTAKE_DETAIL_TYPES, intake.queue, intake.deadLetterQueue);
     routing.routeToFunction('BorrowerEvents', BORROWER_DETAIL_TYPES, borrowerEvents.eventsFunction);
     routing.routeToFunction('Erasure', ERASURE_DETAIL_TYPES, erasure.erasureFunction);
@@ -98,6 +102,7 @@ export class Ladder extends Construct {
       keys,
       alarmEmail: props.alarmEmail,
       stateMachines: workflow.stateMachines,
+      audit: { stateMachine: audit.stateMachine, segmentTimeout: audit.segmentTimeout },
       functions: {
         intake: intake.intakeFunction,
         stage: workflow.stageFunction,

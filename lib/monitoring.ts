@@ -31,7 +31,13 @@ export interface MonitoringProps {
   readonly intakeDeadLetterQueue: sqs.IQueue;
   /** Outbound events no consumer is configured for (lib/outbound.ts); absent when all have one. */
   readonly unconsumedQueue?: sqs.IQueue;
+  /** The daily audit's state machine, and the timeout of each of its segments' invocations. */
+  readonly audit?: { readonly stateMachine: sfn.IStateMachine; readonly segmentTimeout: Duration };
 }
+
+const DAY = Duration.days(1);
+/** A segment that took this share of its timeout alarms: the next growth of the ledger could stop it. */
+export const AUDIT_SEGMENT_ALARM_SHARE = 0.8;
 
 const PERIOD = Duration.minutes(5);
 
@@ -73,6 +79,7 @@ export class Monitoring extends Construct {
     }
     this.addAlarms(props);
     this.addUnconsumedAlarm(props.unconsumedQueue);
+    if (props.audit) this.addAuditAlarms(props.audit);
     this.dashboard = this.makeDashboard(props);
   }
 
@@ -126,6 +133,37 @@ export class Monitoring extends Construct {
         statistic: 'Maximum',
       }),
       'LoanDelinquent events landed in the intake dead-letter queue: those loans have no ladder',
+    );
+  }
+
+  /**
+   * The audit did not finish (a segment failed after its retries, or the run timed out or was
+   * stopped): no verdict on the ledger that day. And a segment that took most of its timeout: the
+   * next growth of the ledger could make it fail, so lower auditRecordsPerSegment (more segments).
+   * Both keep a day's period, like the audit's findings, so they stay in alarm until the next run.
+   */
+  private addAuditAlarms(audit: NonNullable<MonitoringProps['audit']>): void {
+    const m = audit.stateMachine;
+    this.alarm(
+      'AuditNotCompleted',
+      new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          failed: m.metricFailed({ statistic: 'Sum' }),
+          timedOut: m.metricTimedOut({ statistic: 'Sum' }),
+          aborted: m.metricAborted({ statistic: 'Sum' }),
+        },
+        period: DAY,
+        label: 'Audit executions failed, timed out or aborted',
+      }),
+      'The daily ledger audit did not complete (a segment failed after its retries, or the run timed out or was stopped): the ledger was not verified that day; see the audit state machine execution',
+    );
+    const threshold = Math.floor(audit.segmentTimeout.toSeconds() * AUDIT_SEGMENT_ALARM_SHARE);
+    this.alarm(
+      'AuditSegmentNearTimeout',
+      ladderMetric('AuditSegmentSeconds').with({ period: DAY, statistic: 'Maximum' }),
+      `An audit segment took ${threshold} s or more of its ${audit.segmentTimeout.toSeconds()} s timeout: lower auditRecordsPerSegment before the ledger outgrows it`,
+      threshold,
     );
   }
 
@@ -195,15 +233,21 @@ export class Monitoring extends Construct {
             ],
           }),
         ],
+        ...(props.audit ? [auditWidgets(props.audit.stateMachine)] : []),
       ],
     });
   }
 
-  private alarm(id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
+  private alarm(
+    id: string,
+    metric: cloudwatch.IMetric,
+    description: string,
+    threshold = 1,
+  ): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
       metric,
       alarmDescription: `Ladder: ${description}`,
-      threshold: 1,
+      threshold,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -224,5 +268,32 @@ const ladderMetric = (metricName: string): cloudwatch.Metric =>
     statistic: 'Sum',
     period: PERIOD,
   });
+
+/** The daily audit: how much it verified, how long its slowest segment took, whether it completed. */
+const auditWidgets = (machine: sfn.IStateMachine): cloudwatch.IWidget[] => [
+  new cloudwatch.GraphWidget({
+    title: 'Daily audit: records verified and the slowest segment',
+    width: 12,
+    left: [
+      ladderMetric('LedgerRecordsVerified').with({ period: DAY, label: 'Records verified (all segments)' }),
+    ],
+    right: [
+      ladderMetric('AuditSegmentSeconds').with({
+        period: DAY,
+        statistic: 'Maximum',
+        label: 'Slowest segment (s)',
+      }),
+    ],
+  }),
+  new cloudwatch.GraphWidget({
+    title: 'Daily audit runs',
+    width: 12,
+    left: [
+      machine.metricSucceeded({ period: DAY, statistic: 'Sum' }),
+      machine.metricFailed({ period: DAY, statistic: 'Sum' }),
+      machine.metricTimedOut({ period: DAY, statistic: 'Sum' }),
+    ],
+  }),
+];
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

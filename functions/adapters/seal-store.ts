@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { LedgerSeal } from '../domain/seal.js';
 import { translateAwsError } from './aws-errors.js';
+import { queryAll } from './query.js';
 
 /**
  * The seals of the ledger's records (functions/domain/seal.ts), one item per record: (ledgerId, seq).
@@ -36,7 +37,24 @@ export class SealStore {
     }
   }
 
-  /** Every seal, a page at a time (same segments as the ledger's scan: a chain's seals share a segment). */
+  /** The seals of one chain (a Query: the auditor's check of a chain another segment's Scan sealed). */
+  list(ledgerId: string): Promise<LedgerSeal[]> {
+    return queryAll<LedgerSeal>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'ledgerId = :id',
+        ExpressionAttributeValues: { ':id': ledgerId },
+      },
+      'reading the seals',
+    );
+  }
+
+  /**
+   * Every seal, a page at a time. With `segment`, the part of the table parallel Scan gives that
+   * segment: a chain's seals are all in one (they share its partition key), but not necessarily in
+   * the segment of the same number of the ledger's Scan (functions/audit/segment.ts reconciles).
+   */
   async *scan(segment?: { segment: number; totalSegments: number }): AsyncGenerator<LedgerSeal[]> {
     let start: ScanCommandInput['ExclusiveStartKey'];
     do {

@@ -3,25 +3,25 @@ import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { SealStore } from '../adapters/seal-store.js';
 import type { ComplianceSummary } from '../compliance/report.js';
 import type { Violation } from '../compliance/types.js';
-import { type AuditReport, type ChainReport, LedgerAudit } from '../domain/audit.js';
+import type { AuditReport, ChainReport } from '../domain/audit.js';
 import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
-import type { LedgerRecord } from '../domain/ledger.js';
+import { Instant } from '../domain/events.js';
 import type { MacKey } from '../domain/seal.js';
 import { type ComplianceDeps, checkPreviousDay } from './compliance.js';
+import { readSegment } from './segment.js';
 
 /**
- * The daily ledger audit on AWS: Scan the ledger and its seals (read-only: the function may only Scan
- * them, and only verify MACs), check every chain with the same LedgerAudit `ladder audit verify` runs,
- * and report the broken ones. One schedule per segment invokes it with `{segment, totalSegments}`, so
- * a large table is shared between invocations (every record and seal of one chain is in one segment).
- * Then the compliance check of the previous UTC day's records (./compliance.ts), over the records
- * scanned: in a segmented run each invocation checks its segment's loans, so the caps shared across
- * loans (a phone line's, a debtor's) see only the calls of loans in the same segment.
+ * The daily ledger audit on AWS, one segment per invocation: the audit state machine (lib/ledger-audit.ts)
+ * sizes the run from the ledger's item count and invokes this once per DynamoDB parallel Scan segment
+ * with `{segment, totalSegments, at}`. The segment's chains are checked by the same LedgerAudit
+ * `ladder audit verify` runs (./segment.ts: every chain by exactly one segment), then the compliance
+ * check of the previous UTC day's records (./compliance.ts: every borrower by exactly one segment), so
+ * the segments' counts add up to the whole ledger's. Without a segment, the whole table in one go.
  */
 export interface AuditDeps extends ComplianceDeps {
-  ledger: Pick<LedgerStore, 'scan'>;
-  seals: Pick<SealStore, 'scan'>;
+  ledger: Pick<LedgerStore, 'scan' | 'latest' | 'list'>;
+  seals: Pick<SealStore, 'scan' | 'list'>;
   key: Pick<MacKey, 'verify'>;
   clock: Clock;
 }
@@ -33,6 +33,8 @@ export const AuditRequestSchema = z
   .object({
     segment: z.number().int().min(0).optional(),
     totalSegments: z.number().int().min(1).max(1_000_000).optional(),
+    /** The run's time (the execution's start): every segment checks the same day, however late it runs. */
+    at: Instant.optional(),
   })
   .refine(
     (r) => (r.segment === undefined) === (r.totalSegments === undefined),
@@ -44,6 +46,9 @@ export const AuditRequestSchema = z
   );
 
 export interface AuditResult {
+  /** Which segment this was (absent: the whole ledger). */
+  segment?: number;
+  totalSegments?: number;
   chains: number;
   records: number;
   brokenChains: number;
@@ -53,6 +58,8 @@ export interface AuditResult {
   compliance: Omit<ComplianceSummary, 'byRule' | 'cases'>;
   /** The first violations (identifiers and times only), at most MAX_LISTED. */
   violations: Violation[];
+  /** How long the segment took (ms): the audit's size alarm watches it. */
+  elapsedMs: number;
 }
 
 const MAX_LISTED = 100;
@@ -61,30 +68,28 @@ export function createAuditCore(deps: AuditDeps) {
   return async function auditCore(
     input: unknown,
   ): Promise<AuditResult & { report: AuditReport; allViolations: Violation[] }> {
+    const started = Date.now();
     const parsed = AuditRequestSchema.safeParse(input ?? {});
     if (!parsed.success) throw new ValidationError(`bad audit request: ${parsed.error.issues[0]?.message}`);
-    const { segment, totalSegments } = parsed.data;
-    const audit = new LedgerAudit();
+    const { segment, totalSegments, at } = parsed.data;
     const part =
       segment !== undefined && totalSegments !== undefined ? { segment, totalSegments } : undefined;
-    // The same pages feed both checks: the ledger is scanned once.
-    const records: LedgerRecord[] = [];
-    for await (const page of deps.ledger.scan(part)) {
-      audit.add(page);
-      records.push(...page);
-    }
-    for await (const page of deps.seals.scan(part)) audit.addSeals(page);
+    const scanned = await readSegment(deps, part);
     const now = deps.clock.now();
-    const report = await audit.report({ key: deps.key, now, graceMs: SEAL_GRACE_MS });
-    const { violations, summary } = await checkPreviousDay(deps, records, now);
+    const report = await scanned.audit.report({ key: deps.key, now, graceMs: SEAL_GRACE_MS });
+    const whole = part === undefined || part.totalSegments === 1;
+    const day = at ? Date.parse(at) : now;
+    const { violations, summary } = await checkPreviousDay(deps, scanned.chains, day, whole);
     const { byRule: _byRule, cases: _cases, ...compliance } = summary;
     return {
+      ...(part ?? {}),
       chains: report.chains.length,
       records: report.records,
       brokenChains: report.broken.length,
       broken: report.broken.slice(0, MAX_LISTED).map(({ ok: _ok, records: _records, ...chain }) => chain),
       compliance,
       violations: violations.slice(0, MAX_LISTED),
+      elapsedMs: Date.now() - started,
       report,
       allViolations: violations,
     };

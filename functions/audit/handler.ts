@@ -4,11 +4,13 @@ import { logger, metrics } from '../adapters/powertools.js';
 import { type AuditDeps, type AuditResult, createAuditCore } from './core.js';
 
 /**
- * Scheduled daily. Every broken chain is one error log line naming the loan, the ledger and the
- * record; LedgerChainsBroken (emitted on every run, 0 included, so the alarm sees the audit ran) has
- * an alarm at > 0. Likewise every compliance violation of the previous UTC day is one error log line
- * (loan, cycle, seq, rule, rule pack, channel: identifiers only) and ComplianceViolations, 0
- * included, has its alarm.
+ * Invoked daily once per segment by the audit state machine. Every broken chain is one error log line
+ * naming the loan, the ledger and the record; LedgerChainsBroken (emitted by every segment, 0
+ * included) alarms when any segment's count is above 0, and each chain is checked by exactly one
+ * segment, so the segments' counts add up to the ledger's. Likewise every compliance violation of the
+ * previous UTC day is one error log line (loan, cycle, seq, rule, rule pack, channel: identifiers
+ * only) and ComplianceViolations has its alarm. AuditSegmentSeconds says how close a segment came to
+ * the timeout (its alarm: lib/monitoring.ts).
  */
 export function buildAuditHandler(deps: AuditDeps) {
   const core = createAuditCore(deps);
@@ -23,6 +25,9 @@ export function buildAuditHandler(deps: AuditDeps) {
       });
     }
     logger.info('ledger audit', {
+      ...(result.totalSegments === undefined
+        ? {}
+        : { segment: result.segment, totalSegments: result.totalSegments }),
       chains: result.chains,
       records: result.records,
       broken: result.brokenChains,
@@ -41,6 +46,7 @@ export function buildAuditHandler(deps: AuditDeps) {
     }
     logger.info('compliance check', result.compliance);
     metrics.addMetric('ComplianceViolations', MetricUnit.Count, allViolations.length);
+    metrics.addMetric('AuditSegmentSeconds', MetricUnit.Seconds, result.elapsedMs / 1000);
     return result;
   });
 }

@@ -3,39 +3,88 @@ import { OUTCOMES, OUTCOMES_BY_QUEUE } from '../../functions/agent-api/outcome-n
 import { UsageError } from './usage.js';
 
 /**
- * `ladder agent …`: the agent's side of the work queue, against a running `ladder serve`. Whatever
- * goes wrong on the way is one line and exit 2: a server that does not answer, an answer that is not
- * ladder's, a refusal (the API's own message and HTTP status: 404 for an unknown task).
+ * `ladder agent …`: the agent's side of the work queue, against a running `ladder serve`, or with
+ * `--aws --api URL` against the deployed work-queue API, each request signed with SigV4 from the
+ * standard credential chain (./aws-signing.ts; the caller is then the IAM principal, not `--as`).
+ * Whatever goes wrong on the way is one line and exit 2: a server that does not answer, an answer
+ * that is not ladder's, a refusal (the API's own message and HTTP status: 404 for an unknown task,
+ * 403 from API Gateway for a principal without execute-api:Invoke).
  */
 const DEFAULT_URL = 'http://127.0.0.1:4510';
 
 interface AgentOptions {
   url: string;
   as: string;
+  aws?: boolean;
+  api?: string;
 }
 
-async function call(agent: Command, path: string, init?: RequestInit): Promise<unknown> {
-  const { url: base, as } = agent.opts<AgentOptions>();
-  const headers = { 'content-type': 'application/json', 'x-ladder-agent': as };
+interface Target {
+  base: string;
+  what: string;
+  hint: string;
+  option: '--url' | '--api';
+  headers: (url: URL, init: { method: string; body?: string }) => Promise<Record<string, string>>;
+}
+
+/** Where the requests go and how they are signed: `ladder serve`, or the API on AWS. */
+async function target(opts: AgentOptions): Promise<Target> {
+  const json = { 'content-type': 'application/json' };
+  if (!opts.aws) {
+    if (opts.api !== undefined) throw new UsageError('agent: --api is for --aws; use --url for ladder serve');
+    return {
+      base: opts.url,
+      what: 'ladder serve',
+      hint: 'start it with `npx ladder serve` or give --url',
+      option: '--url',
+      headers: async () => ({ ...json, 'x-ladder-agent': opts.as }),
+    };
+  }
+  if (opts.api === undefined)
+    throw new UsageError('agent --aws: give --api <url> (the stack output AgentApiUrl)');
+  let api: URL;
+  try {
+    api = new URL(opts.api);
+  } catch {
+    throw new UsageError(`agent --aws: --api ${opts.api} is not a URL`);
+  }
+  // Loaded here, so the local commands and --help do not load the AWS SDK.
+  const signing = await import('./aws-signing.js');
+  const region = signing.apiRegion(api);
+  const credentials = await signing.defaultCredentials();
+  return {
+    base: api.href.replace(/\/+$/, ''),
+    what: 'the work-queue API',
+    hint: 'is --api the AgentApiUrl output?',
+    option: '--api',
+    headers: (url, init) => signing.signedHeaders({ url, ...init, headers: json }, { region, credentials }),
+  };
+}
+
+async function call(agent: Command, path: string, init: { method?: string; body?: string } = {}) {
+  const to = await target(agent.opts<AgentOptions>());
+  const url = new URL(`${to.base}${path}`);
+  const method = init.method ?? 'GET';
+  const headers = await to.headers(url, { method, ...(init.body === undefined ? {} : { body: init.body }) });
   let response: Response;
   try {
-    response = await fetch(`${base}${path}`, { headers, ...init });
+    response = await fetch(url, { method, headers, body: init.body });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new UsageError(
-      `cannot reach ladder serve at ${base} (${why}): start it with \`npx ladder serve\` or give --url`,
-    );
+    throw new UsageError(`cannot reach ${to.what} at ${to.base} (${why}): ${to.hint}`);
   }
-  let body: { error?: string };
+  let body: { error?: string; message?: string };
   try {
-    body = (await response.json()) as { error?: string };
+    body = (await response.json()) as { error?: string; message?: string };
   } catch {
     throw new UsageError(
-      `${base} answered HTTP ${response.status}, not as ladder serve does: is --url right?`,
+      `${to.base} answered HTTP ${response.status}, not as ${to.what} does: is ${to.option} right?`,
     );
   }
-  if (!response.ok) throw new UsageError(`${body.error ?? 'refused'} (HTTP ${response.status})`);
+  // API Gateway's own refusals (403 without execute-api:Invoke, a bad signature) say `message`.
+  if (!response.ok)
+    throw new UsageError(`${body.error ?? body.message ?? 'refused'} (HTTP ${response.status})`);
   return body;
 }
 
@@ -81,9 +130,11 @@ function outcomeBody(o: CompleteOptions): Record<string, unknown> {
 export function agentCommands(program: Command): void {
   const agent = program
     .command('agent')
-    .description('list, claim and complete human tasks on a running `ladder serve`')
+    .description('list, claim and complete human tasks on a running `ladder serve`, or with --aws on AWS')
     .option('--url <url>', 'where `ladder serve` listens', DEFAULT_URL)
-    .option('--as <agent>', 'who you are: a task is held by the agent who claimed it', 'local-agent');
+    .option('--as <agent>', 'who you are: a task is held by the agent who claimed it', 'local-agent')
+    .option('--aws', 'call the deployed work-queue API, signing with your AWS credentials (SigV4)')
+    .option('--api <url>', 'with --aws: the stack output AgentApiUrl');
 
   agent
     .command('list')

@@ -122,10 +122,10 @@ describe('Ladder construct', () => {
     return byRole;
   };
 
-  it('has STANDARD state machines (one per policy), logging ALL without execution data, traced', () => {
+  it('has STANDARD state machines (one per policy, and the audit), logging ALL without execution data, traced', () => {
     template.resourceCountIs(
       'AWS::StepFunctions::StateMachine',
-      Object.keys(ladder.workflow.stateMachines).length,
+      Object.keys(ladder.workflow.stateMachines).length + 1,
     );
     template.allResourcesProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
@@ -458,21 +458,23 @@ describe('Ladder construct', () => {
     }
     expect(statementsOnLedger).toBeGreaterThan(0);
     // Only the ledger writer appends to the ledger (PutItem + Query); the stage may only read it (it asks
-    // the writer, which seals every record); the auditor only Scans it.
+    // the writer, which seals every record); the auditor only reads it (Scan its segment, Query the
+    // chains other segments hold), and the audit state machine only reads its item count.
     expect(
       Object.fromEntries([...tableActions(ledger)].map(([role, actions]) => [role, [...actions].sort()])),
     ).toEqual({
       [roleId(ladder.ledgerWriter.writerFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
       [roleId(ladder.workflow.stageFunction)]: ['dynamodb:Query'],
       [roleId(ladder.delivery.deliveryFunction)]: ['dynamodb:Query'],
-      [roleId(ladder.audit.auditFunction)]: ['dynamodb:Scan'],
+      [roleId(ladder.audit.auditFunction)]: ['dynamodb:Query', 'dynamodb:Scan'],
+      [logicalId(ladder.audit.stateMachine.role)]: ['dynamodb:DescribeTable'],
     });
     const seals = logicalId(ladder.tables.seals);
     expect(
       Object.fromEntries([...tableActions(seals)].map(([role, actions]) => [role, [...actions].sort()])),
     ).toEqual({
       [roleId(ladder.ledgerWriter.writerFunction)]: ['dynamodb:PutItem'],
-      [roleId(ladder.audit.auditFunction)]: ['dynamodb:Scan'],
+      [roleId(ladder.audit.auditFunction)]: ['dynamodb:Query', 'dynamodb:Scan'],
     });
   });
 
@@ -530,18 +532,18 @@ describe('Ladder construct', () => {
     expect(() => ladder.tables.bind(fn, 'ledger', ['dynamodb:UpdateItem' as never])).toThrow(/append-only/);
   });
 
-  it('runs the ledger audit daily through EventBridge Scheduler, with a role that may invoke only it', () => {
-    const audit = logicalId(ladder.audit.auditFunction);
+  it('starts the audit state machine daily through EventBridge Scheduler, with a role that may start only it', () => {
+    const machine = logicalId(ladder.audit.stateMachine);
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
     expect(schedules).toHaveLength(1);
     expect(schedules[0]?.Properties).toMatchObject({
       ScheduleExpression: 'cron(17 3 * * ? *)',
-      Target: { Arn: { 'Fn::GetAtt': [audit, 'Arn'] }, Input: '{}' },
+      Target: { Arn: { Ref: machine }, Input: '{}' },
     });
     const target = schedules[0]?.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string] } };
     const roleRef = target.RoleArn['Fn::GetAtt'][0];
     expect(grants.filter((g) => g.roles.includes(roleRef))).toEqual([
-      { roles: [roleRef], actions: ['lambda:InvokeFunction'], resources: [{ 'Fn::GetAtt': [audit, 'Arn'] }] },
+      { roles: [roleRef], actions: ['states:StartExecution'], resources: [{ Ref: machine }] },
     ]);
   });
 
@@ -665,11 +667,13 @@ describe('Ladder construct', () => {
         contacts: ['Query'],
       },
       [roleId(ladder.audit.auditFunction)]: {
-        // The compliance check reads the day's borrowers by Query (byLoan, then their partition).
+        // The compliance check reads the day's borrowers by Query (byLoan, then their partition);
+        // a segment Queries the chains and seals another segment's Scan holds.
         cases: ['Query'],
-        ledger: ['Scan'],
-        seals: ['Scan'],
+        ledger: ['Query', 'Scan'],
+        seals: ['Query', 'Scan'],
       },
+      [logicalId(ladder.audit.stateMachine.role)]: { ledger: ['DescribeTable'] },
     };
     const actual: Record<string, Record<string, string[]>> = {};
     for (const [name, table] of Object.entries(ladder.tables.byKey)) {
@@ -814,7 +818,7 @@ describe('Ladder policies', () => {
       .map((p) => p.id);
     expect(Object.keys(ladder.workflow.stateMachines).sort()).toEqual([...ids].sort());
     const template = Template.fromStack(Stack.of(ladder));
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', ids.length);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', ids.length + 1);
     const intake = template.findResources('AWS::Lambda::Function', {
       Properties: { Description: 'Ladder: opens a case for a delinquent loan and starts its ladder' },
     });

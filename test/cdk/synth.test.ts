@@ -123,11 +123,17 @@ describe('cdk synth of the Ladder app', () => {
     expect(machines.length).toBeGreaterThan(1);
     for (const machine of machines) {
       const props = machine.Properties as {
-        DefinitionS3Location: { Key: string };
+        DefinitionS3Location?: { Key: string };
+        DefinitionString?: string;
         DefinitionSubstitutions: Json;
       };
-      const file = path.join(assembly?.directory ?? '', `asset.${props.DefinitionS3Location.Key}`);
-      const definition = readFileSync(file, 'utf8');
+      // The ladders' definitions are S3 assets; the audit's is inline (lib/audit-definition.ts).
+      const definition = props.DefinitionS3Location
+        ? readFileSync(
+            path.join(assembly?.directory ?? '', `asset.${props.DefinitionS3Location.Key}`),
+            'utf8',
+          )
+        : (props.DefinitionString ?? '');
       expect(definition).not.toContain('arn:aws:');
       expect(definition).toContain('"arn:${Partition}:states:::lambda:invoke"');
       expect(props.DefinitionSubstitutions).toMatchObject({ Partition: { Ref: 'AWS::Partition' } });

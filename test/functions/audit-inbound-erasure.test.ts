@@ -98,6 +98,7 @@ describe('audit Lambda', () => {
         until: '2026-12-20T00:00:00.000Z',
       },
       violations: [],
+      elapsedMs: expect.any(Number),
     });
     expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 3);
     expect(ddb).toHaveReceivedNthCommandWith(ScanCommand, 2, {

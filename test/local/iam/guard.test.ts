@@ -58,6 +58,9 @@ describe('IAM guard', () => {
     });
     guard.check('agentApi', 'SFNClient', 'SendTaskHeartbeatCommand', { taskToken: 't' });
     guard.check('audit', 'DynamoDBClient', 'ScanCommand', { TableName: 'Ledger' });
+    // A segment of the daily audit Queries the chains and seals another segment's Scan holds.
+    guard.check('audit', 'DynamoDBClient', 'QueryCommand', { TableName: 'Ledger' });
+    guard.check('audit', 'DynamoDBClient', 'QueryCommand', { TableName: 'Seals' });
   });
 
   it('knows the ledger writer, the HMAC keys, the Seals table and the bus source condition', () => {
@@ -72,6 +75,8 @@ describe('IAM guard', () => {
     expect(decide('stage', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
     expect(decide('audit', 'kms:VerifyMac', iam.sealKey.arn, mac)).toBe('Allowed');
     expect(decide('audit', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
+    expect(decide('audit', 'dynamodb:PutItem', iam.tables.ledger.arn)).toBe('ImplicitlyDenied');
+    expect(decide('audit', 'dynamodb:PutItem', iam.tables.seals.arn)).toBe('ImplicitlyDenied');
     expect(decide('intake', 'kms:GenerateMac', iam.lineKey.arn, mac)).toBe('Allowed');
     expect(decide('intake', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
     expect(decide('ledgerWriter', 'dynamodb:PutItem', iam.tables.seals.arn)).toBe('Allowed');
