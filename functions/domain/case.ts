@@ -2,8 +2,9 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { draw } from './draw.js';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
+import type { LocaleHow } from './locale.js';
 import type { RecallReason } from './outbound.js';
-import type { Channel, LadderPolicy, PolicyVersion, Stage } from './policy.js';
+import type { Channel, LadderPolicy, Locale, PolicyVersion, Stage } from './policy.js';
 import { zone } from './zone.js';
 
 /** The work queues of human tasks. */
@@ -118,13 +119,16 @@ export type SpecialStatus = 'DECEASED' | 'BANKRUPT' | 'FRAUD_VICTIM' | 'ERASED';
 export type ProfileChange =
   | { type: 'OPT_OUT' | 'OPT_IN'; channel: ContactChannel; at: string; recordedAt: string }
   | { type: 'STATUS'; status: SpecialStatus; at: string; recordedAt: string }
-  | { type: 'TIME_ZONE'; timeZone: string; recordedAt: string };
+  | { type: 'TIME_ZONE'; timeZone: string; recordedAt: string }
+  /** The borrower's language tag and the template locale it resolved to (functions/domain/locale.ts). */
+  | { type: 'LOCALE'; requested: string; locale: Locale; how: LocaleHow; recordedAt: string };
 
 /** The borrower as the rules see them: preferences, consent and recent calls. No contact details. */
 export interface BorrowerProfile {
   borrowerId: string;
   timeZone: string;
-  locale: 'en' | 'zh-CN';
+  /** The template locale the borrower's language tag resolved to; the resolution is in `changes`. */
+  locale: Locale;
   preferredChannel?: 'SMS' | 'EMAIL';
   optOuts: Partial<Record<ContactChannel, string>>;
   /**

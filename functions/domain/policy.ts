@@ -22,7 +22,8 @@ export const STAGE_KINDS = [
 export type StageKind = (typeof STAGE_KINDS)[number];
 export const HUMAN_STAGE_KINDS: readonly StageKind[] = ['AGENT_CALL', 'FIELD_VISIT'];
 
-const LOCALES = ['en', 'zh-CN'] as const;
+/** The locales templates are written in; a borrower's BCP 47 tag resolves to one (locale.ts). */
+export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 const Decimal = z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
@@ -170,6 +171,12 @@ export const PolicySchema = z.object({
     })
     .optional()
     .describe("champion/challenger: this share (split) of loans runs the challenger policy's ladder"),
+  defaultLocale: z
+    .enum(LOCALES)
+    .default('en')
+    .describe(
+      "the templates' locale for a borrower whose language no template speaks (the reason is recorded)",
+    ),
   templates: z
     .record(z.string(), Template)
     .describe('messages by key, each with a version and its text in en and zh-CN'),
@@ -250,6 +257,12 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
       fail(`${at}: kind: credit reporting needs an earlier NOTICE stage with noticeFor CREDIT_REPORT`);
     }
   }
+  for (const stage of policy.stages) {
+    if (stage.template && !stage.noticeFor && usesNoticeDays(policy.templates[stage.template]))
+      fail(
+        `stage ${stage.id}: template: "${stage.template}" says {noticeDays}, which only a notice with noticeFor has`,
+      );
+  }
   for (const field of ['followUpTemplate', 'offerTemplate'] as const) {
     if (!policy.templates[policy.plan[field]])
       fail(`plan.${field}: "${policy.plan[field]}" is not in templates`);
@@ -289,6 +302,9 @@ function checkTemplateCoversChannels(policy: LadderPolicy, stage: Stage, fail: (
     }
   }
 }
+
+const usesNoticeDays = (template: Template | undefined): boolean =>
+  JSON.stringify(template?.locales ?? {}).includes('{noticeDays}');
 
 /** The operator-readable name of a stage, used as the state name in the console ("D+7 agent call"). */
 export const stageLabel = (stage: Pick<Stage, 'id' | 'name'>): string => `${stage.id} ${stage.name}`;

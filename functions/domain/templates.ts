@@ -34,6 +34,17 @@ const FIELD: Record<Channel, keyof MessageTemplate> = {
   VISIT: 'callScript',
 };
 
+/**
+ * {noticeDays}: the days from an advance notice to the stage it gives notice of (the field visit, the
+ * credit report), from the policy's stages, so that the text says what the ladder will do.
+ */
+export function noticeDays(policy: LadderPolicy, templateId: string): number | undefined {
+  const index = policy.stages.findIndex((s) => s.template === templateId && s.noticeFor);
+  const notice = policy.stages[index];
+  const target = policy.stages.slice(index + 1).find((s) => s.kind === notice?.noticeFor);
+  return notice && target ? target.offsetDays - notice.offsetDays : undefined;
+}
+
 const fill = (text: string, values: Record<string, string>): string =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 
@@ -57,6 +68,7 @@ export function renderMessage(
     amount: formatMoney(vars.amountMinor, vars.currency, locale),
     dueDate: DateTime.fromISO(vars.dueDate).setLocale(locale).toLocaleString(DateTime.DATE_MED),
     daysPastDue: String(vars.daysPastDue),
+    noticeDays: String(noticeDays(policy, templateId) ?? ''),
     link: `${policy.paymentLinkBase}${encodeURIComponent(vars.loanId)}`,
   };
   let rendered = fill(body, values);
