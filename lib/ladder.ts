@@ -83,7 +83,7 @@ export class Ladder extends Construct {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
-    const consent = new Consent(this, 'Consent', { ...base, keys });
+    const consent = new Consent(this, 'Consent', { ...base, keys, ledgerWriter });
     const audit = new LedgerAudit(this, 'LedgerAudit', { ...base, keys });
     routing.routeToQueue('LoanDelinquent', INTAKE_DETAIL_TYPES, intake.queue, intake.deadLetterQueue);
     routing.routeToFunction('BorrowerEvents', BORROWER_DETAIL_TYPES, borrowerEvents.eventsFunction);

@@ -34,6 +34,12 @@ export interface HumanTask {
   withdrawnReason?: string;
   /** What the agent reported (a visit report): kept here, never sent into the execution. */
   report?: string;
+  /**
+   * A conversation item (queue `conversations`): the reply it shows, by id (its text is in the
+   * conversations table, shown only to the agent who claims the item), the intent the table found,
+   * and every loan of the borrower it concerns.
+   */
+  conversation?: { itemId: string; channel: 'SMS' | 'EMAIL'; intent: string; loans: string[] };
 }
 
 export type PublicTask = Omit<HumanTask, 'token'>;

@@ -8,7 +8,14 @@ import type { Channel, LadderPolicy, Locale, PolicyVersion, Stage } from './poli
 import { zone } from './zone.js';
 
 /** The work queues of human tasks. */
-export const TASK_QUEUES = ['agent-calls', 'field-visits', 'plan-signing', 'specialist'] as const;
+/** `conversations`: what borrowers wrote back, for an agent to read and answer (no execution waits on it). */
+export const TASK_QUEUES = [
+  'agent-calls',
+  'field-visits',
+  'plan-signing',
+  'specialist',
+  'conversations',
+] as const;
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 
 /** The notices a later stage depends on. */
@@ -64,6 +71,11 @@ export interface CaseRecord {
   promises: PromiseToPay[];
   plan?: RepaymentPlan;
   hardshipAt?: string;
+  /**
+   * The borrower's replies on this loan: the conversation item (its text is in the conversations table,
+   * never here), the SHA-256 of the text, the intent the table found, and the agent's handling.
+   */
+  replies?: ReplyRef[];
   /** Days the remaining stages moved later because of a pause (promise, plan, dispute). */
   shiftDays: number;
   /**
@@ -94,6 +106,18 @@ export interface CaseRecord {
   noticesSent?: Partial<Record<NoticeKind, { at: string; refs: string[]; undelivered?: string[] }>>;
   /** When the case left the ladder (cured, settled, closed, handed over). */
   closedAt?: string;
+}
+
+export interface ReplyRef {
+  itemId: string;
+  taskId: string;
+  channel: 'SMS' | 'EMAIL';
+  intent: string;
+  sha256: string;
+  receivedAt: string;
+  /** When an agent completed the conversation item, and what they recorded. */
+  handledAt?: string;
+  outcome?: string;
 }
 
 export interface CallRecord {
@@ -147,6 +171,20 @@ export interface BorrowerProfile {
   lineId?: string;
   /** Every consent, status and time-zone change applied, oldest first. */
   changes?: ProfileChange[];
+  /**
+   * One voice per borrower (functions/domain/one-voice.ts): per message channel, the loan whose step
+   * took the borrower's message of that local day; the other loans' steps that day are covered by it.
+   */
+  sendSlots?: Partial<Record<'SMS' | 'EMAIL', SendSlot>>;
+}
+
+/** The day's message on a channel: taken by one loan's step, named by its ledger record. */
+export interface SendSlot {
+  /** The borrower's local day, YYYY-MM-DD. */
+  day: string;
+  loanId: string;
+  cycle: number;
+  seq: number;
 }
 
 export const balanceMinor = (c: Pick<CaseRecord, 'amountDueMinor' | 'paidMinor'>): number =>

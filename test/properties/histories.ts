@@ -7,7 +7,7 @@ import type { ScenarioEvent, ScenarioLoan } from '../../local/scenario.js';
  * as an adversary would arrange it: payments full and partial, opt-outs and opt-ins dated in the past,
  * now or the future and delivered late, twice or out of order, disputes resolved either way, promises
  * and plans good and bad, agent outcomes of every kind, deceased or bankrupt borrowers, erasure, STOP
- * by SMS, verified contact points. Every history is data: a scenario the real local runtime runs.
+ * by SMS, free-text replies by SMS and e-mail, verified contact points, BCP 47 language tags. Every history is data: a scenario the real local runtime runs.
  */
 export interface History {
   loans: ScenarioLoan[];
@@ -112,6 +112,23 @@ function loanEvent(owed: number): fc.Arbitrary<ScenarioEvent> {
         arbitrary: fc
           .constantFrom('STOP', 'START', '退订', 'I will pay at the end of the month')
           .map((b) => ({ type: 'smsReply' as const, body: b })),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .record({
+            channel: fc.constantFrom('SMS', 'EMAIL'),
+            text: fc.constantFrom(
+              '我这个月失业了，下个月再还',
+              'I already paid yesterday',
+              '这笔钱不是我借的',
+              'wrong number',
+              'HELP',
+              'UNSUBSCRIBE',
+              'ok',
+            ),
+          })
+          .map((r) => ({ type: 'reply' as const, ...r })),
       },
       {
         weight: 1,
