@@ -12,6 +12,8 @@ export interface MessageVars {
   dueDate: string;
   daysPastDue: number;
   loanId: string;
+  /** One voice per borrower: the line saying this message covers the borrower's other loans. */
+  coverLine?: string;
 }
 
 export interface RenderedMessage {
@@ -72,6 +74,9 @@ export function renderMessage(
     link: `${policy.paymentLinkBase}${encodeURIComponent(vars.loanId)}`,
   };
   let rendered = fill(body, values);
+  if (vars.coverLine && (channel === 'SMS' || channel === 'EMAIL')) {
+    rendered = `${rendered}${channel === 'SMS' ? ' ' : '\n\n'}${vars.coverLine}`;
+  }
   if (rules.optOutInEveryMessage && (channel === 'SMS' || channel === 'EMAIL')) {
     rendered = `${rendered}${channel === 'SMS' ? ' ' : '\n\n'}${OPT_OUT[locale][channel === 'SMS' ? 'sms' : 'email']}`;
   }
