@@ -71,6 +71,8 @@ export interface CaseRecord {
   promises: PromiseToPay[];
   plan?: RepaymentPlan;
   hardshipAt?: string;
+  /** Hardship heard: escalation pauses until `until` (functions/domain/hardship.ts). */
+  hardship?: Hardship;
   /**
    * The borrower's replies on this loan: the conversation item (its text is in the conversations table,
    * never here), the SHA-256 of the text, the intent the table found, and the agent's handling.
@@ -106,6 +108,17 @@ export interface CaseRecord {
   noticesSent?: Partial<Record<NoticeKind, { at: string; refs: string[]; undelivered?: string[] }>>;
   /** When the case left the ladder (cured, settled, closed, handed over). */
   closedAt?: string;
+}
+
+export interface Hardship {
+  /** How Ladder heard it: a HardshipReported event, a reply, or an agent's call outcome. */
+  source: 'EVENT' | 'REPLY' | 'CALL';
+  reportedAt: string;
+  /** Escalation resumes at this instant (reportedAt plus the policy's hardship.pauseDays). */
+  until: string;
+  /** When the plan offer went out (for a call, with the outcome's own record). */
+  offeredAt?: string;
+  endedAt?: string;
 }
 
 export interface ReplyRef {

@@ -148,6 +148,12 @@ export const PolicySchema = z.object({
         .describe('sent when the borrower reports hardship: the offer of a plan'),
     })
     .describe('repayment plans: instalment grace, size, how long an agreement may wait for its signature'),
+  hardship: z
+    .object({ pauseDays: days(1, 60).default(14) })
+    .default({ pauseDays: 14 })
+    .describe(
+      'hardship reported (an event, a reply, a call) pauses escalation and brings the plan offer; escalation resumes after pauseDays unless a plan, a promise or a payment came first',
+    ),
   humanTask: z
     .object({ timeoutHours: z.number().int().min(1).max(720) })
     .describe('how long an agent call or visit task may stay open before escalation goes on'),

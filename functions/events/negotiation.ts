@@ -1,4 +1,4 @@
-import { isoUtc } from '../domain/clock.js';
+import { hearHardship } from '../domain/hardship.js';
 import { proposePlan } from '../domain/plan.js';
 import { promiseProblem, takePromise } from '../domain/promise.js';
 import { type EventsDeps, type Handlers, onLoan } from './apply.js';
@@ -29,7 +29,8 @@ export function negotiationHandlers(
     HardshipReported: (d) =>
       onLoan(deps, d.loanId, (c, now) => {
         if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
-        c.hardshipAt = isoUtc(now);
+        // Heard: escalation pauses and the plan offer goes out with the next stage (domain/hardship.ts).
+        hearHardship(c, policies.get(c.policyId), now, 'EVENT');
         return undefined;
       }),
   };

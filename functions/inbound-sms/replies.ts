@@ -7,6 +7,7 @@ import type { TaskStore } from '../adapters/task-store.js';
 import type { CaseRecord, ReplyRef } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { ConcurrentUpdateError } from '../domain/errors.js';
+import { hearHardship } from '../domain/hardship.js';
 import { classifyReply, type Intent } from '../domain/intents.js';
 import { chain, conversationLedgerId, GENESIS_HASH, type LedgerRecord } from '../domain/ledger.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -129,6 +130,9 @@ async function noteOnCase(deps: ReplyDeps, kase: Stored<CaseRecord>, ref: ReplyR
     if (current.item.replies?.some((r) => r.itemId === ref.itemId)) return;
     const c = structuredClone(current.item);
     c.replies = [...(c.replies ?? []), ref];
+    // A reply that reads as hardship is heard at once: escalation pauses (domain/hardship.ts).
+    if (ref.intent === 'HARDSHIP')
+      hearHardship(c, deps.policies.get(c.policyId), Date.parse(ref.receivedAt), 'REPLY');
     try {
       await deps.cases.saveCase(c, current.rev);
       return;

@@ -2,6 +2,7 @@ import { humanTaskId } from '../../domain/calls.js';
 import { type CaseRecord, caseKey, endOfGrace } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
+import { activeHardship, hearHardship } from '../../domain/hardship.js';
 import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
 import { proposePlan } from '../../domain/plan.js';
 import { type Channel, nextStage, type Stage, stageById } from '../../domain/policy.js';
@@ -167,11 +168,9 @@ async function act(ctx: Ctx, stage: Stage, result: HumanResult, refused = false)
       return step(ctx, 'SIGN', now, { resumeStage: next });
     }
     case 'HARDSHIP':
-      if (!ctx.kase.item.hardshipAt) {
-        await update(ctx, (c) => {
-          c.hardshipAt = isoUtc(now);
-        });
-      }
+      // The offer went out with this record: escalation pauses until the hardship deadline.
+      if (!activeHardship(ctx.kase.item))
+        await update(ctx, (c) => hearHardship(c, policy, now, 'CALL', true));
       return nextStageStep(ctx, stage.id);
     default:
       return nextStageStep(ctx, stage.id);
