@@ -71,6 +71,8 @@ export interface CaseRecord {
   promises: PromiseToPay[];
   plan?: RepaymentPlan;
   hardshipAt?: string;
+  /** The call tasks each agent-call stage has made (a call not answered is tried again, up to the stage's attempts). */
+  callTries?: Record<string, string[]>;
   /** Hardship heard: escalation pauses until `until` (functions/domain/hardship.ts). */
   hardship?: Hardship;
   /**

@@ -73,6 +73,15 @@ const StageSchema = z.object({
     .default('ALL')
     .describe('ALL channels, or the FIRST_OPEN one (falling back to the next when one is closed or fails)'),
   template: z.string().min(1).optional().describe('the key of the message in templates (a NOTICE needs one)'),
+  attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(6)
+    .default(1)
+    .describe(
+      'an AGENT_CALL stage: calls made at most, one a day; a call not answered is tried again the next day at the stage time, within the contact window and the call caps',
+    ),
   noticeFor: z
     .enum(['FIELD_VISIT', 'CREDIT_REPORT'])
     .optional()
