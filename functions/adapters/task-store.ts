@@ -32,6 +32,8 @@ export interface HumanTask {
   completedAt?: string;
   /** Why the ladder took the task back (DISPUTE_OPENED, OPTED_OUT_CALL, CASE_CLOSED, ...). */
   withdrawnReason?: string;
+  /** An agent call's script, rendered from the stage's template (amount, days past due; no name). */
+  script?: string;
   /** What the agent reported (a visit report): kept here, never sent into the execution. */
   report?: string;
   /**

@@ -27,6 +27,7 @@ const loan = (loanId: string) => ({
 });
 
 const calls: Record<number, LedgerRecord[]> = {};
+const scripts: Array<string | undefined> = [];
 
 beforeAll(async () => {
   for (const n of [1, 2]) {
@@ -39,6 +40,9 @@ beforeAll(async () => {
       onFinish: async (l) => {
         const ledger = await l.stores.ledger().list(caseKey(`L-${n}`, 1));
         calls[n] = ledger.filter((r) => r.stage === 'D+7' && r.attempts.some((a) => a.channel === 'CALL'));
+        if (n !== 2) return;
+        for (const r of calls[n] ?? [])
+          scripts.push((await l.stores.tasks().get(r.attempts[0]?.providerRef ?? ''))?.script);
       },
     });
   }
@@ -47,6 +51,13 @@ beforeAll(async () => {
 const local = (iso: string) => DateTime.fromISO(iso).setZone('Asia/Shanghai');
 
 describe('calls across days', () => {
+  it("each call task carries the script, rendered in the borrower's language with the amount and days of that day", () => {
+    expect(scripts).toEqual([
+      '核实身份后告知：¥3,000.00已逾期7天。询问原因、还款意愿和能力。',
+      '核实身份后告知：¥3,000.00已逾期8天。询问原因、还款意愿和能力。',
+    ]);
+  });
+
   it('one attempt allowed: one call, not answered, and the ladder moves on', () => {
     expect(calls[1]?.flatMap((r) => r.attempts.map((a) => [a.status, a.outcome]))).toEqual([
       ['SENT', 'NO_ANSWER'],
