@@ -34,13 +34,13 @@ describe('event routes', () => {
         'ContactPointVerified',
       ],
       erasure: ['BorrowerErasureRequested'],
+      delivery: ['LetterDispatched'],
     });
-    expect(['LoanDelinquent', 'DisputeOpened', 'BorrowerErasureRequested', 'Nope'].map(targetOf)).toEqual([
-      'intake',
-      'events',
-      'erasure',
-      undefined,
-    ]);
+    expect(
+      ['LoanDelinquent', 'DisputeOpened', 'BorrowerErasureRequested', 'LetterDispatched', 'Nope'].map(
+        targetOf,
+      ),
+    ).toEqual(['intake', 'events', 'erasure', 'delivery', undefined]);
   });
 
   it('sources: per detail-type, else the default list, else lender.loans', () => {

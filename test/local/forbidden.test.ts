@@ -166,9 +166,17 @@ describe('a dispute nobody resolves', () => {
     const records = await ledger(l);
     expect(records.filter((r) => r.type === 'HOLD').map((r) => r.detail?.hold)).toEqual(['TIMED_OUT']);
     expect(sentAfter(records, '2026-12-12T02:00:00Z')).toEqual([]);
-    const execution = [...l.executions.values()][0];
-    expect(execution?.status).toBe('RUNNING');
-    expect(statesOf(l).slice(-3)).toEqual(['Dispute hold: resume?', 'After dispute hold', 'Dispute hold']);
+    // Held again past the execution's year: the ladder goes on holding in its continuation.
+    const [first, next, ...more] = [...l.executions.values()];
+    expect(more).toEqual([]);
+    expect([first?.status, next?.status, next?.name]).toEqual(['SUCCEEDED', 'RUNNING', 'L-1-c1-r1']);
+    expect(statesOf(l).slice(-4)).toEqual([
+      'Dispute hold: resume?',
+      'After dispute hold',
+      'Continue in a new execution',
+      'Continued in a new execution',
+    ]);
+    expect(next?.states.at(-1)).toBe('Dispute hold');
   });
 });
 
