@@ -200,6 +200,8 @@ export interface SendSlot {
   loanId: string;
   cycle: number;
   seq: number;
+  /** The other loans the holder's message covers: only these are COVERED_BY it. */
+  covers?: string[];
 }
 
 export const balanceMinor = (c: Pick<CaseRecord, 'amountDueMinor' | 'paidMinor'>): number =>

@@ -30,7 +30,7 @@ export const slotRef = (slot: Pick<SendSlot, 'loanId' | 'cycle' | 'seq'>): strin
   `${caseKey(slot.loanId, slot.cycle)}#${slot.seq}`;
 
 /** Who holds the day's slot on `channel`, when it is another loan's (this loan's own is not a cover). */
-export function coveringSlot(
+export function heldByOther(
   profile: BorrowerProfile,
   channel: SlotChannel,
   day: string,
@@ -38,6 +38,21 @@ export function coveringSlot(
 ): SendSlot | undefined {
   const slot = profile.sendSlots?.[channel];
   return slot && slot.day === day && slot.loanId !== loanId ? slot : undefined;
+}
+
+/**
+ * The day's message that covers this loan: another loan's, naming this one. A loan it does not name
+ * (held, paused, or with a plan: its plan offer or missed-instalment follow-up is about that loan alone)
+ * sends its own message.
+ */
+export function coveringSlot(
+  profile: BorrowerProfile,
+  channel: SlotChannel,
+  day: string,
+  loanId: string,
+): SendSlot | undefined {
+  const slot = heldByOther(profile, channel, day, loanId);
+  return slot?.covers?.includes(loanId) ? slot : undefined;
 }
 
 /**

@@ -101,11 +101,12 @@ async function open(ctx: Ctx, queue: HumanTask['queue'], stageId: string): Promi
  * the tasks table is not under the contact key (the agent's own screen shows who to call).
  */
 function scriptOf({ policy, kase, profile, now }: Ctx, stageId: string): { script?: string } {
-  const stage = stageById(policy, stageId);
-  const text = stage.template
+  // Plan signing and specialist tasks are not stages of the policy: no script.
+  const stage = policy.stages.find((s) => s.id === stageId);
+  const text = stage?.template
     ? policy.templates[stage.template]?.locales[profile.item.locale]?.callScript
     : undefined;
-  if (!stage.template || !text) return {};
+  if (!stage?.template || !text) return {};
   const message = renderMessage(policy, policy.rules, stage.template, 'CALL', profile.item.locale, {
     name: '',
     amountMinor: balanceMinor(kase.item),

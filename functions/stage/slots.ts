@@ -1,7 +1,13 @@
 import type { ChannelDecision } from '../domain/decide.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
 import type { AttemptEntry } from '../domain/ledger.js';
-import { coveredCases, coveringSlot, isSlotChannel, slotDay, slotRef } from '../domain/one-voice.js';
+import {
+  coveredCases,
+  coveringSlot,
+  heldByOther,
+  isSlotChannel,
+  slotDay,
+  slotRef,
+} from '../domain/one-voice.js';
 import type { Ctx } from './context.js';
 
 /**
@@ -32,9 +38,21 @@ export async function claimSlots(
       covered.push({ channel, status: 'COVERED', reason: 'COVERED_BY', providerRef: slotRef(holder) });
       continue;
     }
+    // Held by another loan whose message does not name this one: this loan's message goes out too.
+    if (heldByOther(profile.item, channel, day, req.loanId)) {
+      send.push(decision);
+      continue;
+    }
     const mine = slots[channel];
     if (!(mine && mine.day === day && mine.loanId === req.loanId && mine.seq === seq)) {
-      slots[channel] = { day, loanId: req.loanId, cycle: req.cycle, seq };
+      const covers = coveredBy(ctx).map((c) => c.loanId);
+      slots[channel] = {
+        day,
+        loanId: req.loanId,
+        cycle: req.cycle,
+        seq,
+        ...(covers.length ? { covers } : {}),
+      };
       claimed = true;
     }
     send.push(decision);
@@ -55,9 +73,10 @@ export async function releaseSlot(ctx: Ctx, channel: string): Promise<void> {
   const item = { ...ctx.profile.item, sendSlots: rest };
   try {
     ctx.profile = { item, rev: await ctx.deps.cases.saveProfile(item, ctx.profile.rev) };
-  } catch (error) {
-    // Best effort: the slot then covers nothing that day but this loan's failed message, recorded FAILED.
-    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  } catch {
+    // Best effort, and never a throw: a message of this step may have gone out already, and a throw
+    // here would lose it from the record. The slot then covers nothing more that day (covers names
+    // loans only by this step's own message, which the record shows FAILED).
   }
 }
 
