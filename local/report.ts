@@ -1,13 +1,17 @@
 import type { SimulatedLoan, Summary } from './simulate.js';
 
-/** The summary a collections manager reads after a run. Identifiers and counts only. */
-export function formatSummary(summary: Summary, seconds: number): string {
+/**
+ * The summary a collections manager reads after a run. Identifiers and counts only. `node` is the
+ * runtime's version (`process.version`): the functions run on Lambda's nodejs24.x, and the run says
+ * which Node it was, so a figure is never read as Node 24's when it was not.
+ */
+export function formatSummary(summary: Summary, seconds: number, node: string): string {
   const lines: string[] = [];
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   lines.push(
     `Ladder run: ${summary.loans} loans, policy "${summary.policy}", rule pack ${summary.rulePack}, seed ${summary.seed}`,
   );
-  lines.push(`${summary.virtualDays} simulated days in ${seconds.toFixed(1)} s`);
+  lines.push(`${summary.virtualDays} simulated days in ${seconds.toFixed(1)} s on Node ${node}`);
   lines.push('');
   lines.push(
     `${pad('stage', 8)}${pad('contacted', 11)}${pad('deferred', 10)}${pad('failed', 8)}${pad('cured after', 13)}blocked, skipped (why)`,

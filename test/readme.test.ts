@@ -1,20 +1,27 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EVENT_SCHEMAS } from '../functions/domain/events.js';
 
 /**
- * The README as a newcomer reads it: the architecture diagram draws each thing once (Mermaid merges
- * two nodes that share an id into one box, so an id used for two things is a wrong picture), every
- * file the Architecture table names exists, every link goes somewhere, and the scenarios it shows
- * inline are the sample files it runs.
+ * The README and the docs as a newcomer reads them: every architecture diagram draws each thing
+ * once (Mermaid merges two nodes that share an id into one box, so an id used for two things is a
+ * wrong picture), every file the Architecture table names exists, every link goes somewhere (a file,
+ * and a heading in it), and the scenarios the README shows inline are the sample files it runs.
  */
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const read = (file: string) => readFileSync(file, 'utf8');
+const PAGES = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const README = read('README.md');
+const ARCHITECTURE = read('docs/architecture.md');
 
-/** The first ```mermaid block. */
-const mermaid = (): string => {
-  const block = /```mermaid\n([\s\S]*?)```/.exec(README)?.[1];
-  if (!block) throw new Error('no mermaid block in README.md');
-  return block;
-};
+/** Every ```mermaid block of a page. */
+const mermaids = (text: string): string[] =>
+  [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
 /** Node ids with the labels they are declared with (`Q[(SQS intake queue)]`), and every id used. */
 function nodes(flowchart: string) {
@@ -41,31 +48,57 @@ function nodes(flowchart: string) {
   return { labels, used };
 }
 
-describe('README.md', () => {
-  it('the architecture diagram is a flowchart whose node ids each name one thing, each declared', () => {
-    const chart = mermaid();
-    expect(chart.split('\n')[0]).toBe('flowchart LR');
-    const { labels, used } = nodes(chart);
-    expect(labels.size).toBeGreaterThan(20);
-    for (const [id, declared] of labels) expect([...declared], `node ${id}`).toHaveLength(1);
-    for (const id of used) expect(labels.has(id), `node ${id} is used but never given a label`).toBe(true);
-    const byLabel = new Map<string, string[]>();
-    for (const [id, declared] of labels) {
-      const label = [...declared][0] as string;
-      byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
-    }
-    for (const [label, ids] of byLabel) expect(ids, `label ${label}`).toHaveLength(1);
+/** A diagram's problems: an id declared with two labels, an id never declared, a label on two ids. */
+function diagramProblems(chart: string): string[] {
+  const problems: string[] = [];
+  if (chart.split('\n')[0] !== 'flowchart LR') problems.push(`not a flowchart LR: ${chart.split('\n')[0]}`);
+  const { labels, used } = nodes(chart);
+  for (const [id, declared] of labels) if (declared.size > 1) problems.push(`node ${id}: ${[...declared]}`);
+  for (const id of used) if (!labels.has(id)) problems.push(`node ${id} is used but never given a label`);
+  const byLabel = new Map<string, string[]>();
+  for (const [id, declared] of labels) {
+    const label = [...declared][0] as string;
+    byLabel.set(label, [...(byLabel.get(label) ?? []), id]);
+  }
+  for (const [label, ids] of byLabel) if (ids.length > 1) problems.push(`label ${label} on ${ids}`);
+  return problems;
+}
+
+/** GitHub's anchor of a heading. */
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} -]/gu, '')
+    .replace(/ /g, '-');
+const headings = (file: string) =>
+  new Set([...read(file).matchAll(/^#{1,4} (.+)$/gm)].map((m) => slug(m[1] ?? '')));
+
+describe('README.md and docs/*.md', () => {
+  it('every architecture diagram is a flowchart whose node ids each name one thing, each declared', () => {
+    const charts = PAGES.flatMap((page) => mermaids(read(page)).map((chart) => ({ page, chart })));
+    expect(charts.map((c) => c.page)).toEqual(expect.arrayContaining(['README.md', 'docs/architecture.md']));
+    for (const { page, chart } of charts) expect(diagramProblems(chart), page).toEqual([]);
+    // The whole picture is the one in docs/architecture.md; the README's is the short one.
+    expect(nodes(mermaids(ARCHITECTURE)[0] ?? '').labels.size).toBeGreaterThan(20);
+    expect(nodes(mermaids(README)[0] ?? '').labels.size).toBeLessThan(15);
   });
 
-  it('the reader of the diagram reads it as a diagram: the node check catches a reused id', () => {
+  it('the diagram check catches a reused id, an undeclared one and one thing drawn twice', () => {
     const { labels } = nodes('flowchart LR\n  B -- x --> Q[(SQS intake queue)]\n  A --> Q[agent-api λ]');
     expect([...(labels.get('Q') ?? [])]).toEqual(['[(SQS intake queue)]', '[agent-api λ]']);
+    expect(
+      diagramProblems('flowchart LR\n  B[bus] --> Q[(queue)]\n  A[api] --> Q[agent-api λ]'),
+    ).toHaveLength(1);
+    expect(diagramProblems('flowchart LR\n  B[bus] --> Q')).toEqual([
+      'node Q is used but never given a label',
+    ]);
+    expect(diagramProblems('flowchart LR\n  B[bus] --> Q[bus]')).toEqual(['label [bus] on B,Q']);
   });
 
   it('every file the Architecture table names exists', () => {
-    const table = README.slice(
-      README.indexOf('| file | job |'),
-      README.indexOf('### What the stack creates'),
+    const table = ARCHITECTURE.slice(
+      ARCHITECTURE.indexOf('| file | job |'),
+      ARCHITECTURE.indexOf('## What the stack creates'),
     );
     const cells = [...table.matchAll(/^\| ([^|]+) \|/gm)]
       .map((m) => m[1] ?? '')
@@ -95,21 +128,33 @@ describe('README.md', () => {
     }
   });
 
-  it('every relative link leads to a file, every #anchor to a heading', () => {
-    const slugs = new Set(
-      [...README.matchAll(/^#{1,4} (.+)$/gm)].map((m) =>
-        (m[1] ?? '')
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N} -]/gu, '')
-          .replace(/ /g, '-'),
-      ),
-    );
-    for (const [, target] of README.matchAll(/\]\(([^)\s]+)\)/g)) {
-      if (!target || /^https?:/.test(target)) continue;
-      const [file, anchor] = target.split('#');
-      if (file) expect(existsSync(file), target).toBe(true);
-      else expect(slugs.has(anchor ?? ''), target).toBe(true);
+  it('every relative link leads to a file, every #anchor to a heading of the page it names', () => {
+    let links = 0;
+    for (const page of PAGES) {
+      for (const [, target] of read(page).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (!target || /^https?:/.test(target)) continue;
+        links++;
+        const [file, anchor] = target.split('#');
+        const path = file ? join(dirname(page), file) : page;
+        expect(existsSync(path), `${page}: ${target}`).toBe(true);
+        if (anchor) expect(headings(path).has(anchor), `${page}: ${target}`).toBe(true);
+      }
     }
+    expect(links).toBeGreaterThan(50);
+  });
+
+  it('every doc is linked from the README, so nothing moved out of it is lost', () => {
+    for (const page of PAGES.filter((p) => p !== 'README.md')) expect(README, page).toContain(`](${page})`);
+  });
+
+  it('the inbound event table names every detail-type the handlers validate', () => {
+    const reference = read('docs/reference.md');
+    const table = reference.slice(
+      reference.indexOf('| detail-type | detail |'),
+      reference.indexOf('Contact details are stored'),
+    );
+    const named = new Set([...table.matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1]));
+    for (const type of Object.keys(EVENT_SCHEMAS)) expect(named.has(type), type).toBe(true);
   });
 
   it('the scenarios shown inline are the sample files the commands beside them run', () => {

@@ -51,7 +51,7 @@ async function start(opts: StartOptions): Promise<void> {
   result.summary.seed = opts.seed;
   const file = join(out, 'timelines.jsonl');
   writeFileSync(file, `${result.loans.map((l) => JSON.stringify(l)).join('\n')}\n`);
-  console.log(formatSummary(result.summary, (Date.now() - started) / 1000));
+  console.log(formatSummary(result.summary, (Date.now() - started) / 1000, process.version));
   printContinuations(formatContinuations(result.loans));
   console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
   if (result.evidence.size > 0) {

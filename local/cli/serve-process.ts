@@ -21,24 +21,32 @@ export async function serveUntilStopped(opts: {
   data?: string;
   iam: boolean;
 }): Promise<void> {
-  const service = await serve({ ...opts, iam: opts.iam });
+  let service: { close: () => Promise<void> } | undefined;
   let stopping = false;
-  const stop = (why: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`ladder serve: ${why}, shutting down\n`);
-    setTimeout(() => process.exit(EXIT.ok), CLOSE_DEADLINE_MS).unref();
-    void service.close().then(
+  const close = (started: { close: () => Promise<void> }) =>
+    void started.close().then(
       () => process.exit(EXIT.ok),
       (error: Error) => {
         process.stderr.write(`ladder serve: shutdown: ${error.name}: ${error.message}\n`);
         process.exit(EXIT.internal);
       },
     );
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`ladder serve: ${why}, shutting down\n`);
+    setTimeout(() => process.exit(EXIT.ok), CLOSE_DEADLINE_MS).unref();
+    if (service) close(service);
   };
+  // Before the stack starts, not after: the listen line is out (and the port accepts connections)
+  // a moment before `serve` resolves, and a signal in that moment found no handler, so the kernel's
+  // default action killed the process without closing anything (seen under load in
+  // test/cli/serve-cli.test.ts). A stop that comes while it starts closes it once it is up.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) stop('the process that started it exited');
   }, PARENT_CHECK_MS).unref();
+  service = await serve({ ...opts, iam: opts.iam });
+  if (stopping) close(service);
 }

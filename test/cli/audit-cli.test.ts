@@ -28,7 +28,7 @@ const ledgerFile = join(dir, 'ledger.jsonl');
 const dataDir = join(dir, 'data');
 
 const ladder = (...args: string[]) => {
-  const run = spawnSync('node', ['bin/ladder-cli.mjs', ...args], { encoding: 'utf8' });
+  const run = spawnSync('node', ['cli/ladder.mjs', ...args], { encoding: 'utf8' });
   const noise =
     /NodeVersionSupportWarning|versions published|node >=22|upgrade to node|a\.co\/|trace-warnings/;
   const stderr = run.stderr

@@ -27,7 +27,7 @@ const tampered = join(dir, 'tampered');
 
 const NOISE = /NodeVersionSupportWarning|versions published|node >=22|upgrade to node|a\.co\/|trace-warnings/;
 const ladder = (...args: string[]) => {
-  const run = spawnSync('node', ['bin/ladder-cli.mjs', ...args], { encoding: 'utf8' });
+  const run = spawnSync('node', ['cli/ladder.mjs', ...args], { encoding: 'utf8' });
   const lines = (text: string) =>
     text
       .split('\n')

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * process; killing npm ends npm and its shell and, before, left node listening. Here a shell starts
  * it and is killed, which is the same for the node process: its parent goes away.
  */
-const SERVE = ['bin/ladder-cli.mjs', 'serve', '--port', '0', '--no-iam'];
+const SERVE = ['cli/ladder.mjs', 'serve', '--port', '0', '--no-iam'];
 
 /** The port the service prints once it listens ("ladder serve: http://127.0.0.1:<port> ..."). */
 function listening(child: ChildProcess): Promise<number> {

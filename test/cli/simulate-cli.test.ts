@@ -51,7 +51,7 @@ describe('ladder simulate: bad input', () => {
       const file = join(dir, `${_name.replace(/\W/g, '-')}.json`);
       const out = join(dir, `${_name.replace(/\W/g, '-')}.out.json`);
       writeFileSync(file, JSON.stringify(scenario));
-      const run = spawnSync('node', ['bin/ladder-cli.mjs', 'simulate', '--scenario', file, '--out', out], {
+      const run = spawnSync('node', ['cli/ladder.mjs', 'simulate', '--scenario', file, '--out', out], {
         encoding: 'utf8',
       });
       expect(run.status).not.toBe(0);

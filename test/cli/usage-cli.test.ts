@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const NOISE = /NodeVersionSupportWarning|versions published|node >=22|upgrade to node|a\.co\/|trace-warnings/;
 const ladder = (args: string[], nodeArgs: string[] = []) => {
-  const run = spawnSync('node', [...nodeArgs, 'bin/ladder-cli.mjs', ...args], { encoding: 'utf8' });
+  const run = spawnSync('node', [...nodeArgs, 'cli/ladder.mjs', ...args], { encoding: 'utf8' });
   const lines = (text: string) =>
     text
       .split('\n')
@@ -69,6 +69,17 @@ describe('ladder: version and help', () => {
       );
       expect([...packages].sort()).toEqual(['commander', 'esbuild', 'tsx']);
     }
+  });
+
+  it("`npx ladder` is a bin npm links into node_modules/.bin, not the repository's own bin", () => {
+    // npx runs a bin of node_modules/.bin at once; a bin of the repository's own package.json it first
+    // installs into npx's cache, reading the installed tree twice (about 1.5 s more per command here).
+    const root = JSON.parse(readFileSync('package.json', 'utf8')) as { bin?: unknown; workspaces?: string[] };
+    const cli = JSON.parse(readFileSync('cli/package.json', 'utf8')) as { bin?: Record<string, string> };
+    expect(root.bin).toBeUndefined();
+    expect(root.workspaces).toContain('cli');
+    expect(cli.bin).toEqual({ ladder: 'ladder.mjs' });
+    expect(realpathSync('node_modules/.bin/ladder')).toBe(realpathSync('cli/ladder.mjs'));
   });
 });
 
@@ -209,6 +220,10 @@ describe('ladder: output directories hold one run', () => {
     expect(run.status, run.stderr.join('\n')).toBe(0);
     expect(() => readFileSync(join(out, 'evidence', 'STALE', '1.json'))).toThrow();
     expect(readFileSync(join(out, 'timelines.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    // It says which Node it ran on: the one first on the PATH of npm scripts, the Lambda runtime's major.
+    const days = run.stdout.find((l) => /simulated days in/.test(l)) ?? '';
+    expect(days).toMatch(/ s on Node v24\.\d+\.\d+$/);
+    expect(days.endsWith(`on Node ${process.version}`)).toBe(true);
   });
 
   it('simulate --evidence DIR writes the packs into DIR itself', () => {

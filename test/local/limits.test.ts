@@ -74,7 +74,7 @@ describe('one year per Standard execution', () => {
     const loan = parseScenario({ loans: [{ ...delinquent, events: [] }] });
     const { summary } = await collect(l, loan, policy, START);
     expect(summary.executions).toEqual({ TIMED_OUT: 1 });
-    expect(formatSummary(summary, 0)).toContain('executions: TIMED_OUT 1;');
+    expect(formatSummary(summary, 0, 'v24.0.0')).toContain('executions: TIMED_OUT 1;');
   });
 });
 

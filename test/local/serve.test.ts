@@ -131,7 +131,7 @@ describe('ladder serve', () => {
     expect(bad.status).toBe(400);
     // Asynchronous: the server answering the CLI runs in this process.
     const cli = await run('node', [
-      'bin/ladder-cli.mjs',
+      'cli/ladder.mjs',
       'agent',
       '--url',
       base,
@@ -153,14 +153,7 @@ describe('ladder serve', () => {
       },
     );
     expect(specialist.status).toBe(404);
-    const cli = await run('node', [
-      'bin/ladder-cli.mjs',
-      'agent',
-      '--url',
-      base,
-      'claim',
-      'no-such-task',
-    ]).then(
+    const cli = await run('node', ['cli/ladder.mjs', 'agent', '--url', base, 'claim', 'no-such-task']).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => error,
     );
@@ -197,14 +190,20 @@ describe('ladder serve', () => {
     };
     const ledger = await until(async () => {
       const body = (await (await fetch(`${base}/loans/S-LATE`)).json()) as { ledger?: Rec[] };
-      return body.ledger?.some((r) => r.stage === 'D+3') ? body.ledger : undefined;
+      const d3Sent = body.ledger?.some(
+        (r) => r.stage === 'D+3' && r.attempts.some((a) => a.status === 'SENT'),
+      );
+      return d3Sent ? body.ledger : undefined;
     }, 60);
     expect(ledger[0]).toMatchObject({ type: 'SKIP', stage: 'D-3' });
     expect(ledger[0]?.attempts.every((a) => a.status === 'SKIPPED' && a.reason === 'SKIPPED_LATE')).toBe(
       true,
     );
-    const d1 = ledger.find((r) => r.stage === 'D+1');
-    const d3 = ledger.find((r) => r.stage === 'D+3');
+    // The D+1 that was sent: when the catch-up falls in the borrower's night (the clock starts at the
+    // real time of day), D+1 is first recorded DEFERRED and sent at 08:00, in a second record.
+    const sent = (r: Rec) => r.attempts.some((a) => a.status === 'SENT');
+    const d1 = ledger.find((r) => r.stage === 'D+1' && sent(r));
+    const d3 = ledger.find((r) => r.stage === 'D+3' && sent(r));
     const local = (iso: string | undefined) => DateTime.fromISO(iso ?? '').setZone('Asia/Shanghai');
     // D+1 and D+3 were both past: D+3 waits for the next day's stage time (09:00), not seconds. (The
     // clock runs 100,000 times real time, so the stage runs minutes after 09:00 virtual time.)

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./ladder.ts');
+await import('../bin/ladder.ts');
