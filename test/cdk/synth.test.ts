@@ -150,7 +150,10 @@ describe('cdk synth of the Ladder app', () => {
       expect(
         required.filter((r) => !r.startsWith('@aws-sdk/') && !builtins.has(r.replace(/^node:/, ''))),
       ).toEqual([]);
-      expect(Buffer.byteLength(code)).toBeLessThan(300 * 1024);
+      // 300 KB each; the inbound function parses e-mail replies too (postal-mime, about 78 KB minified).
+      const inbound = (fn.Properties as { Description?: string }).Description?.includes('conversation items');
+      const budget = inbound ? 400 : 300;
+      expect(Buffer.byteLength(code)).toBeLessThan(budget * 1024);
     }
   });
 });
