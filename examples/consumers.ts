@@ -2,7 +2,8 @@
  * How a deployment wires consumers of Ladder's outbound events (docs/events.md): the print vendor's
  * adapter (examples/print-vendor.ts) on a queue for LetterRequested, the collection agency's event bus
  * (in the agency's own account) for placements and recalls. The detail-types left without a consumer
- * (here legal and the credit bureau) go to Ladder's unconsumed queue, which alarms.
+ * (here legal, the credit bureau and account updates, which go to the agency or legal by their
+ * `recipient`) go to Ladder's unconsumed queue, which alarms.
  *
  *   npx cdk synth --app 'npx tsx examples/consumers.ts' \
  *     -c agencyBusArn=arn:aws:events:<region>:<agency account>:event-bus/<name> \

@@ -35,12 +35,19 @@ export function simulatedDesk(scenario: Scenario, ladder: () => LocalLadder, del
   }
   return (task: OpenedTask) => {
     const l = ladder();
-    const complete = (outcome: unknown, tries: number) => async () => {
+    const complete = (outcome: unknown, tries: number) => async (): Promise<void> => {
       try {
         await l.completeTask(task.taskId, outcome);
       } catch (error) {
+        // A promise or plan the policy refuses (400, naming why): the agent tells the borrower, and
+        // records the call as what it was, a conversation.
+        const refused = error as Error & { status?: number };
+        const said = (outcome as { outcome?: string }).outcome;
+        if (refused.name === 'TaskRefused' && refused.status === 400 && said !== 'REACHED') {
+          return complete({ outcome: 'REACHED' }, tries)();
+        }
         // A task the ladder withdrew meanwhile (a dispute, an opt-out, a cure) is refused: the agent moves on.
-        if ((error as Error).name === 'TaskRefused') return;
+        if (refused.name === 'TaskRefused') return;
         if ((error as Error).name !== 'TransientError' || tries >= MAX_TRIES) throw error;
         l.clock.setTimeout(() => void l.clock.track(complete(outcome, tries + 1)), RETRY_AFTER_MS);
       }

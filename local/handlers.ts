@@ -41,6 +41,7 @@ export async function loadFunctionModules(services: LocalServices, options: Envi
     env: import('../functions/adapters/env.js'),
     messaging: import('../functions/adapters/messaging.js'),
     policies: import('../functions/domain/policies.js'),
+    segments: import('../functions/domain/segments.js'),
     intake: import('../functions/intake/handler.js'),
     stage: import('../functions/stage/handler.js'),
     humanTask: import('../functions/human-task/handler.js'),
@@ -95,6 +96,10 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       starter,
       clock,
       policies,
+      // Routed by segment as on AWS, unless the run has its own policy (a scenario's): it is then every loan's.
+      ...(policies === modules.policies.bundledPolicies()
+        ? { segments: modules.segments.bundledSegments(policies) }
+        : {}),
       lines: keys.line,
     }),
     stage: modules.stage.buildStageHandler({

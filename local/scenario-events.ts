@@ -5,6 +5,7 @@ import type { ScenarioEvent, ScenarioLoan } from './scenario.js';
 
 export const DETAIL_TYPE: Partial<Record<ScenarioEvent['type'], EventType>> = {
   payment: 'PaymentReceived',
+  balanceChanged: 'BalanceChanged',
   optOut: 'BorrowerOptedOut',
   optIn: 'BorrowerOptedIn',
   dispute: 'DisputeOpened',
@@ -32,6 +33,16 @@ export function detailOf(
         currency: loan.currency,
         paidAt: at,
       };
+    case 'balanceChanged':
+      return {
+        loanId: loan.loanId,
+        principal: e.principal,
+        interest: e.interest,
+        penaltyInterest: e.penaltyInterest,
+        fees: e.fees,
+        currency: loan.currency,
+        asOf: at,
+      };
     case 'optOut':
     case 'optIn':
       return { borrowerId: loan.borrower.borrowerId, channel: e.channel, at };
@@ -46,7 +57,12 @@ export function detailOf(
     case 'promiseToPay':
       return { loanId: loan.loanId, amount: e.amount, date: e.date, at };
     case 'acceptPlan':
-      return { loanId: loan.loanId, instalments: e.instalments, at };
+      return {
+        loanId: loan.loanId,
+        instalments: e.instalments,
+        ...(e.approverId ? { approval: { approverId: e.approverId, at } } : {}),
+        at,
+      };
     default:
       return { loanId: loan.loanId, at };
   }
@@ -58,7 +74,13 @@ export function callOutcome(e: ScenarioEvent | undefined): Record<string, unknow
     case 'promiseToPay':
       return { outcome: 'PROMISE_TO_PAY', promise: { amount: e.amount, date: e.date } };
     case 'acceptPlan':
-      return { outcome: 'PLAN_AGREED', plan: { instalments: e.instalments } };
+      return {
+        outcome: 'PLAN_AGREED',
+        plan: {
+          instalments: e.instalments,
+          ...(e.approverId ? { approval: { approverId: e.approverId } } : {}),
+        },
+      };
     case 'dispute':
       return { outcome: 'DISPUTE' };
     case 'hardship':

@@ -26,6 +26,8 @@ const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
 
 export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('payment', { amount: Amount }),
+  /** The loan system's balance as of `at` (BalanceChanged): the source of truth for what is owed. */
+  timed('balanceChanged', { principal: Decimal, interest: Decimal, penaltyInterest: Decimal, fees: Decimal }),
   timed('optOut', { channel: ContactChannel }),
   timed('optIn', { channel: ContactChannel }),
   timed('dispute', {}),
@@ -37,6 +39,8 @@ export const ScenarioEventSchema = z.discriminatedUnion('type', [
       .array(z.object({ amount: Amount, date: LocalDate }))
       .min(1)
       .max(36),
+    /** A settlement above the policy's approval limit: who approved it. */
+    approverId: z.string().min(1).max(64).optional(),
   }),
   timed('noAnswer', {}),
   timed('wrongNumber', {}),
@@ -70,6 +74,11 @@ export const ScenarioLoanSchema = z.object({
   amountDue: Amount,
   currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
   dueDate: LocalDate,
+  /** A card's minimum payment (LoanDelinquent.minimumDue). */
+  minimumDue: Amount.optional(),
+  /** For routing by segment (LoanDelinquent.product, riskScore) when the scenario has no policy of its own. */
+  product: z.enum(['CARD', 'CASH_LOAN', 'INSTALMENT_LOAN']).optional(),
+  riskScore: z.number().int().min(0).max(1000).optional(),
   borrower: BorrowerSchema,
   /**
    * When the upstream system sends the loan's LoanDelinquent: by default 08:00 four days before the due
@@ -169,7 +178,7 @@ export function parseScenario(raw: unknown): Scenario {
           `${name}: events.${i}: ${e.type} is an answer to an agent call: use "onAgentCall"`,
         );
       }
-      if (['smsReply', 'reply', 'erasure'].includes(e.type) && e.at === undefined) {
+      if (['smsReply', 'reply', 'erasure', 'balanceChanged'].includes(e.type) && e.at === undefined) {
         throw new ScenarioError(`${name}: events.${i}: ${e.type} happens at a time: use "at"`);
       }
     }

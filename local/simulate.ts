@@ -93,6 +93,9 @@ function scheduleLoan(
         amountDue: loan.amountDue,
         currency: loan.currency,
         dueDate: loan.dueDate,
+        ...(loan.minimumDue ? { minimumDue: loan.minimumDue } : {}),
+        ...(loan.product ? { product: loan.product } : {}),
+        ...(loan.riskScore !== undefined ? { riskScore: loan.riskScore } : {}),
         borrower: loan.borrower,
       });
     }, deliverAt(loan) - start);

@@ -9,6 +9,7 @@ import {
 import type { LedgerSeal } from '../functions/domain/seal.js';
 import { costPer1000 } from './cost.js';
 import { continuedAs, type ExecutionRecord } from './executions.js';
+import { type LoanMoney, loanMoney } from './loan-money.js';
 import type { LocalLadder } from './runtime.js';
 import type { Scenario, ScenarioLoan } from './scenario.js';
 
@@ -34,7 +35,7 @@ export interface SimulatedExecution {
   continuedFrom?: string;
   continuedAs?: string;
 }
-export interface SimulatedLoan {
+export interface SimulatedLoan extends LoanMoney {
   loanId: string;
   finalStatus: 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED' | 'ACTIVE';
   attempts: SimulatedAttempt[];
@@ -46,6 +47,8 @@ export interface SimulatedLoan {
   policy: string;
   policyVersion: PolicyVersion;
   arm?: 'champion' | 'challenger';
+  /** The segment whose route chose the policy (NAMED: the scenario's own policy). */
+  segment: string | null;
 }
 export interface SimulationResult {
   loans: SimulatedLoan[];
@@ -260,6 +263,7 @@ function loanResult(
   const status = kase?.status ?? 'ACTIVE';
   const finalStatus = execution?.status === 'RUNNING' ? (status === 'ACTIVE' ? 'ACTIVE' : status) : status;
   const arm = kase?.experiment?.arm;
+  const policy = l.policies.get(kase?.policyId ?? policyId);
   return {
     loanId: loan.loanId,
     finalStatus,
@@ -267,8 +271,10 @@ function loanResult(
     stateTransitions: executions.reduce((sum, e) => sum + e.states.length, 0),
     executions: executions.map(simulatedExecution),
     policy: kase?.policyId ?? policyId,
+    segment: kase?.segment ?? null,
     policyVersion: kase?.policyVersion ?? l.policies.get(policyId).version,
     ...(arm ? { arm } : {}),
+    ...loanMoney(kase, policy, loan.borrower.timeZone, l.clock.now()),
   };
 }
 

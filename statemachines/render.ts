@@ -39,6 +39,9 @@ export const SHARED = {
   planWait: 'Repayment plan: waiting for instalment',
   planCheck: 'Repayment plan: check instalment',
   afterPlan: 'After instalment check',
+  planCall: 'Repayment plan: follow-up call',
+  planCallRecord: 'Repayment plan: record call',
+  afterPlanCall: 'After plan call',
   resume: 'Resume ladder',
   cured: 'Cured',
   settled: 'Settled',
@@ -179,6 +182,7 @@ function route(waitTarget: string, defaultNext: string): State {
       on('HOLD', SHARED.hold),
       on('PAUSE', SHARED.promiseWait),
       on('PLAN', SHARED.planWait),
+      on('PLAN_CALL', SHARED.planCall),
       on('SIGN', SHARED.signing),
       on('RESUME', SHARED.resume),
       on('CONTINUE', SHARED.continue),
@@ -251,6 +255,19 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   states[SHARED.planWait] = wait(SHARED.planCheck);
   states[SHARED.planCheck] = stageTask('CHECK_PLAN', SHARED.afterPlan);
   states[SHARED.afterPlan] = route(SHARED.planWait, SHARED.resume);
+  // A missed instalment, its reply window over: an agent calls before escalation resumes.
+  states[SHARED.planCall] = callbackTask(
+    'OPEN_PLAN_CALL',
+    SHARED.planCallRecord,
+    callbackTimeoutSeconds.humanTask(policy),
+    callbackTimeoutSeconds.humanTaskHeartbeat(policy),
+    {},
+    SHARED.planCallRecord,
+  );
+  states[SHARED.planCallRecord] = stageTask('RECORD_PLAN_CALL', SHARED.afterPlanCall, {
+    'taskResult.$': '$.taskResult',
+  });
+  states[SHARED.afterPlanCall] = route(SHARED.planWait, SHARED.resume);
   states[SHARED.resume] = {
     Type: 'Choice',
     Choices: policy.stages.map((stage) => ({

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Decimal, LocalDate } from '../domain/events.js';
+import { Decimal, Id, LocalDate } from '../domain/events.js';
 import { OUTCOMES_BY_QUEUE, PLAIN_OUTCOMES } from './outcome-names.js';
 
 /**
@@ -14,7 +14,11 @@ export const TaskOutcomeSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('PROMISE_TO_PAY'), promise: Promise_ }),
   z.object({
     outcome: z.literal('PLAN_AGREED'),
-    plan: z.object({ instalments: z.array(Promise_).min(1).max(36) }),
+    plan: z.object({
+      instalments: z.array(Promise_).min(1).max(36),
+      /** A settlement above the policy's approval limit: who approved it (recorded with the agreement). */
+      approval: z.object({ approverId: Id }).optional(),
+    }),
   }),
   z.object({ outcome: z.literal('VISIT_REPORTED'), report: z.string().min(1).max(500) }),
 ]);

@@ -146,7 +146,7 @@ async function checkAgainstCase(deps: WorkQueueDeps, task: HumanTask, outcome: T
     if (problem) throw new ValidationError(`promise: ${problem}`);
   }
   if (outcome.outcome === 'PLAN_AGREED') {
-    const problem = planProblem(outcome.plan.instalments, kase.currency, policy, now, profile.timeZone);
+    const problem = planProblem(outcome.plan, kase, policy, now, profile.timeZone);
     if (problem) throw new ValidationError(`plan: ${problem}`);
   }
 }

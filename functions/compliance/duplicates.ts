@@ -5,7 +5,8 @@ import type { AttemptRule, Finding } from './types.js';
 /**
  * The same message sent twice: a retry that sent again instead of replaying what it sent, or a stage
  * run twice. Two SENT messages (attempts with a template) of one loan cycle with the same channel,
- * template and stage (and, in PLAN records, the same instalment), or two SMS or e-mails with the same
+ * template and stage (and, in PLAN records, the same instalment of the same agreement: a renegotiated
+ * plan's instalments are numbered from 1 again), or two SMS or e-mails with the same
  * provider message id. Letters are left out of the provider-id test: the ledger records the print
  * vendor's name as their reference, the same for every letter.
  */
@@ -14,7 +15,10 @@ const PER_MESSAGE_REFERENCE = new Set(['SMS', 'EMAIL']);
 const messageKey = (record: LedgerRecord, attempt: AttemptEntry): string | undefined => {
   if (attempt.templateId === undefined) return undefined;
   const instalment = record.type === 'PLAN' ? String(record.detail?.instalment ?? '') : '';
-  return [record.ledgerId, attempt.channel, attempt.templateId, record.stage, instalment].join('\u0000');
+  const agreement = record.type === 'PLAN' ? String(record.detail?.agreement ?? '') : '';
+  return [record.ledgerId, attempt.channel, attempt.templateId, record.stage, instalment, agreement].join(
+    '\u0000',
+  );
 };
 
 const referenceKey = (attempt: AttemptEntry): string | undefined =>

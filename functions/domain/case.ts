@@ -44,9 +44,59 @@ export interface RepaymentPlan {
   /** When it was signed ('' until then). */
   acceptedAt: string;
   paidAtAcceptMinor: number;
-  status: 'PROPOSED' | 'ACTIVE' | 'COMPLETED' | 'BROKEN' | 'EXPIRED' | 'DECLINED';
+  /** What was owed when it was agreed, and the instalments' total (less: a settlement; the rest is waived once kept). */
+  balanceAtAgreementMinor: number;
+  agreedMinor: number;
+  /** Who approved a settlement above the policy's approval limit. */
+  approval?: { approverId: string; at: string };
+  /** The signed agreement document in the evidence store, and its SHA-256. */
+  agreement?: { key: string; sha256: string };
+  /** Plans agreed after a missed instalment of an earlier one, up to the policy's maxRenegotiations. */
+  renegotiations: number;
+  /**
+   * MISSED: an instalment was missed and the borrower asked why; the reply window, then an agent's
+   * call, decide whether it is renegotiated, paid late, or BROKEN (escalation resumes).
+   */
+  status: 'PROPOSED' | 'ACTIVE' | 'MISSED' | 'COMPLETED' | 'BROKEN' | 'EXPIRED' | 'DECLINED';
   /** Instalments confirmed paid so far. */
   confirmed: number;
+  /** Instalments the borrower was reminded of before their date. */
+  reminded?: number;
+  /** When the missed instalment's follow-up went out (the reply window runs from then). */
+  missedAt?: string;
+}
+
+/** A one-time lump-sum settlement offer (a policy band): paid in full by its date, the loan is SETTLED. */
+export interface SettlementOffer {
+  amountMinor: number;
+  /** What was owed when it was made: the rest is waived once it is paid. */
+  balanceMinor: number;
+  madeAt: string;
+  /** The last local date it may be paid on. */
+  validUntil: string;
+  paidAtOfferMinor: number;
+  agreement: { key: string; sha256: string };
+}
+
+/**
+ * A balance the loan system reported (BalanceChanged): what was owed as of `asOf`, every payment made
+ * by then applied. The loan system is the source of truth: from its latest report on, the amount owed
+ * is that report less the payments made after it (functions/domain/balance.ts).
+ */
+export interface BalanceReport {
+  asOf: string;
+  principalMinor: number;
+  interestMinor: number;
+  penaltyMinor: number;
+  feesMinor: number;
+  recordedAt: string;
+}
+
+/** What a settlement came to: everything paid on the loan cycle, and what the lender gave up (0 for a full plan). */
+export interface Settlement {
+  settledForMinor: number;
+  waivedMinor: number;
+  at: string;
 }
 
 /** One delinquent loan cycle: what the ladder knows about it. No contact details. */
@@ -61,8 +111,30 @@ export interface CaseRecord {
   currency: string;
   amountDueMinor: number;
   paidMinor: number;
-  /** Every payment counted (a payment id delivered twice is counted once): the balance history. */
-  payments: Array<{ paymentId: string; amountMinor: number; paidAt: string; recordedAt: string }>;
+  /**
+   * Every payment counted (a payment id delivered twice is counted once): the balance history.
+   * `acknowledgedAt`: when a message told the borrower it was received.
+   */
+  payments: Array<{
+    paymentId: string;
+    amountMinor: number;
+    paidAt: string;
+    recordedAt: string;
+    acknowledgedAt?: string;
+  }>;
+  /** The loan system's balance reports, oldest first (BalanceChanged). */
+  balances?: BalanceReport[];
+  /** A card's minimum payment: paying it cures the delinquency under a policy that cures on it. */
+  minimumDueMinor?: number;
+  /**
+   * Periods in which the policy accrues nothing: while a signed agreement holds (from its proposal to
+   * the day it was broken, or for good once it is kept).
+   */
+  accrualPauses?: Array<{ from: string; to?: string }>;
+  /** What an agreement fulfilled came to (SETTLED only). */
+  settlement?: Settlement;
+  /** The settlement offer made (one per loan cycle). */
+  offer?: SettlementOffer;
   dueDate: string;
   openedAt: string;
   status: CaseStatus;
@@ -96,8 +168,20 @@ export interface CaseRecord {
   openTask?: { taskId: string; queue: TaskQueue };
   /** Disputes resolved before the current one (the compliance check reads every hold). */
   disputeHistory?: Array<{ openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' }>;
+  /** The segment that chose its policy at intake (functions/domain/segments.ts): NAMED when the event named it, DEFAULT without a table. */
+  segment?: string;
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */
   agency?: { placedAt: string; recalledAt?: string; recallReason?: RecallReason };
+  /**
+   * The negative report sent to the credit bureau (its request's idempotency key), and when a cure or
+   * a settlement after it asked the bureau to correct it (CreditBureauCorrectionRequested).
+   */
+  bureauReport?: { reportedAt: string; reportKey: string; correctedAt?: string };
+  /**
+   * Repayment plans the borrower proposed after the legal handoff: forwarded to legal (it decides),
+   * not applied to a case that has left the ladder.
+   */
+  forwardedToLegal?: Array<{ at: string; totalMinor: number }>;
   /**
    * When each advance notice counts from: its delivery (a provider's report, or a letter's dispatch
    * plus its transit days), or the policy's assumption. A field visit or a credit report may follow

@@ -51,6 +51,7 @@ export type StageAction =
   | 'CHECK_PLAN'
   | 'AFTER_HOLD'
   | 'RECORD_SIGNATURE'
+  | 'RECORD_PLAN_CALL'
   | 'RECORD_FAILURE'
   | 'CONTINUE';
 
@@ -76,7 +77,8 @@ export function resumePoint(
       return 'SIGN';
     case 'WAIT':
       if (action === 'CHECK_PROMISE') return 'PROMISE';
-      if (action === 'CHECK_PLAN' || action === 'RECORD_SIGNATURE') return 'PLAN';
+      if (action === 'CHECK_PLAN' || action === 'RECORD_SIGNATURE' || action === 'RECORD_PLAN_CALL')
+        return 'PLAN';
       if (action === 'AFTER_HOLD') return 'HOLD';
       return action === 'RUN_STAGE' || action === 'RECORD_HUMAN_OUTCOME' ? stageId : undefined;
     case 'NEXT':

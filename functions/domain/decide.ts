@@ -11,6 +11,7 @@ import {
   stageTime,
 } from './case.js';
 import { activeHardship } from './hardship.js';
+import { nextPlanCheck } from './plan-monitor.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
 import { nextAllowedMoment, type RulePack } from './rulepacks.js';
 
@@ -31,6 +32,7 @@ export type Outcome =
   | 'HOLD'
   | 'PAUSE'
   | 'PLAN'
+  | 'PLAN_CALL'
   | 'SIGN'
   | 'CURED'
   | 'SETTLED'
@@ -88,10 +90,9 @@ export function gate(policy: LadderPolicy, c: CaseRecord, profile: BorrowerProfi
   if (profile.specialStatus) return { outcome: 'CLOSED', reason: `SPECIALIST_${profile.specialStatus}` };
   if (disputeOpen(c)) return { outcome: 'HOLD' };
   if (c.plan?.status === 'PROPOSED') return { outcome: 'SIGN' };
-  if (c.plan?.status === 'ACTIVE') {
-    const next = c.plan.instalments[c.plan.confirmed];
-    if (next)
-      return { outcome: 'PLAN', until: endOfGrace(next.date, policy.plan.graceDays, profile.timeZone) };
+  if (c.plan?.status === 'ACTIVE' || c.plan?.status === 'MISSED') {
+    const until = nextPlanCheck(policy, c.plan, profile.timeZone);
+    if (until !== undefined) return { outcome: 'PLAN', until };
   }
   const promise = pendingPromise(c);
   if (promise) {

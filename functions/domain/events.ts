@@ -66,6 +66,12 @@ export const LoanDelinquentSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,40}$/)
     .optional(),
+  /** A card's minimum payment on the statement: paying it cures the delinquency under a card policy. */
+  minimumDue: PositiveDecimal.optional(),
+  /** What the loan is, for routing by segment when no policy is named (policies/segments.json). */
+  product: z.enum(['CARD', 'CASH_LOAN', 'INSTALMENT_LOAN']).optional(),
+  /** The upstream risk score, 0 to 1000 (higher is riskier), for routing by segment. */
+  riskScore: z.number().int().min(0).max(1000).optional(),
   borrower: BorrowerSchema,
 });
 export type LoanDelinquent = z.infer<typeof LoanDelinquentSchema>;
@@ -78,6 +84,21 @@ export const PaymentReceivedSchema = z.object({
   paidAt: Instant,
 });
 export type PaymentReceived = z.infer<typeof PaymentReceivedSchema>;
+
+/**
+ * The loan system's balance as of an instant, every payment it knew of by then applied: it is the
+ * source of truth for what is owed. A report older than the latest one received changes nothing.
+ */
+export const BalanceChangedSchema = z.object({
+  loanId: Id,
+  principal: Decimal.describe('Principal outstanding, in major units'),
+  interest: Decimal.describe('Contractual interest outstanding'),
+  penaltyInterest: Decimal.describe('Penalty interest outstanding (罚息)'),
+  fees: Decimal.describe('Fees outstanding (late fees, liquidated damages)'),
+  currency: Currency,
+  asOf: Instant,
+});
+export type BalanceChanged = z.infer<typeof BalanceChangedSchema>;
 
 export const BorrowerOptedOutSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
 /** The borrower consents again to a channel they opted out of (an SMS START, or the lender's records). */
@@ -100,6 +121,11 @@ export const RepaymentPlanAcceptedSchema = z.object({
     .array(z.object({ amount: PositiveDecimal, date: LocalDate }))
     .min(1)
     .max(36),
+  /**
+   * A settlement for less than the balance, above the policy's approval limit, needs who approved it
+   * and when: recorded with the agreement and in the ledger.
+   */
+  approval: z.object({ approverId: Id, at: Instant }).optional(),
   at: Instant,
 });
 export const HardshipReportedSchema = z.object({ loanId: Id, at: Instant });
@@ -132,6 +158,7 @@ export const LetterDispatchedSchema = z.object({
 export const EVENT_SCHEMAS = {
   LoanDelinquent: LoanDelinquentSchema,
   PaymentReceived: PaymentReceivedSchema,
+  BalanceChanged: BalanceChangedSchema,
   BorrowerOptedOut: BorrowerOptedOutSchema,
   BorrowerOptedIn: BorrowerOptedInSchema,
   DisputeOpened: DisputeOpenedSchema,

@@ -1,4 +1,5 @@
-import { balanceMinor, type CaseRecord } from './case.js';
+import type { Owed } from './balance.js';
+import type { CaseRecord } from './case.js';
 import { attemptsOf, type LedgerRecord, verifyChain } from './ledger.js';
 import { fromMinor } from './money.js';
 import { policyLabel } from './policy.js';
@@ -19,14 +20,25 @@ export interface EvidencePack {
     currency: string;
     amountDue: string;
     paid: string;
+    /** Owed now, and the penalty interest and fees in it. */
     balance: string;
+    penaltyInterest: string;
+    fees: string;
     dueDate: string;
     openedAt: string;
     status: string;
   };
   balanceHistory: Array<{ at: string; event: string; amount: string; balance: string }>;
   promises: Array<{ madeAt: string; amount: string; date: string; status: string }>;
-  plan?: { acceptedAt: string; status: string; instalments: Array<{ date: string; amount: string }> };
+  plan?: {
+    acceptedAt: string;
+    status: string;
+    instalments: Array<{ date: string; amount: string }>;
+    /** The signed agreement in the evidence store, and its SHA-256. */
+    agreement?: { key: string; sha256: string };
+  };
+  /** What an agreement fulfilled came to, and what was waived. */
+  settlement?: { settledFor: string; waived: string; at: string };
   dispute?: CaseRecord['dispute'];
   agency?: CaseRecord['agency'];
   notices: CaseRecord['notices'];
@@ -44,21 +56,47 @@ export interface EvidencePack {
   ledger: { records: number; lastHash: string; verified: boolean; problem?: string };
 }
 
-export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[], now: string): EvidencePack {
+/**
+ * What was owed after each thing that moved the balance: the amount due at intake, each payment, each
+ * report of the loan system, in time order (the evidence pack's history, and `ladder simulate`'s
+ * timeline). `owedAt` is what was owed at an instant (functions/domain/balance.ts), so accrual shows too.
+ */
+export function balanceTimeline(
+  c: CaseRecord,
+  owedAt: (at: number) => Owed,
+): Array<{ at: string; event: string; amount: string; balance: string }> {
   const money = (minor: number) => fromMinor(minor, c.currency);
-  let balance = c.amountDueMinor;
-  const balanceHistory = [
-    { at: c.openedAt, event: 'DUE', amount: money(c.amountDueMinor), balance: money(balance) },
-  ];
-  for (const p of [...c.payments].sort((a, b) => a.paidAt.localeCompare(b.paidAt))) {
-    balance -= p.amountMinor;
-    balanceHistory.push({
+  const owedThen = (at: string) => money(owedAt(Date.parse(at)).totalMinor);
+  return [
+    { at: c.openedAt, event: 'DUE', amount: money(c.amountDueMinor), balance: owedThen(c.openedAt) },
+    ...c.payments.map((p) => ({
       at: p.paidAt,
       event: `PAYMENT ${p.paymentId}`,
       amount: money(p.amountMinor),
-      balance: money(Math.max(0, balance)),
-    });
-  }
+      balance: owedThen(p.paidAt),
+    })),
+    ...(c.balances ?? []).map((b) => ({
+      at: b.asOf,
+      event: 'REPORTED BY THE LOAN SYSTEM',
+      amount: money(b.principalMinor + b.interestMinor + b.penaltyMinor + b.feesMinor),
+      balance: owedThen(b.asOf),
+    })),
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/**
+ * The pack as of `now`; `owedAt` is what was owed at an instant (functions/domain/balance.ts), so the
+ * balance history shows accrual and the loan system's reports as well as payments.
+ */
+export function buildEvidencePack(
+  c: CaseRecord,
+  ledger: readonly LedgerRecord[],
+  now: string,
+  owedAt: (at: number) => Owed,
+): EvidencePack {
+  const money = (minor: number) => fromMinor(minor, c.currency);
+  const balanceHistory = balanceTimeline(c, owedAt);
+  const owed = owedAt(Date.parse(now));
   const verification = verifyChain(ledger);
   return {
     generatedAt: now,
@@ -70,7 +108,9 @@ export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[]
       currency: c.currency,
       amountDue: money(c.amountDueMinor),
       paid: money(c.paidMinor),
-      balance: money(balanceMinor(c)),
+      balance: money(owed.totalMinor),
+      penaltyInterest: money(owed.penaltyMinor),
+      fees: money(owed.feesMinor),
       dueDate: c.dueDate,
       openedAt: c.openedAt,
       status: c.status,
@@ -88,6 +128,16 @@ export function buildEvidencePack(c: CaseRecord, ledger: readonly LedgerRecord[]
             acceptedAt: c.plan.acceptedAt,
             status: c.plan.status,
             instalments: c.plan.instalments.map((i) => ({ date: i.date, amount: money(i.amountMinor) })),
+            ...(c.plan.agreement ? { agreement: c.plan.agreement } : {}),
+          },
+        }
+      : {}),
+    ...(c.settlement
+      ? {
+          settlement: {
+            settledFor: money(c.settlement.settledForMinor),
+            waived: money(c.settlement.waivedMinor),
+            at: c.settlement.at,
           },
         }
       : {}),
@@ -128,7 +178,7 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
     '',
     `Generated ${pack.generatedAt}. Borrower ${loan.borrowerId}; policy ${loan.policy}.`,
     '',
-    `Amount due ${loan.amountDue} ${loan.currency} on ${loan.dueDate}; paid ${loan.paid}; balance ${loan.balance}. Status ${loan.status}.`,
+    `Amount due ${loan.amountDue} ${loan.currency} on ${loan.dueDate}; paid ${loan.paid}; balance ${loan.balance} (penalty interest ${loan.penaltyInterest}, fees ${loan.fees}). Status ${loan.status}.`,
     '',
     '## Balance history',
     '',
@@ -164,7 +214,7 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
     '## Repayment plan',
     '',
     pack.plan
-      ? `Accepted ${pack.plan.acceptedAt}, ${pack.plan.status}: ${pack.plan.instalments.map((i) => `${i.amount} by ${i.date}`).join('; ')}.`
+      ? `Accepted ${pack.plan.acceptedAt}, ${pack.plan.status}: ${pack.plan.instalments.map((i) => `${i.amount} by ${i.date}`).join('; ')}.${pack.plan.agreement ? ` Agreement ${pack.plan.agreement.key} (SHA-256 ${pack.plan.agreement.sha256}).` : ''}`
       : 'None.',
     '',
     '## Dispute, placement, notices',

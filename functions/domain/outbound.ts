@@ -65,8 +65,10 @@ export const AgencyPlacementRequestedSchema = z
   .describe('Place the account with a collection agency; the ladder goes on beside it.');
 
 const RecallReasonSchema = z
-  .enum(['PAID', 'PLAN_AGREED', 'DISPUTE_UPHELD'])
-  .describe('Paid in full, a repayment plan signed with the lender, or a dispute upheld');
+  .enum(['PAID', 'PLAN_AGREED', 'DISPUTE_UPHELD', 'LEGAL_HANDOFF'])
+  .describe(
+    'Paid in full, a repayment plan signed with the lender, a dispute upheld, or the account handed to legal',
+  );
 export type RecallReason = z.infer<typeof RecallReasonSchema>;
 
 export const AgencyRecallRequestedSchema = z
@@ -119,7 +121,27 @@ export const CreditBureauCorrectionRequestedSchema = z
     idempotencyKey: Key,
   })
   .describe(
-    'Correct a negative report at the bureau after a cure. The contract is defined ahead of its publisher: no Ladder function emits it yet.',
+    'Correct a negative report at the bureau after a cure or a settlement: the case is CURED or SETTLED after a CreditBureauReportRequested; once per report.',
+  );
+
+export const AccountUpdateRequestedSchema = z
+  .object({
+    schemaVersion: version(1),
+    ...loan,
+    ...money,
+    recipient: z
+      .enum(['AGENCY', 'LEGAL'])
+      .describe('Who holds the account: the agency it is placed with, or legal after the handoff'),
+    change: z
+      .enum(['PAYMENT', 'PLAN_PROPOSED'])
+      .describe(
+        'A payment received (the balance is after it), or a repayment plan the borrower proposed after the legal handoff (forwarded to legal, not applied)',
+      ),
+    amount: Decimal.describe("The payment, or the plan's total, in major units as a decimal string"),
+    idempotencyKey: Key,
+  })
+  .describe(
+    'Money moved or a plan was proposed while the account is placed with an agency or with legal: what changed and the balance now.',
   );
 
 /** EventBridge detail-type -> schema of the detail, for everything Ladder publishes (source `ladder`). */
@@ -130,6 +152,7 @@ export const OUTBOUND_SCHEMAS = {
   LegalHandoffRequested: LegalHandoffRequestedSchema,
   CreditBureauReportRequested: CreditBureauReportRequestedSchema,
   CreditBureauCorrectionRequested: CreditBureauCorrectionRequestedSchema,
+  AccountUpdateRequested: AccountUpdateRequestedSchema,
 } as const;
 export type OutboundType = keyof typeof OUTBOUND_SCHEMAS;
 export const OUTBOUND_TYPES = Object.keys(OUTBOUND_SCHEMAS) as OutboundType[];

@@ -1,5 +1,8 @@
+import cashLoan from '../../policies/cash-loan.json' with { type: 'json' };
+import creditCard from '../../policies/credit-card.json' with { type: 'json' };
 import defaultPolicy from '../../policies/default.json' with { type: 'json' };
 import earlyCall from '../../policies/early-call.json' with { type: 'json' };
+import largeBalance from '../../policies/large-balance.json' with { type: 'json' };
 import { ValidationError } from './errors.js';
 import { type LoadedPolicy, loadPolicy } from './policy.js';
 
@@ -42,8 +45,11 @@ export function policyRegistry(policies: unknown[]): PolicyRegistry {
   };
 }
 
-/** The first is the default (used when an event names no policy). */
-export const BUNDLED_POLICIES: unknown[] = [defaultPolicy, earlyCall];
+/**
+ * The first is the default. A loan that names no policy is routed by segment (policies/segments.json,
+ * functions/domain/segments.ts): a credit card, an online cash loan, a large balance.
+ */
+export const BUNDLED_POLICIES: unknown[] = [defaultPolicy, earlyCall, creditCard, cashLoan, largeBalance];
 let bundled: PolicyRegistry | undefined;
 /** The bundled registry, validated once per process (every caller gets the same one). */
 export const bundledPolicies = (): PolicyRegistry => {

@@ -1,7 +1,15 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
 import { isCurrency, toMinor } from './money.js';
+import {
+  BalanceSchema,
+  balanceProblems,
+  producedCharges,
+  SettlementSchema,
+  settlementProblems,
+} from './policy-money.js';
 import { type RulePack, RulePackSchema, resolveRulePack } from './rulepacks.js';
+import { templateProblems } from './template-claims.js';
 
 /**
  * A ladder policy is data: a lender configures one per product. It is validated at load (and so at
@@ -13,6 +21,8 @@ export type Channel = (typeof CHANNELS)[number];
 /** What a stage does. NOTICE is automated; AGENT_CALL and FIELD_VISIT are human tasks. */
 export const STAGE_KINDS = [
   'NOTICE',
+  /** A one-time lump-sum settlement offer, by the policy's bands (settlement.offers); a message like a notice. */
+  'SETTLEMENT_OFFER',
   'AGENT_CALL',
   'FIELD_VISIT',
   'AGENCY_PLACEMENT',
@@ -62,7 +72,9 @@ const StageSchema = z.object({
   offsetDays: days(-30, 365).describe('days from the due date; stages are in increasing order'),
   kind: z
     .enum(STAGE_KINDS)
-    .describe('NOTICE is automated; AGENT_CALL and FIELD_VISIT are human tasks; the rest hand the loan over'),
+    .describe(
+      'NOTICE and SETTLEMENT_OFFER are automated messages; AGENT_CALL and FIELD_VISIT are human tasks; the rest hand the loan over',
+    ),
   channels: z
     .array(z.enum([...CHANNELS, 'PREFERRED']))
     .max(4)
@@ -139,6 +151,9 @@ export const PolicySchema = z.object({
   cureThreshold: z
     .record(z.string(), Decimal)
     .describe('per ISO 4217 currency: a balance at or under this counts as cured'),
+  balance: BalanceSchema.describe(
+    'penalty interest and fees: accrued by the policy, or reported by the loan system (policy-money.ts)',
+  ),
   paymentLinkBase: z.url().describe('the self-service payment link; the loan id is appended'),
   promiseToPay: z
     .object({ graceDays: days(0, 14), maxDaysAhead: days(1, 90) })
@@ -155,8 +170,39 @@ export const PolicySchema = z.object({
         .string()
         .min(1)
         .describe('sent when the borrower reports hardship: the offer of a plan'),
+      reminderDaysBefore: days(0, 14)
+        .default(0)
+        .describe("a reminder this many days before each instalment's date (0: none)"),
+      reminderTemplate: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('the reminder before an instalment (needed when reminderDaysBefore is above 0)'),
+      replyWindowDays: days(1, 14)
+        .default(3)
+        .describe(
+          "after a missed instalment's follow-up asks why: days to reply or pay before an agent calls",
+        ),
+      maxRenegotiations: z
+        .number()
+        .int()
+        .min(0)
+        .max(5)
+        .default(1)
+        .describe('new plans agreed after missed instalments, at most; then escalation resumes'),
     })
-    .describe('repayment plans: instalment grace, size, how long an agreement may wait for its signature'),
+    .describe(
+      'repayment plans: instalment grace, size, how long an agreement may wait for its signature, and how a signed plan is monitored',
+    ),
+  lenderNoticesWhilePlaced: z
+    .enum(['CONTINUE', 'STOP'])
+    .default('CONTINUE')
+    .describe(
+      "while the account is placed with an agency (and not recalled): CONTINUE the lender's own notices and settlement offers beside the agency's work, or STOP them (each is recorded SKIPPED, PLACED_WITH_AGENCY). Advance notices a later stage requires by law (noticeFor) are sent either way",
+    ),
+  settlement: SettlementSchema.describe(
+    'settling for less than the balance: the discount limit, approval, and the one-time offers by band',
+  ),
   hardship: z
     .object({ pauseDays: days(1, 60).default(14) })
     .default({ pauseDays: 14 })
@@ -243,9 +289,9 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
       fail(`${at}: offsetDays: ${stage.offsetDays} does not match the id (${expected})`);
     if (stage.offsetDays <= previous) fail(`${at}: offsetDays: stages must be in increasing day order`);
     previous = stage.offsetDays;
-    if (stage.kind === 'NOTICE' && stage.channels.length === 0)
-      fail(`${at}: channels: a notice needs a channel`);
-    if (stage.kind === 'NOTICE' && stage.channels.some((c) => c === 'CALL' || c === 'VISIT')) {
+    const message = stage.kind === 'NOTICE' || stage.kind === 'SETTLEMENT_OFFER';
+    if (message && stage.channels.length === 0) fail(`${at}: channels: a notice needs a channel`);
+    if (message && stage.channels.some((c) => c === 'CALL' || c === 'VISIT')) {
       fail(
         `${at}: channels: a notice is SMS, EMAIL, LETTER or PREFERRED; calls and visits are their own stages`,
       );
@@ -253,8 +299,9 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
     if (stage.template !== undefined && !policy.templates[stage.template]) {
       fail(`${at}: template: "${stage.template}" is not in templates`);
     }
-    if (stage.kind === 'NOTICE' && stage.template === undefined)
-      fail(`${at}: template: a notice needs a template`);
+    if (message && stage.template === undefined) fail(`${at}: template: a notice needs a template`);
+    if (stage.kind === 'SETTLEMENT_OFFER' && policy.settlement.offers.length === 0)
+      fail(`${at}: kind: a settlement offer needs settlement.offers`);
     if (stage.template) checkTemplateCoversChannels(policy, stage, fail);
     if (stage.noticeFor && stage.kind !== 'NOTICE')
       fail(`${at}: noticeFor: only a NOTICE stage gives notice`);
@@ -278,10 +325,12 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
         `stage ${stage.id}: template: "${stage.template}" says {noticeDays}, which only a notice with noticeFor has`,
       );
   }
-  for (const field of ['followUpTemplate', 'offerTemplate'] as const) {
-    if (!policy.templates[policy.plan[field]])
-      fail(`plan.${field}: "${policy.plan[field]}" is not in templates`);
+  for (const field of ['followUpTemplate', 'offerTemplate', 'reminderTemplate'] as const) {
+    const id = policy.plan[field];
+    if (id !== undefined && !policy.templates[id]) fail(`plan.${field}: "${id}" is not in templates`);
   }
+  if (policy.plan.reminderDaysBefore > 0 && !policy.plan.reminderTemplate)
+    fail('plan.reminderTemplate: needed when plan.reminderDaysBefore is above 0');
   for (const [currency, amount] of Object.entries(policy.cureThreshold)) {
     if (!isCurrency(currency)) fail(`cureThreshold.${currency}: not an ISO 4217 currency`);
     try {
@@ -296,6 +345,12 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
   } catch (error) {
     return fail(`ruleOverrides: ${(error as Error).message}`);
   }
+  const [money] = [
+    ...balanceProblems(policy.balance, rules),
+    ...settlementProblems(policy.settlement),
+    ...templateProblems(policy.templates, producedCharges(policy.balance)),
+  ];
+  if (money) fail(money);
   return { ...policy, rules };
 }
 

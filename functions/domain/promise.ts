@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
-import { balanceMinor, type CaseRecord } from './case.js';
+import { owedAt } from './balance.js';
+import type { CaseRecord } from './case.js';
 import { isoUtc } from './clock.js';
 import { ValidationError } from './errors.js';
 import { toMinor } from './money.js';
-import type { LadderPolicy } from './policy.js';
+import type { LoadedPolicy } from './policy.js';
 import { zone } from './zone.js';
 
 /**
@@ -53,8 +54,8 @@ export function amountMinor(amount: string, currency: string): number | Agreemen
  */
 export function promiseProblem(
   promise: { amount: string; date: string },
-  c: Pick<CaseRecord, 'currency' | 'amountDueMinor' | 'paidMinor'>,
-  policy: Pick<LadderPolicy, 'promiseToPay'>,
+  c: CaseRecord,
+  policy: Pick<LoadedPolicy, 'promiseToPay' | 'balance' | 'rules'>,
   now: number,
   timeZone: string,
 ): AgreementProblem | undefined {
@@ -64,7 +65,7 @@ export function promiseProblem(
   if (days > policy.promiseToPay.maxDaysAhead) return 'PROMISE_TOO_FAR';
   const minor = amountMinor(promise.amount, c.currency);
   if (typeof minor === 'string') return minor;
-  return minor > balanceMinor(c) ? 'AMOUNT_OVER_BALANCE' : undefined;
+  return minor > owedAt(c, policy, now, timeZone).totalMinor ? 'AMOUNT_OVER_BALANCE' : undefined;
 }
 
 /** A new promise replaces any pending one (which is then broken): one promise decides the pause. */

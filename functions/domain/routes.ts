@@ -15,6 +15,7 @@ export const EVENT_TARGETS = {
   /** Payments and everything the borrower says or does. */
   events: [
     'PaymentReceived',
+    'BalanceChanged',
     'BorrowerOptedOut',
     'BorrowerOptedIn',
     'DisputeOpened',

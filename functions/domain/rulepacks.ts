@@ -31,6 +31,14 @@ export const RulePackSchema = z.object({
    * is how many days must pass between its delivery and the first report (0: none, only the notice).
    */
   creditReportNoticeDays: z.number().int().nonnegative(),
+  /**
+   * The legal maximum on what a lender may charge while a loan is overdue, where one applies to every
+   * lender of the pack: penalty interest and fees together, as an annual rate in basis points of the
+   * overdue amount (null: no maximum the pack can state; a lender sets its own with ruleOverrides).
+   * A policy's penalty rate above it is refused at load, and accrued charges never exceed it
+   * (functions/domain/balance.ts; sources in docs/money.md).
+   */
+  charges: z.object({ maxAnnualRateBasisPoints: z.number().int().positive().nullable() }),
 });
 export type RulePack = z.infer<typeof RulePackSchema>;
 export type RulePackId = RulePack['id'];
@@ -38,9 +46,10 @@ export type RulePackId = RulePack['id'];
 export const RULE_PACKS: Record<RulePackId, RulePack> = {
   CN: {
     id: 'CN',
-    // 2026.2: notice before credit reporting (征信业管理条例 art. 15) and the per-debtor cap on connected
-    // calls are enforced; 2026.1 declared the cap and reported without a notice.
-    version: '2026.2',
+    // 2026.3: the legal maximum on charges while overdue. 2026.2: notice before credit reporting
+    // (征信业管理条例 art. 15) and the per-debtor cap on connected calls are enforced; 2026.1 declared
+    // the cap and reported without a notice.
+    version: '2026.3',
     contactWindow: { start: '08:00', end: '22:00' },
     calls: {
       maxUnansweredPerDayPerNumber: 6,
@@ -51,6 +60,11 @@ export const RULE_PACKS: Record<RulePackId, RulePack> = {
     optOutInEveryMessage: false,
     // 征信业管理条例 art. 15: the person is told before negative information is reported; no waiting period.
     creditReportNoticeDays: 0,
+    // 最高人民法院关于进一步加强金融审判工作的若干意见 (法发〔2017〕22号) art. 2: interest, compound
+    // interest, penalty interest, liquidated damages and other fees above 24% a year in total are
+    // reduced on the borrower's request. Ladder caps the charges it accrues itself (the contractual
+    // interest inside the amount due is the loan system's to keep within it).
+    charges: { maxAnnualRateBasisPoints: 2400 },
   },
   US: {
     id: 'US',
@@ -65,11 +79,16 @@ export const RULE_PACKS: Record<RulePackId, RulePack> = {
     optOutInEveryMessage: true,
     // Regulation F §1006.30(a): speak to the consumer or send a notice, then wait 14 days.
     creditReportNoticeDays: 14,
+    // No federal maximum applies to every lender (usury limits are state law; the Military Lending Act's
+    // 36% covers service members only): a lender sets its state's with ruleOverrides.charges.
+    charges: { maxAnnualRateBasisPoints: null },
   },
 };
 
 /** A lender may override a number of its pack; the override becomes part of the recorded version. */
-export type RulePackOverrides = Partial<Pick<RulePack, 'contactWindow' | 'creditReportNoticeDays'>> & {
+export type RulePackOverrides = Partial<
+  Pick<RulePack, 'contactWindow' | 'creditReportNoticeDays' | 'charges'>
+> & {
   calls?: Partial<RulePack['calls']>;
 };
 

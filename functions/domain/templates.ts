@@ -7,11 +7,18 @@ import type { RulePack } from './rulepacks.js';
 /** What a rendered message may mention. The name is a contact detail: it lives only in memory. */
 export interface MessageVars {
   name: string;
+  /** The amount owed now ({amount}): every message shows it. */
   amountMinor: number;
   currency: string;
   dueDate: string;
   daysPastDue: number;
   loanId: string;
+  /** Other amounts by placeholder ({penaltyInterest}, {fees}, {minimumDue}, {settlementAmount}...). */
+  money?: Record<string, number>;
+  /** Dates by placeholder ({offerExpires}, {instalmentDate}...), as YYYY-MM-DD. */
+  dates?: Record<string, string>;
+  /** Payments received since a message last said so: the message opens by acknowledging them. */
+  receivedMinor?: number;
   /** One voice per borrower: the line saying this message covers the borrower's other loans. */
   coverLine?: string;
 }
@@ -47,8 +54,17 @@ export function noticeDays(policy: LadderPolicy, templateId: string): number | u
   return notice && target ? target.offsetDays - notice.offsetDays : undefined;
 }
 
+/** The line a message opens with when payments arrived since the last one: the borrower is told. */
+const RECEIVED: Record<Locale, string> = {
+  en: 'We received your payment of {received}, thank you.',
+  'zh-CN': '已收到您的还款{received}，谢谢。',
+};
+
 const fill = (text: string, values: Record<string, string>): string =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+
+const localDate = (date: string, locale: Locale) =>
+  DateTime.fromISO(date).setLocale(locale).toLocaleString(DateTime.DATE_MED);
 
 /** Renders a stage's template for one channel in the borrower's locale, with money and dates localised. */
 export function renderMessage(
@@ -65,10 +81,13 @@ export function renderMessage(
   if (!template || !text || !body) {
     throw new ValidationError(`template ${templateId} has no ${FIELD[channel]} for ${locale}`);
   }
-  const values = {
+  const money = (minor: number) => formatMoney(minor, vars.currency, locale);
+  const values: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(vars.money ?? {}).map(([k, v]) => [k, money(v)])),
+    ...Object.fromEntries(Object.entries(vars.dates ?? {}).map(([k, v]) => [k, localDate(v, locale)])),
     name: vars.name,
-    amount: formatMoney(vars.amountMinor, vars.currency, locale),
-    dueDate: DateTime.fromISO(vars.dueDate).setLocale(locale).toLocaleString(DateTime.DATE_MED),
+    amount: money(vars.amountMinor),
+    dueDate: localDate(vars.dueDate, locale),
     daysPastDue: String(vars.daysPastDue),
     noticeDays: String(noticeDays(policy, templateId) ?? ''),
     link: `${policy.paymentLinkBase}${encodeURIComponent(vars.loanId)}`,
@@ -76,6 +95,10 @@ export function renderMessage(
   let rendered = fill(body, values);
   if (vars.coverLine && (channel === 'SMS' || channel === 'EMAIL')) {
     rendered = `${rendered}${channel === 'SMS' ? ' ' : '\n\n'}${vars.coverLine}`;
+  }
+  if (vars.receivedMinor && (channel === 'SMS' || channel === 'EMAIL')) {
+    const received = fill(RECEIVED[locale], { received: money(vars.receivedMinor) });
+    rendered = `${received}${channel === 'SMS' ? ' ' : '\n\n'}${rendered}`;
   }
   if (rules.optOutInEveryMessage && (channel === 'SMS' || channel === 'EMAIL')) {
     rendered = `${rendered}${channel === 'SMS' ? ' ' : '\n\n'}${OPT_OUT[locale][channel === 'SMS' ? 'sms' : 'email']}`;

@@ -3,11 +3,13 @@ import type { ContactStore } from '../adapters/contact-store.js';
 import type { ConversationStore } from '../adapters/conversation-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
+import { owedAt } from '../domain/balance.js';
 import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { LadderError } from '../domain/errors.js';
 import type { EventDetail, EventType } from '../domain/events.js';
-import { agencyRecall, type RecallReason } from '../domain/outbound.js';
+import { handoffEvents, publishAll } from '../domain/handoff-events.js';
+import type { RecallReason } from '../domain/outbound.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 
 export interface EventsDeps {
@@ -95,8 +97,10 @@ function waitEnded(before: CaseRecord, after: CaseRecord): Parameters<typeof wit
 
 /**
  * Applies an event to the loan's latest case: `mutate` changes it, or returns why the event changes
- * nothing. The agency recall the change calls for is published before the case is written, so a
- * failed write retries it rather than losing it (receivers deduplicate on its idempotency key). Then
+ * nothing. What the change calls for outside (an update to the agency or legal holding the account,
+ * the agency's recall, the bureau's correction: domain/handoff-events.ts) is published before the
+ * case is written, so a failed write retries it rather than losing it (receivers deduplicate on the
+ * idempotency key). Then
  * the execution's wait is ended: the case closed, a dispute opened (its task is withdrawn and the
  * ladder holds) or resolved.
  */
@@ -112,10 +116,11 @@ export async function onLoan(
   const c: CaseRecord = structuredClone(before);
   const note = mutate(c, deps.clock.now(), found.view.profile?.item);
   if (note) return { applied: false, note };
-  if (c.agency?.recalledAt && !before.agency?.recalledAt) {
-    const reason = c.agency.recallReason;
-    if (reason) await need(deps.bus, 'event bus').publish('AgencyRecallRequested', agencyRecall(c, reason));
-  }
+  const now = deps.clock.now();
+  const tz = found.view.profile?.item.timeZone ?? 'UTC';
+  const owed = owedAt(c, deps.policies.get(c.policyId), now, tz).totalMinor;
+  const events = handoffEvents(before, c, owed, now);
+  if (events.length > 0) await publishAll(need(deps.bus, 'event bus'), events);
   await deps.cases.saveCase(c, found.kase.rev);
   const ended = waitEnded(before, c);
   if (ended)

@@ -15,10 +15,11 @@ export type { BorrowerEventType, EventResult, EventsDeps } from './apply.js';
  */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-/** The instant an event says it happened (`at`, or a payment's `paidAt`). */
+/** The instant an event says it happened (`at`, a payment's `paidAt`, a balance's `asOf`). */
 function datedField(detail: object): { field: string; value: string } | undefined {
-  const d = detail as { at?: string; paidAt?: string };
+  const d = detail as { at?: string; paidAt?: string; asOf?: string };
   if (d.at) return { field: 'at', value: d.at };
+  if (d.asOf) return { field: 'asOf', value: d.asOf };
   return d.paidAt ? { field: 'paidAt', value: d.paidAt } : undefined;
 }
 

@@ -15,6 +15,7 @@ import {
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { decideContacts, gate, noticeCountsFrom, noticeGate } from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
+import { PLAN_CALL_STAGE } from '../domain/plan-monitor.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type LoadedPolicy, stageById } from '../domain/policy.js';
 import { renderMessage } from '../domain/templates.js';
@@ -35,7 +36,7 @@ export interface HumanTaskDeps {
 }
 
 export const HumanTaskRequestSchema = z.object({
-  action: z.enum(['OPEN', 'OPEN_SIGNING', 'HOLD']),
+  action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD']),
   taskToken: z.string().min(1),
   loanId: z.string().min(1),
   borrowerId: z.string().min(1),
@@ -138,12 +139,20 @@ async function hold(ctx: Ctx): Promise<Opened> {
   return { opened: true };
 }
 
-/** An agent call or a field visit, when the gate, consent, the hours, the caps and any notice allow it. */
+/**
+ * An agent call or a field visit, when the gate, consent, the hours, the caps and any notice allow it.
+ * The follow-up call of a missed plan instalment (stage PLAN) passes the same checks; the plan the
+ * gate reports is what it follows up.
+ */
 async function openContact(ctx: Ctx): Promise<Opened> {
   const { deps, req, policy, kase, now } = ctx;
   const profile = ctx.profile.item;
-  const stage = stageById(policy, req.stage ?? '');
-  if (gate(policy, kase.item, profile)) return notOpened(ctx);
+  const planCall = req.action === 'OPEN_PLAN_CALL';
+  const stage = planCall
+    ? { id: PLAN_CALL_STAGE, kind: 'AGENT_CALL' as const, channels: ['CALL' as const] }
+    : stageById(policy, req.stage ?? '');
+  const g = gate(policy, kase.item, profile);
+  if (g && !(planCall && g.outcome === 'PLAN')) return notOpened(ctx);
   const calls = stage.channels.includes('CALL');
   const line = calls && profile.lineId ? await deps.cases.lineCalls(profile.lineId) : undefined;
   const [decision] = decideContacts(policy.rules, stage.channels, 'ALL', profile, req.loanId, now, {

@@ -13,7 +13,9 @@ import { GENESIS_HASH } from '../domain/ledger.js';
 import { resolveLocale } from '../domain/locale.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import { minimumDueMinor } from '../domain/policy-money.js';
 import type { MacKey } from '../domain/seal.js';
+import { route, type SegmentTable } from '../domain/segments.js';
 import { zone } from '../domain/zone.js';
 
 /**
@@ -34,6 +36,26 @@ export interface IntakeDeps {
    * on it. Without it the caps count per borrower.
    */
   lines?: Pick<MacKey, 'mac'>;
+  /** The routing table that picks a loan's policy when its event names none; without it, the default policy. */
+  segments?: SegmentTable;
+}
+
+/**
+ * The loan's segment and policy: the one its event names (segment NAMED), else the routing table's
+ * first fitting route (product, amount, days past due at intake, risk score), else the default.
+ */
+function chooseLadder(deps: IntakeDeps, event: LoanDelinquent, now: number) {
+  if (event.policyId) return { segment: 'NAMED', policy: event.policyId };
+  if (!deps.segments) return { segment: 'DEFAULT', policy: deps.policies.defaultId };
+  const due = DateTime.fromISO(event.dueDate, { zone: zone(event.borrower.timeZone) });
+  const daysPastDue = Math.max(0, Math.floor(DateTime.fromMillis(now).diff(due, 'days').days));
+  return route(deps.segments, {
+    product: event.product,
+    amountDue: event.amountDue,
+    currency: event.currency,
+    daysPastDue,
+    riskScore: event.riskScore,
+  });
 }
 
 /** The line's pseudonym: versioned, so a later scheme cannot collide with this one. */
@@ -53,12 +75,13 @@ export function createIntakeCore(deps: IntakeDeps) {
     const parsed = LoanDelinquentSchema.safeParse(detail);
     if (!parsed.success) throw new ValidationError(`LoanDelinquent: ${describeZodError(parsed.error)}`);
     const event: LoanDelinquent = parsed.data;
-    const named = policies.get(event.policyId ?? policies.defaultId);
+    const now = clock.now();
+    const routed = chooseLadder(deps, event, now);
+    const named = policies.get(routed.policy);
     // Champion/challenger: the loan's arm is drawn from its id, so a repeated event draws the same.
     const { policyId, arm } = assignArm(named, event.loanId);
     const policy = policies.get(policyId);
     const amountDueMinor = toMinor(event.amountDue, event.currency);
-    const now = clock.now();
     const { borrower } = event;
     const daysAhead = DateTime.fromISO(event.dueDate, { zone: zone(borrower.timeZone) }).diff(
       DateTime.fromMillis(now),
@@ -123,17 +146,25 @@ export function createIntakeCore(deps: IntakeDeps) {
     if (profileChanged) await cases.saveProfile(profile, view.profile?.rev);
 
     const existing = view.cases.find((c) => c.item.loanId === event.loanId && c.item.cycle === event.cycle);
+    const minimum = minimumDueMinor(
+      policy.balance,
+      amountDueMinor,
+      event.currency,
+      event.minimumDue === undefined ? undefined : toMinor(event.minimumDue, event.currency),
+    );
     const kase: CaseRecord = existing?.item ?? {
       loanId: event.loanId,
       cycle: event.cycle,
       borrowerId: borrower.borrowerId,
       policyId: policy.id,
       policyVersion: policy.version,
+      segment: routed.segment,
       ...(arm && named.experiment
         ? { experiment: { policyId: named.id, seed: named.experiment.seed, arm } }
         : {}),
       currency: event.currency,
       amountDueMinor,
+      ...(minimum === undefined ? {} : { minimumDueMinor: minimum }),
       paidMinor: 0,
       dueDate: event.dueDate,
       openedAt: isoUtc(now),

@@ -5,6 +5,7 @@ import { KmsMacKey } from '../adapters/mac-key.js';
 import { SfnStarter } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
+import { bundledSegments } from '../domain/segments.js';
 import { buildIntakeHandler } from './handler.js';
 
 const db = documentClient();
@@ -18,5 +19,6 @@ export const handler = buildIntakeHandler({
   ),
   clock: systemClock,
   policies: bundledPolicies(),
+  segments: bundledSegments(bundledPolicies()),
   lines: new KmsMacKey(new KMSClient(CLIENT_CONFIG), requireEnv('LINE_KEY')),
 });

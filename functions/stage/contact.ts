@@ -1,13 +1,15 @@
 import type { ContactDetails } from '../adapters/contact-store.js';
-import { balanceMinor, caseKey, daysPastDue } from '../domain/case.js';
+import { type Owed, owedAt } from '../domain/balance.js';
+import { caseKey, daysPastDue } from '../domain/case.js';
 import { isoUtc } from '../domain/clock.js';
 import { type ChannelDecision, decideContacts, fallbackChannels } from '../domain/decide.js';
 import { TransientError } from '../domain/errors.js';
-import { type AttemptEntry, wentOut } from '../domain/ledger.js';
+import { type AttemptEntry, type LedgerContent, wentOut } from '../domain/ledger.js';
+import { fromMinor } from '../domain/money.js';
 import { coverLine } from '../domain/one-voice.js';
 import type { Channel, Stage } from '../domain/policy.js';
-import { renderMessage } from '../domain/templates.js';
-import type { Ctx } from './context.js';
+import { type MessageVars, renderMessage } from '../domain/templates.js';
+import { type Ctx, update } from './context.js';
 import { claimSlots, coveredBy, releaseSlot } from './slots.js';
 
 /** How a step contacts the borrower: the channels in order, and all of them or the first that is open. */
@@ -15,6 +17,42 @@ export type ChannelOrder = Pick<Stage, 'channels' | 'delivery'>;
 
 /** Messages outside the ladder's own stages (a plan offer, a missed instalment's follow-up). */
 export const SMS_THEN_EMAIL: ChannelOrder = { channels: ['SMS', 'EMAIL'], delivery: 'FIRST_OPEN' };
+
+/** What the borrower owes as of the step's time: the amount every message shows. */
+export const owedNow = ({ kase, policy, profile, now }: Ctx): Owed =>
+  owedAt(kase.item, policy, now, profile.item.timeZone);
+
+/** Payments known by the step's time that no message has acknowledged yet. */
+const unacknowledged = ({ kase, now }: Ctx) =>
+  kase.item.payments.filter((p) => !p.acknowledgedAt && Date.parse(p.recordedAt) <= now);
+
+/** Placeholders a message of this step may use besides {amount}: a settlement's amount, an instalment's date. */
+export type Extra = Pick<MessageVars, 'money' | 'dates'>;
+
+/**
+ * What a record of messages says about money: the amount they showed as owed, and the payments they
+ * acknowledged (then noted on the case, so the next message does not repeat it).
+ */
+export function moneyDetail(ctx: Ctx, attempts: readonly AttemptEntry[]): LedgerContent['detail'] {
+  if (!attempts.some((a) => wentOut(a.status))) return undefined;
+  const { currency } = ctx.kase.item;
+  const told = attempts.some((a) => a.status === 'SENT' && (a.channel === 'SMS' || a.channel === 'EMAIL'));
+  const received = told ? unacknowledged(ctx).reduce((sum, p) => sum + p.amountMinor, 0) : 0;
+  return {
+    owed: fromMinor(owedNow(ctx).totalMinor, currency),
+    ...(received > 0 ? { received: fromMinor(received, currency) } : {}),
+  };
+}
+
+/** Notes the payments a recorded message acknowledged (`detail.received`): safe to repeat. */
+export async function noteAcknowledged(ctx: Ctx, detail: LedgerContent['detail']): Promise<void> {
+  if (!detail?.received) return;
+  const ids = new Set(unacknowledged(ctx).map((p) => p.paymentId));
+  if (ids.size === 0) return;
+  await update(ctx, (c) => {
+    for (const p of c.payments) if (ids.has(p.paymentId)) p.acknowledgedAt = isoUtc(ctx.now);
+  });
+}
 
 /** The policy's contact and consent rules applied to `order`'s channels, as of the step's time. */
 export const decide = ({ policy, profile, req, now }: Ctx, order: ChannelOrder): ChannelDecision[] =>
@@ -26,6 +64,7 @@ export async function contact(
   stage: ChannelOrder,
   templateId: string,
   decisions: ChannelDecision[],
+  extra: Extra = {},
 ): Promise<AttemptEntry[]> {
   let details: ContactDetails | undefined;
   // One voice per borrower: another loan's message today covers a channel; the rest take their slot.
@@ -51,7 +90,7 @@ export async function contact(
       continue;
     }
     details ??= await ctx.deps.contacts.get(ctx.req.borrowerId);
-    const sent = await sendMessage(ctx, decision.channel, templateId, details);
+    const sent = await sendMessage(ctx, decision.channel, templateId, details, extra);
     attempts.push(sent.attempt);
     if (sent.attempt.status === 'SENT') continue;
     await releaseSlot(ctx, decision.channel);
@@ -107,17 +146,31 @@ async function sendMessage(
   channel: Channel,
   templateId: string,
   details: ContactDetails | undefined,
+  extra: Extra,
 ): Promise<{ attempt: AttemptEntry; retryable: boolean }> {
   const { policy, profile, kase, req, now, deps } = ctx;
   const covered = coveredBy(ctx);
+  const owed = owedNow(ctx);
+  const received = unacknowledged(ctx).reduce((sum, p) => sum + p.amountMinor, 0);
   const message = renderMessage(policy, policy.rules, templateId, channel, profile.item.locale, {
     ...(covered.length > 0 ? { coverLine: coverLine(profile.item.locale, kase.item, covered) } : {}),
     name: details?.name ?? '',
-    amountMinor: balanceMinor(kase.item),
+    amountMinor: owed.totalMinor,
     currency: kase.item.currency,
     dueDate: kase.item.dueDate,
     daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
     loanId: req.loanId,
+    money: {
+      penaltyInterest: owed.penaltyMinor,
+      fees: owed.feesMinor,
+      // A card's minimum payment, less what was paid towards it.
+      ...(kase.item.minimumDueMinor !== undefined
+        ? { minimumDue: Math.max(0, kase.item.minimumDueMinor - kase.item.paidMinor) }
+        : {}),
+      ...extra.money,
+    },
+    ...(extra.dates ? { dates: extra.dates } : {}),
+    ...(received > 0 ? { receivedMinor: received } : {}),
   });
   const ref = caseKey(req.loanId, req.cycle);
   const result = !details

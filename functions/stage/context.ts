@@ -64,7 +64,12 @@ export const HumanResult = z.object({
     .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
     .optional(),
   promise: z.object({ amount: z.string(), date: z.string() }).optional(),
-  plan: z.object({ instalments: z.array(z.object({ amount: z.string(), date: z.string() })) }).optional(),
+  plan: z
+    .object({
+      instalments: z.array(z.object({ amount: z.string(), date: z.string() })),
+      approval: z.object({ approverId: z.string() }).optional(),
+    })
+    .optional(),
   report: z.string().max(500).optional(),
 });
 export type HumanResult = z.infer<typeof HumanResult>;
@@ -77,6 +82,7 @@ export const StageRequestSchema = z.object({
     'CHECK_PROMISE',
     'CHECK_PLAN',
     'AFTER_HOLD',
+    'RECORD_PLAN_CALL',
     'RECORD_FAILURE',
     'CONTINUE',
   ]),

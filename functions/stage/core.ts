@@ -6,6 +6,7 @@ import { recordFailure } from './steps/failure.js';
 import { afterHold } from './steps/hold.js';
 import { recordHumanOutcome } from './steps/human-outcome.js';
 import { checkPlan } from './steps/plan.js';
+import { recordPlanCall } from './steps/plan-call.js';
 import { checkPromise } from './steps/promise.js';
 import { runStage } from './steps/run-stage.js';
 import { recordSignature } from './steps/signature.js';
@@ -21,6 +22,7 @@ const ACTIONS: Record<Exclude<StageRequest['action'], 'CONTINUE'>, (ctx: Ctx) =>
   CHECK_PLAN: checkPlan,
   AFTER_HOLD: afterHold,
   RECORD_SIGNATURE: recordSignature,
+  RECORD_PLAN_CALL: recordPlanCall,
   RECORD_FAILURE: recordFailure,
 };
 

@@ -361,6 +361,7 @@ describe('Ladder construct', () => {
       LetterDispatched: delivery,
       LoanDelinquent: intake,
       PaymentReceived: events,
+      BalanceChanged: events,
       BorrowerOptedOut: events,
       BorrowerOptedIn: events,
       DisputeOpened: events,

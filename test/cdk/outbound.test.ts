@@ -93,7 +93,7 @@ describe('outbound events with consumers', () => {
     expect([...byType.keys()].sort()).toEqual([
       'AgencyPlacementRequested',
       'AgencyRecallRequested',
-      'LegalHandoffRequested,CreditBureauReportRequested,CreditBureauCorrectionRequested',
+      'LegalHandoffRequested,CreditBureauReportRequested,CreditBureauCorrectionRequested,AccountUpdateRequested',
       'LetterRequested',
     ]);
     const printQueue = stack.getLogicalId(
@@ -107,6 +107,7 @@ describe('outbound events with consumers', () => {
       'LegalHandoffRequested',
       'CreditBureauReportRequested',
       'CreditBureauCorrectionRequested',
+      'AccountUpdateRequested',
     ]);
   });
 

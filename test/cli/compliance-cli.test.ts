@@ -89,7 +89,7 @@ async function appendNightSms(dataDir: string): Promise<LedgerRecord> {
         channel: 'SMS',
         status: 'SENT',
         providerRef: 'night-sms',
-        templateId: 'penalty-reminder',
+        templateId: 'overdue-reminder',
         templateVersion: 1,
       },
     ],
@@ -131,7 +131,7 @@ describe('ladder audit compliance', () => {
     const run = ladder('audit', 'compliance', '--data', tampered);
     const local = DateTime.fromISO(night.at, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd');
     expect(run.stderr).toEqual([
-      `VIOLATION loan ${night.loanId} cycle 1 seq ${night.seq} CN_CONTACT_HOURS (CN 2026.2): SMS at ${local} 23:30:00 Asia/Shanghai, outside 08:00-22:00`,
+      `VIOLATION loan ${night.loanId} cycle 1 seq ${night.seq} CN_CONTACT_HOURS (CN 2026.3): SMS at ${local} 23:30:00 Asia/Shanghai, outside 08:00-22:00`,
     ]);
     expect(run.stdout).toEqual([expect.stringMatching(/: 1 violation \(CN_CONTACT_HOURS 1\)$/)]);
     expect(run.status).toBe(1);

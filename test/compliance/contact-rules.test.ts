@@ -31,7 +31,7 @@ describe('contact hours', () => {
       seq: 3,
       rule: 'CONTACT_HOURS',
       rulePackId: 'CN',
-      rulePackVersion: '2026.2',
+      rulePackVersion: '2026.3',
       at: '2026-12-11T15:30:00Z',
       detail: 'EMAIL at 2026-12-11 23:30:00 Asia/Shanghai, outside 08:00-22:00',
     });
@@ -68,7 +68,7 @@ describe('contact hours', () => {
   });
 
   it("a lender's override (version +lender) is read from the record's policy", () => {
-    const lender = { policyId: 'strict', rulePackVersion: '2026.2+lender' };
+    const lender = { policyId: 'strict', rulePackVersion: '2026.3+lender' };
     const records = numbered([
       rec('2026-12-11T00:30:00Z', [sms()], lender), // 08:30: inside CN, before the lender's 09:00
       rec('2026-12-11T12:00:00Z', [sms()], lender), // 20:00: the lender's end
@@ -76,7 +76,7 @@ describe('contact hours', () => {
     ]);
     const found = check({ records });
     expect(brief(found)).toEqual(['L-1 1 CN_CONTACT_HOURS SMS', 'L-1 2 CN_CONTACT_HOURS SMS']);
-    expect(found[0]?.rulePackVersion).toBe('2026.2+lender');
+    expect(found[0]?.rulePackVersion).toBe('2026.3+lender');
     expect(found[1]?.detail).toContain('outside 09:00-20:00');
   });
 

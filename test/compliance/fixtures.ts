@@ -40,7 +40,7 @@ export const visit = (): AttemptEntry => ({
   providerRef: ref(),
 });
 
-/** A record of loan `L-1` cycle 1 (unless told), stage D+1, decided by CN 2026.2 under `default`. */
+/** A record of loan `L-1` cycle 1 (unless told), stage D+1, decided by CN 2026.3 under `default` v2. */
 export function rec(at: string, attempts: AttemptEntry[], extra: Partial<LedgerRecord> = {}): LedgerRecord {
   const loanId = extra.loanId ?? 'L-1';
   const cycle = extra.cycle ?? 1;
@@ -52,9 +52,9 @@ export function rec(at: string, attempts: AttemptEntry[], extra: Partial<LedgerR
     at,
     stage: 'D+1',
     policyId: 'default',
-    policyVersion: 1,
+    policyVersion: 2,
     rulePackId: 'CN',
-    rulePackVersion: '2026.2',
+    rulePackVersion: '2026.3',
     attempts,
     seq: 1,
     prevHash: '0'.repeat(64),
@@ -98,7 +98,7 @@ export function kase(loanId = 'L-1', borrowerId = 'B-1', extra: Partial<CaseReco
     cycle: 1,
     borrowerId,
     policyId: 'default',
-    policyVersion: 1,
+    policyVersion: 2,
     currency: 'CNY',
     amountDueMinor: 100_000,
     paidMinor: 0,

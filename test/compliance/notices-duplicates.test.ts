@@ -143,6 +143,21 @@ describe('the same message twice', () => {
     expect(brief(check({ records }))).toEqual(['L-1 3 CN_DUPLICATE_MESSAGE SMS']);
   });
 
+  it('a renegotiated plan numbers its instalments from 1 again: another agreement, not a duplicate', () => {
+    const reminder = (at: string, agreement: string) =>
+      rec(at, [sms({ templateId: 'instalment-reminder' })], {
+        type: 'PLAN',
+        stage: 'D+15',
+        detail: { instalment: 1, agreement },
+      });
+    const records = numbered([
+      reminder('2026-12-22T01:00:00Z', 'evidence/agreements/L-1/1/plan-1'),
+      reminder('2027-03-17T01:00:00Z', 'evidence/agreements/L-1/1/plan-2'),
+      reminder('2027-03-17T02:00:00Z', 'evidence/agreements/L-1/1/plan-2'),
+    ]);
+    expect(brief(check({ records }))).toEqual(['L-1 3 CN_DUPLICATE_MESSAGE SMS']);
+  });
+
   it("the provider's message id twice is one message recorded twice; letters share the vendor's name", () => {
     const records = numbered([
       rec('2026-12-11T01:00:00Z', [sms({ providerRef: 'msg-1' }), letter()], { stage: 'D+15' }),

@@ -123,7 +123,7 @@ describe('examples/consumers.ts', () => {
     );
   });
 
-  it('routes letters to the print queue and agency events to the agency bus; legal and the bureau stay unconsumed', () => {
+  it('routes letters to the print queue and agency events to the agency bus; legal, the bureau and account updates stay unconsumed', () => {
     const context = (
       JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
         context: Record<string, unknown>;
@@ -154,6 +154,7 @@ describe('examples/consumers.ts', () => {
       'LegalHandoffRequested',
       'CreditBureauReportRequested',
       'CreditBureauCorrectionRequested',
+      'AccountUpdateRequested',
     ]);
   });
 });

@@ -57,6 +57,8 @@ describe('outbound events published in a local run', () => {
               ],
             },
           ]),
+          // Reported at D+90 (10 March), paid in full that evening before the D+91 handoff.
+          loan('corrected', [{ type: 'payment', amount: '800.00', at: '2027-03-10T20:00:00-05:00' }]),
           loan('upheld', [
             { type: 'dispute', at: '2027-02-11T12:00:00-05:00' },
             { type: 'disputeResolved', inFavourOf: 'borrower', at: '2027-02-13T12:00:00-05:00' },
@@ -68,13 +70,17 @@ describe('outbound events published in a local run', () => {
 
   it('publishes every detail-type a Ladder function emits, each recall reason included', () => {
     const types = new Set(result.published.map((e) => e.detailType));
-    expect([...types].sort()).toEqual(
-      OUTBOUND_TYPES.filter((t) => t !== 'CreditBureauCorrectionRequested').sort(),
-    );
+    expect([...types].sort()).toEqual([...OUTBOUND_TYPES].sort());
     const reasons = result.published
       .filter((e) => e.detailType === 'AgencyRecallRequested')
       .map((e) => `${e.detail.loanId} ${e.detail.reason}`);
-    expect(reasons.sort()).toEqual(['paid PAID', 'planned PLAN_AGREED', 'upheld DISPUTE_UPHELD']);
+    expect(reasons.sort()).toEqual([
+      'corrected PAID',
+      'never LEGAL_HANDOFF',
+      'paid PAID',
+      'planned PLAN_AGREED',
+      'upheld DISPUTE_UPHELD',
+    ]);
   });
 
   it('every published detail validates against its JSON Schema (Ajv)', () => {

@@ -16,8 +16,13 @@ import { at, caseRecord, DAY, POLICY, promiseToPay, repaymentPlan } from './fixt
  */
 const TZ = 'Asia/Shanghai';
 const NOW = at('2026-12-01T07:00:00+08:00');
+/** Paid `minor` before now: the balance counts the payments themselves (functions/domain/balance.ts). */
+const paid = (minor: number) => ({
+  paidMinor: minor,
+  payments: [{ paymentId: 'P1', amountMinor: minor, paidAt: '2026-11-30T00:00:00.000Z', recordedAt: 'r' }],
+});
 /** Owes 1200.00 CNY, has paid 200.00: the balance is 1000.00 (100000 fen). */
-const owing = caseRecord({ amountDueMinor: 120000, paidMinor: 20000 });
+const owing = caseRecord({ amountDueMinor: 120000, ...paid(20000) });
 const promise = (amount: string, date: string, c = owing, now = NOW, tz = TZ) =>
   promiseProblem({ amount, date }, c, POLICY, now, tz);
 
@@ -94,7 +99,7 @@ describe('promiseProblem: the amount', () => {
   });
 
   it('overpaid (balance 0): any promise is over the balance', () => {
-    expect(promise('0.01', '2026-12-05', caseRecord({ amountDueMinor: 100, paidMinor: 150 }))).toBe(
+    expect(promise('0.01', '2026-12-05', caseRecord({ amountDueMinor: 100, ...paid(150) }))).toBe(
       'AMOUNT_OVER_BALANCE',
     );
   });
@@ -126,14 +131,23 @@ describe('takePromise', () => {
   });
 });
 
-/** n instalments of 10.00, the first `firstDay` days from NOW, then a day `step` apart. */
-const instalments = (n: number, firstDay = 0, step = 1, amount = '10.00') =>
+/** n instalments of 10.00, the first `firstDay` days from NOW (tomorrow: the first day after the agreement), then a day `step` apart. */
+const instalments = (n: number, firstDay = 1, step = 1, amount = '10.00') =>
   Array.from({ length: n }, (_, i) => ({
     amount,
     date: new Date(Date.UTC(2026, 11, 1 + firstDay + i * step)).toISOString().slice(0, 10),
   }));
+/** The problem of these instalments as a plan of a case that owes exactly their sum (so they add up). */
+const owingSum = (list: ReadonlyArray<{ amount: string; date: string }>, currency: string) =>
+  caseRecord({
+    currency,
+    amountDueMinor: list.reduce((sum, i) => {
+      const minor = amountMinor(i.amount, currency);
+      return sum + (typeof minor === 'number' ? minor : 0);
+    }, 0),
+  });
 const plan = (list: ReadonlyArray<{ amount: string; date: string }>, currency = 'CNY') =>
-  planProblem(list, currency, POLICY, NOW, TZ);
+  planProblem({ instalments: list }, owingSum(list, currency), POLICY, NOW, TZ);
 
 describe('planProblem at its edges', () => {
   it('maxInstalments (12) is allowed, 13 is too many', () => {
@@ -141,13 +155,13 @@ describe('planProblem at its edges', () => {
     expect(plan(instalments(13))).toBe('TOO_MANY_INSTALMENTS');
   });
 
-  it('the first instalment may be today (local), not yesterday', () => {
-    expect(plan([{ amount: '10.00', date: '2026-12-01' }])).toBeUndefined();
-    expect(plan([{ amount: '10.00', date: '2026-11-30' }])).toBe('INSTALMENT_BEFORE_AGREEMENT');
+  it('the first instalment may be tomorrow (local), not the day of the agreement', () => {
+    expect(plan([{ amount: '10.00', date: '2026-12-02' }])).toBeUndefined();
+    expect(plan([{ amount: '10.00', date: '2026-12-01' }])).toBe('INSTALMENT_NOT_AFTER_AGREEMENT');
   });
 
   it('instalments in date order are allowed; the same day twice or out of order is not', () => {
-    expect(plan(instalments(3, 0, 1))).toBeUndefined();
+    expect(plan(instalments(3, 1, 1))).toBeUndefined();
     const sameDay = [
       { amount: '10.00', date: '2026-12-05' },
       { amount: '10.00', date: '2026-12-05' },
@@ -165,13 +179,21 @@ describe('planProblem at its edges', () => {
     expect(plan([{ amount: '10.00', date: '2028-01-09' }])).toBe('PLAN_TOO_LONG');
     const oneInstalment = { plan: { ...POLICY.plan, maxInstalments: 1 } };
     // (1 + 1) x 31 = 62 days: 2027-02-01 is day 62, 2027-02-02 day 63.
-    expect(planProblem([{ amount: '1', date: '2027-02-01' }], 'CNY', oneInstalment, NOW, TZ)).toBeUndefined();
-    expect(planProblem([{ amount: '1', date: '2027-02-02' }], 'CNY', oneInstalment, NOW, TZ)).toBe(
-      'PLAN_TOO_LONG',
-    );
+    const one = (date: string) => {
+      const list = [{ amount: '1', date }];
+      return planProblem(
+        { instalments: list },
+        owingSum(list, 'CNY'),
+        { ...POLICY, ...oneInstalment },
+        NOW,
+        TZ,
+      );
+    };
+    expect(one('2027-02-01')).toBeUndefined();
+    expect(one('2027-02-02')).toBe('PLAN_TOO_LONG');
   });
 
-  it('each instalment is a calendar date and a positive amount, checked in order', () => {
+  it('each instalment is a calendar date and a positive amount: every date is checked before any amount', () => {
     expect(plan([...instalments(1), { amount: '10.00', date: '2026-02-30' }])).toBe('NOT_A_CALENDAR_DATE');
     expect(plan([{ amount: '0', date: '2026-12-02' }])).toBe('AMOUNT_NOT_POSITIVE');
     expect(plan([{ amount: '1.001', date: '2026-12-02' }])).toBe('AMOUNT_INVALID');
@@ -180,7 +202,7 @@ describe('planProblem at its edges', () => {
         { amount: '0', date: '2026-12-02' },
         { amount: '1', date: '2026-02-30' },
       ]),
-    ).toBe('AMOUNT_NOT_POSITIVE');
+    ).toBe('NOT_A_CALENDAR_DATE');
   });
 
   it('JPY instalments are whole yen; CNY ones may have fen', () => {
@@ -191,52 +213,59 @@ describe('planProblem at its edges', () => {
 });
 
 describe('proposePlan and signPlan', () => {
-  const list = [
-    { amount: '600.00', date: '2026-12-15' },
-    { amount: '400.50', date: '2027-01-15' },
-  ];
+  // The fixture owes 1,200.00; 200.00 paid leaves 1,000.00, which the plan covers.
+  const list = {
+    instalments: [
+      { amount: '600.00', date: '2026-12-15' },
+      { amount: '400.00', date: '2027-01-15' },
+    ],
+  };
+  const AGREEMENT = { key: 'evidence/agreements/L-1/1/plan-1', sha256: 'a'.repeat(64) };
 
   it('proposes the plan: minor units, proposed now, expiring after signingExpiryDays (7)', () => {
-    const c = caseRecord({ paidMinor: 20000 });
+    const c = caseRecord(paid(20000));
     expect(proposePlan(c, list, POLICY, NOW, TZ)).toBeUndefined();
     // Not signed yet: acceptedAt '', status PROPOSED, nothing confirmed (the fixture's defaults).
     expect(c.plan).toEqual(
       repaymentPlan({
         instalments: [
           { amountMinor: 60000, date: '2026-12-15' },
-          { amountMinor: 40050, date: '2027-01-15' },
+          { amountMinor: 40000, date: '2027-01-15' },
         ],
         proposedAt: '2026-11-30T23:00:00.000Z',
         expiresAt: '2026-12-07T23:00:00.000Z',
         paidAtAcceptMinor: 20000,
+        balanceAtAgreementMinor: 100000,
+        agreedMinor: 100000,
       }),
     );
   });
 
   it('a refused plan changes nothing and says why', () => {
     const c = caseRecord();
-    expect(proposePlan(c, [{ amount: '1', date: '2026-11-30' }], POLICY, NOW, TZ)).toBe(
-      'INSTALMENT_BEFORE_AGREEMENT',
+    expect(proposePlan(c, { instalments: [{ amount: '1', date: '2026-11-30' }] }, POLICY, NOW, TZ)).toBe(
+      'INSTALMENT_NOT_AFTER_AGREEMENT',
     );
     expect(c.plan).toBeUndefined();
   });
 
-  it('signing activates it and counts payments from the signature', () => {
-    const c = caseRecord({ paidMinor: 20000 });
+  it('signing activates it, names the agreement, and counts payments from the proposal (the balance agreed on)', () => {
+    const c = caseRecord(paid(20000));
     proposePlan(c, list, POLICY, NOW, TZ);
     c.paidMinor = 25000;
-    signPlan(c, NOW + 2 * DAY);
+    signPlan(c, NOW + 2 * DAY, AGREEMENT);
     expect(c.plan).toMatchObject({
       status: 'ACTIVE',
       acceptedAt: '2026-12-02T23:00:00.000Z',
-      paidAtAcceptMinor: 25000,
+      paidAtAcceptMinor: 20000,
       proposedAt: '2026-11-30T23:00:00.000Z',
+      agreement: AGREEMENT,
     });
   });
 
   it('signing without a plan does nothing', () => {
     const c = caseRecord();
-    signPlan(c, NOW);
+    signPlan(c, NOW, AGREEMENT);
     expect(c).toEqual(caseRecord());
   });
 });

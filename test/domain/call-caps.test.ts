@@ -5,7 +5,7 @@ import { RULE_PACKS, resolveRulePack } from '../../functions/domain/rulepacks.js
 import { at, callBefore, callsBefore, DAY, HOUR, MINUTE, profile } from './fixtures.js';
 
 /**
- * Every call cap of both packs at its edge. CN 2026.2: 6 unanswered calls a local day to one phone
+ * Every call cap of both packs at its edge. CN 2026.3: 6 unanswered calls a local day to one phone
  * number (counted over everyone who shares it: `lineCalls`), 3 connected calls a local day per debtor
  * (across loans). US 2026.1: 7 calls in a rolling 168 hours per debt, none within 7 x 24 hours after a
  * conversation about that debt. Times are written with the borrower's offset.

@@ -52,11 +52,15 @@ describe('gate', () => {
     expect(gate(POLICY, resolved, profile())).toBeUndefined();
   });
 
-  it('a proposed plan waits for the signature; an active one pauses to its next instalment plus grace (3)', () => {
+  it('a proposed plan waits for the signature; an active one pauses to its next reminder (3 days before, 09:00), then to the instalment plus grace (3)', () => {
     expect(gate(POLICY, caseRecord({ plan: plan('PROPOSED'), promises: [pending] }), profile())).toEqual({
       outcome: 'SIGN',
     });
     expect(gate(POLICY, caseRecord({ plan: plan('ACTIVE', 1) }), profile())).toEqual({
+      outcome: 'PLAN',
+      until: at('2027-01-17T09:00:00+08:00'),
+    });
+    expect(gate(POLICY, caseRecord({ plan: { ...plan('ACTIVE', 1), reminded: 2 } }), profile())).toEqual({
       outcome: 'PLAN',
       until: at('2027-01-24T00:00:00+08:00'),
     });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { owedAt } from '../../functions/domain/balance.js';
 import type { CaseRecord } from '../../functions/domain/case.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../functions/domain/evidence.js';
 import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
-import { caseRecord, promiseToPay, repaymentPlan } from './fixtures.js';
+import { caseRecord, POLICY, promiseToPay, repaymentPlan } from './fixtures.js';
 import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-fixtures.js';
 
 /**
@@ -12,6 +13,7 @@ import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-fixtures.js';
  * and for one with none of them.
  */
 const NOW = '2026-12-20T00:00:00.000Z';
+const owedFor = (c: CaseRecord) => (at: number) => owedAt(c, POLICY, at, 'Asia/Shanghai');
 const first = chain({ seq: 0, hash: GENESIS_HASH }, FIRST);
 const LEDGER: LedgerRecord[] = [first, chain(first, SECOND)];
 
@@ -49,7 +51,7 @@ const FULL: CaseRecord = caseRecord({
 
 describe('buildEvidencePack', () => {
   it('a case with every part: balance history in payment order and never below zero', () => {
-    expect(buildEvidencePack(FULL, LEDGER, NOW)).toStrictEqual({
+    expect(buildEvidencePack(FULL, LEDGER, NOW, owedFor(FULL))).toStrictEqual({
       generatedAt: NOW,
       loan: {
         loanId: 'L-1',
@@ -60,6 +62,8 @@ describe('buildEvidencePack', () => {
         amountDue: '1200.00',
         paid: '1300.00',
         balance: '0.00',
+        penaltyInterest: '0.00',
+        fees: '0.00',
         dueDate: '2026-12-10',
         openedAt: '2026-12-06T00:00:00.000Z',
         status: 'CURED',
@@ -109,7 +113,7 @@ describe('buildEvidencePack', () => {
   });
 
   it('a case with none: no plan, dispute or placement in the pack; an empty ledger', () => {
-    const pack = buildEvidencePack(caseRecord(), [], NOW);
+    const pack = buildEvidencePack(caseRecord(), [], NOW, owedFor(caseRecord()));
     expect(Object.keys(pack)).toEqual([
       'generatedAt',
       'loan',
@@ -128,7 +132,7 @@ describe('buildEvidencePack', () => {
       ...(LEDGER[1] as LedgerRecord),
       attempts: [{ channel: 'CALL', status: 'SENT' as const, outcome: 'NO_ANSWER' }],
     };
-    const pack = buildEvidencePack(caseRecord(), [first, edited], NOW);
+    const pack = buildEvidencePack(caseRecord(), [first, edited], NOW, owedFor(caseRecord()));
     expect(pack.ledger).toStrictEqual({
       records: 2,
       lastHash: HASH_2,
@@ -154,13 +158,13 @@ describe('buildEvidencePack', () => {
 
 describe('renderEvidenceDocument', () => {
   it('the full case, as a lawyer reads it', () => {
-    expect(renderEvidenceDocument(buildEvidencePack(FULL, LEDGER, NOW))).toBe(
+    expect(renderEvidenceDocument(buildEvidencePack(FULL, LEDGER, NOW, owedFor(FULL)))).toBe(
       [
         '# Evidence pack: loan L-1, cycle 1',
         '',
         'Generated 2026-12-20T00:00:00.000Z. Borrower B-1; policy default v1.',
         '',
-        'Amount due 1200.00 CNY on 2026-12-10; paid 1300.00; balance 0.00. Status CURED.',
+        'Amount due 1200.00 CNY on 2026-12-10; paid 1300.00; balance 0.00 (penalty interest 0.00, fees 0.00). Status CURED.',
         '',
         '## Balance history',
         '',
@@ -203,7 +207,7 @@ describe('renderEvidenceDocument', () => {
   });
 
   it('what a case without promises, plan, dispute, placement or notices says instead', () => {
-    const doc = renderEvidenceDocument(buildEvidencePack(caseRecord(), [first], NOW));
+    const doc = renderEvidenceDocument(buildEvidencePack(caseRecord(), [first], NOW, owedFor(caseRecord())));
     expect(doc).toContain('## Promises to pay\n\nNone.\n\n## Repayment plan\n\nNone.\n');
     expect(doc).toContain('Dispute: none.\nAgency: not placed.\nNotices: none.\n');
     expect(doc).toContain(`1 records, hash-chained; last hash ${HASH_1}; chain verified.`);
@@ -214,7 +218,7 @@ describe('renderEvidenceDocument', () => {
       dispute: { openedAt: '2026-12-12T00:00:00.000Z' },
       agency: { placedAt: '2026-12-16T00:00:00.000Z' },
     });
-    const doc = renderEvidenceDocument(buildEvidencePack(c, [], NOW));
+    const doc = renderEvidenceDocument(buildEvidencePack(c, [], NOW, owedFor(c)));
     expect(doc).toContain(
       'Dispute: opened 2026-12-12T00:00:00.000Z.\nAgency: placed 2026-12-16T00:00:00.000Z.\n',
     );

@@ -75,7 +75,7 @@ describe('accepted at the edge', () => {
     const rules = loadPolicy(
       withField('ruleOverrides', { id: 'US', version: 'mine', creditReportNoticeDays: 1 }),
     ).rules;
-    expect([rules.id, rules.version, rules.creditReportNoticeDays]).toEqual(['CN', '2026.2+lender', 1]);
+    expect([rules.id, rules.version, rules.creditReportNoticeDays]).toEqual(['CN', '2026.3+lender', 1]);
     // A version alone is no override at all: the pack is used as it is.
     expect(loadPolicy(withField('ruleOverrides', { version: 'mine' })).rules).toBe(RULE_PACKS.CN);
   });

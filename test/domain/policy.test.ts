@@ -234,8 +234,8 @@ describe('defaults and overrides', () => {
 
   it('an override of a number becomes part of the recorded version', () => {
     const p = loadPolicy(changed((r) => Object.assign(r, { ruleOverrides: { creditReportNoticeDays: 3 } })));
-    expect(p.rules).toEqual({ ...POLICY.rules, creditReportNoticeDays: 3, version: '2026.2+lender' });
-    expect(POLICY.rules.version).toBe('2026.2');
+    expect(p.rules).toEqual({ ...POLICY.rules, creditReportNoticeDays: 3, version: '2026.3+lender' });
+    expect(POLICY.rules.version).toBe('2026.3');
   });
 });
 
@@ -293,13 +293,13 @@ describe('the policy registry', () => {
   });
 
   it('the bundled policies: default first, validated once per process', () => {
-    expect(BUNDLED_POLICIES).toHaveLength(2);
+    expect(BUNDLED_POLICIES).toHaveLength(5);
     expect(bundledPolicies()).toBe(bundledPolicies());
     expect(
       bundledPolicies()
         .all()
         .map((p) => p.id),
-    ).toEqual(['default', 'early-call']);
+    ).toEqual(['default', 'early-call', 'credit-card', 'cash-loan', 'large-balance']);
     expect(bundledPolicies().defaultId).toBe('default');
   });
 });

@@ -23,6 +23,7 @@ describe('event routes', () => {
       intake: ['LoanDelinquent'],
       events: [
         'PaymentReceived',
+        'BalanceChanged',
         'BorrowerOptedOut',
         'BorrowerOptedIn',
         'DisputeOpened',

@@ -12,10 +12,10 @@ import { RULE_PACKS, type RulePackOverrides, resolveRulePack } from '../../funct
  * is before its end; see the report about windows that are not).
  */
 describe('the rule packs', () => {
-  it('CN 2026.2: 08:00-22:00, 6 unanswered a day per number, 3 connected a day per debtor, notice before reporting', () => {
+  it('CN 2026.3: 08:00-22:00, 6 unanswered a day per number, 3 connected a day per debtor, notice before reporting, charges at most 24% a year', () => {
     expect(RULE_PACKS.CN).toEqual({
       id: 'CN',
-      version: '2026.2',
+      version: '2026.3',
       contactWindow: { start: '08:00', end: '22:00' },
       calls: {
         maxUnansweredPerDayPerNumber: 6,
@@ -25,6 +25,7 @@ describe('the rule packs', () => {
       },
       optOutInEveryMessage: false,
       creditReportNoticeDays: 0,
+      charges: { maxAnnualRateBasisPoints: 2400 },
     });
   });
 
@@ -41,6 +42,7 @@ describe('the rule packs', () => {
       },
       optOutInEveryMessage: true,
       creditReportNoticeDays: 14,
+      charges: { maxAnnualRateBasisPoints: null },
     });
   });
 });
@@ -86,6 +88,6 @@ describe('resolveRulePack', () => {
     { calls: { quietDaysAfterConversation: 0, maxConnectedPerDayPerDebtor: null } },
     { creditReportNoticeDays: 0 },
   ])('%j is accepted', (overrides) => {
-    expect(resolveRulePack('CN', overrides).version).toBe('2026.2+lender');
+    expect(resolveRulePack('CN', overrides).version).toBe('2026.3+lender');
   });
 });

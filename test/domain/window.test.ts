@@ -99,7 +99,7 @@ const US_ROWS: Row[] = [
 ];
 
 describe.each([
-  ['CN 2026.2 (08:00-22:00)', RULE_PACKS.CN, CN_ROWS],
+  ['CN 2026.3 (08:00-22:00)', RULE_PACKS.CN, CN_ROWS],
   ['US 2026.1 (08:00-21:00)', RULE_PACKS.US, US_ROWS],
 ])('contact window of %s', (_name, pack, rows) => {
   it.each(rows)('%s %s: next allowed moment %s', (timeZone, instant, next) => {

@@ -56,9 +56,11 @@ describe('negotiated paths and human stages (US pack)', () => {
     expect(byId('never').finalStatus).toBe('HANDED_OVER');
     const events = result.published.filter((e) => e.detail.loanId === 'never');
     const order = events.map((e) => e.detailType).filter((t) => t !== 'LetterRequested');
+    // The placement is recalled at the handoff, just before legal gets the account (docs/money.md).
     expect(order).toEqual([
       'AgencyPlacementRequested',
       'CreditBureauReportRequested',
+      'AgencyRecallRequested',
       'LegalHandoffRequested',
     ]);
     const notice = byId('never').attempts.find((a) => a.stage === 'D+76' && a.status === 'SENT');

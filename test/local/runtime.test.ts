@@ -57,9 +57,9 @@ describe('local runtime: the real definition, path by path', () => {
       'Wait for D+1 first overdue notice',
       'D+1 first overdue notice',
       'After D+1 first overdue notice',
-      'Wait for D+3 penalty reminder',
-      'D+3 penalty reminder',
-      'After D+3 penalty reminder',
+      'Wait for D+3 overdue reminder',
+      'D+3 overdue reminder',
+      'After D+3 overdue reminder',
       'Cured',
     ]);
     const l = ladder as LocalLadder;

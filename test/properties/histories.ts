@@ -4,7 +4,8 @@ import type { ScenarioEvent, ScenarioLoan } from '../../local/scenario.js';
 /**
  * Borrower histories for the model-based property test and `npm run fuzz`: several borrowers and
  * loans (some sharing a phone number, some moving time zone between loans), and what happens to them
- * as an adversary would arrange it: payments full and partial, opt-outs and opt-ins dated in the past,
+ * as an adversary would arrange it: payments full and partial, the loan system's balance reports
+ * (BalanceChanged), plans that add up to the balance and plans that do not, opt-outs and opt-ins dated in the past,
  * now or the future and delivered late, twice or out of order, disputes resolved either way, promises
  * and plans good and bad, agent outcomes of every kind, deceased or bankrupt borrowers, erasure, STOP
  * by SMS, free-text replies by SMS and e-mail, verified contact points, BCP 47 language tags. Every history is data: a scenario the real local runtime runs.
@@ -75,6 +76,38 @@ const instalments = (owed: number) =>
     maxLength: 4,
   });
 
+/**
+ * A plan that adds up: the whole of `owed` in 1 to 4 monthly instalments (the last takes the
+ * remainder), the first 5 to 40 days after the due date: signed on time it settles; a payment or
+ * accrual before it makes it no longer add up, and it is refused.
+ */
+const plansThatAddUp = (owed: number) =>
+  fc
+    .record({ n: fc.integer({ min: 1, max: 4 }), first: fc.integer({ min: 5, max: 40 }) })
+    .map(({ n, first }) =>
+      Array.from({ length: n }, (_, i) => ({
+        amount: String(i < n - 1 ? Math.floor(owed / n) : owed - Math.floor(owed / n) * (n - 1)),
+        date: date(DUE + (first + 30 * i) * DAY),
+      })),
+    );
+
+/** The loan system's balance (BalanceChanged): principal up to what is owed, some interest and charges. */
+const balanceReport = (owed: number) =>
+  fc
+    .record({
+      principal: fc.integer({ min: 0, max: owed }),
+      interest: fc.integer({ min: 0, max: 50 }),
+      penaltyInterest: fc.integer({ min: 0, max: 50 }),
+      fees: fc.integer({ min: 0, max: 30 }),
+    })
+    .map((b) => ({
+      type: 'balanceChanged' as const,
+      principal: `${b.principal}.00`,
+      interest: `${b.interest}.00`,
+      penaltyInterest: `${b.penaltyInterest}.00`,
+      fees: `${b.fees}.00`,
+    }));
+
 /** What can happen to one loan of `owed` (major units), timed or in answer to an agent's call. */
 function loanEvent(owed: number): fc.Arbitrary<ScenarioEvent> {
   const timed = timedEvent(
@@ -99,6 +132,11 @@ function loanEvent(owed: number): fc.Arbitrary<ScenarioEvent> {
         weight: 1,
         arbitrary: instalments(owed).map((i) => ({ type: 'acceptPlan' as const, instalments: i })),
       },
+      {
+        weight: 2,
+        arbitrary: plansThatAddUp(owed).map((i) => ({ type: 'acceptPlan' as const, instalments: i })),
+      },
+      { weight: 2, arbitrary: balanceReport(owed) },
       { weight: 1, arbitrary: fc.constant({ type: 'hardship' as const }) },
       {
         weight: 1,
@@ -151,6 +189,7 @@ function loanEvent(owed: number): fc.Arbitrary<ScenarioEvent> {
         ),
         fc.record({ amount: amount(owed), date: promiseDate }).map((p) => ({ type: 'promiseToPay', ...p })),
         instalments(owed).map((i) => ({ type: 'acceptPlan', instalments: i })),
+        plansThatAddUp(owed).map((i) => ({ type: 'acceptPlan', instalments: i })),
       ),
     })
     .map(({ call, reply }) => ({ ...reply, onAgentCall: call }) as ScenarioEvent);

@@ -1,9 +1,13 @@
-import { balanceMinor, caseKey, close, daysPastDue } from '../../domain/case.js';
+import { owedAt } from '../../domain/balance.js';
+import { caseKey, close, daysPastDue } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { noticeCountsFrom, noticeGate, type Step } from '../../domain/decide.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../domain/evidence.js';
+import { placedWithAgency } from '../../domain/handoff-events.js';
 import { fromMinor } from '../../domain/money.js';
+import { agencyRecall } from '../../domain/outbound.js';
 import type { Stage } from '../../domain/policy.js';
+import { owedNow } from '../contact.js';
 import { type Ctx, type Prior, update } from '../context.js';
 import { nextStageStep, step } from '../flow.js';
 import { record } from '../record.js';
@@ -13,13 +17,13 @@ import { record } from '../record.js';
  * `idempotencyKey` is the ledger record the handover belongs to: a retry that publishes again
  * (the bus has no deduplication) carries the same key, so the receiver can drop the repeat.
  */
-export const handover = ({ req, kase }: Ctx) => ({
-  loanId: req.loanId,
-  cycle: req.cycle,
-  borrowerId: req.borrowerId,
-  balance: fromMinor(balanceMinor(kase.item), kase.item.currency),
-  currency: kase.item.currency,
-  idempotencyKey: `${caseKey(req.loanId, req.cycle)}#${req.step.ledger.seq + 1}`,
+export const handover = (ctx: Ctx) => ({
+  loanId: ctx.req.loanId,
+  cycle: ctx.req.cycle,
+  borrowerId: ctx.req.borrowerId,
+  balance: fromMinor(owedNow(ctx).totalMinor, ctx.kase.item.currency),
+  currency: ctx.kase.item.currency,
+  idempotencyKey: `${caseKey(ctx.req.loanId, ctx.req.cycle)}#${ctx.req.step.ledger.seq + 1}`,
 });
 
 /*
@@ -70,6 +74,12 @@ export async function reportToBureau(ctx: Ctx, stage: Stage, replay: Prior | und
       ? { report: 'BLOCKED', reason: held.reason }
       : { report: 'CREDIT_BUREAU', notice: counted?.basis ?? 'DELIVERED' },
   });
+  if (!held && !ctx.kase.item.bureauReport) {
+    const reportKey = handover(ctx).idempotencyKey;
+    await update(ctx, (c) => {
+      c.bureauReport ??= { reportedAt: isoUtc(now), reportKey };
+    });
+  }
   if (counted?.basis === 'ASSUMED' && !ctx.kase.item.notices.CREDIT_REPORT) {
     await update(ctx, (c) => {
       c.notices.CREDIT_REPORT = isoUtc(counted.at);
@@ -89,12 +99,16 @@ export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefi
     kase.item,
     records.filter((r) => r.seq <= req.step.ledger.seq),
     isoUtc(now),
+    (at) => owedAt(kase.item, ctx.policy, at, ctx.profile.item.timeZone),
   );
   const where = await deps.evidence.put(
     `evidence/${req.loanId}/${req.cycle}`,
     `${JSON.stringify(pack, null, 2)}\n`,
     renderEvidenceDocument(pack),
   );
+  // The agency is recalled at the handoff: legal holds the account from now on.
+  if (placedWithAgency(kase.item))
+    await deps.bus.publish('AgencyRecallRequested', agencyRecall(kase.item, 'LEGAL_HANDOFF'));
   if (!replay?.recorded) {
     await deps.bus.publish('LegalHandoffRequested', {
       ...handover(ctx),
@@ -110,6 +124,14 @@ export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefi
     detail: { placement: 'LEGAL', evidencePack: where.json, ledgerVerified: pack.ledger.verified },
   });
   if (ctx.kase.item.status === 'ACTIVE')
-    await update(ctx, (c) => close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now));
+    await update(ctx, (c) => {
+      if (placedWithAgency(c))
+        c.agency = {
+          ...(c.agency as NonNullable<typeof c.agency>),
+          recalledAt: isoUtc(now),
+          recallReason: 'LEGAL_HANDOFF',
+        };
+      close(c, 'HANDED_OVER', 'LEGAL_HANDOFF', now);
+    });
   return step(ctx, 'HANDED_OVER', now);
 }

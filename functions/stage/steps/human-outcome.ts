@@ -121,7 +121,7 @@ async function decideAction(
     }
     case 'PLAN_AGREED': {
       const trial = structuredClone(kase.item);
-      const problem = result.plan ? proposePlan(trial, result.plan.instalments, policy, now, tz) : 'NO_PLAN';
+      const problem = result.plan ? proposePlan(trial, result.plan, policy, now, tz) : 'NO_PLAN';
       if (problem) return { sent: [], detail: { plan: 'REFUSED', reason: problem }, refused: true };
       return { sent: [], detail: { plan: 'PROPOSED' } };
     }
@@ -162,9 +162,9 @@ async function act(ctx: Ctx, stage: Stage, result: HumanResult, refused = false)
       }
       return step(ctx, 'HOLD', now, { resumeStage: next });
     case 'PLAN_AGREED': {
-      const instalments = result.plan?.instalments ?? [];
+      const proposal = result.plan ?? { instalments: [] };
       if (ctx.kase.item.plan?.proposedAt !== isoUtc(now))
-        await update(ctx, (c) => proposePlan(c, instalments, policy, now, ctx.profile.item.timeZone));
+        await update(ctx, (c) => proposePlan(c, proposal, policy, now, ctx.profile.item.timeZone));
       return step(ctx, 'SIGN', now, { resumeStage: next });
     }
     case 'HARDSHIP':

@@ -2,7 +2,7 @@ import { isoUtc } from '../../domain/clock.js';
 import type { Step } from '../../domain/decide.js';
 import { wentOut } from '../../domain/ledger.js';
 import type { Stage } from '../../domain/policy.js';
-import { contact, decide } from '../contact.js';
+import { contact, decide, moneyDetail, noteAcknowledged } from '../contact.js';
 import { type Ctx, type Prior, update } from '../context.js';
 import { nextStageStep, step } from '../flow.js';
 import { record } from '../record.js';
@@ -10,7 +10,9 @@ import { record } from '../record.js';
 /** A notice stage: send (or replay what was sent), record it, and note an advance notice once sent. */
 export async function sendNotice(ctx: Ctx, stage: Stage, replay: Prior | undefined): Promise<Step> {
   const attempts = replay?.attempts ?? (await contact(ctx, stage, stage.template ?? '', decide(ctx, stage)));
-  await record(ctx, { type: 'CONTACT', stage: stage.id, attempts });
+  const detail = replay ? replay.detail : moneyDetail(ctx, attempts);
+  await record(ctx, { type: 'CONTACT', stage: stage.id, attempts, ...(detail ? { detail } : {}) });
+  await noteAcknowledged(ctx, detail);
   const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
   if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil));
   // A notice counts from its delivery (functions/delivery): note what went out, to be reported on.
