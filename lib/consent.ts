@@ -10,15 +10,21 @@ import { Construct } from 'constructs';
 import { LAMBDA_ENTRIES } from './bundling.js';
 import type { Keys } from './keys.js';
 import type { LadderFunctions } from './ladder-functions.js';
+import type { LedgerWriter } from './ledger-writer.js';
 import type { Tables } from './tables.js';
 
 export interface ConsentProps {
   readonly keys: Keys;
   readonly tables: Tables;
   readonly functions: LadderFunctions;
+  /** REPLY records go on each loan's conversation chain through the ledger writer. */
+  readonly ledgerWriter: LedgerWriter;
 }
 
-/** Two-way SMS: replies such as STOP arrive on a topic and are applied as opt-outs. */
+/**
+ * Two-way SMS: replies arrive on a topic; STOP-style keywords are applied as opt-outs, and anything
+ * else becomes a conversation item for an agent (functions/inbound-sms).
+ */
 export class Consent extends Construct {
   /** Two-way SMS arrives here (point the phone number's two-way channel at it): replies such as STOP. */
   public readonly inboundSmsTopic: sns.Topic;
@@ -48,12 +54,19 @@ export class Consent extends Construct {
       'sms-voice.amazonaws.com',
     );
     this.inboundSmsFunction = props.functions.create(this, 'InboundSms', LAMBDA_ENTRIES.InboundSms, {
-      description: 'Ladder: applies STOP-style SMS replies as opt-outs (finds the borrower by phone)',
+      description:
+        'Ladder: STOP-style replies as opt-outs; other replies as conversation items for agents (by phone or e-mail)',
       async: true,
     });
     // Keys only, by phone: the byPhone index holds phone and borrowerId, never a name or an address.
     props.tables.bind(this.inboundSmsFunction, 'contacts', ['dynamodb:Query'], { onlyIndex: 'byPhone' });
+    props.tables.bind(this.inboundSmsFunction, 'contacts', ['dynamodb:Query'], { onlyIndex: 'byEmail' });
     props.tables.bind(this.inboundSmsFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
+    // A free-text reply: its text (conversations, under the contact key), its work item, its REPLY record.
+    props.tables.bind(this.inboundSmsFunction, 'conversations', ['dynamodb:PutItem']);
+    props.tables.bind(this.inboundSmsFunction, 'tasks', ['dynamodb:PutItem']);
+    props.tables.bind(this.inboundSmsFunction, 'ledger', ['dynamodb:Query']);
+    props.ledgerWriter.bindCaller(this.inboundSmsFunction);
     this.inboundSmsTopic.addSubscription(new subscriptions.LambdaSubscription(this.inboundSmsFunction));
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: this.inboundSmsTopic.topicArn,

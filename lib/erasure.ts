@@ -23,6 +23,8 @@ export class Erasure extends Construct {
     });
     props.tables.bind(this.erasureFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     props.tables.bind(this.erasureFunction, 'contacts', ['dynamodb:DeleteItem']);
+    // What the borrower wrote goes with their contact details (the ledger keeps only ids and hashes).
+    props.tables.bind(this.erasureFunction, 'conversations', ['dynamodb:Query', 'dynamodb:DeleteItem']);
     // The erased borrower's open tasks are withdrawn from the agents.
     props.tables.bind(this.erasureFunction, 'tasks', ['dynamodb:UpdateItem']);
     props.workflow.grantTaskResponse(this.erasureFunction, 'states:SendTaskSuccess');

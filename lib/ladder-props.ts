@@ -1,5 +1,6 @@
 import type { aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
 import type { EventSources } from '../functions/domain/routes.js';
+import type { InboundEmailOptions } from './inbound-email.js';
 import type { OutboundConsumers } from './outbound.js';
 
 export interface LadderProps {
@@ -91,4 +92,11 @@ export interface LadderProps {
    * @default 8
    */
   readonly auditConcurrency?: number;
+  /**
+   * Receive e-mail replies (opt-in): an SES receipt rule for these recipients publishes each reply to
+   * the inbound function, which makes it a conversation item (docs/conversations.md). Opt-in because an
+   * account has one active receipt rule set per region.
+   * @default none: e-mail replies are not received
+   */
+  readonly inboundEmail?: InboundEmailOptions;
 }

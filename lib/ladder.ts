@@ -12,6 +12,7 @@ import {
   INTAKE_DETAIL_TYPES,
 } from './event-routing.js';
 import { Evidence } from './evidence.js';
+import { InboundEmail } from './inbound-email.js';
 import { Intake } from './intake.js';
 import { Keys } from './keys.js';
 import { LadderFunctions } from './ladder-functions.js';
@@ -43,6 +44,8 @@ export class Ladder extends Construct {
   public readonly outbound: OutboundEvents;
   public readonly evidence: Evidence;
   public readonly ledgerWriter: LedgerWriter;
+  /** E-mail replies, when LadderProps.inboundEmail asks for them. */
+  public readonly inboundEmail: InboundEmail | undefined;
   public readonly delivery: Delivery;
   public readonly workflow: Workflow;
   public readonly intake: Intake;
@@ -83,7 +86,14 @@ export class Ladder extends Construct {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
-    const consent = new Consent(this, 'Consent', { ...base, keys });
+    const consent = new Consent(this, 'Consent', { ...base, keys, ledgerWriter });
+    this.inboundEmail = props.inboundEmail
+      ? new InboundEmail(this, 'InboundEmail', {
+          ...props.inboundEmail,
+          keys,
+          inboundFunction: consent.inboundSmsFunction,
+        })
+      : undefined;
     const audit = new LedgerAudit(this, 'LedgerAudit', {
       ...{ ...base, keys },
       recordsPerSegment: props.auditRecordsPerSegment,

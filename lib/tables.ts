@@ -40,6 +40,8 @@ export interface TablesProps {
 export class Tables extends Construct {
   public readonly cases: dynamodb.Table;
   public readonly contacts: dynamodb.Table;
+  /** What borrowers wrote: under the contact key, like their contact details. */
+  public readonly conversations: dynamodb.Table;
   public readonly ledger: dynamodb.Table;
   public readonly seals: dynamodb.Table;
   public readonly tasks: dynamodb.Table;
@@ -75,12 +77,14 @@ export class Tables extends Construct {
     };
     this.cases = makeTable('cases', props.keys.caseKey);
     this.contacts = makeTable('contacts', props.keys.contactKey);
+    this.conversations = makeTable('conversations', props.keys.contactKey);
     this.ledger = makeTable('ledger', props.keys.caseKey);
     this.seals = makeTable('seals', props.keys.caseKey);
     this.tasks = makeTable('tasks', props.keys.caseKey);
     this.byKey = {
       cases: this.cases,
       contacts: this.contacts,
+      conversations: this.conversations,
       ledger: this.ledger,
       seals: this.seals,
       tasks: this.tasks,

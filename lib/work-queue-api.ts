@@ -32,6 +32,8 @@ export class WorkQueueApi extends Construct {
     });
     // The case: the borrower's contact hours, and the balance and policy a promise or plan must fit.
     props.tables.bind(this.agentApiFunction, 'cases', ['dynamodb:Query']);
+    // A conversation item's text, shown to the agent who claimed it (read only).
+    props.tables.bind(this.agentApiFunction, 'conversations', ['dynamodb:GetItem']);
     props.tables.bind(this.agentApiFunction, 'tasks', [
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',

@@ -23,5 +23,18 @@ export function asyncDelivery(ladder: () => LocalLadder) {
       }
     });
   };
-  return { deliver, deadLetters: () => deadLetters };
+  /** Any asynchronous invocation (an SNS-delivered reply), retried the same way. */
+  const invoke = (attempt: (l: LocalLadder) => Promise<unknown>, retry = 0): Promise<void> => {
+    const l = ladder();
+    return l.clock.track(async () => {
+      try {
+        await attempt(l);
+      } catch {
+        const wait = ASYNC_RETRIES_MS[retry];
+        if (wait === undefined) deadLetters += 1;
+        else l.clock.setTimeout(() => void invoke(attempt, retry + 1), wait);
+      }
+    });
+  };
+  return { deliver, invoke, deadLetters: () => deadLetters };
 }

@@ -122,13 +122,26 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       policies,
     }),
     events: modules.events.buildEventsHandler(eventsDeps),
-    erasure: modules.erasure.buildErasureHandler({ ...eventsDeps, contacts: s.contacts() }),
+    erasure: modules.erasure.buildErasureHandler({
+      ...eventsDeps,
+      contacts: s.contacts(),
+      conversations: s.conversations(),
+    }),
     inboundSms: modules.inboundSms.buildInboundSmsHandler({
       contacts: s.contacts(),
       events: modules.eventsCore.createEventsCore(
         modules.inboundSms.inboundSmsEventsDeps({ cases: eventsDeps.cases, clock, policies }),
       ),
       clock,
+      replies: {
+        cases: s.cases(),
+        conversations: s.conversations(),
+        tasks: s.tasks(),
+        ledger: s.ledger(),
+        writer,
+        policies,
+        clock,
+      },
     }),
     delivery: modules.delivery.buildDeliveryHandler({
       cases: s.cases(),
@@ -159,6 +172,7 @@ export function agentDesk(
   const core = modules.agentApiCore.createAgentApiCore({
     tasks: deps.stores.tasks(),
     cases: deps.stores.cases(),
+    conversations: deps.stores.conversations(),
     callbacks: deps.callbacks,
     clock: deps.clock,
     policies: deps.policies,

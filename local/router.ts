@@ -93,7 +93,7 @@ export function createRouter(deps: RouterDeps) {
       return lane ? inLane(lane, deliver) : deliver();
     },
     /** A two-way SMS reply, delivered as the SNS topic would (AWS End User Messaging SMS's JSON). */
-    inboundSms(from: string, body: string, lane?: string): Promise<{ optOuts: number }> {
+    inboundSms(from: string, body: string, lane?: string, messageId?: string): Promise<{ optOuts: number }> {
       const deliver = () =>
         invoke<{ optOuts: number }>('inboundSms', {
           Records: [
@@ -103,7 +103,46 @@ export function createRouter(deps: RouterDeps) {
                 Type: 'Notification',
                 MessageId: `local-${nextRequestId()}`,
                 Timestamp: new Date(clock.now()).toISOString(),
-                Message: JSON.stringify({ originationNumber: from, messageBody: body }),
+                Message: JSON.stringify({
+                  originationNumber: from,
+                  messageBody: body,
+                  ...(messageId ? { inboundMessageId: messageId } : {}),
+                }),
+              },
+            },
+          ],
+        });
+      return lane ? inLane(lane, deliver) : deliver();
+    },
+    /**
+     * An e-mail reply, delivered as an SES receipt rule's SNS action would: a "Received" notification
+     * carrying the raw message (UTF-8 text, base64 body, the subject encoded as RFC 2047 asks).
+     */
+    inboundEmail(mail: { from: string; subject: string; body: string; messageId?: string }, lane?: string) {
+      const messageId = mail.messageId ?? `local-${nextRequestId()}`;
+      const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+      const content = [
+        `From: ${mail.from}`,
+        'To: replies@ladder.local',
+        `Subject: =?UTF-8?B?${b64(mail.subject)}?=`,
+        `Message-ID: <${messageId}@ladder.local>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=UTF-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        b64(mail.body),
+      ].join('\r\n');
+      const notification = { notificationType: 'Received', mail: { messageId }, content };
+      const deliver = () =>
+        invoke<{ optOuts: number; items: number }>('inboundSms', {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              Sns: {
+                Type: 'Notification',
+                MessageId: `local-${nextRequestId()}`,
+                Timestamp: new Date(clock.now()).toISOString(),
+                Message: JSON.stringify(notification),
               },
             },
           ],

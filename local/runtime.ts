@@ -194,6 +194,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
       starter.start(name, input),
     send: router.send,
     inboundSms: router.inboundSms,
+    inboundEmail: router.inboundEmail,
     /** The work-queue API (API Gateway on AWS) over the local stores. */
     agentApi: (request: ApiRequest) => clock.track(() => desk.api(request)),
     /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */

@@ -47,6 +47,15 @@ export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('refused', {}),
   /** A two-way SMS reply from the borrower's phone ("STOP", "退订"...), through the inbound SMS handler. */
   timed('smsReply', { body: z.string().min(1).max(1600) }),
+  /**
+   * A free-text reply (SMS from the borrower's phone, or e-mail from their address), through the
+   * inbound function: a keyword is acted on, anything else becomes a conversation item for an agent.
+   */
+  timed('reply', {
+    channel: z.enum(['SMS', 'EMAIL']).default('SMS'),
+    text: z.string().min(1).max(1600),
+    subject: z.string().max(200).optional(),
+  }),
   /** Right to erasure (BorrowerErasureRequested). */
   timed('erasure', {}),
   /** Deceased, bankrupt or a fraud victim (BorrowerStatusChanged): the ladder stops, a specialist takes over. */
@@ -169,7 +178,7 @@ export function parseScenario(raw: unknown): Scenario {
           `${name}: events.${i}: ${e.type} is an answer to an agent call: use "onAgentCall"`,
         );
       }
-      if (['smsReply', 'erasure', 'balanceChanged'].includes(e.type) && e.at === undefined) {
+      if (['smsReply', 'reply', 'erasure', 'balanceChanged'].includes(e.type) && e.at === undefined) {
         throw new ScenarioError(`${name}: events.${i}: ${e.type} happens at a time: use "at"`);
       }
     }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { caseKey } from '../functions/domain/case.js';
-import { InboundSmsSchema } from '../functions/inbound-sms/core.js';
+import { InboundEmailSchema, InboundSmsSchema } from '../functions/inbound-sms/core.js';
 import { createLocalLadder } from './runtime.js';
 
 /**
@@ -72,6 +72,15 @@ export async function serve(opts: {
           });
         }
         return send(res, 202, await ladder.inboundSms(parsed.data.from, parsed.data.body));
+      }
+      if (req.method === 'POST' && url.pathname === '/inbound-email') {
+        const parsed = InboundEmailSchema.safeParse(await body(req));
+        if (!parsed.success) {
+          return send(res, 400, {
+            error: `inbound e-mail: ${parsed.error.issues[0]?.path.join('.') || 'body'}`,
+          });
+        }
+        return send(res, 202, await ladder.inboundEmail(parsed.data));
       }
       const loan = /^\/loans\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && loan?.[1]) {

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { LoadedPolicy } from '../functions/domain/policy.js';
 import { renderLadderJson } from '../statemachines/render.js';
 import type { IamOptions } from './access.js';
-import { asyncDelivery, type Deliver } from './async-delivery.js';
+import { asyncDelivery } from './async-delivery.js';
 import { inLane } from './clock.js';
 import type { DeliveryFeedbackOptions } from './delivery-feedback.js';
 import { simulatedDesk } from './desk.js';
@@ -78,7 +78,12 @@ function switchableFaults(hooks: SimulationFaults | undefined) {
 }
 
 /** A loan's LoanDelinquent, and its borrower's timed events (SMS replies through the inbound SMS handler). */
-function scheduleLoan(l: LocalLadder, loan: ScenarioLoan, start: number, deliver: Deliver) {
+function scheduleLoan(
+  l: LocalLadder,
+  loan: ScenarioLoan,
+  start: number,
+  { deliver, invoke }: Pick<ReturnType<typeof asyncDelivery>, 'deliver' | 'invoke'>,
+) {
   const lane = loan.borrower.borrowerId;
   inLane(lane, () => {
     l.clock.setTimeout(() => {
@@ -101,9 +106,17 @@ function scheduleLoan(l: LocalLadder, loan: ScenarioLoan, start: number, deliver
       // A repeated delivery is the same event again (the same payment id), a minute later each time.
       for (let copy = 0; copy <= (e.repeat ?? 0); copy++) {
         const when = first + copy * 60_000;
-        if (e.type === 'smsReply') {
+        // A reply is one message: a repeat or a retry after a failure has the same provider message id.
+        const messageId = `${loan.loanId}-${n}`;
+        if (e.type === 'smsReply' || (e.type === 'reply' && e.channel === 'SMS')) {
           const { phone } = loan.borrower;
-          l.clock.setTimeout(() => void l.clock.track(() => l.inboundSms(phone, e.body)), when);
+          const text = e.type === 'reply' ? e.text : e.body;
+          l.clock.setTimeout(() => void invoke((x) => x.inboundSms(phone, text, undefined, messageId)), when);
+          continue;
+        }
+        if (e.type === 'reply') {
+          const mail = { from: loan.borrower.email, subject: e.subject ?? '', body: e.text, messageId };
+          l.clock.setTimeout(() => void invoke((x) => x.inboundEmail(mail)), when);
           continue;
         }
         const type = DETAIL_TYPE[e.type];
@@ -198,7 +211,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   if (options.faults?.email) l.services.email.injectFaults(options.faults.email);
   options.onStart?.(l);
   try {
-    for (const loan of scenario.loans) scheduleLoan(l, loan, start, delivery.deliver);
+    for (const loan of scenario.loans) scheduleLoan(l, loan, start, delivery);
     const until = simulationHorizon(scenario, start, registry.all());
     await runToEnd(l, scenario.loans.length, until, options.onProgress);
     faults.stop();

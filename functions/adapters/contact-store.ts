@@ -69,6 +69,21 @@ export class ContactStore {
     return [...new Set(rows.map((r) => r.borrowerId))];
   }
 
+  /** The borrowers with this e-mail address, by the keys-only byEmail index (who replied by e-mail). */
+  async borrowersByEmail(email: string): Promise<string[]> {
+    const rows = await queryAll<{ borrowerId: string }>(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: 'byEmail',
+        KeyConditionExpression: 'email = :email',
+        ExpressionAttributeValues: { ':email': email },
+      },
+      'finding the borrower by e-mail',
+    );
+    return [...new Set(rows.map((r) => r.borrowerId))];
+  }
+
   /** Right to erasure: the contact details go; the ledger, which never held them, stays verifiable. */
   async erase(borrowerId: string): Promise<void> {
     try {

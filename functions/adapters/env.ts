@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../domain/errors.js';
 import { CaseStore } from './case-store.js';
 import { ContactStore } from './contact-store.js';
+import { ConversationStore } from './conversation-store.js';
 import { LedgerStore } from './ledger-store.js';
 import { SealStore } from './seal-store.js';
 import { TABLE_ENV } from './tables.js';
@@ -37,6 +38,7 @@ export const documentClient = (client = new DynamoDBClient(CLIENT_CONFIG)): Dyna
 export const stores = (db: DynamoDBDocumentClient, env: NodeJS.ProcessEnv = process.env) => ({
   cases: () => new CaseStore(db, requireEnv(TABLE_ENV.cases, env)),
   contacts: () => new ContactStore(db, requireEnv(TABLE_ENV.contacts, env)),
+  conversations: () => new ConversationStore(db, requireEnv(TABLE_ENV.conversations, env)),
   ledger: () => new LedgerStore(db, requireEnv(TABLE_ENV.ledger, env)),
   seals: () => new SealStore(db, requireEnv(TABLE_ENV.seals, env)),
   tasks: () => new TaskStore(db, requireEnv(TABLE_ENV.tasks, env)),

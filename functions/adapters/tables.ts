@@ -16,6 +16,10 @@
  *             UpdateItem or DeleteItem.
  * - seals:    pk = ledgerId, sk = seq. One seal (a MAC under the ledger key) per ledger record, put by
  *             the ledger writer alone; nobody may update or delete (functions/domain/seal.ts).
+ * - conversations: pk = borrowerId, sk = itemId. What a borrower wrote (an SMS or e-mail reply), under
+ *             the contact key like the contacts table: written by the inbound function, read only by
+ *             the work-queue API for the agent who claimed the item, deleted by erasure.
+ *             GSI byEmail on contacts (keys only) finds who replied by e-mail.
  * - tasks:    pk = taskId. The work queue of human tasks (agent calls, field visits, plan signing,
  *             specialist). Sparse GSI openByQueue: openQueue + openedAt, set only while a task is
  *             open, so a queue lists in time to its open tasks however many are done. Finished
@@ -27,7 +31,7 @@ export interface KeyDef {
 }
 export interface TableDef {
   /** Logical id in CDK and the local table name. */
-  id: 'Cases' | 'Contacts' | 'Ledger' | 'Seals' | 'Tasks';
+  id: 'Cases' | 'Contacts' | 'Conversations' | 'Ledger' | 'Seals' | 'Tasks';
   partitionKey: KeyDef;
   sortKey?: KeyDef;
   /** The attribute DynamoDB's TTL deletes items by (epoch seconds), if the table has one. */
@@ -41,50 +45,61 @@ export interface TableDef {
   }>;
 }
 
-export const TABLES: Record<'cases' | 'contacts' | 'ledger' | 'seals' | 'tasks', TableDef> = {
-  cases: {
-    id: 'Cases',
-    partitionKey: { name: 'pk', type: 'S' },
-    sortKey: { name: 'sk', type: 'S' },
-    indexes: [
-      { name: 'byLoan', partitionKey: { name: 'loanId', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
-    ],
-  },
-  contacts: {
-    id: 'Contacts',
-    partitionKey: { name: 'borrowerId', type: 'S' },
-    indexes: [{ name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' }],
-  },
-  ledger: {
-    id: 'Ledger',
-    partitionKey: { name: 'ledgerId', type: 'S' },
-    sortKey: { name: 'seq', type: 'N' },
-    indexes: [],
-  },
-  seals: {
-    id: 'Seals',
-    partitionKey: { name: 'ledgerId', type: 'S' },
-    sortKey: { name: 'seq', type: 'N' },
-    indexes: [],
-  },
-  tasks: {
-    id: 'Tasks',
-    partitionKey: { name: 'taskId', type: 'S' },
-    ttlAttribute: 'expiresAt',
-    indexes: [
-      {
-        name: 'openByQueue',
-        partitionKey: { name: 'openQueue', type: 'S' },
-        sortKey: { name: 'openedAt', type: 'S' },
-      },
-    ],
-  },
-};
+export const TABLES: Record<'cases' | 'contacts' | 'conversations' | 'ledger' | 'seals' | 'tasks', TableDef> =
+  {
+    cases: {
+      id: 'Cases',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        { name: 'byLoan', partitionKey: { name: 'loanId', type: 'S' }, sortKey: { name: 'sk', type: 'S' } },
+      ],
+    },
+    contacts: {
+      id: 'Contacts',
+      partitionKey: { name: 'borrowerId', type: 'S' },
+      indexes: [
+        { name: 'byPhone', partitionKey: { name: 'phone', type: 'S' }, projection: 'KEYS_ONLY' },
+        { name: 'byEmail', partitionKey: { name: 'email', type: 'S' }, projection: 'KEYS_ONLY' },
+      ],
+    },
+    conversations: {
+      id: 'Conversations',
+      partitionKey: { name: 'borrowerId', type: 'S' },
+      sortKey: { name: 'itemId', type: 'S' },
+      indexes: [],
+    },
+    ledger: {
+      id: 'Ledger',
+      partitionKey: { name: 'ledgerId', type: 'S' },
+      sortKey: { name: 'seq', type: 'N' },
+      indexes: [],
+    },
+    seals: {
+      id: 'Seals',
+      partitionKey: { name: 'ledgerId', type: 'S' },
+      sortKey: { name: 'seq', type: 'N' },
+      indexes: [],
+    },
+    tasks: {
+      id: 'Tasks',
+      partitionKey: { name: 'taskId', type: 'S' },
+      ttlAttribute: 'expiresAt',
+      indexes: [
+        {
+          name: 'openByQueue',
+          partitionKey: { name: 'openQueue', type: 'S' },
+          sortKey: { name: 'openedAt', type: 'S' },
+        },
+      ],
+    },
+  };
 
 /** Environment variables that carry the tables' names into the functions. */
 export const TABLE_ENV = {
   cases: 'CASES_TABLE',
   contacts: 'CONTACTS_TABLE',
+  conversations: 'CONVERSATIONS_TABLE',
   ledger: 'LEDGER_TABLE',
   seals: 'SEALS_TABLE',
   tasks: 'TASKS_TABLE',

@@ -32,8 +32,16 @@ export interface HumanTask {
   completedAt?: string;
   /** Why the ladder took the task back (DISPUTE_OPENED, OPTED_OUT_CALL, CASE_CLOSED, ...). */
   withdrawnReason?: string;
+  /** An agent call's script, rendered from the stage's template (amount, days past due; no name). */
+  script?: string;
   /** What the agent reported (a visit report): kept here, never sent into the execution. */
   report?: string;
+  /**
+   * A conversation item (queue `conversations`): the reply it shows, by id (its text is in the
+   * conversations table, shown only to the agent who claims the item), the intent the table found,
+   * and every loan of the borrower it concerns.
+   */
+  conversation?: { itemId: string; channel: 'SMS' | 'EMAIL'; intent: string; loans: string[] };
 }
 
 export type PublicTask = Omit<HumanTask, 'token'>;

@@ -31,7 +31,12 @@ export interface ApiResponse {
 export { TASK_QUEUES };
 
 const AgentQueue = z.enum(
-  TASK_QUEUES.filter((q) => q !== 'specialist') as ['agent-calls', 'field-visits', 'plan-signing'],
+  TASK_QUEUES.filter((q) => q !== 'specialist') as [
+    'agent-calls',
+    'field-visits',
+    'plan-signing',
+    'conversations',
+  ],
 );
 
 function json(body: string | null): unknown {

@@ -10,6 +10,7 @@ export const handler = buildAgentApiHandler({
   tasks: s.tasks(),
   callbacks: new SfnCallbacks(new SFNClient(CLIENT_CONFIG)),
   cases: s.cases(),
+  conversations: s.conversations(),
   policies: bundledPolicies(),
   clock: systemClock,
 });

@@ -15,6 +15,8 @@ export const PLAIN_OUTCOMES = [
   'SIGNED',
   'DECLINED',
   'REVIEWED',
+  'ANSWERED',
+  'ALREADY_PAID',
 ] as const;
 
 /** Every outcome: the plain ones, a promise (amount, date), a plan (instalments), a visit report. */
@@ -36,4 +38,6 @@ export const OUTCOMES_BY_QUEUE: Record<TaskQueue, readonly OutcomeName[]> = {
   'field-visits': ['VISIT_REPORTED', 'PROMISE_TO_PAY', 'HARDSHIP', 'DISPUTE', 'REFUSED', 'PLAN_AGREED'],
   'plan-signing': ['SIGNED', 'DECLINED'],
   specialist: ['REVIEWED'],
+  // A reply read and answered; or what it turned out to be (hardship pauses, a dispute holds).
+  conversations: ['ANSWERED', 'HARDSHIP', 'DISPUTE', 'ALREADY_PAID', 'WRONG_NUMBER'],
 };

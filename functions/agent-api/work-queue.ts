@@ -1,4 +1,5 @@
 import type { CaseStore } from '../adapters/case-store.js';
+import type { ConversationStore } from '../adapters/conversation-store.js';
 import type { HumanTask, TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
@@ -25,6 +26,8 @@ export interface WorkQueueDeps {
   cases: Pick<CaseStore, 'borrowerView'>;
   policies: PolicyRegistry;
   clock: Clock;
+  /** A conversation item's text, shown to the agent who claims it and to nobody else. */
+  conversations?: Pick<ConversationStore, 'get'>;
 }
 
 /** Which routes a request came in on: the agents' `/tasks` or the specialists' `/specialist/tasks`. */
@@ -58,7 +61,25 @@ export async function claimTask(deps: WorkQueueDeps, taskId: string, caller: str
       throw new TaskConflictError(`task ${taskId} was taken meanwhile`);
     throw error;
   }
+  if (task.conversation) return { delivered: false, conversation: await conversationOf(deps, task) };
   return task.token ? deps.callbacks.heartbeat(task.token) : { delivered: false };
+}
+
+/** What the borrower wrote, for the claimer: the text, how it came, what the table took it for. */
+async function conversationOf(deps: WorkQueueDeps, task: HumanTask) {
+  const item = task.conversation;
+  const entry = item && (await deps.conversations?.get(task.borrowerId, item.itemId));
+  // Erased since (or never stored): the item says so rather than showing nothing silently.
+  if (!item || !entry) return { available: false as const };
+  return {
+    available: true as const,
+    channel: entry.channel,
+    intent: item.intent,
+    loans: item.loans,
+    receivedAt: entry.receivedAt,
+    ...(entry.subject ? { subject: entry.subject } : {}),
+    text: entry.text,
+  };
 }
 
 /** What the agent learned goes back to the waiting execution; a visit report stays on the task. */

@@ -1,6 +1,7 @@
 import type { AttemptEntry, LedgerRecord } from '../domain/ledger.js';
 import { callAfterConversation, callsIn7Days, connectedPerDebtor, unansweredPerLine } from './caps.js';
 import { afterClosure, contactHours, disputeOpen, optedOut, specialStatus } from './contact-rules.js';
+import { coveredBy } from './covered.js';
 import { duplicateMessage } from './duplicates.js';
 import { localMoment, UnknownTimeZoneError } from './local-time.js';
 import { creditReportNotice, isCreditReport, visitNotice } from './notices.js';
@@ -54,8 +55,12 @@ export const readable = (records: readonly unknown[]): LedgerRecord[] =>
     );
   });
 
-/** A record any rule has something to say about: a SENT attempt, or a credit-bureau report. */
-export const judged = (record: LedgerRecord): boolean => record.attempts.some(sent) || isCreditReport(record);
+/** A message another loan's message of the day covered (one voice per borrower): judged by what it names. */
+const covered = (a: AttemptEntry): boolean => a.status === 'COVERED';
+
+/** A record any rule has something to say about: a SENT or COVERED attempt, or a credit-bureau report. */
+export const judged = (record: LedgerRecord): boolean =>
+  record.attempts.some((a) => sent(a) || covered(a)) || isCreditReport(record);
 
 /** The record's time falls in [since, until). */
 export const inWindow = (
@@ -119,6 +124,10 @@ function checkRecord(portfolio: Portfolio, record: LedgerRecord): Violation[] {
   const report = creditReportNotice(scope);
   if (report) found.push(violation(record, report));
   record.attempts.forEach((attempt, index) => {
+    if (covered(attempt)) {
+      const finding = coveredBy(scope, attempt);
+      if (finding) found.push(violation(record, finding, attempt.channel));
+    }
     if (!sent(attempt)) return;
     for (const rule of ATTEMPT_RULES) {
       const finding = rule({ ...scope, attempt, index });

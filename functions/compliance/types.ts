@@ -28,6 +28,7 @@ export const RULES = [
   'CALL_AFTER_CONVERSATION',
   'NO_NOTICE',
   'DUPLICATE_MESSAGE',
+  'COVERED_BY_NOTHING',
   'UNVERIFIABLE',
 ] as const;
 export type RuleName = (typeof RULES)[number];

@@ -2,12 +2,20 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { draw } from './draw.js';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
+import type { LocaleHow } from './locale.js';
 import type { RecallReason } from './outbound.js';
-import type { Channel, LadderPolicy, PolicyVersion, Stage } from './policy.js';
+import type { Channel, LadderPolicy, Locale, PolicyVersion, Stage } from './policy.js';
 import { zone } from './zone.js';
 
 /** The work queues of human tasks. */
-export const TASK_QUEUES = ['agent-calls', 'field-visits', 'plan-signing', 'specialist'] as const;
+/** `conversations`: what borrowers wrote back, for an agent to read and answer (no execution waits on it). */
+export const TASK_QUEUES = [
+  'agent-calls',
+  'field-visits',
+  'plan-signing',
+  'specialist',
+  'conversations',
+] as const;
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 
 /** The notices a later stage depends on. */
@@ -135,6 +143,15 @@ export interface CaseRecord {
   promises: PromiseToPay[];
   plan?: RepaymentPlan;
   hardshipAt?: string;
+  /** The call tasks each agent-call stage has made (a call not answered is tried again, up to the stage's attempts). */
+  callTries?: Record<string, string[]>;
+  /** Hardship heard: escalation pauses until `until` (functions/domain/hardship.ts). */
+  hardship?: Hardship;
+  /**
+   * The borrower's replies on this loan: the conversation item (its text is in the conversations table,
+   * never here), the SHA-256 of the text, the intent the table found, and the agent's handling.
+   */
+  replies?: ReplyRef[];
   /** Days the remaining stages moved later because of a pause (promise, plan, dispute). */
   shiftDays: number;
   /**
@@ -179,6 +196,29 @@ export interface CaseRecord {
   closedAt?: string;
 }
 
+export interface Hardship {
+  /** How Ladder heard it: a HardshipReported event, a reply, or an agent's call outcome. */
+  source: 'EVENT' | 'REPLY' | 'CALL';
+  reportedAt: string;
+  /** Escalation resumes at this instant (reportedAt plus the policy's hardship.pauseDays). */
+  until: string;
+  /** When the plan offer went out (for a call, with the outcome's own record). */
+  offeredAt?: string;
+  endedAt?: string;
+}
+
+export interface ReplyRef {
+  itemId: string;
+  taskId: string;
+  channel: 'SMS' | 'EMAIL';
+  intent: string;
+  sha256: string;
+  receivedAt: string;
+  /** When an agent completed the conversation item, and what they recorded. */
+  handledAt?: string;
+  outcome?: string;
+}
+
 export interface CallRecord {
   at: string;
   loanId: string;
@@ -202,13 +242,16 @@ export type SpecialStatus = 'DECEASED' | 'BANKRUPT' | 'FRAUD_VICTIM' | 'ERASED';
 export type ProfileChange =
   | { type: 'OPT_OUT' | 'OPT_IN'; channel: ContactChannel; at: string; recordedAt: string }
   | { type: 'STATUS'; status: SpecialStatus; at: string; recordedAt: string }
-  | { type: 'TIME_ZONE'; timeZone: string; recordedAt: string };
+  | { type: 'TIME_ZONE'; timeZone: string; recordedAt: string }
+  /** The borrower's language tag and the template locale it resolved to (functions/domain/locale.ts). */
+  | { type: 'LOCALE'; requested: string; locale: Locale; how: LocaleHow; recordedAt: string };
 
 /** The borrower as the rules see them: preferences, consent and recent calls. No contact details. */
 export interface BorrowerProfile {
   borrowerId: string;
   timeZone: string;
-  locale: 'en' | 'zh-CN';
+  /** The template locale the borrower's language tag resolved to; the resolution is in `changes`. */
+  locale: Locale;
   preferredChannel?: 'SMS' | 'EMAIL';
   optOuts: Partial<Record<ContactChannel, string>>;
   /**
@@ -227,6 +270,22 @@ export interface BorrowerProfile {
   lineId?: string;
   /** Every consent, status and time-zone change applied, oldest first. */
   changes?: ProfileChange[];
+  /**
+   * One voice per borrower (functions/domain/one-voice.ts): per message channel, the loan whose step
+   * took the borrower's message of that local day; the other loans' steps that day are covered by it.
+   */
+  sendSlots?: Partial<Record<'SMS' | 'EMAIL', SendSlot>>;
+}
+
+/** The day's message on a channel: taken by one loan's step, named by its ledger record. */
+export interface SendSlot {
+  /** The borrower's local day, YYYY-MM-DD. */
+  day: string;
+  loanId: string;
+  cycle: number;
+  seq: number;
+  /** The other loans the holder's message covers: only these are COVERED_BY it. */
+  covers?: string[];
 }
 
 export const balanceMinor = (c: Pick<CaseRecord, 'amountDueMinor' | 'paidMinor'>): number =>

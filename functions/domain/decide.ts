@@ -10,6 +10,7 @@ import {
   resolveChannel,
   stageTime,
 } from './case.js';
+import { activeHardship } from './hardship.js';
 import { nextPlanCheck } from './plan-monitor.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
 import { nextAllowedMoment, type RulePack } from './rulepacks.js';
@@ -100,6 +101,9 @@ export function gate(policy: LadderPolicy, c: CaseRecord, profile: BorrowerProfi
       until: endOfGrace(promise.date, policy.promiseToPay.graceDays, profile.timeZone),
     };
   }
+  // Hardship heard: no escalation until its deadline (steps/promise.ts ends it then).
+  const hardship = activeHardship(c);
+  if (hardship) return { outcome: 'PAUSE', until: Date.parse(hardship.until) };
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import * as z from 'zod';
+import { isLanguageTag } from './locale.js';
 import { isCurrency } from './money.js';
 import { isTimeZone } from './rulepacks.js';
 
@@ -42,7 +43,14 @@ export const BorrowerSchema = z.object({
     .string()
     .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
     .describe("The borrower's IANA time zone, such as Asia/Shanghai: contact hours are in it"),
-  locale: z.enum(['en', 'zh-CN']),
+  locale: z
+    .string()
+    .min(2)
+    .max(35)
+    .refine(isLanguageTag, 'must be a BCP 47 language tag such as en-US or zh-Hans-CN')
+    .describe(
+      "The borrower's language as a BCP 47 tag (en-US, en-GB, zh-Hans-CN): it resolves to the closest template locale, or to the policy's defaultLocale (recorded) when no template speaks it",
+    ),
   preferredChannel: z.enum(['SMS', 'EMAIL']).optional(),
 });
 export type Borrower = z.infer<typeof BorrowerSchema>;

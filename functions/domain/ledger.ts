@@ -24,7 +24,9 @@ export type AttemptStatus =
   | 'SKIPPED'
   | 'DELIVERED'
   | 'UNDELIVERED'
-  | 'DISPATCHED';
+  | 'DISPATCHED'
+  /** Not sent: the borrower's message of the day on this channel, for another loan, covers it (COVERED_BY). */
+  | 'COVERED';
 
 /** A contact attempt that went out (a message accepted, a letter asked for, a call or visit made). */
 export const wentOut = (status: AttemptStatus): boolean => status === 'SENT' || status === 'REQUESTED';
@@ -40,13 +42,15 @@ export interface AttemptEntry {
   templateId?: string;
   templateVersion?: number;
   deferredUntil?: string;
+  /** A message sent for several loans of one borrower: the other loans it covers (one voice per borrower). */
+  covers?: string[];
 }
 
 export interface LedgerContent {
   ledgerId: string;
   loanId: string;
   cycle: number;
-  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY' | 'SKIP';
+  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY' | 'SKIP' | 'REPLY';
   at: string;
   stage: string;
   policyId: string;
@@ -105,6 +109,14 @@ export function hashRecord(content: LedgerContent, seq: number, prevHash: string
  * arrive whenever the providers send them are chained on their own, by the delivery function.
  */
 export const deliveryLedgerId = (loanId: string, cycle: number): string => `${loanId}#${cycle}#deliveries`;
+
+/**
+ * The chain of a loan cycle's conversation: each reply the borrower sent, named by its conversation
+ * item id and the SHA-256 of its text (REPLY records, no attempts: nothing was sent). Written by the
+ * inbound function through the ledger writer when the reply arrives, beside the contact chain.
+ */
+export const conversationLedgerId = (loanId: string, cycle: number): string =>
+  `${loanId}#${cycle}#conversations`;
 
 export function chain(head: { seq: number; hash: string }, content: LedgerContent): LedgerRecord {
   const seq = head.seq + 1;

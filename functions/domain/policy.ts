@@ -32,7 +32,8 @@ export const STAGE_KINDS = [
 export type StageKind = (typeof STAGE_KINDS)[number];
 export const HUMAN_STAGE_KINDS: readonly StageKind[] = ['AGENT_CALL', 'FIELD_VISIT'];
 
-const LOCALES = ['en', 'zh-CN'] as const;
+/** The locales templates are written in; a borrower's BCP 47 tag resolves to one (locale.ts). */
+export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 const Decimal = z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
@@ -84,6 +85,15 @@ const StageSchema = z.object({
     .default('ALL')
     .describe('ALL channels, or the FIRST_OPEN one (falling back to the next when one is closed or fails)'),
   template: z.string().min(1).optional().describe('the key of the message in templates (a NOTICE needs one)'),
+  attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(6)
+    .default(1)
+    .describe(
+      'an AGENT_CALL stage: calls made at most, one a day; a call not answered is tried again the next day at the stage time, within the contact window and the call caps',
+    ),
   noticeFor: z
     .enum(['FIELD_VISIT', 'CREDIT_REPORT'])
     .optional()
@@ -193,6 +203,12 @@ export const PolicySchema = z.object({
   settlement: SettlementSchema.describe(
     'settling for less than the balance: the discount limit, approval, and the one-time offers by band',
   ),
+  hardship: z
+    .object({ pauseDays: days(1, 60).default(14) })
+    .default({ pauseDays: 14 })
+    .describe(
+      'hardship reported (an event, a reply, a call) pauses escalation and brings the plan offer; escalation resumes after pauseDays unless a plan, a promise or a payment came first',
+    ),
   humanTask: z
     .object({ timeoutHours: z.number().int().min(1).max(720) })
     .describe('how long an agent call or visit task may stay open before escalation goes on'),
@@ -216,6 +232,12 @@ export const PolicySchema = z.object({
     })
     .optional()
     .describe("champion/challenger: this share (split) of loans runs the challenger policy's ladder"),
+  defaultLocale: z
+    .enum(LOCALES)
+    .default('en')
+    .describe(
+      "the templates' locale for a borrower whose language no template speaks (the reason is recorded)",
+    ),
   templates: z
     .record(z.string(), Template)
     .describe('messages by key, each with a version and its text in en and zh-CN'),
@@ -297,6 +319,12 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
       fail(`${at}: kind: credit reporting needs an earlier NOTICE stage with noticeFor CREDIT_REPORT`);
     }
   }
+  for (const stage of policy.stages) {
+    if (stage.template && !stage.noticeFor && usesNoticeDays(policy.templates[stage.template]))
+      fail(
+        `stage ${stage.id}: template: "${stage.template}" says {noticeDays}, which only a notice with noticeFor has`,
+      );
+  }
   for (const field of ['followUpTemplate', 'offerTemplate', 'reminderTemplate'] as const) {
     const id = policy.plan[field];
     if (id !== undefined && !policy.templates[id]) fail(`plan.${field}: "${id}" is not in templates`);
@@ -344,6 +372,9 @@ function checkTemplateCoversChannels(policy: LadderPolicy, stage: Stage, fail: (
     }
   }
 }
+
+const usesNoticeDays = (template: Template | undefined): boolean =>
+  JSON.stringify(template?.locales ?? {}).includes('{noticeDays}');
 
 /** The operator-readable name of a stage, used as the state name in the console ("D+7 agent call"). */
 export const stageLabel = (stage: Pick<Stage, 'id' | 'name'>): string => `${stage.id} ${stage.name}`;

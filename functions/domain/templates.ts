@@ -19,6 +19,8 @@ export interface MessageVars {
   dates?: Record<string, string>;
   /** Payments received since a message last said so: the message opens by acknowledging them. */
   receivedMinor?: number;
+  /** One voice per borrower: the line saying this message covers the borrower's other loans. */
+  coverLine?: string;
 }
 
 export interface RenderedMessage {
@@ -40,6 +42,17 @@ const FIELD: Record<Channel, keyof MessageTemplate> = {
   CALL: 'callScript',
   VISIT: 'callScript',
 };
+
+/**
+ * {noticeDays}: the days from an advance notice to the stage it gives notice of (the field visit, the
+ * credit report), from the policy's stages, so that the text says what the ladder will do.
+ */
+export function noticeDays(policy: LadderPolicy, templateId: string): number | undefined {
+  const index = policy.stages.findIndex((s) => s.template === templateId && s.noticeFor);
+  const notice = policy.stages[index];
+  const target = policy.stages.slice(index + 1).find((s) => s.kind === notice?.noticeFor);
+  return notice && target ? target.offsetDays - notice.offsetDays : undefined;
+}
 
 /** The line a message opens with when payments arrived since the last one: the borrower is told. */
 const RECEIVED: Record<Locale, string> = {
@@ -76,9 +89,13 @@ export function renderMessage(
     amount: money(vars.amountMinor),
     dueDate: localDate(vars.dueDate, locale),
     daysPastDue: String(vars.daysPastDue),
+    noticeDays: String(noticeDays(policy, templateId) ?? ''),
     link: `${policy.paymentLinkBase}${encodeURIComponent(vars.loanId)}`,
   };
   let rendered = fill(body, values);
+  if (vars.coverLine && (channel === 'SMS' || channel === 'EMAIL')) {
+    rendered = `${rendered}${channel === 'SMS' ? ' ' : '\n\n'}${vars.coverLine}`;
+  }
   if (vars.receivedMinor && (channel === 'SMS' || channel === 'EMAIL')) {
     const received = fill(RECEIVED[locale], { received: money(vars.receivedMinor) });
     rendered = `${received}${channel === 'SMS' ? ' ' : '\n\n'}${rendered}`;

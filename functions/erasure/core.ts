@@ -8,7 +8,7 @@ import { createEventsCore, type EventResult, type EventsDeps } from '../events/c
  * the only function with DeleteItem on the contacts table; it takes no other event.
  */
 /** Erasure withdraws an open human task (the agent must not call an erased borrower): tasks required. */
-export type ErasureDeps = EventsDeps & Required<Pick<EventsDeps, 'contacts' | 'tasks'>>;
+export type ErasureDeps = EventsDeps & Required<Pick<EventsDeps, 'contacts' | 'tasks' | 'conversations'>>;
 
 export function createErasureCore(deps: ErasureDeps) {
   const events = createEventsCore(deps);

@@ -9,6 +9,7 @@ const s = stores(documentClient());
 export const handler = buildErasureHandler({
   cases: s.cases(),
   contacts: s.contacts(),
+  conversations: s.conversations(),
   tasks: s.tasks(),
   callbacks: new SfnCallbacks(new SFNClient(CLIENT_CONFIG)),
   clock: systemClock,

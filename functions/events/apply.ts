@@ -1,5 +1,6 @@
 import type { BorrowerView, CaseStore, Stored } from '../adapters/case-store.js';
 import type { ContactStore } from '../adapters/contact-store.js';
+import type { ConversationStore } from '../adapters/conversation-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
 import { owedAt } from '../domain/balance.js';
@@ -28,6 +29,8 @@ export interface EventsDeps {
    * cannot erase, so it refuses BorrowerErasureRequested instead of half-applying it.
    */
   contacts?: Pick<ContactStore, 'erase'>;
+  /** The erasure function's too: the borrower's replies (conversations table). */
+  conversations?: Pick<ConversationStore, 'erase'>;
 }
 
 export type BorrowerEventType = Exclude<EventType, 'LoanDelinquent' | 'LetterDispatched'>;

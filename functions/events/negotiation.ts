@@ -1,5 +1,6 @@
 import type { CaseRecord } from '../domain/case.js';
 import { isoUtc } from '../domain/clock.js';
+import { hearHardship } from '../domain/hardship.js';
 import { proposePlan } from '../domain/plan.js';
 import { amountMinor, promiseProblem, takePromise } from '../domain/promise.js';
 import { type EventsDeps, type Handlers, onLoan } from './apply.js';
@@ -50,7 +51,8 @@ export function negotiationHandlers(
     HardshipReported: (d) =>
       onLoan(deps, d.loanId, (c, now) => {
         if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
-        c.hardshipAt = isoUtc(now);
+        // Heard: escalation pauses and the plan offer goes out with the next stage (domain/hardship.ts).
+        hearHardship(c, policies.get(c.policyId), now, 'EVENT');
         return undefined;
       }),
   };

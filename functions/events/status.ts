@@ -50,6 +50,8 @@ export const statusHandlers = (
     });
     // Erased or not known here, the contact details are deleted: intake may have stored them.
     await contacts.erase(d.borrowerId);
+    // What the borrower wrote goes too (the ledger keeps each reply's id and hash only).
+    await deps.conversations?.erase(d.borrowerId);
     await wakeAll(deps, result.view, 'ERASED');
     return { applied: result.applied, ...(result.note ? { note: result.note } : {}) };
   },

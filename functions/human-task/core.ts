@@ -5,8 +5,10 @@ import type { TaskCallbacks } from '../adapters/workflow.js';
 import { humanTaskId, withCall } from '../domain/calls.js';
 import {
   type BorrowerProfile,
+  balanceMinor,
   type CaseRecord,
   caseKey,
+  daysPastDue,
   disputeOpen,
   type NoticeKind,
 } from '../domain/case.js';
@@ -16,6 +18,7 @@ import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
 import { PLAN_CALL_STAGE } from '../domain/plan-monitor.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type LoadedPolicy, stageById } from '../domain/policy.js';
+import { renderMessage } from '../domain/templates.js';
 
 /**
  * Callback tasks (`.waitForTaskToken`): opening a human task in the work queue, and the dispute hold.
@@ -82,6 +85,7 @@ async function open(ctx: Ctx, queue: HumanTask['queue'], stageId: string): Promi
     openedAt: isoUtc(now),
     status: 'OPEN',
     token: req.taskToken,
+    ...scriptOf(ctx, stageId),
   };
   // A retried opening (the function crashed or timed out after opening) finds its task open: the
   // agent keeps one task, now answering to this attempt's token.
@@ -90,6 +94,29 @@ async function open(ctx: Ctx, queue: HumanTask['queue'], stageId: string): Promi
   const openTask = { taskId: task.taskId, queue };
   await deps.cases.saveCase({ ...kase.item, waitToken: req.taskToken, openTask }, kase.rev);
   return { taskId: task.taskId, queue, opened: true };
+}
+
+/**
+ * The call script, rendered from the stage's template (callScript) in the borrower's language with the
+ * amount owed now and the days past due, for the agent who takes the task. Without the borrower's name:
+ * the tasks table is not under the contact key (the agent's own screen shows who to call).
+ */
+function scriptOf({ policy, kase, profile, now }: Ctx, stageId: string): { script?: string } {
+  // Plan signing and specialist tasks are not stages of the policy: no script.
+  const stage = policy.stages.find((s) => s.id === stageId);
+  const text = stage?.template
+    ? policy.templates[stage.template]?.locales[profile.item.locale]?.callScript
+    : undefined;
+  if (!stage?.template || !text) return {};
+  const message = renderMessage(policy, policy.rules, stage.template, 'CALL', profile.item.locale, {
+    name: '',
+    amountMinor: balanceMinor(kase.item),
+    currency: kase.item.currency,
+    dueDate: kase.item.dueDate,
+    daysPastDue: daysPastDue(kase.item, now, profile.item.timeZone),
+    loanId: kase.item.loanId,
+  });
+  return { script: message.body };
 }
 
 async function notOpened(ctx: Ctx, decision?: { status: string; reason: string; until?: number }) {

@@ -4,6 +4,7 @@ import { lambdaHandler } from '../adapters/handler.js';
 import { logger, metrics } from '../adapters/powertools.js';
 import { type LadderError, ValidationError } from '../domain/errors.js';
 import { createInboundSmsCore, type InboundSmsDeps } from './core.js';
+import { parseInbound } from './messages.js';
 
 /**
  * SNS topic of two-way SMS (AWS End User Messaging SMS publishes each inbound message as JSON with
@@ -15,17 +16,24 @@ export function buildInboundSmsHandler(deps: InboundSmsDeps) {
   return lambdaHandler('InboundSms', async (event: SNSEvent) => {
     let optOuts = 0;
     let optIns = 0;
+    let items = 0;
     for (const record of event.Records ?? []) {
       try {
-        const message = parseMessage(record.Sns.Message);
-        const result = await core(message);
+        const inbound = await parseInbound(record.Sns.Message, record.Sns.MessageId);
+        const result =
+          inbound.channel === 'SMS' ? await core.sms(inbound.input) : await core.email(inbound.input);
         if (result.optOut) optOuts += result.borrowers;
         if (result.optIn) optIns += result.borrowers;
-        logger.info('inbound sms', {
+        items += result.items;
+        // The intent and counts only: never the borrower's words or number.
+        logger.info('inbound reply', {
+          channel: inbound.channel,
           optOut: result.optOut,
           optIn: result.optIn,
           keyword: result.keyword,
           borrowers: result.borrowers,
+          intent: result.intent,
+          items: result.items,
         });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -35,18 +43,9 @@ export function buildInboundSmsHandler(deps: InboundSmsDeps) {
     }
     metrics.addMetric('SmsOptOuts', MetricUnit.Count, optOuts);
     metrics.addMetric('SmsOptIns', MetricUnit.Count, optIns);
-    return { optOuts, optIns };
+    metrics.addMetric('ConversationItems', MetricUnit.Count, items);
+    return { optOuts, optIns, items };
   });
-}
-
-function parseMessage(text: string): { from: unknown; body: unknown } {
-  let message: { originationNumber?: unknown; messageBody?: unknown };
-  try {
-    message = JSON.parse(text) as typeof message;
-  } catch {
-    throw new ValidationError('inbound SMS: the SNS message is not JSON');
-  }
-  return { from: message?.originationNumber, body: message?.messageBody };
 }
 
 export { inboundSmsEventsDeps } from './core.js';

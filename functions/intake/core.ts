@@ -10,6 +10,7 @@ import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
 import { describeZodError, type LoanDelinquent, LoanDelinquentSchema } from '../domain/events.js';
 import { assignArm } from '../domain/experiment.js';
 import { GENESIS_HASH } from '../domain/ledger.js';
+import { resolveLocale } from '../domain/locale.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { minimumDueMinor } from '../domain/policy-money.js';
@@ -114,10 +115,14 @@ export function createIntakeCore(deps: IntakeDeps) {
           ? previous.lineId
           : (await deps.lines.mac(lineMessage(borrower.phone))).slice(0, 32);
     const zoneChanged = previous?.timeZone !== borrower.timeZone;
+    const language = resolveLocale(borrower.locale, policy.defaultLocale);
+    const lastLanguage = previous?.changes?.findLast((c) => c.type === 'LOCALE');
+    const languageChanged =
+      lastLanguage?.requested !== language.requested || lastLanguage.locale !== language.locale;
     const profile: BorrowerProfile = {
       borrowerId: borrower.borrowerId,
       timeZone: borrower.timeZone,
-      locale: borrower.locale,
+      locale: language.locale,
       ...(borrower.preferredChannel ? { preferredChannel: borrower.preferredChannel } : {}),
       optOuts: previous?.optOuts ?? {},
       ...(previous?.optIns ? { optIns: previous.optIns } : {}),
@@ -134,6 +139,7 @@ export function createIntakeCore(deps: IntakeDeps) {
         ...(zoneChanged
           ? [{ type: 'TIME_ZONE' as const, timeZone: borrower.timeZone, recordedAt: isoUtc(now) }]
           : []),
+        ...(languageChanged ? [{ type: 'LOCALE' as const, ...language, recordedAt: isoUtc(now) }] : []),
       ],
     };
     const profileChanged = JSON.stringify(previous) !== JSON.stringify(profile);

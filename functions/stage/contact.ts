@@ -6,9 +6,11 @@ import { type ChannelDecision, decideContacts, fallbackChannels } from '../domai
 import { TransientError } from '../domain/errors.js';
 import { type AttemptEntry, type LedgerContent, wentOut } from '../domain/ledger.js';
 import { fromMinor } from '../domain/money.js';
+import { coverLine } from '../domain/one-voice.js';
 import type { Channel, Stage } from '../domain/policy.js';
 import { type MessageVars, renderMessage } from '../domain/templates.js';
 import { type Ctx, update } from './context.js';
+import { claimSlots, coveredBy, releaseSlot } from './slots.js';
 
 /** How a step contacts the borrower: the channels in order, and all of them or the first that is open. */
 export type ChannelOrder = Pick<Stage, 'channels' | 'delivery'>;
@@ -65,9 +67,11 @@ export async function contact(
   extra: Extra = {},
 ): Promise<AttemptEntry[]> {
   let details: ContactDetails | undefined;
-  const attempts: AttemptEntry[] = [];
-  const tried = new Set<Channel>();
-  const queue = [...decisions];
+  // One voice per borrower: another loan's message today covers a channel; the rest take their slot.
+  const slots = await claimSlots(ctx, decisions);
+  const attempts: AttemptEntry[] = [...slots.covered];
+  const tried = new Set<Channel>(slots.covered.map((a) => a.channel as Channel));
+  const queue = [...slots.send];
   let retryableFailures = 0;
   while (queue.length > 0) {
     const decision = queue.shift() as ChannelDecision;
@@ -89,17 +93,22 @@ export async function contact(
     const sent = await sendMessage(ctx, decision.channel, templateId, details, extra);
     attempts.push(sent.attempt);
     if (sent.attempt.status === 'SENT') continue;
+    await releaseSlot(ctx, decision.channel);
     if (sent.retryable) retryableFailures += 1;
     if (stage.delivery === 'FIRST_OPEN') {
       // Fall back to the next channel the policy lists, under the same rules.
       const rest = fallbackChannels(stage.channels, ctx.profile.item, tried);
-      queue.push(...decide(ctx, { channels: rest, delivery: 'FIRST_OPEN' }));
+      const fallback = await claimSlots(ctx, decide(ctx, { channels: rest, delivery: 'FIRST_OPEN' }));
+      attempts.push(...fallback.covered);
+      queue.push(...fallback.send);
     }
   }
   // Nothing reached the borrower and only because a provider throttled or was down: nothing was
   // sent, so retrying the whole step (with the state machine's backoff) cannot send twice.
   const failed = attempts.filter((a) => a.status === 'FAILED').length;
-  const reached = attempts.some((a) => wentOut(a.status) || a.status === 'DEFERRED');
+  const reached = attempts.some(
+    (a) => wentOut(a.status) || a.status === 'DEFERRED' || a.status === 'COVERED',
+  );
   if (failed > 0 && failed === retryableFailures && !reached) {
     throw new TransientError('every channel failed with a retryable error');
   }
@@ -140,9 +149,11 @@ async function sendMessage(
   extra: Extra,
 ): Promise<{ attempt: AttemptEntry; retryable: boolean }> {
   const { policy, profile, kase, req, now, deps } = ctx;
+  const covered = coveredBy(ctx);
   const owed = owedNow(ctx);
   const received = unacknowledged(ctx).reduce((sum, p) => sum + p.amountMinor, 0);
   const message = renderMessage(policy, policy.rules, templateId, channel, profile.item.locale, {
+    ...(covered.length > 0 ? { coverLine: coverLine(profile.item.locale, kase.item, covered) } : {}),
     name: details?.name ?? '',
     amountMinor: owed.totalMinor,
     currency: kase.item.currency,
@@ -168,8 +179,12 @@ async function sendMessage(
       ? await deps.messaging.sms(details.phone, message.body, ref)
       : await deps.messaging.email(details.email, message.subject ?? '', message.body, ref);
   const tpl = { templateId: message.templateId, templateVersion: message.templateVersion };
+  const covers = covered.length > 0 ? { covers: covered.map((c) => c.loanId) } : {};
   if (result.ok)
-    return { attempt: { channel, status: 'SENT', providerRef: result.messageId, ...tpl }, retryable: false };
+    return {
+      attempt: { channel, status: 'SENT', providerRef: result.messageId, ...tpl, ...covers },
+      retryable: false,
+    };
   return {
     attempt: { channel, status: 'FAILED', reason: result.error, ...tpl },
     retryable: result.retryable,

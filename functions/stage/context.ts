@@ -118,6 +118,8 @@ export interface Ctx {
   policy: LoadedPolicy;
   profile: Stored<BorrowerProfile>;
   kase: Stored<CaseRecord>;
+  /** The borrower's other cases, from the same Query (one voice per borrower reads them). */
+  others: CaseRecord[];
   now: number;
   prior?: Prior;
   deps: StageDeps;
@@ -148,6 +150,7 @@ export async function load(deps: StageDeps, req: StageRequest): Promise<Ctx> {
     policy,
     profile: view.profile,
     kase,
+    others: view.cases.filter((c) => c !== kase).map((c) => c.item),
     now,
     head: req.step.ledger,
     ...(prior ? { prior } : {}),

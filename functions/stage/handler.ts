@@ -17,6 +17,8 @@ const ATTEMPT_METRIC: Record<AttemptStatus, string> = {
   DELIVERED: 'MessagesDelivered',
   UNDELIVERED: 'MessagesUndelivered',
   DISPATCHED: 'LettersDispatched',
+  // One voice per borrower: another loan's message of the day covered this one.
+  COVERED: 'ContactsCovered',
 };
 
 function countAttempts(record: LedgerRecord): void {

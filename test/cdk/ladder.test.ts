@@ -233,9 +233,11 @@ describe('Ladder construct', () => {
 
   it('encrypts every table with a customer-managed key, PITR on, retained, deletion-protected', () => {
     const tables = template.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables)).toHaveLength(5);
+    expect(Object.keys(tables)).toHaveLength(6);
+    // What borrowers wrote is kept like their contact details: under the contact key.
+    const underContactKey = [logicalId(ladder.tables.contacts), logicalId(ladder.tables.conversations)];
     for (const [id, table] of Object.entries(tables)) {
-      const key = id === logicalId(ladder.tables.contacts) ? ladder.keys.contactKey : ladder.keys.caseKey;
+      const key = underContactKey.includes(id) ? ladder.keys.contactKey : ladder.keys.caseKey;
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -248,11 +250,17 @@ describe('Ladder construct', () => {
       });
       expect(table.DeletionPolicy).toBe('Retain');
     }
-    // Finding a borrower by phone (inbound STOP) copies no name or e-mail address into an index.
+    // Finding a borrower by phone (inbound STOP) or by e-mail address (an e-mail reply) copies no name,
+    // and neither contact point into the other's index.
     expect(resources[logicalId(ladder.tables.contacts)]?.Properties?.GlobalSecondaryIndexes).toEqual([
       {
         IndexName: 'byPhone',
         KeySchema: [{ AttributeName: 'phone', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: 'byEmail',
+        KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
@@ -466,6 +474,8 @@ describe('Ladder construct', () => {
       [roleId(ladder.ledgerWriter.writerFunction)]: ['dynamodb:PutItem', 'dynamodb:Query'],
       [roleId(ladder.workflow.stageFunction)]: ['dynamodb:Query'],
       [roleId(ladder.delivery.deliveryFunction)]: ['dynamodb:Query'],
+      // It reads a loan's conversation chain to append a reply's REPLY record through the writer.
+      [roleId(ladder.consent.inboundSmsFunction)]: ['dynamodb:Query'],
       [roleId(ladder.audit.auditFunction)]: ['dynamodb:Query', 'dynamodb:Scan'],
       [logicalId(ladder.audit.stateMachine.role)]: ['dynamodb:DescribeTable'],
     });
@@ -571,7 +581,7 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('lets only the stage function read contact details; the inbound SMS function may only look a phone up in byPhone', () => {
+  it('lets only the stage function read contact details; the inbound function may only look a phone up in byPhone and an address in byEmail', () => {
     const contacts = logicalId(ladder.tables.contacts);
     const readers = [...tableActions(contacts)]
       .filter(([, actions]) => [...actions].some((a) => READS.includes(a)))
@@ -584,9 +594,20 @@ describe('Ladder construct', () => {
         g.roles.includes(roleId(ladder.consent.inboundSmsFunction)) &&
         g.resources.some((r) => mentions(r, contacts)),
     );
-    expect(inboundOnContacts.map((g) => [g.actions, g.resources])).toEqual([
-      [['dynamodb:Query'], [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [contacts, 'Arn'] }, '/index/byPhone']] }]],
-    ]);
+    // CDK merges statements: each (action, resource) pair on the contacts table, whatever statement holds it.
+    const pairs = inboundOnContacts.flatMap((g) =>
+      g.resources.filter((r) => mentions(r, contacts)).flatMap((r) => g.actions.map((a) => [a, r])),
+    );
+    const index = (name: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [contacts, 'Arn'] }, `/index/${name}`]],
+    });
+    expect(pairs).toHaveLength(2);
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        ['dynamodb:Query', index('byPhone')],
+        ['dynamodb:Query', index('byEmail')],
+      ]),
+    );
     // The contact key is usable by the functions that touch contacts only, and only through DynamoDB.
     const contactKey = logicalId(ladder.keys.contactKey);
     const keyGrants = grants.filter((g) => g.resources.some((r) => mentions(r, contactKey)));
@@ -596,16 +617,20 @@ describe('Ladder construct', () => {
         roleId(ladder.workflow.stageFunction),
         roleId(ladder.consent.inboundSmsFunction),
         roleId(ladder.erasure.erasureFunction),
+        // The conversations table (what borrowers wrote) is under the contact key: its text is shown to
+        // the agent who claims the item, so the work-queue API may read it (GetItem only: see below).
+        roleId(ladder.workQueue.agentApiFunction),
       ].sort(),
     );
     for (const grant of keyGrants) expect(JSON.stringify(grant)).not.toContain('"kms:*"');
   });
 
-  it('lets only the erasure function delete contact details, and no function delete anything else', () => {
+  it('lets only the erasure function delete contact details and replies, and no function delete anything else', () => {
     const deleters = grants.filter((g) => g.actions.includes('dynamodb:DeleteItem'));
-    expect(deleters.flatMap((g) => g.roles)).toEqual([roleId(ladder.erasure.erasureFunction)]);
+    expect([...new Set(deleters.flatMap((g) => g.roles))]).toEqual([roleId(ladder.erasure.erasureFunction)]);
     expect(deleters.flatMap((g) => g.resources)).toEqual([
       { 'Fn::GetAtt': [logicalId(ladder.tables.contacts), 'Arn'] },
+      { 'Fn::GetAtt': [logicalId(ladder.tables.conversations), 'Arn'] },
     ]);
   });
 
@@ -655,16 +680,21 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
         cases: ['Query'],
+        conversations: ['GetItem'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
       [roleId(ladder.erasure.erasureFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['DeleteItem'],
+        conversations: ['DeleteItem', 'Query'],
         tasks: ['UpdateItem'],
       },
       [roleId(ladder.consent.inboundSmsFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['Query'],
+        conversations: ['PutItem'],
+        ledger: ['Query'],
+        tasks: ['PutItem'],
       },
       [roleId(ladder.audit.auditFunction)]: {
         // The compliance check reads the day's borrowers by Query (byLoan, then their partition);

@@ -78,7 +78,7 @@ describe('LoanDelinquent', () => {
       { timeZone: 'Mars/Olympus_Mons' },
       'borrower.timeZone: must be an IANA time zone',
     ],
-    ['a locale Ladder has no templates in', { locale: 'fr' }, 'borrower.locale: '],
+    ['a locale that is not a BCP 47 tag', { locale: 'english_US' }, 'borrower.locale: must be a BCP 47'],
     [
       'a preferred channel that is not SMS or e-mail',
       { preferredChannel: 'CALL' },

@@ -36,14 +36,14 @@ const EN_BODY =
   'Hello Wang Fang,\n\nWe have not received CN¥1,234.50, due on Dec 10, 2026. Please pay at ' +
   'https://pay.example.com/loans/L%201%2F2. If something has made paying hard, reply and tell us: we can help.\n';
 const ZH_SMS =
-  'Wang Fang您好，您2026年12月10日到期的¥1,234.50已逾期，请尽快通过' +
-  'https://pay.example.com/loans/L%201%2F2还款，或回复告知原因。';
+  'Wang Fang您好，您于2026年12月10日到期的借款¥1,234.50已逾期，请尽快通过' +
+  'https://pay.example.com/loans/L%201%2F2还款。如有困难，请直接回复本短信告知原因。';
 
 describe('placeholders', () => {
   it('CN pack: the SMS as written, with money, date and link localised, and no footer', () => {
     expect(render('CN', 'first-overdue', 'SMS', 'en')).toStrictEqual({
       templateId: 'first-overdue',
-      templateVersion: 1,
+      templateVersion: 2,
       body: EN_SMS,
     });
     expect(render('CN', 'first-overdue', 'SMS', 'zh-CN').body).toBe(ZH_SMS);
@@ -52,7 +52,7 @@ describe('placeholders', () => {
   it('e-mail has its subject; other channels have none', () => {
     expect(render('CN', 'first-overdue', 'EMAIL', 'en')).toStrictEqual({
       templateId: 'first-overdue',
-      templateVersion: 1,
+      templateVersion: 2,
       subject: 'Your payment of CN¥1,234.50 is overdue',
       body: EN_BODY,
     });
@@ -129,5 +129,24 @@ describe('the opt-out footer', () => {
     const cn = render('CN', id, channel, locale).body;
     expect(cn.endsWith(FOOTER[locale][channel])).toBe(false);
     expect(render('US', id, channel, locale).body).toBe(`${cn}${FOOTER[locale][channel]}`);
+  });
+});
+
+describe('numbers from the policy, and Chinese that reads naturally', () => {
+  it('{noticeDays} is the days from the notice to the stage it announces, from the stages', () => {
+    expect(render('CN', 'visit-notice', 'SMS', 'zh-CN').body).toContain('将于2天后上门拜访');
+    expect(render('CN', 'credit-notice', 'LETTER', 'en').body).toContain('not paid within 14 days');
+    const later = structuredClone(POLICY);
+    const visit = later.stages.find((s) => s.kind === 'FIELD_VISIT');
+    if (!visit) throw new Error('no visit');
+    visit.offsetDays += 3;
+    expect(render('CN', 'visit-notice', 'SMS', 'zh-CN', later).body).toContain('将于5天后上门拜访');
+    expect(render('CN', 'visit-notice', 'EMAIL', 'en', later).body).toContain('visit you in 5 days');
+  });
+
+  it('the pre-due reminder in zh-CN names the loan before the amount', () => {
+    expect(render('CN', 'pre-due', 'SMS', 'zh-CN').body).toBe(
+      'Wang Fang您好，您的借款¥1,234.50将于2026年12月10日到期，请通过App或https://pay.example.com/loans/L%201%2F2按时还款。',
+    );
   });
 });

@@ -195,7 +195,7 @@ describe('inbound SMS Lambda', () => {
 
   it('"退订" from a number opts its borrower out of SMS, found through the byPhone index', async () => {
     const result = await handler()(sns(reply('退订')), lambdaContext);
-    expect(result).toEqual({ optOuts: 1, optIns: 0 });
+    expect(result).toEqual({ optOuts: 1, optIns: 0, items: 0 });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
       TableName: 'Contacts',
       IndexName: 'byPhone',
@@ -213,7 +213,7 @@ describe('inbound SMS Lambda', () => {
       Items: borrowerRows(undefined, { ...profile, optOuts: { SMS: '2026-12-01T00:00:00.000Z' } }),
     });
     const result = await handler()(sns(reply('Start')), lambdaContext);
-    expect(result).toEqual({ optOuts: 0, optIns: 1 });
+    expect(result).toEqual({ optOuts: 0, optIns: 1, items: 0 });
     const saved = ddb
       .commandCalls(PutCommand)
       .map((c) => c.args[0].input.Item?.doc as BorrowerProfile)
@@ -224,7 +224,7 @@ describe('inbound SMS Lambda', () => {
 
   it('any other reply changes nothing and looks nobody up', async () => {
     const result = await handler()(sns(reply('I will pay on Friday')), lambdaContext);
-    expect(result).toEqual({ optOuts: 0, optIns: 0 });
+    expect(result).toEqual({ optOuts: 0, optIns: 0, items: 0 });
     expect(ddb.calls()).toHaveLength(0);
   });
 
@@ -235,14 +235,14 @@ describe('inbound SMS Lambda', () => {
       sns('not json', { ...reply('STOP'), originationNumber: '138 0013 8000' }, reply('STOP')),
       lambdaContext,
     );
-    expect(result).toEqual({ optOuts: 1, optIns: 0 });
+    expect(result).toEqual({ optOuts: 1, optIns: 0, items: 0 });
     expect(added.mock.calls.filter(([name]) => name === 'InboundSmsRejected')).toHaveLength(2);
     expect(JSON.stringify(warn.mock.calls)).not.toContain('138 0013 8000');
   });
 
   it('an unknown number opts nobody out', async () => {
     ddb.on(QueryCommand, { IndexName: 'byPhone' }).resolves({ Items: [] });
-    expect(await handler()(sns(reply('STOP')), lambdaContext)).toEqual({ optOuts: 0, optIns: 0 });
+    expect(await handler()(sns(reply('STOP')), lambdaContext)).toEqual({ optOuts: 0, optIns: 0, items: 0 });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 });
@@ -252,6 +252,7 @@ describe('erasure Lambda', () => {
     buildErasureHandler({
       cases: stores.cases,
       contacts: stores.contacts,
+      conversations: stores.conversations,
       tasks: stores.tasks,
       callbacks: { succeed: async () => ({ delivered: true }) },
       clock: fixedClock('2026-12-12T02:00:00Z'),

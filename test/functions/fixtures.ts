@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { CaseStore } from '../../functions/adapters/case-store.js';
 import { ContactStore } from '../../functions/adapters/contact-store.js';
+import { ConversationStore } from '../../functions/adapters/conversation-store.js';
 import { LedgerStore } from '../../functions/adapters/ledger-store.js';
 import type { LedgerWriter } from '../../functions/adapters/ledger-writer.js';
 import { SealStore } from '../../functions/adapters/seal-store.js';
@@ -25,6 +26,7 @@ export const db = DynamoDBDocumentClient.from(
 export const stores = {
   cases: new CaseStore(db, 'Cases'),
   contacts: new ContactStore(db, 'Contacts'),
+  conversations: new ConversationStore(db, 'Conversations'),
   ledger: new LedgerStore(db, 'Ledger'),
   tasks: new TaskStore(db, 'Tasks'),
   seals: new SealStore(db, 'Seals'),

@@ -88,7 +88,8 @@ describe('stage executor', () => {
     expect(sms).toContain('¥1,200.00');
     expect(sms).toContain('https://pay.example.com/loans/L-1');
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, { Destination: { ToAddresses: [EMAIL] } });
-    const record = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const record = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'Ledger')
+      ?.args[0].input;
     expect(record?.TableName).toBe('Ledger');
     expect(record?.ConditionExpression).toBe('attribute_not_exists(seq)');
     expect(record?.Item?.attempts).toEqual([
@@ -104,11 +105,14 @@ describe('stage executor', () => {
     expect(JSON.stringify(record)).not.toMatch(/13800138000|wang\.fang|王芳/);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
     expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
-    // Idempotency costs a first-time step nothing: Query, GetItem, the record's PutItem and its seal's,
-    // and a note per message of which loan it belongs to (its delivery report names only the message).
+    // Idempotency costs a first-time step nothing: Query, the day's send slots taken (one voice per
+    // borrower: one conditional PutItem of the profile, before anything is sent), GetItem, the record's
+    // PutItem and its seal's, and a note per message of which loan it belongs to (its delivery report
+    // names only the message).
     const calls = ddb.calls().map((c) => c.args[0] as { constructor: { name: string }; input: object });
     expect(calls.map((c) => [c.constructor.name, (c.input as { TableName?: string }).TableName])).toEqual([
       ['QueryCommand', 'Cases'],
+      ['PutCommand', 'Cases'],
       ['GetCommand', 'Contacts'],
       ['PutCommand', 'Ledger'],
       ['PutCommand', 'Seals'],
@@ -128,7 +132,8 @@ describe('stage executor', () => {
     const strict = policyRegistry([{ ...defaultPolicy, requireVerifiedContactPoints: true }]);
     await createStageCore({ ...deps(), policies: strict })(request('D+1'));
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
-    const record = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const record = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'Ledger')
+      ?.args[0].input;
     expect(record?.Item?.attempts).toEqual([
       { channel: 'SMS', status: 'BLOCKED', reason: 'UNVERIFIED_CONTACT_POINT' },
       expect.objectContaining({ channel: 'EMAIL', status: 'SENT', providerRef: 'mail-2' }),
@@ -147,7 +152,9 @@ describe('stage executor', () => {
     sns.on(PublishCommand).rejects(new ThrottledException({ message: 'slow', $metadata: {} }));
     ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow', $metadata: {} }));
     await expect(createStageCore(deps())(request('D+1'))).rejects.toMatchObject({ name: 'TransientError' });
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    // Nothing recorded: the only writes are the day's send slots taken and given back (one voice).
+    const tables = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.TableName);
+    expect(tables.filter((t) => t !== 'Cases')).toEqual([]);
   });
 
   it('a failed channel with a FIRST_OPEN stage falls back to the next one and records both', async () => {
@@ -157,7 +164,10 @@ describe('stage executor', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'mail-2' });
     const step = await createStageCore(deps('2026-12-13T01:00:00Z'))(request('D+3'));
     expect(step.outcome).toBe('NEXT');
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.attempts).toEqual([
+    expect(
+      ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'Ledger')?.args[0].input.Item
+        ?.attempts,
+    ).toEqual([
       expect.objectContaining({ channel: 'SMS', status: 'FAILED', reason: 'InvalidParameterException' }),
       expect.objectContaining({ channel: 'EMAIL', status: 'SENT' }),
     ]);
@@ -175,7 +185,10 @@ describe('stage executor', () => {
   it('outside contact hours the stage is DEFERRED to 08:00 local and recorded', async () => {
     const step = await createStageCore(deps('2026-12-11T14:30:00Z'))(request('D+1')); // 22:30 in Shanghai
     expect(step).toMatchObject({ outcome: 'WAIT', wakeAt: '2026-12-12T00:00:00.000Z' });
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.attempts).toEqual([
+    expect(
+      ddb.commandCalls(PutCommand).find((c) => c.args[0].input.TableName === 'Ledger')?.args[0].input.Item
+        ?.attempts,
+    ).toEqual([
       expect.objectContaining({ channel: 'SMS', status: 'DEFERRED', reason: 'CN_CONTACT_HOURS' }),
       expect.objectContaining({ channel: 'EMAIL', status: 'DEFERRED', reason: 'CN_CONTACT_HOURS' }),
     ]);

@@ -90,16 +90,25 @@ describe('ladder serve', () => {
     expect(accepted.status).toBe(202);
     const reply = await post('/inbound-sms', { from: phone, body: 'TD' });
     expect(reply.status).toBe(202);
-    expect(await reply.json()).toEqual({ optOuts: 1, optIns: 0 });
+    expect(await reply.json()).toEqual({ optOuts: 1, optIns: 0, items: 0 });
     // What the reply changed (that the ladder then blocks SMS is in the simulate test, on the virtual clock).
     const view = await service.ladder.stores.cases().borrowerView('SB-2');
     expect(view.profile?.item.optOuts.SMS).toBeDefined();
     expect(view.profile?.item.optOuts.EMAIL).toBeUndefined();
     // START undoes it.
     const back = await post('/inbound-sms', { from: phone, body: 'START' });
-    expect(await back.json()).toEqual({ optOuts: 0, optIns: 1 });
+    expect(await back.json()).toEqual({ optOuts: 0, optIns: 1, items: 0 });
     const after = await service.ladder.stores.cases().borrowerView('SB-2');
     expect(after.profile?.item.optOuts.SMS).toBeUndefined();
+    // Free text by e-mail is a conversation item; a bad address is a 400 naming the field.
+    const mail = await post('/inbound-email', { from: 'm@example.com', subject: 'Re', body: '我已经还了' });
+    expect(mail.status).toBe(202);
+    expect(await mail.json()).toEqual({ optOuts: 0, optIns: 0, items: 1 });
+    const { tasks } = await service.ladder.stores.tasks().listOpen('conversations');
+    expect(tasks.map((t) => [t.borrowerId, t.conversation?.channel, t.conversation?.intent])).toEqual([
+      ['SB-2', 'EMAIL', 'ALREADY_PAID'],
+    ]);
+    expect((await post('/inbound-email', { from: 'not an address', body: 'x' })).status).toBe(400);
 
     const bad = await post('/inbound-sms', { from: '138 0013 8002', body: 'STOP' });
     expect(bad.status).toBe(400);

@@ -8,7 +8,7 @@ import type { ScenarioEvent, ScenarioLoan } from '../../local/scenario.js';
  * (BalanceChanged), plans that add up to the balance and plans that do not, opt-outs and opt-ins dated in the past,
  * now or the future and delivered late, twice or out of order, disputes resolved either way, promises
  * and plans good and bad, agent outcomes of every kind, deceased or bankrupt borrowers, erasure, STOP
- * by SMS, verified contact points. Every history is data: a scenario the real local runtime runs.
+ * by SMS, free-text replies by SMS and e-mail, verified contact points, BCP 47 language tags. Every history is data: a scenario the real local runtime runs.
  */
 export interface History {
   loans: ScenarioLoan[];
@@ -18,6 +18,8 @@ const DUE = Date.parse('2026-12-10T00:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Europe/London'];
+/** Language tags as upstream sends them: template locales, regional variants, and languages with no template. */
+const LOCALE_TAGS = ['zh-CN', 'en', 'en-US', 'en-GB', 'en-IN', 'en-NZ', 'zh-Hans-CN', 'zh-TW', 'fr-FR'];
 const iso = (ms: number) => new Date(ms).toISOString();
 const date = (ms: number) => iso(ms).slice(0, 10);
 
@@ -150,6 +152,23 @@ function loanEvent(owed: number): fc.Arbitrary<ScenarioEvent> {
           .map((b) => ({ type: 'smsReply' as const, body: b })),
       },
       {
+        weight: 2,
+        arbitrary: fc
+          .record({
+            channel: fc.constantFrom('SMS', 'EMAIL'),
+            text: fc.constantFrom(
+              '我这个月失业了，下个月再还',
+              'I already paid yesterday',
+              '这笔钱不是我借的',
+              'wrong number',
+              'HELP',
+              'UNSUBSCRIBE',
+              'ok',
+            ),
+          })
+          .map((r) => ({ type: 'reply' as const, ...r })),
+      },
+      {
         weight: 1,
         arbitrary: fc
           .constantFrom('SMS', 'EMAIL')
@@ -185,8 +204,9 @@ const borrowerLoans = (index: number, prefix: string) =>
       phone: fc.integer({ min: 0, max: 2 }),
       owed: fc.array(fc.integer({ min: 100, max: 20_000 }), { minLength: 1, maxLength: 3 }),
       dueShift: fc.integer({ min: -2, max: 2 }),
+      locales: fc.array(fc.constantFrom(...LOCALE_TAGS), { minLength: 1, maxLength: 3 }),
     })
-    .chain(({ zones, phone, owed, dueShift }) =>
+    .chain(({ zones, phone, owed, dueShift, locales }) =>
       fc.tuple(...owed.map((o) => fc.array(loanEvent(o), { maxLength: 6 }))).map((events) =>
         owed.map(
           (o, n): ScenarioLoan => ({
@@ -201,7 +221,7 @@ const borrowerLoans = (index: number, prefix: string) =>
               phone: `+86138${prefix.replace(/\D/g, '').padStart(4, '0').slice(-4)}${String(phone).padStart(4, '0')}`,
               email: `${prefix}b${index}@example.com`,
               timeZone: zones[Math.min(n, zones.length - 1)] as string,
-              locale: n % 2 === 0 ? 'zh-CN' : 'en',
+              locale: locales[Math.min(n, locales.length - 1)] as string,
             },
             events: events[n] ?? [],
           }),

@@ -1,7 +1,8 @@
 import { humanTaskId } from '../../domain/calls.js';
-import { type CaseRecord, caseKey, endOfGrace } from '../../domain/case.js';
+import { type CaseRecord, caseKey, endOfGrace, spacedStageTime } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
+import { activeHardship, hearHardship } from '../../domain/hardship.js';
 import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
 import { proposePlan } from '../../domain/plan.js';
 import { type Channel, nextStage, type Stage, stageById } from '../../domain/policy.js';
@@ -167,13 +168,31 @@ async function act(ctx: Ctx, stage: Stage, result: HumanResult, refused = false)
       return step(ctx, 'SIGN', now, { resumeStage: next });
     }
     case 'HARDSHIP':
-      if (!ctx.kase.item.hardshipAt) {
-        await update(ctx, (c) => {
-          c.hardshipAt = isoUtc(now);
-        });
-      }
+      // The offer went out with this record: escalation pauses until the hardship deadline.
+      if (!activeHardship(ctx.kase.item))
+        await update(ctx, (c) => hearHardship(c, policy, now, 'CALL', true));
       return nextStageStep(ctx, stage.id);
+    case 'NO_ANSWER':
+      return retryCall(ctx, stage, result);
     default:
       return nextStageStep(ctx, stage.id);
   }
+}
+
+/**
+ * A call not answered is tried again the next day at the stage time (the task opens again, under the
+ * contact window and the call caps), until the stage's attempts are made; then the ladder moves on.
+ * Each call task is counted once, however often its outcome's step is retried.
+ */
+async function retryCall(ctx: Ctx, stage: Stage, result: HumanResult): Promise<Step> {
+  const taskId = result.taskId ?? `seq-${ctx.req.step.ledger.seq}`;
+  const tries = ctx.kase.item.callTries?.[stage.id] ?? [];
+  if (!tries.includes(taskId))
+    await update(ctx, (c) => {
+      c.callTries = { ...c.callTries, [stage.id]: [...tries, taskId] };
+    });
+  const made = ctx.kase.item.callTries?.[stage.id]?.length ?? 1;
+  if (stage.kind !== 'AGENT_CALL' || made >= stage.attempts) return nextStageStep(ctx, stage.id);
+  const tomorrow = spacedStageTime(ctx.policy, ctx.kase.item, ctx.now, ctx.profile.item.timeZone);
+  return step(ctx, 'WAIT', tomorrow);
 }

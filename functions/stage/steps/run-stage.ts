@@ -1,11 +1,14 @@
+import { pendingPromise } from '../../domain/case.js';
 import { gate, notYet, preDueExpired, type Step } from '../../domain/decide.js';
 import { ValidationError } from '../../domain/errors.js';
 import { placedWithAgency } from '../../domain/handoff-events.js';
+import { activeHardship } from '../../domain/hardship.js';
 import { stageById } from '../../domain/policy.js';
 import type { Ctx } from '../context.js';
 import { gateStep, step } from '../flow.js';
 import { replayOf } from '../record.js';
 import { handToLegal, placeWithAgency, reportToBureau } from './handover.js';
+import { offerForHardship } from './hardship.js';
 import { sendNotice } from './notice.js';
 import { offerSettlement } from './offer.js';
 import { PLACED_WITH_AGENCY, skipStage } from './skip.js';
@@ -20,8 +23,12 @@ export async function runStage(ctx: Ctx): Promise<Step> {
   if (skipped) return skipStage(ctx, stage, skipped);
   const message = stage.kind === 'NOTICE' || stage.kind === 'SETTLEMENT_OFFER';
   const replay = replayOf(ctx, message ? 'CONTACT' : 'HANDOVER', stage.id);
+  if (replay?.detail?.plan === 'OFFERED_FOR_HARDSHIP') return offerForHardship(ctx, stage, replay);
   if (!replay) {
     const g = gate(policy, kase.item, profile.item);
+    const hardship = activeHardship(kase.item);
+    if (g?.outcome === 'PAUSE' && hardship && !hardship.offeredAt && !pendingPromise(kase.item))
+      return offerForHardship(ctx, stage, undefined);
     if (g) return gateStep(ctx, g, stage.id);
     const wait = notYet(policy, kase.item, profile.item, stage, now);
     if (wait !== undefined) return step(ctx, 'WAIT', wait);

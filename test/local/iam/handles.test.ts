@@ -28,14 +28,21 @@ function fakeLadder(): Record<string, unknown> {
 }
 
 describe('ladderHandles', () => {
-  it('finds every handle of the real construct: nine functions, five tables, four keys', () => {
+  it('finds every handle of the real construct: nine functions, six tables, four keys', () => {
     const stack = new LadderStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Ladder');
     const handles = ladderHandles(stack.ladder);
     expect(Object.keys(handles.functions).sort()).toEqual([...LOCAL_FUNCTION_NAMES].sort());
     expect(handles.functions.ledgerWriter).toBe(stack.ladder.ledgerWriter.writerFunction);
     expect(handles.functions.agentApi).toBe(stack.ladder.workQueue.agentApiFunction);
     expect(handles.tables).toEqual(stack.ladder.tables.byKey);
-    expect(Object.keys(handles.tables).sort()).toEqual(['cases', 'contacts', 'ledger', 'seals', 'tasks']);
+    expect(Object.keys(handles.tables).sort()).toEqual([
+      'cases',
+      'contacts',
+      'conversations',
+      'ledger',
+      'seals',
+      'tasks',
+    ]);
     expect(handles.sealKey).toBe(stack.ladder.keys.sealKey);
     expect(handles.lineKey).toBe(stack.ladder.keys.lineKey);
     expect(handles.stateMachines).toEqual(stack.ladder.workflow.stateMachines);
