@@ -8,8 +8,13 @@ import type { SimulatedLoan, Summary } from './simulate.js';
 export function formatSummary(summary: Summary, seconds: number, node: string): string {
   const lines: string[] = [];
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
+  const policies = Object.entries(summary.loansByPolicy);
+  const ran =
+    policies.length > 1
+      ? `policies by segment ${policies.map(([id, n]) => `"${id}" ${n}`).join(', ')}`
+      : `policy "${summary.policy}"`;
   lines.push(
-    `Ladder run: ${summary.loans} loans, policy "${summary.policy}", rule pack ${summary.rulePack}, seed ${summary.seed}`,
+    `Ladder run: ${summary.loans} loans, ${ran}, rule pack ${summary.rulePack}, seed ${summary.seed}`,
   );
   lines.push(`${summary.virtualDays} simulated days in ${seconds.toFixed(1)} s on Node ${node}`);
   lines.push('');

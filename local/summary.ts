@@ -79,6 +79,8 @@ export interface Summary {
   /** The scenario's policy, as its ledger records name it (a content hash for an unversioned override). */
   policy: string;
   policyVersion: PolicyVersion;
+  /** Loans per policy that ran them: the segment routing (policies/segments.json) may choose others. */
+  loansByPolicy: Record<string, number>;
   loans: number;
   finalStatus: Record<string, number>;
   perStage: Record<string, StageSummary>;
@@ -142,6 +144,8 @@ export async function collect(
   const runDdb = l.counters.ddbRequests;
   const { loans, ledgers, deliveries, transitions } = await collectLoans(l, scenario, policy.id, summary);
   const n = scenario.loans.length;
+  for (const loan of loans)
+    summary.loansByPolicy[loan.policy] = (summary.loansByPolicy[loan.policy] ?? 0) + 1;
   summary.stateTransitionsPerLoan = round(transitions / n);
   summary.ddbRequestsPerLoan = round(runDdb / n);
   summary.lambdaInvocationsPerLoan = round(l.counters.lambdaInvocations / n);
@@ -189,6 +193,7 @@ function emptySummary(l: LocalLadder, scenario: Scenario, policyId: string, star
     rulePack: l.policies.get(policyId).rules.id,
     policy: policyId,
     policyVersion: l.policies.get(policyId).version,
+    loansByPolicy: {},
     loans: scenario.loans.length,
     finalStatus: {},
     perStage: {},

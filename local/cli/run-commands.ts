@@ -54,9 +54,13 @@ async function start(opts: StartOptions): Promise<void> {
   console.log(formatSummary(result.summary, (Date.now() - started) / 1000, process.version));
   printContinuations(formatContinuations(result.loans));
   console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
-  if (result.evidence.size > 0) {
+  // The evidence store holds the legal packs and the signed plan agreements (evidence/agreements/).
+  const keys = [...result.evidence.keys()];
+  const agreements = keys.filter((k) => k.startsWith('evidence/agreements/')).length;
+  const packs = keys.length - agreements;
+  if (keys.length > 0) {
     console.log(
-      `evidence packs of the ${result.evidence.size} loans handed to legal: ${join(out, 'evidence')}/`,
+      `evidence packs of the ${packs} loans handed to legal, and ${agreements} signed agreements: ${join(out, 'evidence')}/`,
     );
   }
 }
