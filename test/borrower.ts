@@ -24,3 +24,34 @@ export const loanDelinquent = {
   dueDate: '2026-12-10',
   borrower,
 };
+
+/**
+ * A scenario loan of ¥3,000.00 due 2026-12-10 for its own borrower (`B-<loanId>`, Shanghai, zh-CN),
+ * whose phone is `phonePrefix` and `n` in two digits: each suite gives its loans their own numbers, so
+ * no two borrowers share a line unless a test means them to.
+ */
+export function scenarioLoan(
+  loanId: string,
+  n: number,
+  events: unknown[],
+  who: { phonePrefix: string; name: string },
+  extra: Record<string, unknown> = {},
+) {
+  const borrowerId = `B-${loanId}`;
+  return {
+    loanId,
+    amountDue: '3000.00',
+    currency: 'CNY',
+    dueDate: '2026-12-10',
+    borrower: {
+      borrowerId,
+      name: who.name,
+      phone: `${who.phonePrefix}${String(n).padStart(2, '0')}`,
+      email: `${borrowerId.toLowerCase()}@example.com`,
+      timeZone: 'Asia/Shanghai',
+      locale: 'zh-CN',
+    },
+    events,
+    ...extra,
+  };
+}

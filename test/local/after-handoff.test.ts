@@ -3,6 +3,7 @@ import type { LedgerRecord } from '../../functions/domain/ledger.js';
 import { parseScenario } from '../../local/scenario.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
 import defaultPolicy from '../../policies/default.json' with { type: 'json' };
+import { scenarioLoan } from '../borrower.js';
 import { outboundValidators } from '../contracts/ajv.js';
 
 /**
@@ -11,22 +12,9 @@ import { outboundValidators } from '../contracts/ajv.js';
  * 11 March, 09:00 Shanghai). Every event published must also validate against its committed JSON
  * Schema (Ajv), as the contract tests require.
  */
-const borrower = (id: string, n: number) => ({
-  borrowerId: id,
-  name: '王芳',
-  phone: `+86137000003${String(n).padStart(2, '0')}`,
-  email: `${id.toLowerCase()}@example.com`,
-  timeZone: 'Asia/Shanghai',
-  locale: 'zh-CN',
-});
-const loan = (loanId: string, n: number, events: unknown[]) => ({
-  loanId,
-  amountDue: '3000.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: borrower(`B-${loanId}`, n),
-  events: [{ type: 'refused', onAgentCall: 1 }, ...events],
-});
+const WHO = { phonePrefix: '+86137000003', name: '王芳' };
+const loan = (loanId: string, n: number, events: unknown[]) =>
+  scenarioLoan(loanId, n, [{ type: 'refused', onAgentCall: 1 }, ...events], WHO);
 const pay = (amount: string, at: string) => ({ type: 'payment', amount, at });
 
 const validators = outboundValidators();

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../local/scenario.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
 import defaultPolicy from '../../policies/default.json' with { type: 'json' };
+import { scenarioLoan } from '../borrower.js';
 
 /**
  * Issue 14, item 2, replayed through the real local runtime: plans that add up (or are refused),
@@ -10,22 +11,8 @@ import defaultPolicy from '../../policies/default.json' with { type: 'json' };
  * settlement for less with an approver's recorded decision, a one-time offer by band; SETTLED only
  * when an agreement was fulfilled, with what it came to and what was waived.
  */
-const borrower = (id: string, n: number) => ({
-  borrowerId: id,
-  name: '张伟',
-  phone: `+86138000001${String(n).padStart(2, '0')}`,
-  email: `${id.toLowerCase()}@example.com`,
-  timeZone: 'Asia/Shanghai',
-  locale: 'zh-CN',
-});
-const loan = (loanId: string, n: number, events: unknown[]) => ({
-  loanId,
-  amountDue: '3000.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: borrower(`B-${loanId}`, n),
-  events,
-});
+const WHO = { phonePrefix: '+86138000001', name: '张伟' };
+const loan = (loanId: string, n: number, events: unknown[]) => scenarioLoan(loanId, n, events, WHO);
 const plan = (...items: Array<[string, string]>) => ({
   type: 'acceptPlan',
   onAgentCall: 1,

@@ -3,6 +3,7 @@ import type { LedgerRecord } from '../../functions/domain/ledger.js';
 import { parseScenario } from '../../local/scenario.js';
 import type { OutboxEntry } from '../../local/services/sms-sink.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
+import { scenarioLoan } from '../borrower.js';
 
 /**
  * Issue 14, item 1, replayed through the real local runtime: the amount every message shows is the
@@ -10,22 +11,8 @@ import { type SimulationResult, simulate } from '../../local/simulate.js';
  * that accrues; as the loan system reports it); a partial payment is acknowledged in the next message
  * and the ladder goes on for the rest.
  */
-const borrower = (id: string, n: number) => ({
-  borrowerId: id,
-  name: '王芳',
-  phone: `+86139000000${String(n).padStart(2, '0')}`,
-  email: `${id.toLowerCase()}@example.com`,
-  timeZone: 'Asia/Shanghai',
-  locale: 'zh-CN',
-});
-const loan = (loanId: string, n: number, events: unknown[]) => ({
-  loanId,
-  amountDue: '3000.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: borrower(`B-${loanId}`, n),
-  events,
-});
+const WHO = { phonePrefix: '+86139000000', name: '王芳' };
+const loan = (loanId: string, n: number, events: unknown[]) => scenarioLoan(loanId, n, events, WHO);
 
 const contactOwed = (records: LedgerRecord[] | undefined) =>
   (records ?? [])

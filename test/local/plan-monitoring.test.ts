@@ -8,20 +8,14 @@ import { readStore } from '../../local/compliance.js';
 import { parseScenario } from '../../local/scenario.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/services/store.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
+import { scenarioLoan } from '../borrower.js';
 
 /**
  * Issue 14, item 3, replayed through the real local runtime (default policy: a reminder 3 days before
  * each instalment, 3 days' grace, a 3-day reply window, one renegotiation): a three-instalment plan of
  * the whole ¥3,000.00 agreed on the D+7 call (2026-12-17), instalments on 12-25, 01-25 and 02-25.
  */
-const borrower = (id: string, n: number) => ({
-  borrowerId: id,
-  name: '李娜',
-  phone: `+86137000002${String(n).padStart(2, '0')}`,
-  email: `${id.toLowerCase()}@example.com`,
-  timeZone: 'Asia/Shanghai',
-  locale: 'zh-CN',
-});
+const WHO = { phonePrefix: '+86137000002', name: '李娜' };
 const three = {
   type: 'acceptPlan',
   onAgentCall: 1,
@@ -32,14 +26,8 @@ const three = {
   ],
 };
 const pay = (amount: string, day: string) => ({ type: 'payment', amount, at: `${day}T12:00:00+08:00` });
-const loan = (loanId: string, n: number, events: unknown[]) => ({
-  loanId,
-  amountDue: '3000.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: borrower(`B-${loanId}`, n),
-  events: [three, ...events],
-});
+const loan = (loanId: string, n: number, events: unknown[]) =>
+  scenarioLoan(loanId, n, [three, ...events], WHO);
 const DAY = 86_400_000;
 
 let result: SimulationResult;

@@ -1,29 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../local/scenario.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
+import { scenarioLoan } from '../borrower.js';
 
 /**
  * Issue 14, item 5, through the local runtime with the bundled routing table (a scenario without a
  * policy of its own is routed as on AWS): each loan's segment and policy are in simulate's result, and
  * the card ladder cures on the minimum payment.
  */
-const borrower = (id: string, n: number) => ({
-  borrowerId: id,
-  name: '张伟',
-  phone: `+86137000004${String(n).padStart(2, '0')}`,
-  email: `${id.toLowerCase()}@example.com`,
-  timeZone: 'Asia/Shanghai',
-  locale: 'zh-CN',
-});
-const loan = (loanId: string, n: number, extra: Record<string, unknown>, events: unknown[] = []) => ({
-  loanId,
-  amountDue: '3000.00',
-  currency: 'CNY',
-  dueDate: '2026-12-10',
-  borrower: borrower(`B-${loanId}`, n),
-  events,
-  ...extra,
-});
+const WHO = { phonePrefix: '+86137000004', name: '张伟' };
+const loan = (loanId: string, n: number, extra: Record<string, unknown>, events: unknown[] = []) =>
+  scenarioLoan(loanId, n, events, WHO, extra);
 
 let result: SimulationResult;
 const of = (id: string) => result.loans.find((l) => l.loanId === id);
