@@ -21,6 +21,7 @@ import { LedgerAudit } from './ledger-audit.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { Monitoring } from './monitoring.js';
 import { OutboundEvents } from './outbound.js';
+import { PagesHosting } from './pages-hosting.js';
 import { Tables } from './tables.js';
 import { WorkQueueApi } from './work-queue-api.js';
 import { Workflow } from './workflow.js';
@@ -55,6 +56,8 @@ export class Ladder extends Construct {
   public readonly consent: Consent;
   public readonly audit: LedgerAudit;
   public readonly monitoring: Monitoring;
+  /** The borrower's page (and later the agent desk) on S3 behind CloudFront. */
+  public readonly pages: PagesHosting;
 
   constructor(scope: Construct, id: string, props: LadderProps = {}) {
     super(scope, id);
@@ -85,6 +88,7 @@ export class Ladder extends Construct {
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
+    const pages = new PagesHosting(this, 'Pages', { functions });
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys, ledgerWriter });
     this.inboundEmail = props.inboundEmail
@@ -144,5 +148,6 @@ export class Ladder extends Construct {
     this.consent = consent;
     this.audit = audit;
     this.monitoring = monitoring;
+    this.pages = pages;
   }
 }

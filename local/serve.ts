@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { caseKey } from '../functions/domain/case.js';
 import { InboundEmailSchema, InboundSmsSchema } from '../functions/inbound-sms/core.js';
+import { buildWeb } from '../web/build.js';
+import { SECURITY_HEADERS } from '../web/headers.js';
+import { servePage } from './pages.js';
 import { createLocalLadder } from './runtime.js';
 
 /**
@@ -18,6 +24,8 @@ import { createLocalLadder } from './runtime.js';
  *   GET  /sms                       the SMS outbox
  *   GET  /email                     the e-mail outbox
  *   GET  /                          the virtual time, the clock's speed, and the web inbox's URL
+ *   GET  /b/                        the borrower's page (web/borrower), with the CSP CloudFront sends
+ *   /api/borrower...                the borrower page's API (the link's token in Authorization)
  * Every time in every answer is the virtual clock's (the ledger's), the web inbox's too.
  */
 async function body(req: IncomingMessage): Promise<unknown> {
@@ -45,7 +53,12 @@ export async function serve(opts: {
   quiet?: boolean;
   /** The stack's IAM is enforced unless false (`--no-iam`). */
   iam?: boolean;
+  /** The built pages (web/build.ts); built into a temporary directory at start when not given. */
+  pagesDir?: string;
 }) {
+  // Its own build (about 0.1 s), removed on close: two servers never share (or delete) one directory.
+  const ownPages = opts.pagesDir ? undefined : mkdtempSync(path.join(tmpdir(), 'ladder-pages-'));
+  const pagesDir = opts.pagesDir ?? buildWeb(path.join(ownPages ?? '', 'web'));
   const ladder = await createLocalLadder({
     start: Date.now(),
     ...(opts.data ? { dataDir: opts.data } : {}),
@@ -53,7 +66,7 @@ export async function serve(opts: {
   });
   ladder.clock.startPaced(opts.speed);
   const send = (res: ServerResponse, status: number, value: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
     res.end(`${JSON.stringify(value, null, 2)}\n`);
   };
   const server = createServer(async (req, res) => {
@@ -133,6 +146,11 @@ export async function serve(opts: {
           webInbox: ladder.services.endpoints.inbox,
         });
       }
+      if (url.pathname.startsWith('/api/borrower')) {
+        // Signed links are not issued yet: every token is refused, as an invalid one will be.
+        return send(res, 403, { error: 'link refused' });
+      }
+      if (req.method === 'GET' && (await servePage(pagesDir, url.pathname, res))) return;
       return send(res, 404, { error: 'not found' });
     } catch (error) {
       const e = error as Error;
@@ -151,6 +169,7 @@ export async function serve(opts: {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await ladder.close();
+    if (ownPages) rmSync(ownPages, { recursive: true, force: true });
   };
   return { port, ladder, close };
 }
