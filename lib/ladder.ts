@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EVENT_TARGETS } from '../functions/domain/routes.js';
+import { BorrowerApi } from './borrower-api.js';
 import { BorrowerEvents } from './borrower-events.js';
 import { Consent } from './consent.js';
 import { Delivery } from './delivery.js';
@@ -58,6 +59,8 @@ export class Ladder extends Construct {
   public readonly monitoring: Monitoring;
   /** The borrower's page (and later the agent desk) on S3 behind CloudFront. */
   public readonly pages: PagesHosting;
+  /** The borrower page's API (signed links), served by the pages' distribution under /api/*. */
+  public readonly borrowerApi: BorrowerApi;
 
   constructor(scope: Construct, id: string, props: LadderProps = {}) {
     super(scope, id);
@@ -88,7 +91,14 @@ export class Ladder extends Construct {
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
-    const pages = new PagesHosting(this, 'Pages', { functions });
+    const borrowerApi = new BorrowerApi(this, 'BorrowerApi', { ...base, keys, routing, workflow });
+    // Its stage logs through the account's CloudWatch role, which the work-queue API sets up.
+    const account = workQueue.api.node.tryFindChild('Account');
+    if (account) borrowerApi.api.deploymentStage.node.addDependency(account);
+    const pages = new PagesHosting(this, 'Pages', { functions, api: borrowerApi.api });
+    // Every message's {link}: a page link the stage signs with the link key (functions/domain/links.ts).
+    keys.bindMac(workflow.stageFunction, keys.linkKey, 'LINK_KEY', 'kms:GenerateMac');
+    workflow.stageFunction.addEnvironment('PAGES_URL', pages.url);
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys, ledgerWriter });
     this.inboundEmail = props.inboundEmail
@@ -149,5 +159,6 @@ export class Ladder extends Construct {
     this.audit = audit;
     this.monitoring = monitoring;
     this.pages = pages;
+    this.borrowerApi = borrowerApi;
   }
 }

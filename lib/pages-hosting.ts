@@ -1,4 +1,5 @@
 import {
+  Aws,
   type aws_apigateway as apigateway,
   CfnOutput,
   aws_cloudfront as cloudfront,
@@ -15,6 +16,7 @@ import {
 import { Construct } from 'constructs';
 import { buildWeb, WEB_ROOT } from '../web/build.js';
 import { SECURITY_HEADERS } from '../web/headers.js';
+import { BORROWER_API_STAGE } from './borrower-api.js';
 import type { LadderFunctions } from './ladder-functions.js';
 
 export interface PagesHostingProps {
@@ -84,7 +86,16 @@ export class PagesHosting extends Construct {
         ? {
             additionalBehaviors: {
               '/api/*': {
-                origin: new origins.RestApiOrigin(props.api, { originPath: '' }),
+                // By the API's id and its stage's name, not `api.url` (a reference to the stage, hence
+                // to the function behind it): the stage function's links name this distribution.
+                origin: new origins.HttpOrigin(
+                  `${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
+                  {
+                    originPath: `/${BORROWER_API_STAGE}`,
+                    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+                    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+                  },
+                ),
                 viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                 allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
                 cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

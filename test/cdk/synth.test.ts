@@ -152,7 +152,7 @@ describe('cdk synth of the Ladder app', () => {
     const functions = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Runtime).startsWith('nodejs'),
     );
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(11);
     for (const fn of functions) {
       const props = fn.Properties as { Handler: string; Code: { S3Key: string } };
       expect(props.Handler).toBe('index.handler');
