@@ -139,7 +139,13 @@ export interface CaseRecord {
   openedAt: string;
   status: CaseStatus;
   closedReason?: string;
-  dispute?: { openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' };
+  dispute?: {
+    openedAt: string;
+    /** The borrower's reason code (DisputeOpened.reason), when they gave one. */
+    reason?: string;
+    resolvedAt?: string;
+    inFavourOf?: 'lender' | 'borrower';
+  };
   promises: PromiseToPay[];
   plan?: RepaymentPlan;
   hardshipAt?: string;
