@@ -9,7 +9,8 @@ import { openReportOffline } from './report-page.js';
  * `ladder simulate --report`, then screenshots the written page, offline, in headless Chromium.
  */
 const ROOT = resolve(import.meta.dirname, '..');
-const OUT = join(ROOT, 'out/screenshots');
+// Not out/: `npm start` replaces that directory and refuses one it did not write.
+const OUT = join(ROOT, 'artifacts/screenshots');
 const report = join(OUT, 'champion-challenger.html');
 mkdirSync(OUT, { recursive: true });
 const run = spawnSync(
