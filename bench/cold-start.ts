@@ -47,12 +47,15 @@ const median = (xs: number[]) => {
  * Milliseconds to require `file` and find its handler, in a fresh Node process, and the AWS SDK
  * packages that loading it loaded.
  */
-export function loadOnce(file: string, extraArgs: string[] = []): { ms: number; sdk: string[] } {
-  const probe = `const t = performance.now();
+export function loadOnce(
+  file: string,
+  extraArgs: string[] = [],
+): { ms: number; cpuMs: number; sdk: string[] } {
+  const probe = `const t = performance.now(); const c = process.cpuUsage();
 if (typeof require(${JSON.stringify(file)}).handler !== 'function') throw new Error('no handler');
-const ms = performance.now() - t;
+const ms = performance.now() - t; const used = process.cpuUsage(c); const cpuMs = (used.user + used.system) / 1000;
 const sdk = new Set(Object.keys(require.cache).map((k) => k.split('/node_modules/').at(-1).split('/').slice(0, 2).join('/')).filter((p) => p.startsWith('@aws-sdk/')));
-console.log(JSON.stringify({ ms, sdk: [...sdk] }));`;
+console.log(JSON.stringify({ ms, cpuMs, sdk: [...sdk] }));`;
   const r = spawnSync(process.execPath, ['--enable-source-maps', ...extraArgs, '-e', probe], {
     env: ENV,
     cwd: ROOT,
@@ -116,11 +119,17 @@ export interface ColdStart {
   bareMs: number;
   /** Median of the paired ratios loadMs / bareMs (the issue's measure). */
   ratio: number;
+  /**
+   * The same by CPU time (user + system of the loading process): on a shared machine a load waits
+   * for a core as long as the load average says, which moves wall time far more than CPU time.
+   */
+  cpu: { loadMs: number; bareMs: number; ratio: number };
   /** When the bundle loads fewer SDK packages at init than it uses: the bare function of those alone, and the ratio to it. */
   bareAtInitMs?: number;
   ratioAtInit?: number;
+  cpuRatioAtInit?: number;
   /** With `--compare DIR`: the same bundle built from DIR (another checkout), measured in the same rotation. */
-  compare?: { bytes: number; loadMs: number; ratio: number };
+  compare?: { bytes: number; loadMs: number; ratio: number; cpuLoadMs: number; cpuRatio: number };
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -140,30 +149,48 @@ async function measure(name: string, entry: string, compareRoot?: string): Promi
     };
     other = (await bundle('compare', name, join(compareRoot, entry), theirs)).file;
   }
-  const t: Record<'bare' | 'init' | 'other' | 'load', number[]> = { bare: [], init: [], other: [], load: [] };
+  type Sample = { ms: number; cpuMs: number };
+  const t: Record<'bare' | 'init' | 'other' | 'load', Sample[]> = { bare: [], init: [], other: [], load: [] };
   for (let i = 0; i < REPS; i++) {
-    t.bare.push(loadOnce(bare).ms);
-    if (bareAtInit) t.init.push(loadOnce(bareAtInit).ms);
-    if (other) t.other.push(loadOnce(other).ms);
-    t.load.push(loadOnce(file).ms);
+    t.bare.push(loadOnce(bare));
+    if (bareAtInit) t.init.push(loadOnce(bareAtInit));
+    if (other) t.other.push(loadOnce(other));
+    t.load.push(loadOnce(file));
   }
-  const paired = (xs: number[]) => round(median(xs.map((x, i) => x / (t.bare[i] ?? x))), 2);
+  // Median of a side, and median of the paired ratios of a side to a base, by wall or CPU time.
+  const med = (xs: Sample[], k: keyof Sample) => round(median(xs.map((x) => x[k])));
+  const paired = (xs: Sample[], base: Sample[], k: keyof Sample) =>
+    round(median(xs.map((x, i) => x[k] / (base[i]?.[k] ?? x[k]))), 2);
   return {
     name,
     bytes: statSync(file).size,
     sdk,
     sdkAtInit: atInit,
-    loadMs: round(median(t.load)),
-    bareMs: round(median(t.bare)),
-    ratio: paired(t.load),
+    loadMs: med(t.load, 'ms'),
+    bareMs: med(t.bare, 'ms'),
+    ratio: paired(t.load, t.bare, 'ms'),
+    cpu: {
+      loadMs: med(t.load, 'cpuMs'),
+      bareMs: med(t.bare, 'cpuMs'),
+      ratio: paired(t.load, t.bare, 'cpuMs'),
+    },
     ...(bareAtInit
       ? {
-          bareAtInitMs: round(median(t.init)),
-          ratioAtInit: round(median(t.load.map((x, i) => x / (t.init[i] ?? x))), 2),
+          bareAtInitMs: med(t.init, 'ms'),
+          ratioAtInit: paired(t.load, t.init, 'ms'),
+          cpuRatioAtInit: paired(t.load, t.init, 'cpuMs'),
         }
       : {}),
     ...(other
-      ? { compare: { bytes: statSync(other).size, loadMs: round(median(t.other)), ratio: paired(t.other) } }
+      ? {
+          compare: {
+            bytes: statSync(other).size,
+            loadMs: med(t.other, 'ms'),
+            ratio: paired(t.other, t.bare, 'ms'),
+            cpuLoadMs: med(t.other, 'cpuMs'),
+            cpuRatio: paired(t.other, t.bare, 'cpuMs'),
+          },
+        }
       : {}),
   };
 }
@@ -180,13 +207,13 @@ export async function coldStarts(
     out.push(r);
     const lazy =
       r.sdkAtInit.length < r.sdk.length
-        ? `; at init ${r.sdkAtInit.length} of ${r.sdk.length} SDK packages, bare of those ${r.bareAtInitMs} ms: ${r.ratioAtInit}x`
+        ? `; at init ${r.sdkAtInit.length} of ${r.sdk.length} SDK packages, bare of those ${r.bareAtInitMs} ms: ${r.ratioAtInit}x (CPU ${r.cpuRatioAtInit}x)`
         : '';
     const before = r.compare
-      ? `; --compare: ${r.compare.bytes} bytes, ${r.compare.loadMs} ms, ${r.compare.ratio}x`
+      ? `; --compare: ${r.compare.bytes} bytes, ${r.compare.loadMs} ms, ${r.compare.ratio}x (CPU ${r.compare.cpuLoadMs} ms, ${r.compare.cpuRatio}x)`
       : '';
     log(
-      `bundle ${name}: ${r.bytes} bytes, loads in ${r.loadMs} ms, its bare SDK-import function in ${r.bareMs} ms: ${r.ratio}x${lazy}${before}`,
+      `bundle ${name}: ${r.bytes} bytes, loads in ${r.loadMs} ms, its bare SDK-import function in ${r.bareMs} ms: ${r.ratio}x (CPU ${r.cpu.loadMs} against ${r.cpu.bareMs} ms: ${r.cpu.ratio}x)${lazy}${before}`,
     );
   }
   log(`cold starts done, load average ${loadavg()[0]?.toFixed(2)}`);
