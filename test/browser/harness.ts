@@ -8,7 +8,7 @@ import { serve } from '../../local/serve.js';
 import { buildWeb } from '../../web/build.js';
 
 /** Screenshots of each state of each page: gitignored, kept by CI as artifacts. */
-export const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test-artifacts', 'browser');
+export const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'artifacts', 'browser');
 
 /** Debian's Chromium (`.ci/run` installs it with apt-get); playwright cannot download one here. */
 export const CHROMIUM = process.env.LADDER_CHROMIUM ?? '/usr/bin/chromium';
@@ -74,7 +74,7 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
-/** Saves a screenshot of the page's state under test-artifacts/browser/ and checks it with axe-core. */
+/** Saves a screenshot of the page's state under artifacts/browser/ and checks it with axe-core. */
 export async function snapshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   expect(await accessibilityViolations(page), name).toEqual([]);
