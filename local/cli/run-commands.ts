@@ -9,6 +9,7 @@ import {
   readJson,
   replaceOutputDir,
   requireEmptyDir,
+  UsageError,
 } from './usage.js';
 
 /**
@@ -17,18 +18,45 @@ import {
  */
 const NO_IAM = "do not enforce the stack's IAM on the functions' calls (on by default)";
 
-interface StartOptions {
+const FAST =
+  'run the stores on in-memory tables and the messages in process: the same per-loan results, faster (DynamoDB-backed by default)';
+const WORKERS = "worker processes, the loans split by borrower (default: the machine's cores)";
+
+interface RunOptions {
+  data?: string;
+  iam: boolean;
+  fast: boolean;
+  workers?: number;
+}
+
+/**
+ * Whether a run goes over worker processes in batches (streamed, bounded memory). `--data` keeps one
+ * store on disk, so it runs in this process alone, as does `--ledger-out` (one seal key).
+ */
+async function workersFor(opts: RunOptions, single: string | undefined): Promise<number | undefined> {
+  if (single) {
+    if (opts.workers !== undefined && opts.workers > 1)
+      throw new UsageError(`${single} runs in one process: drop --workers`);
+    if (opts.fast && opts.data)
+      throw new UsageError('--fast keeps the tables in memory: it cannot keep them in --data');
+    return undefined;
+  }
+  const { defaultWorkers } = await import('../portfolio.js');
+  return opts.workers ?? defaultWorkers();
+}
+
+interface StartOptions extends RunOptions {
   loans: number;
   seed: number;
   out: string;
-  data?: string;
-  iam: boolean;
 }
 
 async function start(opts: StartOptions): Promise<void> {
   const out = resolve(opts.out);
   if (opts.data) requireEmptyDir(resolve(opts.data), '--data');
+  const workers = await workersFor(opts, opts.data ? '--data' : undefined);
   replaceOutputDir(out, '--out');
+  if (workers !== undefined) return startInParts(opts, out, workers);
   const [{ simulate }, { samplePortfolio }, { formatSummary, formatContinuations }] = await Promise.all([
     import('../simulate.js'),
     import('../sample.js'),
@@ -72,13 +100,75 @@ function printContinuations(lines: string[]): void {
   for (const line of lines) console.log(`  ${line}`);
 }
 
-interface SimulateOptions {
+/** `ladder start` over worker processes: timelines streamed to <out>/timelines.jsonl as batches finish. */
+async function startInParts(opts: StartOptions, out: string, workers: number): Promise<void> {
+  const [{ runPortfolioToFile, countEvidence }, { formatSummary, formatContinuations }] = await Promise.all([
+    import('./portfolio-run.js'),
+    import('../report.js'),
+  ]);
+  const started = Date.now();
+  mkdirSync(out, { recursive: true });
+  markOutputDir(out);
+  const file = join(out, 'timelines.jsonl');
+  const continuations: string[] = [];
+  const evidenceDir = join(out, 'evidence');
+  const summary = await runPortfolioToFile({
+    job: {
+      source: { sample: { loans: opts.loans, seed: opts.seed } },
+      fast: opts.fast,
+      iam: opts.iam,
+      evidenceDir,
+    },
+    workers,
+    total: opts.loans,
+    file,
+    format: 'jsonl',
+    bar: process.stderr.isTTY === true || process.env.CI === 'true',
+    onLoans: (loans) => continuations.push(...formatContinuations(loans)),
+  });
+  summary.seed = opts.seed;
+  console.log(formatSummary(summary, (Date.now() - started) / 1000, process.version));
+  printContinuations(continuations);
+  console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
+  const { packs, agreements } = countEvidence(evidenceDir);
+  if (packs + agreements > 0)
+    console.log(
+      `evidence packs of the ${packs} loans handed to legal, and ${agreements} signed agreements: ${evidenceDir}/`,
+    );
+}
+
+interface SimulateOptions extends RunOptions {
   scenario: string;
   out: string;
-  data?: string;
   evidence?: string;
   ledgerOut?: string;
-  iam: boolean;
+}
+
+/** `ladder simulate` over worker processes: the result document streamed to --out as batches finish. */
+async function simulateInParts(opts: SimulateOptions, loans: number, workers: number): Promise<void> {
+  const [{ runPortfolioToFile }, { formatContinuations }] = await Promise.all([
+    import('./portfolio-run.js'),
+    import('../report.js'),
+  ]);
+  mkdirSync(dirname(resolve(opts.out)), { recursive: true });
+  const continuations: string[] = [];
+  const summary = await runPortfolioToFile({
+    job: {
+      source: { scenarioFile: resolve(opts.scenario) },
+      fast: opts.fast,
+      iam: opts.iam,
+      ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
+    },
+    workers,
+    total: loans,
+    file: resolve(opts.out),
+    format: 'json',
+    bar: process.stderr.isTTY === true,
+    onLoans: (batch) => continuations.push(...formatContinuations(batch)),
+  });
+  const statuses = Object.entries(summary.finalStatus).map(([k, v]) => `${k} ${v}`);
+  console.log(`wrote ${opts.out}: ${summary.loans} loans, ${statuses.join(', ')}`);
+  printContinuations(continuations);
 }
 
 async function simulateCommand(opts: SimulateOptions): Promise<void> {
@@ -86,6 +176,8 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
   // Checked before the run, which may take minutes: a run never merges into an earlier run's files.
   if (opts.data) requireEmptyDir(resolve(opts.data), '--data');
   if (opts.evidence) requireEmptyDir(resolve(opts.evidence), '--evidence');
+  const single = opts.data ? '--data' : opts.ledgerOut ? '--ledger-out' : undefined;
+  const workers = await workersFor(opts, single);
   const [{ parseScenario }, { simulate }, { ledgerLines }, { formatContinuations }] = await Promise.all([
     import('../scenario.js'),
     import('../simulate.js'),
@@ -93,6 +185,7 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     import('../report.js'),
   ]);
   const scenario = parseScenario(raw);
+  if (workers !== undefined) return simulateInParts(opts, scenario.loans.length, workers);
   const bar = await progress(process.stderr.isTTY === true);
   const result = await simulate(scenario, {
     baseDir: dirname(resolve(opts.scenario)),
@@ -100,6 +193,7 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
     ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
     ...(opts.iam ? {} : { iam: false as const }),
+    ...(opts.fast ? { fast: true } : {}),
   });
   bar.stop();
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
@@ -123,7 +217,9 @@ export function runCommands(program: Command): void {
     .option('--loans <n>', 'loans in the sample portfolio', positiveInt, 300)
     .option('--seed <n>', 'seed of the sample portfolio', positiveInt, 42)
     .option('--out <dir>', 'timelines and evidence packs; replaced by the next run', 'out')
-    .option('--data <dir>', 'keep the embedded store on disk in this new or empty directory')
+    .option('--data <dir>', 'keep the embedded store on disk in this new or empty directory (one process)')
+    .option('--fast', FAST, false)
+    .option('--workers <n>', WORKERS, positiveInt)
     .option('--no-iam', NO_IAM)
     .action(start);
 
@@ -139,8 +235,10 @@ export function runCommands(program: Command): void {
     )
     .option(
       '--ledger-out <file>',
-      'also write every ledger record, one JSON line each (for `ladder audit verify`)',
+      'also write every ledger record, one JSON line each (for `ladder audit verify`; one process)',
     )
+    .option('--fast', FAST, false)
+    .option('--workers <n>', WORKERS, positiveInt)
     .option('--no-iam', NO_IAM)
     .action(simulateCommand);
 
