@@ -48,8 +48,9 @@ function runPart(
 ): Promise<PartResult> {
   return new Promise((done, fail) => {
     const child = fork(join(import.meta.dirname, 'portfolio-worker.ts'), [], {
-      // The same young generation as `npm start` (package.json).
-      execArgv: ['--max-semi-space-size=64', '--import', 'tsx'],
+      // The same young generation as `npm start` (package.json); tsx by its own path, so that a
+      // command run from another directory (`npx ladder` elsewhere) finds it.
+      execArgv: ['--max-semi-space-size=64', '--import', import.meta.resolve('tsx')],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1' },
     });
