@@ -8,6 +8,7 @@
  */
 import type { Item } from './memory-expressions.js';
 
+/** What marshall throws: a plain Error. */
 export class MarshallError extends Error {}
 
 interface Weight {

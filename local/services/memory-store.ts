@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type KeyDef, TABLES, type TableDef } from '../../functions/adapters/tables.js';
 import { dynamoError } from './in-process.js';
-import { copyItem, MarshallError, readCopy } from './memory-copy.js';
+import { copyItem, readCopy } from './memory-copy.js';
 import {
   applyUpdate,
   type Condition,
@@ -162,7 +162,8 @@ export class MemoryTables {
     try {
       return this.answer(operation, command.input as Input);
     } catch (error) {
-      if (error instanceof ExpressionError || error instanceof MarshallError) throw invalid(error.message);
+      // A bad expression is DynamoDB's ValidationException; a value marshall refuses is the SDK's Error.
+      if (error instanceof ExpressionError) throw invalid(error.message);
       throw error;
     }
   }

@@ -209,6 +209,13 @@ describe.each(BACKENDS)('adapter contract on $name', (backend) => {
     expect(await s.ledger().list('L-7#1')).toEqual([]);
   });
 
+  it('ledger: a value marshall refuses (a class instance) fails the append, nothing written', async () => {
+    await expect(s.ledger().append(record('L-6#1', 1, { at: new Date(0) }))).rejects.toThrow(
+      /Unsupported type passed/,
+    );
+    expect(await s.ledger().list('L-6#1')).toEqual([]);
+  });
+
   it('tasks: conditional claims and completion, a sparse queue index listed oldest first in pages', async () => {
     const tasks = s.tasks();
     expect(await tasks.open(task('t2', '2026-01-02T00:00:00Z'))).toEqual({ created: true });
@@ -238,5 +245,27 @@ describe.each(BACKENDS)('adapter contract on $name', (backend) => {
     expect(second.tasks.map((t) => t.taskId)).toEqual(['t2']);
     const rest = await tasks.listOpen('agent-calls', { after: second.next ?? '' });
     expect(rest).toEqual({ tasks: [] });
+  });
+});
+
+describe('the in-memory tables outside the contract', () => {
+  const tables = new MemoryTables();
+  const db = { send: (command: never) => tables.send(command) } as unknown as DynamoDBDocumentClient;
+
+  it('refuse an expression outside the subset the stores write, as DynamoDB refuses a bad one', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const add = new UpdateCommand({
+      TableName: 'Tasks',
+      Key: { taskId: 't' },
+      UpdateExpression: 'SET n = n + :one',
+      ExpressionAttributeValues: { ':one': 1 },
+    });
+    await expect(db.send(add)).rejects.toMatchObject({ name: 'ValidationException' });
+    const unnamed = new UpdateCommand({
+      TableName: 'Tasks',
+      Key: { taskId: 't' },
+      UpdateExpression: 'SET #s = :v',
+    });
+    await expect(db.send(unnamed)).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
