@@ -185,7 +185,13 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     import('../report.js'),
   ]);
   const scenario = parseScenario(raw);
-  if (workers !== undefined) return simulateInParts(opts, scenario.loans.length, workers);
+  if (workers !== undefined) {
+    // The scenario's policy is read here first, as a run in this process reads it: a bad one is a
+    // usage error before any worker starts or any output is written.
+    const { scenarioPolicies } = await import('../scenario-policy.js');
+    scenarioPolicies(scenario, dirname(resolve(opts.scenario)));
+    return simulateInParts(opts, scenario.loans.length, workers);
+  }
   const bar = await progress(process.stderr.isTTY === true);
   const result = await simulate(scenario, {
     baseDir: dirname(resolve(opts.scenario)),
