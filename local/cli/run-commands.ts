@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Scenario } from '../scenario.js';
+import type { SimulatedLoan } from '../simulate.js';
 import { progress } from './progress.js';
 import {
   markOutputDir,
@@ -66,15 +68,13 @@ async function start(opts: StartOptions): Promise<void> {
   const bar = await progress(process.stderr.isTTY === true || process.env.CI === 'true');
   mkdirSync(out, { recursive: true });
   markOutputDir(out);
-  const result = await simulate(
-    { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) },
-    {
-      onProgress: bar.update,
-      evidenceDir: join(out, 'evidence'),
-      ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
-      ...(opts.iam ? {} : { iam: false as const }),
-    },
-  );
+  const scenario = { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) };
+  const result = await simulate(scenario, {
+    onProgress: bar.update,
+    evidenceDir: join(out, 'evidence'),
+    ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
+    ...(opts.iam ? {} : { iam: false as const }),
+  });
   bar.stop();
   result.summary.seed = opts.seed;
   const file = join(out, 'timelines.jsonl');
@@ -82,6 +82,9 @@ async function start(opts: StartOptions): Promise<void> {
   console.log(formatSummary(result.summary, (Date.now() - started) / 1000, process.version));
   printContinuations(formatContinuations(result.loans));
   console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
+  const report = join(out, 'report.html');
+  const ms = await buildReport(report, 'Ladder run: the sample portfolio', result, scenario);
+  console.log(`the manager's report (one HTML page, opens offline): ${report} (built in ${ms} ms)`);
   // The evidence store holds the legal packs and the signed plan agreements (evidence/agreements/).
   const keys = [...result.evidence.keys()];
   const agreements = keys.filter((k) => k.startsWith('evidence/agreements/')).length;
@@ -91,6 +94,28 @@ async function start(opts: StartOptions): Promise<void> {
       `evidence packs of the ${packs} loans handed to legal, and ${agreements} signed agreements: ${join(out, 'evidence')}/`,
     );
   }
+}
+
+/**
+ * The manager's report (local/manager-report/), and how long it took in milliseconds, loading the
+ * chart libraries included: it is loaded only when a report is written.
+ */
+async function buildReport(
+  file: string,
+  title: string,
+  result: Parameters<typeof import('../manager-report/index.js').writeReport>[2],
+  scenario: Parameters<typeof import('../manager-report/index.js').writeReport>[3],
+): Promise<number> {
+  const started = performance.now();
+  const { writeReport } = await import('../manager-report/index.js');
+  await writeReport(file, title, result, scenario);
+  return Math.round(performance.now() - started);
+}
+
+/** Loans in the scenario's order (a run in parts gives them in the order batches finish). */
+function byScenario(loans: SimulatedLoan[], scenario: Scenario): SimulatedLoan[] {
+  const order = new Map(scenario.loans.map((l, i) => [l.loanId, i]));
+  return [...loans].sort((a, b) => (order.get(a.loanId) ?? 0) - (order.get(b.loanId) ?? 0));
 }
 
 /** Loans whose ladder continued past an execution's year: their executions, by name (docs/limits.md). */
@@ -111,6 +136,8 @@ async function startInParts(opts: StartOptions, out: string, workers: number): P
   markOutputDir(out);
   const file = join(out, 'timelines.jsonl');
   const continuations: string[] = [];
+  // The manager's report reads every loan: kept for it (small beside a local stack's memory).
+  const loans: SimulatedLoan[] = [];
   const evidenceDir = join(out, 'evidence');
   const summary = await runPortfolioToFile({
     job: {
@@ -124,12 +151,25 @@ async function startInParts(opts: StartOptions, out: string, workers: number): P
     file,
     format: 'jsonl',
     bar: process.stderr.isTTY === true || process.env.CI === 'true',
-    onLoans: (loans) => continuations.push(...formatContinuations(loans)),
+    onLoans: (batch) => {
+      continuations.push(...formatContinuations(batch));
+      loans.push(...batch);
+    },
   });
   summary.seed = opts.seed;
   console.log(formatSummary(summary, (Date.now() - started) / 1000, process.version));
   printContinuations(continuations);
   console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
+  const { samplePortfolio } = await import('../sample.js');
+  const scenario = { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) };
+  const report = join(out, 'report.html');
+  const ms = await buildReport(
+    report,
+    'Ladder run: the sample portfolio',
+    { loans: byScenario(loans, scenario), summary },
+    scenario,
+  );
+  console.log(`the manager's report (one HTML page, opens offline): ${report} (built in ${ms} ms)`);
   const { packs, agreements } = countEvidence(evidenceDir);
   if (packs + agreements > 0)
     console.log(
@@ -142,16 +182,18 @@ interface SimulateOptions extends RunOptions {
   out: string;
   evidence?: string;
   ledgerOut?: string;
+  report?: string;
 }
 
 /** `ladder simulate` over worker processes: the result document streamed to --out as batches finish. */
-async function simulateInParts(opts: SimulateOptions, loans: number, workers: number): Promise<void> {
+async function simulateInParts(opts: SimulateOptions, scenario: Scenario, workers: number): Promise<void> {
   const [{ runPortfolioToFile }, { formatContinuations }] = await Promise.all([
     import('./portfolio-run.js'),
     import('../report.js'),
   ]);
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
   const continuations: string[] = [];
+  const loans: SimulatedLoan[] = [];
   const summary = await runPortfolioToFile({
     job: {
       source: { scenarioFile: resolve(opts.scenario) },
@@ -160,12 +202,22 @@ async function simulateInParts(opts: SimulateOptions, loans: number, workers: nu
       ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
     },
     workers,
-    total: loans,
+    total: scenario.loans.length,
     file: resolve(opts.out),
     format: 'json',
     bar: process.stderr.isTTY === true,
-    onLoans: (batch) => continuations.push(...formatContinuations(batch)),
+    onLoans: (batch) => {
+      continuations.push(...formatContinuations(batch));
+      // Kept only for the manager's report, which reads every loan.
+      if (opts.report) loans.push(...batch);
+    },
   });
+  if (opts.report) {
+    const title = `Ladder run: ${basename(opts.scenario)}`;
+    const run = { loans: byScenario(loans, scenario), summary };
+    const ms = await buildReport(resolve(opts.report), title, run, scenario);
+    console.log(`wrote ${opts.report}: the manager's report (built in ${ms} ms)`);
+  }
   const statuses = Object.entries(summary.finalStatus).map(([k, v]) => `${k} ${v}`);
   console.log(`wrote ${opts.out}: ${summary.loans} loans, ${statuses.join(', ')}`);
   printContinuations(continuations);
@@ -190,7 +242,7 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     // usage error before any worker starts or any output is written.
     const { scenarioPolicies } = await import('../scenario-policy.js');
     scenarioPolicies(scenario, dirname(resolve(opts.scenario)));
-    return simulateInParts(opts, scenario.loans.length, workers);
+    return simulateInParts(opts, scenario, workers);
   }
   const bar = await progress(process.stderr.isTTY === true);
   const result = await simulate(scenario, {
@@ -210,6 +262,11 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     writeFileSync(opts.ledgerOut, ledgerLines(chains, result.seals));
     // The run's seal key, so the seals can be checked (`audit verify --ledger F --key F.key`).
     result.saveSealKey(`${opts.ledgerOut}.key`);
+  }
+  if (opts.report) {
+    const title = `Ladder run: ${basename(opts.scenario)}`;
+    const ms = await buildReport(resolve(opts.report), title, result, scenario);
+    console.log(`wrote ${opts.report}: the manager's report (built in ${ms} ms)`);
   }
   const statuses = Object.entries(result.summary.finalStatus).map(([k, v]) => `${k} ${v}`);
   console.log(`wrote ${opts.out}: ${result.loans.length} loans, ${statuses.join(', ')}`);
@@ -243,6 +300,7 @@ export function runCommands(program: Command): void {
       '--ledger-out <file>',
       'also write every ledger record, one JSON line each (for `ladder audit verify`; one process)',
     )
+    .option('--report <file>', "also write the manager's report, one self-contained HTML page")
     .option('--fast', FAST, false)
     .option('--workers <n>', WORKERS, positiveInt)
     .option('--no-iam', NO_IAM)
