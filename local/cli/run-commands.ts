@@ -22,7 +22,8 @@ const NO_IAM = "do not enforce the stack's IAM on the functions' calls (on by de
 
 const FAST =
   'run the stores on in-memory tables and the messages in process: the same per-loan results, faster (DynamoDB-backed by default)';
-const WORKERS = "worker processes, the loans split by borrower (default: the machine's cores)";
+const WORKERS =
+  "worker processes, the loans split by borrower (default: the machine's cores; a portfolio of 2,000 loans or fewer runs in one process)";
 
 interface RunOptions {
   data?: string;
@@ -33,9 +34,15 @@ interface RunOptions {
 
 /**
  * Whether a run goes over worker processes in batches (streamed, bounded memory). `--data` keeps one
- * store on disk, so it runs in this process alone, as does `--ledger-out` (one seal key).
+ * store on disk, so it runs in this process alone, as does `--ledger-out` (one seal key). Without
+ * --workers, a portfolio of one batch or less (`loans`) runs in this process too: starting workers
+ * would cost more than it saves.
  */
-async function workersFor(opts: RunOptions, single: string | undefined): Promise<number | undefined> {
+async function workersFor(
+  opts: RunOptions,
+  single: string | undefined,
+  loans: number,
+): Promise<number | undefined> {
   if (single) {
     if (opts.workers !== undefined && opts.workers > 1)
       throw new UsageError(`${single} runs in one process: drop --workers`);
@@ -43,7 +50,8 @@ async function workersFor(opts: RunOptions, single: string | undefined): Promise
       throw new UsageError('--fast keeps the tables in memory: it cannot keep them in --data');
     return undefined;
   }
-  const { defaultWorkers } = await import('../portfolio.js');
+  const { defaultWorkers, DEFAULT_BATCH } = await import('../portfolio.js');
+  if (opts.workers === undefined && loans <= DEFAULT_BATCH) return undefined;
   return opts.workers ?? defaultWorkers();
 }
 
@@ -56,7 +64,7 @@ interface StartOptions extends RunOptions {
 async function start(opts: StartOptions): Promise<void> {
   const out = resolve(opts.out);
   if (opts.data) requireEmptyDir(resolve(opts.data), '--data');
-  const workers = await workersFor(opts, opts.data ? '--data' : undefined);
+  const workers = await workersFor(opts, opts.data ? '--data' : undefined, opts.loans);
   replaceOutputDir(out, '--out');
   if (workers !== undefined) return startInParts(opts, out, workers);
   const [{ simulate }, { samplePortfolio }, { formatSummary, formatContinuations }] = await Promise.all([
@@ -228,8 +236,6 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
   // Checked before the run, which may take minutes: a run never merges into an earlier run's files.
   if (opts.data) requireEmptyDir(resolve(opts.data), '--data');
   if (opts.evidence) requireEmptyDir(resolve(opts.evidence), '--evidence');
-  const single = opts.data ? '--data' : opts.ledgerOut ? '--ledger-out' : undefined;
-  const workers = await workersFor(opts, single);
   const [{ parseScenario }, { simulate }, { ledgerLines }, { formatContinuations }] = await Promise.all([
     import('../scenario.js'),
     import('../simulate.js'),
@@ -237,6 +243,8 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     import('../report.js'),
   ]);
   const scenario = parseScenario(raw);
+  const single = opts.data ? '--data' : opts.ledgerOut ? '--ledger-out' : undefined;
+  const workers = await workersFor(opts, single, scenario.loans.length);
   if (workers !== undefined) {
     // The scenario's policy is read here first, as a run in this process reads it: a bad one is a
     // usage error before any worker starts or any output is written.
