@@ -59,7 +59,7 @@ export interface Faults {
 
 export interface LocalLadderOptions
   extends EnvironmentOptions,
-    Pick<SdkOptions, 'dynamodb'>,
+    Pick<SdkOptions, 'dynamodb' | 'messaging'>,
     Pick<TaskStateOptions, 'onTaskOpened'> {
   start: number;
   dataDir?: string;
@@ -123,6 +123,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     counters,
     {
       ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
+      ...(options.messaging ? { messaging: options.messaging } : {}),
       ...(options.faults?.dynamodb ? { fault: options.faults.dynamodb } : {}),
       ...(options.noopHandlers ? {} : { sent: { sms: feedback.smsSent, email: feedback.emailSent } }),
     },

@@ -6,11 +6,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as Env from '../functions/adapters/env.js';
 import type * as Messaging from '../functions/adapters/messaging.js';
 import type { Access } from './access.js';
 import { useInProcessStore } from './services/in-process.js';
+import { emailHandler, smsSinkHandler } from './services/in-process-messaging.js';
 import type { LocalServices } from './services/index.js';
+import { MemoryTables, OPERATIONS } from './services/memory-store.js';
 
 /**
  * The real AWS SDK clients the handlers get locally: DynamoDB on the embedded store (each request
@@ -31,9 +34,15 @@ export interface SdkOptions {
   /**
    * How the DynamoDB client reaches the embedded store: 'in-process' (the default) hands each
    * marshalled call to dynalite's request handler directly; 'http' goes through the endpoint with
-   * the whole SDK stack (signing, retries), several times slower.
+   * the whole SDK stack (signing, retries), several times slower; 'memory' (the fast mode) gives the
+   * stores a document client over in-memory tables (services/memory-store.ts), with no SDK at all.
    */
-  dynamodb?: 'in-process' | 'http';
+  dynamodb?: 'in-process' | 'http' | 'memory';
+  /**
+   * How the SNS and SES clients reach the sinks: 'http' (the default) through their endpoints;
+   * 'in-process' (the fast mode) with a request handler that calls the sinks directly.
+   */
+  messaging?: 'http' | 'in-process';
   fault?: DynamoDbFault;
 }
 
@@ -73,6 +82,43 @@ function checked<C extends { middlewareStack: { use(p: never): void } }>(client:
   return client;
 }
 
+/** Counts a DynamoDB request (in total and towards the invocation in progress), then fails it if a fault says so. */
+function countAndFault(
+  counters: { ddbRequests: number },
+  fault: DynamoDbFault | undefined,
+  operation: string,
+  input: Record<string, unknown>,
+): void {
+  counters.ddbRequests += 1;
+  const current = invocation.getStore();
+  if (current) current.counter.ddb += 1;
+  const injected = fault?.({ operation, table: String(input.TableName), input });
+  const $metadata = {};
+  if (injected === 'throttle')
+    throw new ProvisionedThroughputExceededException({ message: 'injected throttle', $metadata });
+  if (injected === 'unavailable') throw new InternalServerError({ message: 'injected outage', $metadata });
+}
+
+/**
+ * The fast mode's document client: each command checked against the calling function's role (as the
+ * SDK middleware checks it), counted, failed if a fault says so, then answered by the in-memory tables.
+ * The stores only `send` commands, so this is all of the client they see.
+ */
+function memoryDocumentClient(
+  tables: MemoryTables,
+  counters: { ddbRequests: number },
+  options: SdkOptions,
+  access: Access,
+): DynamoDBDocumentClient {
+  const send = async (command: { input: object; constructor: unknown }) => {
+    const operation = OPERATIONS.get(command.constructor) ?? 'Unknown';
+    access.check('DynamoDBClient', operation, command.input);
+    countAndFault(counters, options.fault, operation, command.input as Record<string, unknown>);
+    return tables.send(command);
+  };
+  return { send } as unknown as DynamoDBDocumentClient;
+}
+
 /** The DynamoDB client: every request counted (in total and per invocation), then its fault if any. */
 function dynamoDbClient(
   services: LocalServices,
@@ -83,18 +129,8 @@ function dynamoDbClient(
   const dynamo = checked(new DynamoDBClient({}), access);
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      counters.ddbRequests += 1;
-      const current = invocation.getStore();
-      if (current) current.counter.ddb += 1;
-      const fault = options.fault?.({
-        operation: String(context.commandName).replace(/Command$/, ''),
-        table: String((args.input as { TableName?: string }).TableName),
-        input: args.input as Record<string, unknown>,
-      });
-      const $metadata = {};
-      if (fault === 'throttle')
-        throw new ProvisionedThroughputExceededException({ message: 'injected throttle', $metadata });
-      if (fault === 'unavailable') throw new InternalServerError({ message: 'injected outage', $metadata });
+      const operation = String(context.commandName).replace(/Command$/, '');
+      countAndFault(counters, options.fault, operation, args.input as Record<string, unknown>);
       return next(args);
     },
     { step: 'initialize', name: 'countRequests' },
@@ -131,11 +167,19 @@ export function localSdk(
 ) {
   const { documentClient, stores } = modules.env;
   const sent = options.sent;
+  const db =
+    options.dynamodb === 'memory'
+      ? memoryDocumentClient(new MemoryTables(), counters, options, access)
+      : documentClient(dynamoDbClient(services, counters, options, access));
+  // The fast mode hands SNS and SES requests to the sinks in process (services/in-process-messaging.ts).
+  const fast = options.messaging === 'in-process';
+  const sns = new SNSClient(fast ? { requestHandler: smsSinkHandler(services.sms) } : {});
+  const ses = new SESv2Client(fast ? { requestHandler: emailHandler(services.email) } : {});
   return {
-    stores: stores(documentClient(dynamoDbClient(services, counters, options, access))),
+    stores: stores(db),
     messaging: new modules.messaging.AwsMessaging(
-      withReports(checked(new SNSClient({}), access), sent?.sms),
-      withReports(checked(new SESv2Client({}), access), sent?.email),
+      withReports(checked(sns, access), sent?.sms),
+      withReports(checked(ses, access), sent?.email),
       'collections@example.com',
     ),
   };

@@ -43,12 +43,36 @@ export interface SimulateOptions {
   onStart?: (ladder: LocalLadder) => void;
   /** Sees the local stack once the run is collected, before it closes (tests read the sinks here). */
   onFinish?: (ladder: LocalLadder) => Promise<void> | void;
+  /**
+   * The fast mode: the stores on in-memory tables instead of the embedded DynamoDB (local/sdk.ts,
+   * services/memory-store.ts); the same handlers, IAM and clock, and the same per-loan results.
+   * Not with `dataDir` (nothing is kept on disk).
+   */
+  fast?: boolean;
   /** Replaces the handlers with ones that do nothing (the interpreter's ceiling; see bench/). */
   noopHandlers?: boolean;
   /** The stack's IAM, enforced by default (LocalLadderOptions.iam); `false` turns it off. */
   iam?: false | IamOptions;
   /** The providers' delivery reports (how many messages do not arrive). */
   delivery?: DeliveryFeedbackOptions;
+  /**
+   * When the clock starts and when the run stops (`runWindow`): by default this scenario's own. A run
+   * in parts (local/portfolio.ts) gives each part the whole scenario's, so that each loan runs as it
+   * would in one run.
+   */
+  window?: RunWindow;
+}
+
+export interface RunWindow {
+  start: number;
+  until: number;
+}
+
+/** The scenario's window: from its first loan's delivery to the horizon (simulationHorizon). */
+export function runWindow(scenario: Scenario, baseDir?: string): RunWindow {
+  const start = Math.min(...scenario.loans.map(deliverAt));
+  const { registry } = scenarioPolicies(scenario, baseDir);
+  return { start, until: simulationHorizon(scenario, start, registry.all()) };
 }
 
 /** When a loan's LoanDelinquent is delivered: its `deliveredAt`, else 08:00 four days before its due date, in its borrower's zone. */
@@ -186,7 +210,9 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   if (options.dataDir && existsSync(options.dataDir) && readdirSync(options.dataDir).length > 0) {
     throw new ScenarioError(`--data ${options.dataDir}: must be a new or empty directory`);
   }
-  const start = Math.min(...scenario.loans.map(deliverAt));
+  if (options.fast && options.dataDir)
+    throw new ScenarioError('--fast keeps the tables in memory: it cannot keep them in --data');
+  const { start, until } = options.window ?? runWindow(scenario, options.baseDir);
   const faults = switchableFaults(options.faults);
   let ladder: LocalLadder | undefined;
   const current = () => ladder as LocalLadder;
@@ -203,6 +229,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     faults: faults.faults,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
+    ...(options.fast ? { dynamodb: 'memory' as const, messaging: 'in-process' as const } : {}),
     ...(options.iam !== undefined ? { iam: options.iam } : {}),
     onTaskOpened: simulatedDesk(scenario, current, delivery.deliver),
   });
@@ -212,7 +239,6 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   options.onStart?.(l);
   try {
     for (const loan of scenario.loans) scheduleLoan(l, loan, start, delivery);
-    const until = simulationHorizon(scenario, start, registry.all());
     await runToEnd(l, scenario.loans.length, until, options.onProgress);
     faults.stop();
     const result = await collect(l, scenario, policy, start);

@@ -124,6 +124,9 @@ export interface ArmSummary {
   contactsPerCure: number | null;
   /** Mean days from the due date to the cure. */
   daysToCure: number | null;
+  /** The raw counts behind the rates (SENT contacts; days to cure, added up), so parts can be added up. */
+  contacts: number;
+  cureDays: number;
 }
 
 /** An arm's running totals, while the loans are read. */
@@ -357,6 +360,8 @@ function armSummaries(arms: Record<string, ArmTally>): Record<string, ArmSummary
         cureRate: round(a.cured / a.loans, 3),
         contactsPerCure: a.cured ? round(a.contacts / a.cured) : null,
         daysToCure: a.cured ? round(a.days / a.cured, 1) : null,
+        contacts: a.contacts,
+        cureDays: a.days,
       },
     ]),
   );

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Scenario } from '../scenario.js';
+import type { SimulatedLoan } from '../simulate.js';
 import { progress } from './progress.js';
 import {
   markOutputDir,
@@ -9,6 +11,7 @@ import {
   readJson,
   replaceOutputDir,
   requireEmptyDir,
+  UsageError,
 } from './usage.js';
 
 /**
@@ -17,18 +20,53 @@ import {
  */
 const NO_IAM = "do not enforce the stack's IAM on the functions' calls (on by default)";
 
-interface StartOptions {
+const FAST =
+  'run the stores on in-memory tables and the messages in process: the same per-loan results, faster (DynamoDB-backed by default)';
+const WORKERS =
+  "worker processes, the loans split by borrower (default: the machine's cores; a portfolio of 2,000 loans or fewer runs in one process)";
+
+interface RunOptions {
+  data?: string;
+  iam: boolean;
+  fast: boolean;
+  workers?: number;
+}
+
+/**
+ * Whether a run goes over worker processes in batches (streamed, bounded memory). `--data` keeps one
+ * store on disk, so it runs in this process alone, as does `--ledger-out` (one seal key). Without
+ * --workers, a portfolio of one batch or less (`loans`) runs in this process too: starting workers
+ * would cost more than it saves.
+ */
+async function workersFor(
+  opts: RunOptions,
+  single: string | undefined,
+  loans: number,
+): Promise<number | undefined> {
+  if (single) {
+    if (opts.workers !== undefined && opts.workers > 1)
+      throw new UsageError(`${single} runs in one process: drop --workers`);
+    if (opts.fast && opts.data)
+      throw new UsageError('--fast keeps the tables in memory: it cannot keep them in --data');
+    return undefined;
+  }
+  const { defaultWorkers, DEFAULT_BATCH } = await import('../portfolio.js');
+  if (opts.workers === undefined && loans <= DEFAULT_BATCH) return undefined;
+  return opts.workers ?? defaultWorkers();
+}
+
+interface StartOptions extends RunOptions {
   loans: number;
   seed: number;
   out: string;
-  data?: string;
-  iam: boolean;
 }
 
 async function start(opts: StartOptions): Promise<void> {
   const out = resolve(opts.out);
   if (opts.data) requireEmptyDir(resolve(opts.data), '--data');
+  const workers = await workersFor(opts, opts.data ? '--data' : undefined, opts.loans);
   replaceOutputDir(out, '--out');
+  if (workers !== undefined) return startInParts(opts, out, workers);
   const [{ simulate }, { samplePortfolio }, { formatSummary, formatContinuations }] = await Promise.all([
     import('../simulate.js'),
     import('../sample.js'),
@@ -82,6 +120,12 @@ async function buildReport(
   return Math.round(performance.now() - started);
 }
 
+/** Loans in the scenario's order (a run in parts gives them in the order batches finish). */
+function byScenario(loans: SimulatedLoan[], scenario: Scenario): SimulatedLoan[] {
+  const order = new Map(scenario.loans.map((l, i) => [l.loanId, i]));
+  return [...loans].sort((a, b) => (order.get(a.loanId) ?? 0) - (order.get(b.loanId) ?? 0));
+}
+
 /** Loans whose ladder continued past an execution's year: their executions, by name (docs/limits.md). */
 function printContinuations(lines: string[]): void {
   if (lines.length === 0) return;
@@ -89,14 +133,102 @@ function printContinuations(lines: string[]): void {
   for (const line of lines) console.log(`  ${line}`);
 }
 
-interface SimulateOptions {
+/** `ladder start` over worker processes: timelines streamed to <out>/timelines.jsonl as batches finish. */
+async function startInParts(opts: StartOptions, out: string, workers: number): Promise<void> {
+  const [{ runPortfolioToFile, countEvidence }, { formatSummary, formatContinuations }] = await Promise.all([
+    import('./portfolio-run.js'),
+    import('../report.js'),
+  ]);
+  const started = Date.now();
+  mkdirSync(out, { recursive: true });
+  markOutputDir(out);
+  const file = join(out, 'timelines.jsonl');
+  const continuations: string[] = [];
+  // The manager's report reads every loan: kept for it (small beside a local stack's memory).
+  const loans: SimulatedLoan[] = [];
+  const evidenceDir = join(out, 'evidence');
+  const summary = await runPortfolioToFile({
+    job: {
+      source: { sample: { loans: opts.loans, seed: opts.seed } },
+      fast: opts.fast,
+      iam: opts.iam,
+      evidenceDir,
+    },
+    workers,
+    total: opts.loans,
+    file,
+    format: 'jsonl',
+    bar: process.stderr.isTTY === true || process.env.CI === 'true',
+    onLoans: (batch) => {
+      continuations.push(...formatContinuations(batch));
+      loans.push(...batch);
+    },
+  });
+  summary.seed = opts.seed;
+  console.log(formatSummary(summary, (Date.now() - started) / 1000, process.version));
+  printContinuations(continuations);
+  console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
+  const { samplePortfolio } = await import('../sample.js');
+  const scenario = { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) };
+  const report = join(out, 'report.html');
+  const ms = await buildReport(
+    report,
+    'Ladder run: the sample portfolio',
+    { loans: byScenario(loans, scenario), summary },
+    scenario,
+  );
+  console.log(`the manager's report (one HTML page, opens offline): ${report} (built in ${ms} ms)`);
+  const { packs, agreements } = countEvidence(evidenceDir);
+  if (packs + agreements > 0)
+    console.log(
+      `evidence packs of the ${packs} loans handed to legal, and ${agreements} signed agreements: ${evidenceDir}/`,
+    );
+}
+
+interface SimulateOptions extends RunOptions {
   scenario: string;
   out: string;
-  data?: string;
   evidence?: string;
   ledgerOut?: string;
   report?: string;
-  iam: boolean;
+}
+
+/** `ladder simulate` over worker processes: the result document streamed to --out as batches finish. */
+async function simulateInParts(opts: SimulateOptions, scenario: Scenario, workers: number): Promise<void> {
+  const [{ runPortfolioToFile }, { formatContinuations }] = await Promise.all([
+    import('./portfolio-run.js'),
+    import('../report.js'),
+  ]);
+  mkdirSync(dirname(resolve(opts.out)), { recursive: true });
+  const continuations: string[] = [];
+  const loans: SimulatedLoan[] = [];
+  const summary = await runPortfolioToFile({
+    job: {
+      source: { scenarioFile: resolve(opts.scenario) },
+      fast: opts.fast,
+      iam: opts.iam,
+      ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
+    },
+    workers,
+    total: scenario.loans.length,
+    file: resolve(opts.out),
+    format: 'json',
+    bar: process.stderr.isTTY === true,
+    onLoans: (batch) => {
+      continuations.push(...formatContinuations(batch));
+      // Kept only for the manager's report, which reads every loan.
+      if (opts.report) loans.push(...batch);
+    },
+  });
+  if (opts.report) {
+    const title = `Ladder run: ${basename(opts.scenario)}`;
+    const run = { loans: byScenario(loans, scenario), summary };
+    const ms = await buildReport(resolve(opts.report), title, run, scenario);
+    console.log(`wrote ${opts.report}: the manager's report (built in ${ms} ms)`);
+  }
+  const statuses = Object.entries(summary.finalStatus).map(([k, v]) => `${k} ${v}`);
+  console.log(`wrote ${opts.out}: ${summary.loans} loans, ${statuses.join(', ')}`);
+  printContinuations(continuations);
 }
 
 async function simulateCommand(opts: SimulateOptions): Promise<void> {
@@ -111,6 +243,15 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     import('../report.js'),
   ]);
   const scenario = parseScenario(raw);
+  const single = opts.data ? '--data' : opts.ledgerOut ? '--ledger-out' : undefined;
+  const workers = await workersFor(opts, single, scenario.loans.length);
+  if (workers !== undefined) {
+    // The scenario's policy is read here first, as a run in this process reads it: a bad one is a
+    // usage error before any worker starts or any output is written.
+    const { scenarioPolicies } = await import('../scenario-policy.js');
+    scenarioPolicies(scenario, dirname(resolve(opts.scenario)));
+    return simulateInParts(opts, scenario, workers);
+  }
   const bar = await progress(process.stderr.isTTY === true);
   const result = await simulate(scenario, {
     baseDir: dirname(resolve(opts.scenario)),
@@ -118,6 +259,7 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
     ...(opts.evidence ? { evidenceDir: resolve(opts.evidence) } : {}),
     ...(opts.iam ? {} : { iam: false as const }),
+    ...(opts.fast ? { fast: true } : {}),
   });
   bar.stop();
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
@@ -146,7 +288,9 @@ export function runCommands(program: Command): void {
     .option('--loans <n>', 'loans in the sample portfolio', positiveInt, 300)
     .option('--seed <n>', 'seed of the sample portfolio', positiveInt, 42)
     .option('--out <dir>', 'timelines and evidence packs; replaced by the next run', 'out')
-    .option('--data <dir>', 'keep the embedded store on disk in this new or empty directory')
+    .option('--data <dir>', 'keep the embedded store on disk in this new or empty directory (one process)')
+    .option('--fast', FAST, false)
+    .option('--workers <n>', WORKERS, positiveInt)
     .option('--no-iam', NO_IAM)
     .action(start);
 
@@ -162,9 +306,11 @@ export function runCommands(program: Command): void {
     )
     .option(
       '--ledger-out <file>',
-      'also write every ledger record, one JSON line each (for `ladder audit verify`)',
+      'also write every ledger record, one JSON line each (for `ladder audit verify`; one process)',
     )
     .option('--report <file>', "also write the manager's report, one self-contained HTML page")
+    .option('--fast', FAST, false)
+    .option('--workers <n>', WORKERS, positiveInt)
     .option('--no-iam', NO_IAM)
     .action(simulateCommand);
 

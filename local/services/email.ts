@@ -27,7 +27,7 @@ import {
 } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { FailurePlan } from './sms-sink.js';
+import type { FailurePlan, PublishAnswer } from './sms-sink.js';
 
 type SesLocalModule = typeof import('aws-ses-v2-local');
 // aws-ses-v2-local is CommonJS with `exports.default`: a default import gives the function under
@@ -54,9 +54,22 @@ export interface EmailOptions {
   failures?: FailurePlan;
 }
 
+/** A simple text e-mail, as SendEmail carries it. */
+export interface SimpleEmail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+}
+
 export interface LocalEmail {
   /** `http://127.0.0.1:<port>`: the SES v2 endpoint. */
   endpoint: string;
+  /**
+   * One SendEmail in this process, without HTTP (the fast mode's SES client): faults apply as through
+   * the proxy, the message is kept with the others (`messages()`, the inbox).
+   */
+  send(email: SimpleEmail): PublishAnswer;
   /** The web inbox, for a browser. */
   inboxUrl: string;
   /** Every message received so far, oldest first. */
@@ -117,11 +130,45 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
   const sentAt = new Map<string, number>();
   const restamp = (emails: StoredEmail[]) =>
     emails.map((e) => ({ ...e, at: sentAt.get(e.messageId) ?? e.at }));
+  /** The messages sent in process (`send`), stamped when sent. */
+  let direct: StoredEmail[] = [];
   const storeOf = async (): Promise<{ templates: unknown; emails: StoredEmail[] }> => {
     const res = await fetch(`${upstreamUrl}/store`);
     if (!res.ok) throw new Error(`local email store answered HTTP ${res.status}`);
     const store = (await res.json()) as { templates: unknown; emails: StoredEmail[] };
-    return { ...store, emails: restamp(store.emails) };
+    const emails = [...restamp(store.emails), ...direct].sort((a, b) => a.at - b.at);
+    return { ...store, emails };
+  };
+  const send = (email: SimpleEmail): PublishAnswer => {
+    if (throttleNext > 0) {
+      throttleNext--;
+      return {
+        ok: false,
+        status: 429,
+        code: 'TooManyRequestsException',
+        message: 'Maximum sending rate exceeded.',
+      };
+    }
+    if (failNext > 0) {
+      failNext--;
+      const message = 'Internal failure (injected by the local email proxy)';
+      return { ok: false, status: 500, code: 'InternalFailure', message };
+    }
+    if (!email.from || !email.subject || !email.text)
+      return { ok: false, status: 400, code: 'BadRequestException', message: 'Bad Request Exception' };
+    // The id aws-ses-v2-local would give.
+    const messageId = `ses-${Math.floor(Math.random() * 900_000_000 + 100_000_000)}`;
+    direct.push({
+      messageId,
+      from: email.from,
+      replyTo: [],
+      destination: { to: email.to, cc: [], bcc: [] },
+      subject: email.subject,
+      body: { text: email.text },
+      attachments: [],
+      at: Math.floor(clock() / 1000),
+    });
+    return { ok: true, messageId };
   };
 
   const proxy = createServer((req, res) => {
@@ -206,8 +253,10 @@ export async function startEmail(opts: EmailOptions = {}): Promise<LocalEmail> {
   return {
     endpoint,
     inboxUrl: `${endpoint}/`,
+    send,
     messages: async () => (await storeOf()).emails,
     clear: async () => {
+      direct = [];
       const res = await fetch(`${upstreamUrl}/clear-store`, { method: 'POST' });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`local email clear-store answered HTTP ${res.status}`);

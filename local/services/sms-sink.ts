@@ -42,9 +42,23 @@ export interface SmsSinkOptions {
   failures?: FailurePlan;
 }
 
+/** A publish to a phone number: the number, the text and the message attributes' values. */
+export interface Publish {
+  phoneNumber: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+/** What the sink answers: the message id, or the SNS error (HTTP status, error code, message). */
+export type PublishAnswer =
+  | { ok: true; messageId: string }
+  | { ok: false; status: number; code: string; message: string };
+
 export interface SmsSink {
   /** `http://127.0.0.1:<port>`: the SNS endpoint. */
   endpoint: string;
+  /** One publish in this process, without HTTP (the fast mode's SNS client): faults apply as over HTTP. */
+  publish(p: Publish): PublishAnswer;
   /** A copy of the messages received so far, oldest first. */
   outbox(): OutboxEntry[];
   clear(): void;
@@ -70,15 +84,33 @@ function sendXml(res: ServerResponse, status: number, body: string): void {
   res.end(`<?xml version="1.0"?>\n${body}`);
 }
 
+const errorXml = (status: number, code: string, message: string) =>
+  `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+  `<Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+
 function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  const type = status >= 500 ? 'Receiver' : 'Sender';
-  sendXml(
-    res,
-    status,
-    `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${type}</Type><Code>${code}</Code>` +
-      `<Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-  );
+  sendXml(res, status, errorXml(status, code, message));
 }
+
+/** The SNS Query protocol's answer to a publish: HTTP status and XML body. */
+export function publishAnswerXml(answer: PublishAnswer): { status: number; body: string } {
+  if (!answer.ok)
+    return { status: answer.status, body: errorXml(answer.status, answer.code, answer.message) };
+  return {
+    status: 200,
+    body:
+      `<PublishResponse xmlns="${SNS_XMLNS}"><PublishResult><MessageId>${answer.messageId}</MessageId>` +
+      `</PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>` +
+      '</PublishResponse>',
+  };
+}
+
+/** The publish a Query protocol form carries. */
+export const publishOf = (form: URLSearchParams): Publish => ({
+  phoneNumber: form.get('PhoneNumber') ?? '',
+  message: form.get('Message') ?? '',
+  attributes: parseAttributes(form),
+});
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -126,48 +158,48 @@ export async function startSmsSink(opts: SmsSinkOptions = {}): Promise<SmsSink> 
   };
   if (opts.failures) injectFaults(opts.failures);
 
-  const publish = (form: URLSearchParams, res: ServerResponse): void => {
+  /** One publish, as the HTTP endpoint and the fast mode's in-process client both take it. */
+  const accept = (p: Publish): PublishAnswer => {
     if (throttleNext > 0) {
       throttleNext--;
-      if (throttleAs === 'Throttled') sendError(res, 429, 'Throttled', 'Rate exceeded');
-      else sendError(res, 400, 'Throttling', 'Rate exceeded');
-      return;
+      return throttleAs === 'Throttled'
+        ? { ok: false, status: 429, code: 'Throttled', message: 'Rate exceeded' }
+        : { ok: false, status: 400, code: 'Throttling', message: 'Rate exceeded' };
     }
     if (failNext > 0) {
       failNext--;
-      sendError(res, 500, 'InternalError', 'Internal error (injected by the local SMS sink)');
-      return;
+      return {
+        ok: false,
+        status: 500,
+        code: 'InternalError',
+        message: 'Internal error (injected by the local SMS sink)',
+      };
     }
-    const phoneNumber = form.get('PhoneNumber');
-    const message = form.get('Message');
-    if (!phoneNumber) {
-      sendError(
-        res,
-        400,
-        'InvalidParameter',
-        'Invalid parameter: the local SMS sink only accepts PhoneNumber',
-      );
-      return;
+    if (!p.phoneNumber) {
+      const message = 'Invalid parameter: the local SMS sink only accepts PhoneNumber';
+      return { ok: false, status: 400, code: 'InvalidParameter', message };
     }
-    if (!message) {
-      sendError(res, 400, 'InvalidParameter', 'Invalid parameter: Empty message');
-      return;
-    }
+    if (!p.message)
+      return {
+        ok: false,
+        status: 400,
+        code: 'InvalidParameter',
+        message: 'Invalid parameter: Empty message',
+      };
     const entry: OutboxEntry = {
       messageId: randomUUID(),
-      phoneNumber,
-      message,
-      attributes: parseAttributes(form),
+      phoneNumber: p.phoneNumber,
+      message: p.message,
+      attributes: p.attributes,
       receivedAt: new Date(clock()).toISOString(),
     };
     outbox.push(entry);
-    sendXml(
-      res,
-      200,
-      `<PublishResponse xmlns="${SNS_XMLNS}"><PublishResult><MessageId>${entry.messageId}</MessageId>` +
-        `</PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>` +
-        '</PublishResponse>',
-    );
+    return { ok: true, messageId: entry.messageId };
+  };
+
+  const publish = (form: URLSearchParams, res: ServerResponse): void => {
+    const { status, body } = publishAnswerXml(accept(publishOf(form)));
+    sendXml(res, status, body);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -217,6 +249,7 @@ export async function startSmsSink(opts: SmsSinkOptions = {}): Promise<SmsSink> 
   let closed: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    publish: accept,
     outbox: () => outbox.map((entry) => ({ ...entry, attributes: { ...entry.attributes } })),
     clear: () => {
       outbox = [];

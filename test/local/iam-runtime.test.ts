@@ -211,8 +211,17 @@ describe('a grant removed from the construct', () => {
     expect(await (ladder as LocalLadder).stores.ledger().list(caseKey('L-1', 1))).toEqual([]);
   });
 
-  it("fails a retried human task's opening with AccessDenied on the Tasks table", async () => {
-    const options = { start: START, iam: { stackIam: withoutRetoken }, faults: { invocation: crashOnce() } };
+  // The fast mode's in-memory tables check the same grants as the SDK path (local/sdk.ts).
+  it.each([
+    ['on the embedded DynamoDB', {}],
+    ['in the fast mode', { dynamodb: 'memory', messaging: 'in-process' } as const],
+  ])("fails a retried human task's opening with AccessDenied on the Tasks table %s", async (_, mode) => {
+    const options = {
+      start: START,
+      iam: { stackIam: withoutRetoken },
+      faults: { invocation: crashOnce() },
+      ...mode,
+    };
     const execution = await run(options, 14);
     const role = withoutRetoken.functions.humanTask.role.name;
     const message =
