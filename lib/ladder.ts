@@ -4,6 +4,8 @@ import { EVENT_TARGETS } from '../functions/domain/routes.js';
 import { BorrowerEvents } from './borrower-events.js';
 import { Consent } from './consent.js';
 import { Delivery } from './delivery.js';
+import { DeskApi } from './desk-api.js';
+import { DeskIdentity } from './desk-identity.js';
 import { Erasure } from './erasure.js';
 import {
   BORROWER_DETAIL_TYPES,
@@ -58,6 +60,10 @@ export class Ladder extends Construct {
   public readonly monitoring: Monitoring;
   /** The borrower's page (and later the agent desk) on S3 behind CloudFront. */
   public readonly pages: PagesHosting;
+  /** Who may use the agent desk: the Cognito user pool, its groups (one per queue), the desk's client. */
+  public readonly deskIdentity: DeskIdentity;
+  /** The agent desk's API (Cognito-authorised) on the work-queue REST API under /api/desk. */
+  public readonly desk: DeskApi;
 
   constructor(scope: Construct, id: string, props: LadderProps = {}) {
     super(scope, id);
@@ -89,6 +95,11 @@ export class Ladder extends Construct {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
     const pages = new PagesHosting(this, 'Pages', { functions });
+    const deskIdentity = new DeskIdentity(this, 'DeskIdentity', {
+      ...{ pagesUrl: pages.url, removalPolicy, domainPrefix: props.deskDomainPrefix },
+    });
+    const desk = new DeskApi(this, 'Desk', { ...base, workflow, identity: deskIdentity, api: workQueue.api });
+    pages.addApi('/api/desk/*', workQueue.api);
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys, ledgerWriter });
     this.inboundEmail = props.inboundEmail
@@ -123,6 +134,7 @@ export class Ladder extends Construct {
         humanTask: workflow.humanTaskFunction,
         events: borrowerEvents.eventsFunction,
         agentApi: workQueue.agentApiFunction,
+        deskApi: desk.deskApiFunction,
         erasure: erasure.erasureFunction,
         inboundSms: consent.inboundSmsFunction,
         audit: audit.auditFunction,
@@ -149,5 +161,7 @@ export class Ladder extends Construct {
     this.audit = audit;
     this.monitoring = monitoring;
     this.pages = pages;
+    this.deskIdentity = deskIdentity;
+    this.desk = desk;
   }
 }

@@ -34,6 +34,8 @@ export class PagesHosting extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** The pages' origin, https://<distribution domain>: the borrower's page is at `${url}/b/`. */
   public readonly url: string;
+  /** The security headers (CSP and the rest) every answer of the distribution carries. */
+  public readonly headers: cloudfront.ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: PagesHostingProps) {
     super(scope, id);
@@ -97,6 +99,7 @@ export class PagesHosting extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
+    this.headers = headers;
     // Its own role, writing to its own Ladder log group only (no AWS managed policy), as every function's.
     const logGroup = props.functions.logGroup(this, 'DeployPagesLogs');
     const role = new iam.Role(this, 'DeployPagesRole', {
@@ -189,5 +192,20 @@ export class PagesHosting extends Construct {
         reason: "CDK's BucketDeployment handler: its runtime is chosen and updated by aws-cdk-lib.",
       });
     }
+  }
+
+  /**
+   * Serves a REST API's stage under `pattern` of the pages' origin (the agent desk's `/api/desk/*`):
+   * never cached, every viewer header but Host passed on, the same security headers. Behaviours match
+   * in the order they were added, so add a narrower pattern before a wider one (`/api/*`).
+   */
+  public addApi(pattern: string, api: apigateway.RestApi): void {
+    this.distribution.addBehavior(pattern, new origins.RestApiOrigin(api), {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: this.headers,
+    });
   }
 }
