@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { agentCommands } from '../local/cli/agent-commands.js';
 import { auditCommands } from '../local/cli/audit-commands.js';
+import { linkCommand } from '../local/cli/link-command.js';
 import { runCommands } from '../local/cli/run-commands.js';
 import { EXIT, isInputError, UsageError } from '../local/cli/usage.js';
 
@@ -48,6 +49,7 @@ const program = new Command('ladder')
 runCommands(program);
 agentCommands(program);
 auditCommands(program);
+linkCommand(program);
 const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
 for (const command of everyCommand(program)) command.exitOverride(usageExit(command));
 

@@ -26,6 +26,7 @@ export const LAMBDA_ENTRIES = {
   Audit: 'functions/audit/index.ts',
   LedgerWriter: 'functions/ledger-writer/index.ts',
   Delivery: 'functions/delivery/index.ts',
+  BorrowerApi: 'functions/borrower-api/index.ts',
 } as const;
 
 export const LAMBDA_BUNDLING = {

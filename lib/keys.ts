@@ -24,6 +24,8 @@ export class Keys extends Construct {
   public readonly contactKey: kms.Key;
   public readonly sealKey: kms.Key;
   public readonly lineKey: kms.Key;
+  /** Signs the borrower's page links: the stage makes MACs, the borrower API verifies them. */
+  public readonly linkKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: KeysProps) {
     super(scope, id);
@@ -46,6 +48,7 @@ export class Keys extends Construct {
       });
     this.sealKey = hmac('SealKey', 'Ladder: seals of the audit ledger (MACs made by the ledger writer only)');
     this.lineKey = hmac('LineKey', "Ladder: pseudonyms of borrowers' phone lines (made by intake only)");
+    this.linkKey = hmac('LinkKey', "Ladder: signed links to the borrower's page (made by the stage only)");
     // CloudWatch Logs encrypts the log groups with the case key, scoped to this account's log groups;
     // SNS's SMS delivery-status logs hold phone numbers: those are under the contact key.
     this.letLogsEncrypt(this.caseKey);

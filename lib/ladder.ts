@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EVENT_TARGETS } from '../functions/domain/routes.js';
+import { BorrowerApi } from './borrower-api.js';
 import { BorrowerEvents } from './borrower-events.js';
 import { Consent } from './consent.js';
 import { Delivery } from './delivery.js';
@@ -64,6 +65,8 @@ export class Ladder extends Construct {
   public readonly deskIdentity: DeskIdentity;
   /** The agent desk's API (Cognito-authorised) on the work-queue REST API under /api/desk. */
   public readonly desk: DeskApi;
+  /** The borrower page's API (signed links), served by the pages' distribution under /api/*. */
+  public readonly borrowerApi: BorrowerApi;
 
   constructor(scope: Construct, id: string, props: LadderProps = {}) {
     super(scope, id);
@@ -94,12 +97,22 @@ export class Ladder extends Construct {
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
-    const pages = new PagesHosting(this, 'Pages', { functions });
+    const borrowerApi = new BorrowerApi(this, 'BorrowerApi', { ...base, keys, routing, workflow });
+    // Its stage logs through the account's CloudWatch role, which the work-queue API sets up.
+    const account = workQueue.api.node.tryFindChild('Account');
+    if (account) borrowerApi.api.deploymentStage.node.addDependency(account);
+    const pages = new PagesHosting(this, 'Pages', {
+      functions,
+      api: borrowerApi.api,
+      deskApi: workQueue.api,
+    });
     const deskIdentity = new DeskIdentity(this, 'DeskIdentity', {
       ...{ pagesUrl: pages.url, removalPolicy, domainPrefix: props.deskDomainPrefix },
     });
     const desk = new DeskApi(this, 'Desk', { ...base, workflow, identity: deskIdentity, api: workQueue.api });
-    pages.addApi('/api/desk/*', workQueue.api);
+    // Every message's {link}: a page link the stage signs with the link key (functions/domain/links.ts).
+    keys.bindMac(workflow.stageFunction, keys.linkKey, 'LINK_KEY', 'kms:GenerateMac');
+    workflow.stageFunction.addEnvironment('PAGES_URL', pages.url);
     const erasure = new Erasure(this, 'Erasure', { ...base, workflow });
     const consent = new Consent(this, 'Consent', { ...base, keys, ledgerWriter });
     this.inboundEmail = props.inboundEmail
@@ -163,5 +176,6 @@ export class Ladder extends Construct {
     this.pages = pages;
     this.deskIdentity = deskIdentity;
     this.desk = desk;
+    this.borrowerApi = borrowerApi;
   }
 }

@@ -1,4 +1,5 @@
 import {
+  Aws,
   type aws_apigateway as apigateway,
   CfnOutput,
   aws_cloudfront as cloudfront,
@@ -15,6 +16,7 @@ import {
 import { Construct } from 'constructs';
 import { buildWeb, WEB_ROOT } from '../web/build.js';
 import { SECURITY_HEADERS } from '../web/headers.js';
+import { BORROWER_API_STAGE } from './borrower-api.js';
 import type { LadderFunctions } from './ladder-functions.js';
 
 export interface PagesHostingProps {
@@ -22,6 +24,8 @@ export interface PagesHostingProps {
   readonly functions: LadderFunctions;
   /** The pages' API, served by the same distribution under /api/* (same origin: CSP connect-src 'self'). */
   readonly api?: apigateway.RestApi;
+  /** The work-queue API, whose Cognito-authorised `/api/desk/*` routes the agent desk calls (stage prod). */
+  readonly deskApi?: apigateway.RestApi;
 }
 
 /**
@@ -34,8 +38,6 @@ export class PagesHosting extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** The pages' origin, https://<distribution domain>: the borrower's page is at `${url}/b/`. */
   public readonly url: string;
-  /** The security headers (CSP and the rest) every answer of the distribution carries. */
-  public readonly headers: cloudfront.ResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: PagesHostingProps) {
     super(scope, id);
@@ -82,24 +84,14 @@ export class PagesHosting extends Construct {
         responseHeadersPolicy: headers,
         functionAssociations: [{ function: index, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
-      ...(props.api
-        ? {
-            additionalBehaviors: {
-              '/api/*': {
-                origin: new origins.RestApiOrigin(props.api, { originPath: '' }),
-                viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-                cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-                originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-                responseHeadersPolicy: headers,
-              },
-            },
-          }
-        : {}),
+      // The agent desk's routes first: CloudFront matches behaviours in order, and /api/* is wider.
+      additionalBehaviors: {
+        ...(props.deskApi ? { '/api/desk/*': apiBehavior(props.deskApi, 'prod', headers) } : {}),
+        ...(props.api ? { '/api/*': apiBehavior(props.api, BORROWER_API_STAGE, headers) } : {}),
+      },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
-    this.headers = headers;
     // Its own role, writing to its own Ladder log group only (no AWS managed policy), as every function's.
     const logGroup = props.functions.logGroup(this, 'DeployPagesLogs');
     const role = new iam.Role(this, 'DeployPagesRole', {
@@ -193,19 +185,29 @@ export class PagesHosting extends Construct {
       });
     }
   }
+}
 
-  /**
-   * Serves a REST API's stage under `pattern` of the pages' origin (the agent desk's `/api/desk/*`):
-   * never cached, every viewer header but Host passed on, the same security headers. Behaviours match
-   * in the order they were added, so add a narrower pattern before a wider one (`/api/*`).
-   */
-  public addApi(pattern: string, api: apigateway.RestApi): void {
-    this.distribution.addBehavior(pattern, new origins.RestApiOrigin(api), {
-      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: this.headers,
-    });
-  }
+/**
+ * A REST API's stage as a behaviour of the pages' origin: never cached, every viewer header but Host
+ * passed on, the same security headers. By the API's id and its stage's name, not `api.url` (a
+ * reference to the stage, hence to the functions behind it): the stage function's links name this
+ * distribution.
+ */
+function apiBehavior(
+  api: apigateway.RestApi,
+  stage: string,
+  headers: cloudfront.IResponseHeadersPolicy,
+): cloudfront.BehaviorOptions {
+  return {
+    origin: new origins.HttpOrigin(`${api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
+      originPath: `/${stage}`,
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    }),
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+    cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    responseHeadersPolicy: headers,
+  };
 }

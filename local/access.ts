@@ -53,6 +53,7 @@ export interface Access extends Placement {
   readonly bucketName: string;
   readonly sealKeyArn: string;
   readonly lineKeyArn: string;
+  readonly linkKeyArn: string;
   /**
    * Throws the service's AccessDenied error if the function whose invocation is in progress may not
    * make this call (`service` as the SDK client is named, `command` and `input` as the SDK would send
@@ -91,6 +92,7 @@ function unchecked(p: Placement): Access {
     bucketName: 'ladder-evidence',
     sealKeyArn: regional('kms', 'key/ladder-seal'),
     lineKeyArn: regional('kms', 'key/ladder-line'),
+    linkKeyArn: regional('kms', 'key/ladder-link'),
     check: () => undefined,
     middleware: () => undefined,
   };
@@ -119,6 +121,7 @@ function enforced(stackIam: StackIam, guard: IamGuard): Access {
     bucketName: stackIam.evidenceBucket.name,
     sealKeyArn: stackIam.sealKey.arn,
     lineKeyArn: stackIam.lineKey.arn,
+    linkKeyArn: stackIam.linkKey.arn,
     check(service, command, input) {
       const fn = currentFunction();
       if (fn !== undefined) guard.check(fn, service, command, input);

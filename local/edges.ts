@@ -104,6 +104,7 @@ export function checkedKeys(keys: LocalKeys, access: Access): LocalKeys {
     ...keys,
     seal: checkedKey(keys.seal, access.sealKeyArn, access),
     line: checkedKey(keys.line, access.lineKeyArn, access),
+    link: checkedKey(keys.link, access.linkKeyArn, access),
   };
 }
 

@@ -42,12 +42,14 @@ export async function loadFunctionModules(services: LocalServices, options: Envi
     messaging: import('../functions/adapters/messaging.js'),
     policies: import('../functions/domain/policies.js'),
     segments: import('../functions/domain/segments.js'),
+    links: import('../functions/domain/links.js'),
     intake: import('../functions/intake/handler.js'),
     stage: import('../functions/stage/handler.js'),
     humanTask: import('../functions/human-task/handler.js'),
     events: import('../functions/events/handler.js'),
     agentApiCore: import('../functions/agent-api/core.js'),
     deskApiCore: import('../functions/desk-api/core.js'),
+    borrowerApiCore: import('../functions/borrower-api/core.js'),
     eventsCore: import('../functions/events/core.js'),
     inboundSms: import('../functions/inbound-sms/handler.js'),
     erasure: import('../functions/erasure/handler.js'),
@@ -82,6 +84,8 @@ export interface HandlerDeps {
   keys: LocalKeys;
   /** The stage's way to the ledger: an invocation of the ledger writer function, as on AWS. */
   writer: LedgerWriter;
+  /** The borrower page's origin for the links in messages (`ladder serve`'s, once it listens). */
+  pagesUrl: () => string;
 }
 
 /** Each function's handler, by the name the runtime invokes it by. */
@@ -114,6 +118,7 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       policies,
       evidence,
       continuer,
+      links: modules.links.linkIssuer(keys.link, deps.pagesUrl, modules.links.newLinkId),
     }),
     humanTask: modules.humanTask.buildHumanTaskHandler({
       cases: s.cases(),
@@ -211,4 +216,33 @@ export function agentDesk(
     }
   }
   return { api, deskApi, completeTask };
+}
+
+/**
+ * The borrower page's API (API Gateway behind CloudFront on AWS) over the local stores: it runs as the
+ * borrower API function, under that function's IAM, and checks links with the (IAM-checked) link key.
+ */
+export function borrowerPage(
+  modules: FunctionModules,
+  deps: Pick<HandlerDeps, 'stores' | 'callbacks' | 'clock' | 'policies' | 'bus' | 'keys'>,
+) {
+  const { stores: s, callbacks, clock, policies, bus } = deps;
+  const core = modules.borrowerApiCore.createBorrowerApiCore({
+    cases: s.cases(),
+    tasks: s.tasks(),
+    callbacks,
+    clock,
+    policies,
+    links: deps.keys.link,
+    events: modules.eventsCore.createEventsCore({
+      cases: s.cases(),
+      callbacks,
+      clock,
+      policies,
+      bus,
+      tasks: s.tasks(),
+    }),
+  });
+  const api: typeof core = (request) => runAs('borrowerApi', { ddb: 0 }, () => core(request));
+  return api;
 }

@@ -1,5 +1,6 @@
 import { executionArnOf } from '../functions/adapters/workflow.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
+import type { BorrowerRequest } from '../functions/borrower-api/core.js';
 import type { DeskRequest } from '../functions/desk-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { type Access, type IamOptions, localAccess } from './access.js';
@@ -16,7 +17,13 @@ import {
   invokingWriter,
 } from './edges.js';
 import { createExecutions, type ExecutionRecord, loadMachines } from './executions.js';
-import { agentDesk, buildHandlers, type EnvironmentOptions, loadFunctionModules } from './handlers.js';
+import {
+  agentDesk,
+  borrowerPage,
+  buildHandlers,
+  type EnvironmentOptions,
+  loadFunctionModules,
+} from './handlers.js';
 import { createInvoker, type InvocationFault } from './invoke.js';
 import { localKeys } from './keys.js';
 import { evidenceRecorder, recordingBus } from './recorders.js';
@@ -77,6 +84,8 @@ export interface LocalLadderOptions
    * handler work, which is the local runtime's ceiling (bench/bench.ts).
    */
   noopHandlers?: boolean;
+  /** The borrower page's origin for the links in messages. @default http://127.0.0.1:4510 (`ladder serve`) */
+  pagesUrl?: string;
 }
 
 /** The token's execution: task tokens are `<execution name>/<n>` (task-states.ts). */
@@ -142,7 +151,10 @@ export async function createLocalLadder(options: LocalLadderOptions) {
   );
   executions = created.executions;
   const keys = localKeys(options.dataDir);
+  // The links in messages point at `ladder serve`'s pages: its default port until it says which it has.
+  let pagesUrl = options.pagesUrl ?? 'http://127.0.0.1:4510';
   const handlers = buildHandlers(modules, {
+    pagesUrl: () => pagesUrl,
     ...sdk,
     callbacks,
     clock,
@@ -175,6 +187,14 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
   });
   const desk = agentDesk(modules, { stores: sdk.stores, callbacks, clock, policies });
+  const page = borrowerPage(modules, {
+    stores: sdk.stores,
+    callbacks,
+    clock,
+    policies,
+    bus: checkedBus(bus, access),
+    keys: checkedKeys(keys, access),
+  });
   const starter = created.starter;
 
   return {
@@ -190,6 +210,10 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     policies,
     stores: sdk.stores,
     keys,
+    /** Where the links in messages point from now on (`ladder serve` once it listens). */
+    setPagesUrl: (url: string) => {
+      pagesUrl = url;
+    },
     /** StartExecution, as the intake function calls it (idempotent by name). */
     start: (name: string, input: Record<string, unknown> & { policyId: string }) =>
       starter.start(name, input),
@@ -200,6 +224,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     agentApi: (request: ApiRequest) => clock.track(() => desk.api(request)),
     /** The agent desk's API (Cognito-authorised on AWS; a local session token under `ladder serve`). */
     deskApi: (request: DeskRequest) => clock.track(() => desk.deskApi(request)),
+    /** The borrower page's API (`/api/borrower...`): the link's token decides whose loans it reaches. */
+    borrowerApi: (request: BorrowerRequest) => clock.track(() => page(request)),
     /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */
     completeTask: (taskId: string, outcome: unknown, agent?: string) =>
       clock.track(() => desk.completeTask(taskId, outcome, agent)),

@@ -161,9 +161,14 @@ export async function serve(opts: {
         });
         return send(res, out.status, out.body);
       }
-      if (url.pathname.startsWith('/api/borrower')) {
-        // Signed links are not issued yet: every token is refused, as an invalid one will be.
-        return send(res, 403, { error: 'link refused' });
+      if (url.pathname === '/api/borrower' || url.pathname.startsWith('/api/borrower/')) {
+        const out = await ladder.borrowerApi({
+          method: req.method ?? 'GET',
+          path: url.pathname.slice('/api/borrower'.length),
+          authorization: req.headers.authorization,
+          body: req.method === 'POST' ? JSON.stringify(await body(req)) : null,
+        });
+        return send(res, out.status, out.body);
       }
       if (req.method === 'GET' && (await servePage(pagesDir, url.pathname, res))) return;
       return send(res, 404, { error: 'not found' });
@@ -175,6 +180,7 @@ export async function serve(opts: {
   });
   await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  ladder.setPagesUrl(`http://127.0.0.1:${port}`);
   if (!opts.quiet) {
     console.log(
       `ladder serve: http://127.0.0.1:${port} (clock x${opts.speed}); e-mail inbox ${ladder.services.endpoints.inbox}`,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CaseRecord, RepaymentPlan, SettlementOffer } from './case.js';
 import { fromMinor } from './money.js';
 import type { LoadedPolicy, Locale } from './policy.js';
+import { paymentLink } from './templates.js';
 
 /**
  * The agreement the borrower signs (a repayment plan) or accepts by paying (a settlement offer): a
@@ -145,13 +146,7 @@ export function renderAgreement(
       madeAt: offer.madeAt,
     };
   }
-  lines.push(
-    '',
-    interestClause(c, policy, locale),
-    '',
-    t.pay(`${policy.paymentLinkBase}${encodeURIComponent(c.loanId)}`),
-    '',
-  );
+  lines.push('', interestClause(c, policy, locale), '', t.pay(paymentLink(policy, c.loanId)), '');
   const document = lines.join('\n');
   const key = `evidence/agreements/${c.loanId}/${c.cycle}/${terms.kind.toLowerCase()}-${Date.parse(at)}`;
   const hash = sha256(document);

@@ -43,3 +43,14 @@ export class CaseNotFoundError extends LadderError {
 
 /** Names the state machine retries; kept here so the renderer and the handlers agree. */
 export const RETRYABLE_ERRORS = ['TransientError', 'ConcurrentUpdateError'] as const;
+
+/**
+ * A borrower link that is malformed, tampered with, expired, or used for a loan it does not name. The
+ * borrower API answers 403 with no detail (which of these it was is not the caller's to learn).
+ */
+export class LinkRefusedError extends LadderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LinkRefusedError';
+  }
+}

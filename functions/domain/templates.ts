@@ -21,6 +21,11 @@ export interface MessageVars {
   receivedMinor?: number;
   /** One voice per borrower: the line saying this message covers the borrower's other loans. */
   coverLine?: string;
+  /**
+   * {link}: a fresh signed link to the borrower's page (functions/domain/links.ts). Without one (a
+   * deployment with no link issuer, the template checks) it is the policy's payment link for the loan.
+   */
+  link?: string;
 }
 
 export interface RenderedMessage {
@@ -60,6 +65,10 @@ const RECEIVED: Record<Locale, string> = {
   'zh-CN': '已收到您的还款{received}，谢谢。',
 };
 
+/** The lender's own payment page for a loan: where the borrower page's Pay button goes, too. */
+export const paymentLink = (policy: Pick<LadderPolicy, 'paymentLinkBase'>, loanId: string): string =>
+  `${policy.paymentLinkBase}${encodeURIComponent(loanId)}`;
+
 const fill = (text: string, values: Record<string, string>): string =>
   text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 
@@ -90,7 +99,7 @@ export function renderMessage(
     dueDate: localDate(vars.dueDate, locale),
     daysPastDue: String(vars.daysPastDue),
     noticeDays: String(noticeDays(policy, templateId) ?? ''),
-    link: `${policy.paymentLinkBase}${encodeURIComponent(vars.loanId)}`,
+    link: vars.link ?? paymentLink(policy, vars.loanId),
   };
   let rendered = fill(body, values);
   if (vars.coverLine && (channel === 'SMS' || channel === 'EMAIL')) {

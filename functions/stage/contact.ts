@@ -152,7 +152,10 @@ async function sendMessage(
   const covered = coveredBy(ctx);
   const owed = owedNow(ctx);
   const received = unacknowledged(ctx).reduce((sum, p) => sum + p.amountMinor, 0);
+  // A fresh link per message, for the loans it speaks of: this one and those it covers (one voice).
+  const link = await deps.links?.issue(req.borrowerId, [req.loanId, ...covered.map((c) => c.loanId)], now);
   const message = renderMessage(policy, policy.rules, templateId, channel, profile.item.locale, {
+    ...(link ? { link } : {}),
     ...(covered.length > 0 ? { coverLine: coverLine(profile.item.locale, kase.item, covered) } : {}),
     name: details?.name ?? '',
     amountMinor: owed.totalMinor,

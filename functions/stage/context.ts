@@ -11,6 +11,7 @@ import type { Clock } from '../domain/clock.js';
 import type { LedgerHead } from '../domain/decide.js';
 import { CaseNotFoundError } from '../domain/errors.js';
 import type { LedgerRecord, SendReceipt } from '../domain/ledger.js';
+import type { LinkIssuer } from '../domain/links.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { LoadedPolicy } from '../domain/policy.js';
 
@@ -27,6 +28,8 @@ export interface StageDeps {
   clock: Clock;
   policies: PolicyRegistry;
   evidence: EvidenceStore;
+  /** Signs the {link} of every message: the borrower's page, for this borrower's loans only. */
+  links?: LinkIssuer;
   /** Starts the execution a ladder continues in (steps/continue.ts). */
   continuer: LadderContinuer;
   /** Sees each ledger record once it is stored (the handler turns attempts into metrics). */

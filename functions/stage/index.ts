@@ -1,4 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -7,9 +8,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
 import { S3EvidenceStore } from '../adapters/evidence-store.js';
 import { LambdaLedgerWriter } from '../adapters/ledger-writer.js';
+import { KmsMacKey } from '../adapters/mac-key.js';
 import { AwsMessaging } from '../adapters/messaging.js';
 import { BusPublisher, SfnContinuer } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
+import { linkIssuer, newLinkId } from '../domain/links.js';
 import { bundledPolicies } from '../domain/policies.js';
 import { buildStageHandler } from './handler.js';
 
@@ -30,4 +33,12 @@ export const handler = buildStageHandler({
   policies: bundledPolicies(),
   evidence: new S3EvidenceStore(new S3Client(CLIENT_CONFIG), requireEnv('EVIDENCE_BUCKET')),
   continuer: new SfnContinuer(new SFNClient(CLIENT_CONFIG)),
+  links: linkIssuer(
+    new KmsMacKey(new KMSClient(CLIENT_CONFIG), requireEnv('LINK_KEY')),
+    (
+      (url) => () =>
+        url
+    )(requireEnv('PAGES_URL')),
+    newLinkId,
+  ),
 });

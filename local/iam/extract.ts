@@ -191,6 +191,7 @@ export function readTemplate(
     contactKey: named(ladder.contactKey),
     sealKey: named(ladder.sealKey),
     lineKey: named(ladder.lineKey),
+    linkKey: named(ladder.linkKey),
     queues: {
       deadLetter: named(ladder.deadLetterQueue),
       intake: named(ladder.intakeQueue),

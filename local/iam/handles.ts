@@ -18,6 +18,7 @@ export const SINGLES = {
   contactKey: 'keys.contactKey',
   sealKey: 'keys.sealKey',
   lineKey: 'keys.lineKey',
+  linkKey: 'keys.linkKey',
   deadLetterQueue: 'routing.deadLetterQueue',
   intakeQueue: 'intake.queue',
   intakeDeadLetterQueue: 'intake.deadLetterQueue',
@@ -38,6 +39,7 @@ export const FUNCTIONS: Readonly<Record<LocalFunctionName, string>> = {
   audit: 'audit.auditFunction',
   ledgerWriter: 'ledgerWriter.writerFunction',
   delivery: 'delivery.deliveryFunction',
+  borrowerApi: 'borrowerApi.apiFunction',
 };
 
 /** The tables by key (`tables.byKey`) and the state machines by policy id (`workflow.stateMachines`). */

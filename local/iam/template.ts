@@ -41,6 +41,7 @@ export const LOCAL_FUNCTION_NAMES = [
   'audit',
   'ledgerWriter',
   'delivery',
+  'borrowerApi',
 ] as const;
 /** The local runtime's name of each Lambda function (also its local function name). */
 export type LocalFunctionName = (typeof LOCAL_FUNCTION_NAMES)[number];
@@ -110,6 +111,8 @@ export interface StackIam {
   readonly sealKey: NamedResource;
   /** The HMAC key intake makes phone lines' pseudonyms with. */
   readonly lineKey: NamedResource;
+  /** The HMAC key the stage signs borrower links with (the borrower API verifies them). */
+  readonly linkKey: NamedResource;
   readonly queues: Readonly<Record<'deadLetter' | 'intake' | 'intakeDeadLetter', NamedResource>>;
   readonly topics: Readonly<Record<'inboundSms' | 'alarm', NamedResource>>;
 }
@@ -131,7 +134,7 @@ export interface StackIamOptions {
 export type StackFactory = (app: App, id: string) => LadderStack;
 
 /** Bumped whenever StackIam's shape changes. */
-export const STACK_IAM_VERSION = 2;
+export const STACK_IAM_VERSION = 3;
 const STACK_NAME = 'Ladder';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

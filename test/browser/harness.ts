@@ -23,13 +23,15 @@ export interface Harness {
 }
 
 /**
- * One browser and one `ladder serve` per test file, on the local runtime with the clock at `speed`,
- * serving pages built into a temporary directory (so parallel test files never share a build).
+ * One browser and one `ladder serve` per test file, on the local runtime (its clock stopped unless
+ * `paced`), serving pages built into a temporary directory (so parallel test files never share a build).
  */
-export async function startHarness(speed = 1): Promise<Harness> {
+export async function startHarness(paced = false): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ladder-pages-'));
   const pagesDir = buildWeb(path.join(dir, 'web'));
-  const service = await serve({ port: 0, speed, quiet: true, pagesDir });
+  const service = await serve({ port: 0, speed: 1, quiet: true, pagesDir });
+  // The test steps the clock itself (scenario.ts, advance): nothing moves between its steps.
+  if (!paced) service.ladder.clock.stopPaced();
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   const base = `http://127.0.0.1:${service.port}`;
   mkdirSync(ARTIFACTS, { recursive: true });

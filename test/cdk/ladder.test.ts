@@ -150,14 +150,14 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('runs ten functions on nodejs24.x, arm64, traced, each with its own log group', () => {
-    // Ladder's own; the eleventh is CDK's BucketDeployment handler (Python), which deploys the pages.
+  it('runs eleven functions on nodejs24.x, arm64, traced, each with its own log group', () => {
+    // Ladder's own; the twelfth is CDK's BucketDeployment handler (Python), which deploys the pages.
     const functions = Object.fromEntries(
       Object.entries(template.findResources('AWS::Lambda::Function')).filter(
         ([, fn]) => !String(fn.Properties?.Runtime).startsWith('python'),
       ),
     );
-    expect(Object.keys(functions)).toHaveLength(10);
+    expect(Object.keys(functions)).toHaveLength(11);
     const logGroups = new Set<string>();
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({

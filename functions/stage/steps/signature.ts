@@ -26,7 +26,11 @@ export async function recordSignature(ctx: Ctx): Promise<Step> {
   const { policy, kase, profile, req, now } = ctx;
   const g = gate(policy, kase.item, profile.item);
   if (g && g.outcome !== 'SIGN') return gateStep(ctx, g, req.step.resumeStage);
-  const outcome = (req.taskResult as { outcome?: string } | undefined)?.outcome;
+  const result = req.taskResult as { outcome?: string; signedVia?: unknown } | undefined;
+  const outcome = result?.outcome;
+  // Click-to-sign on the borrower's page: the link it was signed through (the record's `at` is when).
+  const via: Record<string, string> =
+    typeof result?.signedVia === 'string' ? { signedVia: `link:${result.signedVia.slice(0, 64)}` } : {};
   const plan = kase.item.plan;
   const signed = outcome === 'SIGNED' && plan?.status === 'PROPOSED';
   const status = signed ? 'SIGNED' : outcome === 'DECLINED' ? 'DECLINED' : 'EXPIRED';
@@ -58,6 +62,7 @@ export async function recordSignature(ctx: Ctx): Promise<Step> {
       balanceAtAgreement: money(plan.balanceAtAgreementMinor),
       agreed: money(plan.agreedMinor),
       ...(plan.approval ? { approvedBy: plan.approval.approverId } : {}),
+      ...via,
     },
   });
   // The recall is published before the case says so: a failed write retries the recall rather than lose it.
