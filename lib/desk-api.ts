@@ -1,4 +1,4 @@
-import { aws_apigateway as apigateway, type aws_lambda_nodejs as nodejs } from 'aws-cdk-lib';
+import { aws_apigateway as apigateway, type aws_lambda_nodejs as nodejs, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LAMBDA_ENTRIES } from './bundling.js';
 import type { DeskIdentity } from './desk-identity.js';
@@ -42,10 +42,28 @@ export class DeskApi extends Construct {
     const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'DeskAuthorizer', {
       cognitoUserPools: [props.identity.userPool],
     });
+    const integration = new apigateway.LambdaIntegration(fn);
     const desk = props.api.root.addResource('api').addResource('desk');
-    desk.addResource('{proxy+}').addMethod('ANY', new apigateway.LambdaIntegration(fn), {
+    desk.addResource('{proxy+}').addMethod('ANY', integration, {
       authorizationType: apigateway.AuthorizationType.COGNITO,
       authorizer,
     });
+    // How to sign in, before anyone has: Cognito's URL, the public client's id, the callback.
+    const config = desk.addResource('config').addMethod('GET', integration, {
+      authorizationType: apigateway.AuthorizationType.NONE,
+    });
+    const signIn = {
+      DESK_AUTHORIZE_URL: `${props.identity.domain.baseUrl()}/oauth2/authorize`,
+      DESK_CLIENT_ID: props.identity.client.userPoolClientId,
+      DESK_REDIRECT_URI: props.identity.callbackUrl,
+    };
+    for (const [name, value] of Object.entries(signIn)) fn.addEnvironment(name, value);
+    Validations.of(config).acknowledge(
+      ...['AwsSolutions-APIG4', 'AwsSolutions-COG4'].map((id) => ({
+        id,
+        reason:
+          "GET /api/desk/config is open by design: it answers how to sign in (the Cognito domain, the desk's public PKCE client id, the callback), the same public facts for everyone, before anyone has a token.",
+      })),
+    );
   }
 }

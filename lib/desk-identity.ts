@@ -22,6 +22,8 @@ export class DeskIdentity extends Construct {
   public readonly userPool: cognito.UserPool;
   public readonly client: cognito.UserPoolClient;
   public readonly domain: cognito.UserPoolDomain;
+  /** The desk page (`<pages>/desk/`): the client's only callback and sign-out URL. */
+  public readonly callbackUrl: string;
 
   constructor(scope: Construct, id: string, props: DeskIdentityProps) {
     super(scope, id);
@@ -53,6 +55,7 @@ export class DeskIdentity extends Construct {
       });
     }
     const callback = `${props.pagesUrl}/desk/`;
+    this.callbackUrl = callback;
     this.client = this.userPool.addClient('Desk', {
       generateSecret: false,
       authFlows: {

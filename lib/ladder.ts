@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EVENT_TARGETS } from '../functions/domain/routes.js';
 import { BorrowerApi } from './borrower-api.js';
@@ -110,6 +110,7 @@ export class Ladder extends Construct {
       ...{ pagesUrl: pages.url, removalPolicy, domainPrefix: props.deskDomainPrefix },
     });
     const desk = new DeskApi(this, 'Desk', { ...base, workflow, identity: deskIdentity, api: workQueue.api });
+    pages.addSignInProxy(`${deskIdentity.domain.domainName}.auth.${Aws.REGION}.amazoncognito.com`);
     // Every message's {link}: a page link the stage signs with the link key (functions/domain/links.ts).
     keys.bindMac(workflow.stageFunction, keys.linkKey, 'LINK_KEY', 'kms:GenerateMac');
     workflow.stageFunction.addEnvironment('PAGES_URL', pages.url);

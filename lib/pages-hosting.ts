@@ -38,6 +38,7 @@ export class PagesHosting extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** The pages' origin, https://<distribution domain>: the borrower's page is at `${url}/b/`. */
   public readonly url: string;
+  private readonly headersPolicy: cloudfront.IResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: PagesHostingProps) {
     super(scope, id);
@@ -92,6 +93,7 @@ export class PagesHosting extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
+    this.headersPolicy = headers;
     // Its own role, writing to its own Ladder log group only (no AWS managed policy), as every function's.
     const logGroup = props.functions.logGroup(this, 'DeployPagesLogs');
     const role = new iam.Role(this, 'DeployPagesRole', {
@@ -185,6 +187,18 @@ export class PagesHosting extends Construct {
       });
     }
   }
+
+  /**
+   * The agent desk's OAuth token endpoint on the pages' own origin: `/oauth2/*` goes to the Cognito
+   * sign-in domain, so the page exchanges its code with `connect-src 'self'` (docs/pages.md).
+   */
+  public addSignInProxy(cognitoDomainName: string): void {
+    this.distribution.addBehavior(
+      '/oauth2/*',
+      httpsOrigin(cognitoDomainName),
+      passThrough(this.headersPolicy),
+    );
+  }
 }
 
 /**
@@ -199,11 +213,20 @@ function apiBehavior(
   headers: cloudfront.IResponseHeadersPolicy,
 ): cloudfront.BehaviorOptions {
   return {
-    origin: new origins.HttpOrigin(`${api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, {
-      originPath: `/${stage}`,
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-    }),
+    origin: httpsOrigin(`${api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, `/${stage}`),
+    ...passThrough(headers),
+  };
+}
+
+const httpsOrigin = (domainName: string, originPath?: string) =>
+  new origins.HttpOrigin(domainName, {
+    ...(originPath ? { originPath } : {}),
+    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+  });
+
+function passThrough(headers: cloudfront.IResponseHeadersPolicy): Omit<cloudfront.BehaviorOptions, 'origin'> {
+  return {
     viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
     allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
     cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

@@ -77,14 +77,15 @@ export function deskSessions(dataDir?: string, now: () => number = Date.now) {
 }
 
 /**
- * `ladder serve`'s desk API: `POST /session` signs in (the Cognito hosted UI's job on AWS), every
- * other route goes to the desk API as the token's agent.
+ * `ladder serve`'s desk API: `GET /config` tells the page to sign in here, `POST /session` signs in
+ * (Cognito's sign-in page's job on AWS), every other route goes to the desk API as the token's agent.
  */
 export function localDeskApi(
   deskApi: (req: DeskRequest) => Promise<{ status: number; body: unknown }>,
   sessions: ReturnType<typeof deskSessions>,
 ) {
   return async (req: Omit<DeskRequest, 'agent'> & { authorization?: string | undefined }) => {
+    if (req.method === 'GET' && req.path === '/config') return { status: 200, body: { signIn: 'local' } };
     if (req.method === 'POST' && req.path === '/session') {
       return { status: 200, body: sessions.signIn(JSON.parse(req.body || '{}')) };
     }

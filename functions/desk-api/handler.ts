@@ -23,10 +23,28 @@ export function agentFromClaims(claims: Record<string, unknown> | undefined): De
   return { id: `cognito:${sub}`, queues: groups };
 }
 
-/** API Gateway (REST, Cognito user-pool authorizer, proxy integration) -> the desk API. */
-export function buildDeskApiHandler(deps: DeskDeps) {
+/** How the page signs in on AWS (web/desk/cognito.ts): Cognito's authorize URL, the app client, the callback. */
+export interface CognitoSignIn {
+  authorizeUrl: string;
+  clientId: string;
+  redirectUri: string;
+}
+
+const answer = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * API Gateway (REST, proxy integration) -> the desk API: `GET /api/desk/config` is open (how to sign in:
+ * public facts, the same for everyone), every other route is behind the Cognito user-pool authorizer.
+ */
+export function buildDeskApiHandler(deps: DeskDeps, signIn: CognitoSignIn) {
   const core = createDeskApiCore(deps);
   return lambdaHandler('DeskApi', async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    if (event.httpMethod === 'GET' && event.path === `${DESK_API_PREFIX}/config`)
+      return answer(200, { signIn: 'cognito', ...signIn });
     const agent = agentFromClaims(event.requestContext?.authorizer?.claims as Record<string, unknown>);
     const response = await core({
       method: event.httpMethod,
@@ -35,10 +53,6 @@ export function buildDeskApiHandler(deps: DeskDeps) {
       body: event.body,
       ...(agent ? { agent } : {}),
     });
-    return {
-      statusCode: response.status,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      body: JSON.stringify(response.body),
-    };
+    return answer(response.status, response.body);
   });
 }

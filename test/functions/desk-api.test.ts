@@ -24,15 +24,22 @@ const task = {
 };
 /** 11:00 in Shanghai: inside the CN contact hours. */
 const DAY = '2026-12-17T03:00:00Z';
-const handler = buildDeskApiHandler({
-  tasks: stores.tasks,
-  cases: stores.cases,
-  contacts: stores.contacts,
-  ledger: stores.ledger,
-  callbacks: new SfnCallbacks(new SFNClient({ region: 'us-east-1' })),
-  policies: bundledPolicies(),
-  clock: fixedClock(DAY),
-});
+const handler = buildDeskApiHandler(
+  {
+    tasks: stores.tasks,
+    cases: stores.cases,
+    contacts: stores.contacts,
+    ledger: stores.ledger,
+    callbacks: new SfnCallbacks(new SFNClient({ region: 'us-east-1' })),
+    policies: bundledPolicies(),
+    clock: fixedClock(DAY),
+  },
+  {
+    authorizeUrl: 'https://ladder-desk.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+    clientId: 'client-1',
+    redirectUri: 'https://d1.cloudfront.net/desk/',
+  },
+);
 /** A request as API Gateway's Cognito authorizer passes it: the ID token's claims. */
 const call = (
   httpMethod: string,
@@ -85,6 +92,22 @@ describe('the agent desk API (Cognito-authorised)', () => {
     ]);
     expect(agentFromClaims({ sub: 's' })?.queues).toEqual([]);
     expect(agentFromClaims({ 'cognito:groups': 'agent-calls' })).toBeUndefined();
+  });
+
+  it('answers how to sign in without a token (the open config route), and nothing else without one', async () => {
+    const config = await call('GET', '/config', undefined);
+    expect(config.statusCode).toBe(200);
+    expect(JSON.parse(config.body)).toEqual({
+      signIn: 'cognito',
+      authorizeUrl: 'https://ladder-desk.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+      clientId: 'client-1',
+      redirectUri: 'https://d1.cloudfront.net/desk/',
+    });
+    expect((await call('GET', '/me', undefined)).statusCode).toBe(403);
+    expect(JSON.parse((await call('GET', '/me', AMY)).body)).toEqual({
+      agent: 'cognito:sub-amy',
+      queues: ['agent-calls', 'field-visits'],
+    });
   });
 
   it('lists only a queue of the caller’s groups: another is 403, no claims at all is 403', async () => {

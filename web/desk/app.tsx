@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { OUTCOMES_BY_QUEUE } from '../../functions/agent-api/outcome-names.js';
 import { ApiError, api } from '../shared/api.js';
 import { type Lang, langOf } from '../shared/i18n.js';
+import { finishCognitoSignIn, type SignInConfig, startCognitoSignIn } from './cognito.js';
 import { loadSession, localSignIn, type Session, saveSession } from './session.js';
 import { d, queueName } from './strings.js';
 import { TaskScreen } from './task-view.js';
@@ -116,10 +117,30 @@ export function App() {
   const [task, setTask] = useState<TaskView | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [config, setConfig] = useState<SignInConfig | undefined>();
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = d(lang, 'title');
   }, [lang]);
+  // How to sign in (local form, or Cognito); back from Cognito, the code becomes the session.
+  useEffect(() => {
+    api<SignInConfig>('', 'GET', '/desk/config')
+      .then(async (c) => {
+        setConfig(c);
+        if (c.signIn !== 'cognito' || !location.search.includes('code=')) return;
+        const s = await finishCognitoSignIn(c, location.search);
+        history.replaceState(null, '', location.pathname);
+        if (s) signedIn(s);
+        else setError(d(lang, 'failed'));
+      })
+      .catch(() => setError(d(lang, 'failed')));
+  }, []);
+  const signedIn = (s: Session) => {
+    saveSession(s);
+    setSession(s);
+    setQueue(s.queues[0] ?? 'agent-calls');
+    setError(undefined);
+  };
   const signOut = (why?: string) => {
     saveSession(undefined);
     setSession(undefined);
@@ -162,16 +183,11 @@ export function App() {
           {error}
         </p>
       )}
-      {!session && (
-        <SignIn
-          lang={lang}
-          done={(s) => {
-            saveSession(s);
-            setSession(s);
-            setQueue(s.queues[0] ?? 'agent-calls');
-            setError(undefined);
-          }}
-        />
+      {!session && config?.signIn === 'local' && <SignIn lang={lang} done={signedIn} />}
+      {!session && config?.signIn === 'cognito' && (
+        <button type="button" onClick={() => void startCognitoSignIn(config)}>
+          {d(lang, 'signIn')}
+        </button>
       )}
       {session && !task && (
         <Queue
