@@ -283,13 +283,13 @@ describe('Ladder construct', () => {
     without.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 
-  it('has two customer-managed encryption keys with rotation, and two HMAC keys for seals and phone lines', () => {
-    template.resourceCountIs('AWS::KMS::Key', 4);
+  it('has two customer-managed encryption keys with rotation, and three HMAC keys for seals, phone lines and links', () => {
+    template.resourceCountIs('AWS::KMS::Key', 5);
     const keys = template.findResources('AWS::KMS::Key');
     for (const key of [ladder.keys.caseKey, ladder.keys.contactKey]) {
       expect(keys[logicalId(key)]?.Properties.EnableKeyRotation).toBe(true);
     }
-    for (const key of [ladder.keys.sealKey, ladder.keys.lineKey]) {
+    for (const key of [ladder.keys.sealKey, ladder.keys.lineKey, ladder.keys.linkKey]) {
       expect(keys[logicalId(key)]?.Properties).toMatchObject({
         KeySpec: 'HMAC_256',
         KeyUsage: 'GENERATE_VERIFY_MAC',
@@ -315,6 +315,11 @@ describe('Ladder construct', () => {
     });
     expect(macActions(ladder.keys.lineKey)).toEqual({
       [roleId(ladder.intake.intakeFunction)]: ['kms:GenerateMac'],
+    });
+    // Borrower links: the stage signs them into messages, the borrower API only checks them.
+    expect(macActions(ladder.keys.linkKey)).toEqual({
+      [roleId(ladder.workflow.stageFunction)]: ['kms:GenerateMac'],
+      [roleId(ladder.borrowerApi.apiFunction)]: ['kms:VerifyMac'],
     });
     expect(grants.some((g) => g.actions.some((a) => a === 'kms:*' || a === 'kms:GenerateMac*'))).toBe(false);
   });
@@ -648,18 +653,30 @@ describe('Ladder construct', () => {
   });
 
   it('serves the work queue with IAM authorisation on every method but the desk’s (Cognito), and keeps evidence locked and encrypted', () => {
-    const methods = template.findResources('AWS::ApiGateway::Method', {
-      Properties: { RestApiId: { Ref: logicalId(ladder.workQueue.api) } },
-    });
+    const methodsOf = (api: { node: { defaultChild?: unknown } }) =>
+      Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
+        (m) => JSON.stringify(m.Properties.RestApiId) === JSON.stringify({ Ref: logicalId(api) }),
+      ) as Array<{ Properties: { AuthorizationType: string; RequestParameters?: Json } }>;
     const desk = logicalId(ladder.desk.deskApiFunction);
-    const byAuth = (m: unknown) =>
-      (m as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType;
     const toDesk = (m: unknown) => JSON.stringify(m).includes(desk);
-    const workQueue = Object.values(methods).filter((m) => !toDesk(m));
-    expect(workQueue.length).toBeGreaterThanOrEqual(6);
-    for (const method of workQueue) expect(byAuth(method)).toBe('AWS_IAM');
-    // The desk: its proxy behind the Cognito authorizer, and the sign-in config open.
-    expect(Object.values(methods).filter(toDesk).map(byAuth).sort()).toEqual(['COGNITO_USER_POOLS', 'NONE']);
+    const methods = methodsOf(ladder.workQueue.api).filter((m) => !toDesk(m));
+    expect(methods.length).toBeGreaterThanOrEqual(6);
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    // The desk's routes on the same API: its proxy behind the Cognito authorizer, the sign-in config open.
+    expect(
+      methodsOf(ladder.workQueue.api)
+        .filter(toDesk)
+        .map((m) => m.Properties.AuthorizationType)
+        .sort(),
+    ).toEqual(['COGNITO_USER_POOLS', 'NONE']);
+    // The borrower page's API: no account to sign in with, so no IAM; every method needs the link's
+    // token in Authorization (the function verifies it with KMS before anything else).
+    const borrower = methodsOf(ladder.borrowerApi.api);
+    expect(borrower).toHaveLength(2);
+    for (const method of borrower) {
+      expect(method.Properties.AuthorizationType).toBe('NONE');
+      expect(method.Properties.RequestParameters).toEqual({ 'method.request.header.Authorization': true });
+    }
     template.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockEnabled: true,
       VersioningConfiguration: { Status: 'Enabled' },
@@ -695,6 +712,10 @@ describe('Ladder construct', () => {
       [roleId(ladder.borrowerEvents.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
         tasks: ['PutItem', 'UpdateItem'],
+      },
+      [roleId(ladder.borrowerApi.apiFunction)]: {
+        cases: ['PutItem', 'Query'],
+        tasks: ['GetItem', 'PutItem', 'UpdateItem'],
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
         cases: ['Query'],

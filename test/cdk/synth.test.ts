@@ -81,6 +81,7 @@ describe('cdk synth of the Ladder app', () => {
         'AwsSolutions-L1',
         'AwsSolutions-S1',
         'AwsSolutions-APIG3',
+        'AwsSolutions-APIG4',
         'AwsSolutions-COG4',
         'AwsSolutions-SQS3',
         'AwsSolutions-CFR1',

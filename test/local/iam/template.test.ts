@@ -89,7 +89,7 @@ describe('the stack IAM, resolved to local names', () => {
   });
 
   it('keeps the KMS key policies by key ARN, with the delegation to the account', () => {
-    const named = [iam.caseKey, iam.contactKey, iam.sealKey, iam.lineKey];
+    const named = [iam.caseKey, iam.contactKey, iam.sealKey, iam.lineKey, iam.linkKey];
     expect(Object.keys(iam.keys).sort()).toEqual(named.map((k) => k.arn).sort());
     for (const key of Object.values(iam.keys)) {
       expect(key.arn).toBe(`arn:aws:kms:${REGION}:${ACCOUNT}:key/${key.keyId}`);
