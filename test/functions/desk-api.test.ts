@@ -28,6 +28,7 @@ const handler = buildDeskApiHandler(
   {
     tasks: stores.tasks,
     cases: stores.cases,
+    conversations: stores.conversations,
     contacts: stores.contacts,
     ledger: stores.ledger,
     callbacks: new SfnCallbacks(new SFNClient({ region: 'us-east-1' })),
@@ -159,6 +160,32 @@ describe('the agent desk API (Cognito-authorised)', () => {
     expect(other.body).not.toContain('li@example.com');
     expect(other.body).not.toContain('Confirm identity');
     expect((await call('POST', `/tasks/${encodeURIComponent(task.taskId)}/claim`, BOB)).statusCode).toBe(409);
+  });
+
+  it('shows what the borrower wrote (a conversation item) to its claimer only', async () => {
+    const item = {
+      ...task,
+      taskId: 'B-1#REPLY#r-1',
+      queue: 'conversations',
+      stage: 'REPLY',
+      token: undefined,
+      script: undefined,
+      conversation: { itemId: 'r-1', channel: 'SMS', intent: 'UNKNOWN', loans: ['L-1'] },
+    };
+    ddb.on(GetCommand, { TableName: 'Tasks' }).resolves({ Item: item });
+    ddb.on(GetCommand, { TableName: 'Conversations' }).resolves({
+      Item: { borrowerId: 'B-1', itemId: 'r-1', channel: 'SMS', text: 'I lost my job', receivedAt: DAY },
+    });
+    const READER = { sub: 'sub-rae', 'cognito:groups': 'conversations' };
+    const path = `/tasks/${encodeURIComponent(item.taskId)}`;
+    expect((await call('GET', path, READER)).body).not.toContain('I lost my job');
+    ddb.on(GetCommand, { TableName: 'Tasks' }).resolves({ Item: { ...item, claimedBy: 'cognito:sub-rae' } });
+    const mine = JSON.parse((await call('POST', `${path}/claim`, READER)).body);
+    expect(mine.conversation).toMatchObject({ available: true, channel: 'SMS', text: 'I lost my job' });
+    const other = await call('GET', path, { sub: 'sub-sam', 'cognito:groups': 'conversations' });
+    expect(other.body).not.toContain('I lost my job');
+    // An agent without the conversations group does not see the item at all.
+    expect((await call('GET', path, AMY)).statusCode).toBe(404);
   });
 
   it('completes with the work queue’s outcome schema: a malformed promise is a 400 naming the field', async () => {
