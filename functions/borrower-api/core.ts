@@ -4,7 +4,7 @@ import type { TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { LinkRefusedError, ValidationError } from '../domain/errors.js';
-import { describeZodError, LocalDate } from '../domain/events.js';
+import { DisputeReason, describeZodError, LocalDate } from '../domain/events.js';
 import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { MacKey } from '../domain/seal.js';
@@ -20,7 +20,7 @@ import { type PageView, pageView } from './view.js';
  *   POST /api/borrower/loans/{loanId}/promise   {"amount": "100.00", "date": "2026-12-10"}
  *   POST /api/borrower/loans/{loanId}/plan      {"option": "plan-3"} (an option the view offers)
  *   POST /api/borrower/loans/{loanId}/sign      click-to-sign the proposed plan's agreement
- *   POST /api/borrower/loans/{loanId}/dispute   the debt is contested: collection holds
+ *   POST /api/borrower/loans/{loanId}/dispute   {"reason": "NOT_MINE"}: the debt is contested, collection holds
  *   POST /api/borrower/loans/{loanId}/hardship  temporary inability to pay: escalation pauses
  *   POST /api/borrower/opt-out                  {"channel": "SMS" | "EMAIL" | "CALL"}
  * A refused link is 403 with no reason; a refused action 409 naming the rule (PROMISE_TOO_FAR, ...).
@@ -52,6 +52,7 @@ export interface BorrowerResponse {
 const PromiseBody = z.object({ amount: z.string().max(20), date: LocalDate });
 const PlanBody = z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) });
 const OptOutBody = z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) });
+const DisputeBody = z.object({ reason: DisputeReason });
 
 function parse<T>(schema: z.ZodType<T>, body: string | null): T {
   let json: unknown;
@@ -116,8 +117,10 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
       }
       case 'sign':
         return sign(claims, loanId);
-      case 'dispute':
-        return answer(await deps.events('DisputeOpened', { loanId, at }));
+      case 'dispute': {
+        const { reason } = parse(DisputeBody, body);
+        return answer(await deps.events('DisputeOpened', { loanId, reason, at }));
+      }
       case 'hardship':
         return answer(await deps.events('HardshipReported', { loanId, at }));
       default:

@@ -20,6 +20,8 @@ export interface LoanView {
   /** ON_TRACK, PROMISED, PLAN_TO_SIGN, PLAN_ACTIVE, DISPUTED, HARDSHIP: what holds the ladder now. */
   hold?: 'PROMISED' | 'PLAN_PROPOSED' | 'PLAN_TO_SIGN' | 'PLAN_ACTIVE' | 'DISPUTED' | 'HARDSHIP';
   promise?: { amount: string; date: string };
+  /** An open dispute: when, and the reason code given. */
+  dispute?: { openedAt: string; reason?: string };
   plan?: {
     status: string;
     instalments: Array<{ amount: string; date: string }>;
@@ -88,6 +90,14 @@ export function pageView(
       paid: money(kase.paidMinor),
       ...(hold ? { hold } : {}),
       ...(promise ? { promise: { amount: money(promise.amountMinor), date: promise.date } } : {}),
+      ...(kase.dispute && !kase.dispute.resolvedAt
+        ? {
+            dispute: {
+              openedAt: kase.dispute.openedAt,
+              ...(kase.dispute.reason ? { reason: kase.dispute.reason } : {}),
+            },
+          }
+        : {}),
       ...(kase.plan
         ? {
             plan: {

@@ -103,7 +103,15 @@ export type BalanceChanged = z.infer<typeof BalanceChangedSchema>;
 export const BorrowerOptedOutSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
 /** The borrower consents again to a channel they opted out of (an SMS START, or the lender's records). */
 export const BorrowerOptedInSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
-export const DisputeOpenedSchema = z.object({ loanId: Id, at: Instant });
+/** Why a borrower contests the debt, as a code (what they wrote stays out of events and the ledger). */
+export const DisputeReason = z.enum(['NOT_MINE', 'WRONG_AMOUNT', 'ALREADY_PAID', 'OTHER']);
+export const DisputeOpenedSchema = z.object({
+  loanId: Id,
+  reason: DisputeReason.optional().describe(
+    "the borrower's reason: not their debt, a wrong amount, already paid, or another",
+  ),
+  at: Instant,
+});
 export const DisputeResolvedSchema = z.object({
   loanId: Id,
   inFavourOf: z.enum(['lender', 'borrower']),

@@ -13,7 +13,7 @@ export const disputeHandlers = (deps: EventsDeps): Handlers<'DisputeOpened' | 'D
       if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
       if (c.dispute && !c.dispute.resolvedAt) return 'DISPUTE_ALREADY_OPEN';
       if (c.dispute) c.disputeHistory = [...(c.disputeHistory ?? []), c.dispute];
-      c.dispute = { openedAt: isoUtc(now) };
+      c.dispute = { openedAt: isoUtc(now), ...(d.reason ? { reason: d.reason } : {}) };
       return undefined;
     }),
   DisputeResolved: (d) =>

@@ -111,8 +111,10 @@ describe("the borrower's page in Chromium", () => {
   it('disputes the debt and collection holds', async () => {
     const { loanId, phone } = await delinquent(h, 4);
     const { page, errors } = await open(await linkFrom(h, phone));
+    await page.getByLabel('Why?').selectOption('WRONG_AMOUNT');
     await page.getByRole('button', { name: 'I dispute this debt' }).click();
     await expect.poll(() => status(page)).toContain('Disputed: collection is on hold');
+    expect(await page.getByText('Why? The amount is wrong').count()).toBe(1);
     await snapshot(page, 'borrower-disputed');
     const sent = (await smsTo(h, phone)).length;
     await advance(h, 10);

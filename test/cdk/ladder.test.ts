@@ -873,8 +873,10 @@ describe('Ladder construct', () => {
   });
 
   it('refuses an intake concurrency SQS event sources cannot have', () => {
+    // No bundling: the check is on the props (each bundled function is an esbuild run, seconds on a busy machine).
+    const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     for (const intakeConcurrency of [1, 2.5, 1001]) {
-      expect(() => new Ladder(new Stack(new App(), 'Test'), 'Ladder', { intakeConcurrency })).toThrow(
+      expect(() => new Ladder(new Stack(noBundling(), 'Test'), 'Ladder', { intakeConcurrency })).toThrow(
         /intakeConcurrency must be an integer from 2 to 1000/,
       );
     }
@@ -893,7 +895,10 @@ describe('Ladder construct', () => {
 
 describe('Ladder policies', () => {
   it('deploys one STANDARD state machine per bundled policy and tells the intake every ARN', () => {
-    const ladder = new Ladder(new Stack(new App(), 'Policies'), 'Ladder');
+    const ladder = new Ladder(
+      new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Policies'),
+      'Ladder',
+    );
     const ids = bundledPolicies()
       .all()
       .map((p) => p.id);

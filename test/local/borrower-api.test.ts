@@ -118,6 +118,27 @@ describe('the borrower API', () => {
     expect(viewB.loans[0]?.hold).toBeUndefined();
   });
 
+  it('opens a dispute with its reason code (required), and the view shows it', async () => {
+    expect(await call('/loans/LA-A/dispute', 'POST', {})).toMatchObject({ status: 400 });
+    expect(await call('/loans/LA-A/dispute', 'POST', { reason: 'I never borrowed' })).toMatchObject({
+      status: 400,
+    });
+    expect(await call('/loans/LA-A/dispute', 'POST', { reason: 'ALREADY_PAID' })).toEqual({
+      status: 200,
+      body: { applied: true },
+    });
+    const view = (await call('')).body as {
+      loans: Array<{ hold?: string; dispute?: unknown; options: unknown }>;
+    };
+    expect(view.loans[0]).toMatchObject({ hold: 'DISPUTED', dispute: { reason: 'ALREADY_PAID' } });
+    // Nothing to negotiate while the debt is contested.
+    expect(view.loans[0]?.options).toEqual({ plans: [] });
+    expect(await call('/loans/LA-A/dispute', 'POST', { reason: 'OTHER' })).toEqual({
+      status: 409,
+      body: { error: 'DISPUTE_ALREADY_OPEN' },
+    });
+  });
+
   it('refuses a link once it has expired', async () => {
     await ladder.clock.runUntilIdle({ until: START + 86_400_000 + 1000 });
     ladder.clock.setTimeout(() => undefined, 86_400_000);

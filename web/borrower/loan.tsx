@@ -105,6 +105,33 @@ function Plans({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act }) {
   );
 }
 
+const REASONS = ['NOT_MINE', 'WRONG_AMOUNT', 'ALREADY_PAID', 'OTHER'] as const;
+
+function DisputeForm({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act }) {
+  const [reason, setReason] = useState<string>(REASONS[0]);
+  const id = `d-${loan.loanId}`;
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void act(`/loans/${encodeURIComponent(loan.loanId)}/dispute`, { reason });
+      }}
+    >
+      <label for={id}>{t(lang, 'disputeReason')}</label>
+      <select id={id} value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+        {REASONS.map((r) => (
+          <option key={r} value={r}>
+            {t(lang, r)}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="secondary">
+        {t(lang, 'dispute')}
+      </button>
+    </form>
+  );
+}
+
 function Signing({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act }) {
   const [agreed, setAgreed] = useState(false);
   const id = `agree-${loan.loanId}`;
@@ -147,6 +174,11 @@ export function Loan({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act
           {t(lang, 'pay')}
         </a>
       )}
+      {loan.dispute?.reason && (
+        <p>
+          {t(lang, 'disputeReason')} {t(lang, loan.dispute.reason)}
+        </p>
+      )}
       {loan.promise && (
         <p>
           {t(lang, 'promised')}: {money(lang, loan.promise.amount, loan.currency)} · {loan.promise.date}
@@ -164,9 +196,7 @@ export function Loan({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act
       {open && loan.hold !== 'DISPUTED' && (
         <>
           <h3>{t(lang, 'otherTitle')}</h3>
-          <button type="button" class="secondary" onClick={() => act(`${path}/dispute`)}>
-            {t(lang, 'dispute')}
-          </button>
+          <DisputeForm lang={lang} loan={loan} act={act} />
           {loan.hold !== 'HARDSHIP' && (
             <button type="button" class="secondary" onClick={() => act(`${path}/hardship`)}>
               {t(lang, 'hardship')}

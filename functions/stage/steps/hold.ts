@@ -21,7 +21,11 @@ export async function afterHold(ctx: Ctx): Promise<Step> {
       type: 'HOLD',
       stage: pausedStage(ctx),
       attempts: [],
-      detail: { hold: 'TIMED_OUT', disputeOpenedAt: kase.item.dispute?.openedAt ?? '' },
+      detail: {
+        hold: 'TIMED_OUT',
+        disputeOpenedAt: kase.item.dispute?.openedAt ?? '',
+        ...(kase.item.dispute?.reason ? { disputeReason: kase.item.dispute.reason } : {}),
+      },
     });
     return step(ctx, 'HOLD', ctx.now);
   }
