@@ -33,6 +33,12 @@ export const ENV = {
   }),
   EVIDENCE_BUCKET: 'evidence',
   EVENT_BUS_NAME: 'ladder',
+  // The page links (stage, borrower API) and the desk's sign-in (desk API).
+  LINK_KEY: 'arn:aws:kms:us-east-1:123456789012:key/link',
+  PAGES_URL: 'https://d1.cloudfront.net',
+  DESK_AUTHORIZE_URL: 'https://ladder-desk.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+  DESK_CLIENT_ID: 'desk-client',
+  DESK_REDIRECT_URI: 'https://d1.cloudfront.net/desk/',
   SENDER_EMAIL: 'collections@example.com',
   POWERTOOLS_SERVICE_NAME: 'ladder',
   AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',

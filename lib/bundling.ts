@@ -20,6 +20,7 @@ export const LAMBDA_ENTRIES = {
   HumanTask: 'functions/human-task/index.ts',
   Events: 'functions/events/index.ts',
   AgentApi: 'functions/agent-api/index.ts',
+  DeskApi: 'functions/desk-api/index.ts',
   Erasure: 'functions/erasure/index.ts',
   InboundSms: 'functions/inbound-sms/index.ts',
   Audit: 'functions/audit/index.ts',

@@ -57,6 +57,11 @@ export interface LadderProps {
    */
   readonly apiGatewayCloudWatchRole?: boolean;
   /**
+   * The prefix of the agent desk's Cognito sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`),
+   * unique within the region across all accounts. @default ladder-desk-<account id>-<hash of the stack path>
+   */
+  readonly deskDomainPrefix?: string;
+  /**
    * SNS's SMS delivery-status log groups (`sns/<region>/<account>/DirectPublishToPhoneNumber` and its
    * `/Failure`): 'create' them in this stack, or attach to them where they exist already ('existing':
    * another application of the account reports SMS delivery). A log group takes two subscriptions.

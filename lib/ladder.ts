@@ -1,10 +1,12 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EVENT_TARGETS } from '../functions/domain/routes.js';
 import { BorrowerApi } from './borrower-api.js';
 import { BorrowerEvents } from './borrower-events.js';
 import { Consent } from './consent.js';
 import { Delivery } from './delivery.js';
+import { DeskApi } from './desk-api.js';
+import { DeskIdentity } from './desk-identity.js';
 import { Erasure } from './erasure.js';
 import {
   BORROWER_DETAIL_TYPES,
@@ -59,6 +61,10 @@ export class Ladder extends Construct {
   public readonly monitoring: Monitoring;
   /** The borrower's page (and later the agent desk) on S3 behind CloudFront. */
   public readonly pages: PagesHosting;
+  /** Who may use the agent desk: the Cognito user pool, its groups (one per queue), the desk's client. */
+  public readonly deskIdentity: DeskIdentity;
+  /** The agent desk's API (Cognito-authorised) on the work-queue REST API under /api/desk. */
+  public readonly desk: DeskApi;
   /** The borrower page's API (signed links), served by the pages' distribution under /api/*. */
   public readonly borrowerApi: BorrowerApi;
 
@@ -95,7 +101,16 @@ export class Ladder extends Construct {
     // Its stage logs through the account's CloudWatch role, which the work-queue API sets up.
     const account = workQueue.api.node.tryFindChild('Account');
     if (account) borrowerApi.api.deploymentStage.node.addDependency(account);
-    const pages = new PagesHosting(this, 'Pages', { functions, api: borrowerApi.api });
+    const pages = new PagesHosting(this, 'Pages', {
+      functions,
+      api: borrowerApi.api,
+      deskApi: workQueue.api,
+    });
+    const deskIdentity = new DeskIdentity(this, 'DeskIdentity', {
+      ...{ pagesUrl: pages.url, removalPolicy, domainPrefix: props.deskDomainPrefix },
+    });
+    const desk = new DeskApi(this, 'Desk', { ...base, workflow, identity: deskIdentity, api: workQueue.api });
+    pages.addSignInProxy(`${deskIdentity.domain.domainName}.auth.${Aws.REGION}.amazoncognito.com`);
     // Every message's {link}: a page link the stage signs with the link key (functions/domain/links.ts).
     keys.bindMac(workflow.stageFunction, keys.linkKey, 'LINK_KEY', 'kms:GenerateMac');
     workflow.stageFunction.addEnvironment('PAGES_URL', pages.url);
@@ -133,6 +148,7 @@ export class Ladder extends Construct {
         humanTask: workflow.humanTaskFunction,
         events: borrowerEvents.eventsFunction,
         agentApi: workQueue.agentApiFunction,
+        deskApi: desk.deskApiFunction,
         erasure: erasure.erasureFunction,
         inboundSms: consent.inboundSmsFunction,
         audit: audit.auditFunction,
@@ -159,6 +175,8 @@ export class Ladder extends Construct {
     this.audit = audit;
     this.monitoring = monitoring;
     this.pages = pages;
+    this.deskIdentity = deskIdentity;
+    this.desk = desk;
     this.borrowerApi = borrowerApi;
   }
 }

@@ -24,6 +24,8 @@ export interface PagesHostingProps {
   readonly functions: LadderFunctions;
   /** The pages' API, served by the same distribution under /api/* (same origin: CSP connect-src 'self'). */
   readonly api?: apigateway.RestApi;
+  /** The work-queue API, whose Cognito-authorised `/api/desk/*` routes the agent desk calls (stage prod). */
+  readonly deskApi?: apigateway.RestApi;
 }
 
 /**
@@ -36,6 +38,7 @@ export class PagesHosting extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** The pages' origin, https://<distribution domain>: the borrower's page is at `${url}/b/`. */
   public readonly url: string;
+  private readonly headersPolicy: cloudfront.IResponseHeadersPolicy;
 
   constructor(scope: Construct, id: string, props: PagesHostingProps) {
     super(scope, id);
@@ -82,32 +85,15 @@ export class PagesHosting extends Construct {
         responseHeadersPolicy: headers,
         functionAssociations: [{ function: index, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
-      ...(props.api
-        ? {
-            additionalBehaviors: {
-              '/api/*': {
-                // By the API's id and its stage's name, not `api.url` (a reference to the stage, hence
-                // to the function behind it): the stage function's links name this distribution.
-                origin: new origins.HttpOrigin(
-                  `${props.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`,
-                  {
-                    originPath: `/${BORROWER_API_STAGE}`,
-                    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-                    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-                  },
-                ),
-                viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-                allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-                cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-                originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-                responseHeadersPolicy: headers,
-              },
-            },
-          }
-        : {}),
+      // The agent desk's routes first: CloudFront matches behaviours in order, and /api/* is wider.
+      additionalBehaviors: {
+        ...(props.deskApi ? { '/api/desk/*': apiBehavior(props.deskApi, 'prod', headers) } : {}),
+        ...(props.api ? { '/api/*': apiBehavior(props.api, BORROWER_API_STAGE, headers) } : {}),
+      },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     });
     this.url = `https://${this.distribution.distributionDomainName}`;
+    this.headersPolicy = headers;
     // Its own role, writing to its own Ladder log group only (no AWS managed policy), as every function's.
     const logGroup = props.functions.logGroup(this, 'DeployPagesLogs');
     const role = new iam.Role(this, 'DeployPagesRole', {
@@ -201,4 +187,50 @@ export class PagesHosting extends Construct {
       });
     }
   }
+
+  /**
+   * The agent desk's OAuth token endpoint on the pages' own origin: `/oauth2/*` goes to the Cognito
+   * sign-in domain, so the page exchanges its code with `connect-src 'self'` (docs/pages.md).
+   */
+  public addSignInProxy(cognitoDomainName: string): void {
+    this.distribution.addBehavior(
+      '/oauth2/*',
+      httpsOrigin(cognitoDomainName),
+      passThrough(this.headersPolicy),
+    );
+  }
+}
+
+/**
+ * A REST API's stage as a behaviour of the pages' origin: never cached, every viewer header but Host
+ * passed on, the same security headers. By the API's id and its stage's name, not `api.url` (a
+ * reference to the stage, hence to the functions behind it): the stage function's links name this
+ * distribution.
+ */
+function apiBehavior(
+  api: apigateway.RestApi,
+  stage: string,
+  headers: cloudfront.IResponseHeadersPolicy,
+): cloudfront.BehaviorOptions {
+  return {
+    origin: httpsOrigin(`${api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`, `/${stage}`),
+    ...passThrough(headers),
+  };
+}
+
+const httpsOrigin = (domainName: string, originPath?: string) =>
+  new origins.HttpOrigin(domainName, {
+    ...(originPath ? { originPath } : {}),
+    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+  });
+
+function passThrough(headers: cloudfront.IResponseHeadersPolicy): Omit<cloudfront.BehaviorOptions, 'origin'> {
+  return {
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+    cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    responseHeadersPolicy: headers,
+  };
 }

@@ -48,6 +48,7 @@ export async function loadFunctionModules(services: LocalServices, options: Envi
     humanTask: import('../functions/human-task/handler.js'),
     events: import('../functions/events/handler.js'),
     agentApiCore: import('../functions/agent-api/core.js'),
+    deskApiCore: import('../functions/desk-api/core.js'),
     borrowerApiCore: import('../functions/borrower-api/core.js'),
     eventsCore: import('../functions/events/core.js'),
     inboundSms: import('../functions/inbound-sms/handler.js'),
@@ -184,6 +185,18 @@ export function agentDesk(
   });
   // API Gateway invokes the agent API function: each request runs as it, under its role.
   const api: typeof core = (request) => runAs('agentApi', { ddb: 0 }, () => core(request));
+  // The desk's API (Cognito-authorised on AWS) is a function of its own: it alone reads contact details.
+  const deskCore = modules.deskApiCore.createDeskApiCore({
+    tasks: deps.stores.tasks(),
+    cases: deps.stores.cases(),
+    conversations: deps.stores.conversations(),
+    contacts: deps.stores.contacts(),
+    ledger: deps.stores.ledger(),
+    callbacks: deps.callbacks,
+    clock: deps.clock,
+    policies: deps.policies,
+  });
+  const deskApi: typeof deskCore = (request) => runAs('deskApi', { ddb: 0 }, () => deskCore(request));
   /** Claims the task, then completes it, as one agent would through the API; refusals come back as errors. */
   async function completeTask(taskId: string, outcome: unknown, agent = SIMULATED_AGENT) {
     const desk = taskId.includes('#SPECIALIST#') ? '/specialist' : '';
@@ -202,7 +215,7 @@ export function agentDesk(
       }
     }
   }
-  return { api, completeTask };
+  return { api, deskApi, completeTask };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { executionArnOf } from '../functions/adapters/workflow.js';
 import type { ApiRequest } from '../functions/agent-api/core.js';
 import type { BorrowerRequest } from '../functions/borrower-api/core.js';
+import type { DeskRequest } from '../functions/desk-api/core.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import { type Access, type IamOptions, localAccess } from './access.js';
 import { createTaskTokens } from './callbacks.js';
@@ -222,6 +223,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     inboundEmail: router.inboundEmail,
     /** The work-queue API (API Gateway on AWS) over the local stores. */
     agentApi: (request: ApiRequest) => clock.track(() => desk.api(request)),
+    /** The agent desk's API (Cognito-authorised on AWS; a local session token under `ladder serve`). */
+    deskApi: (request: DeskRequest) => clock.track(() => desk.deskApi(request)),
     /** The borrower page's API (`/api/borrower...`): the link's token decides whose loans it reaches. */
     borrowerApi: (request: BorrowerRequest) => clock.track(() => page(request)),
     /** Claims and completes a human task as an agent would (`ladder agent claim`, then `complete`). */

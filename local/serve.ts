@@ -3,10 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DESK_API_PREFIX } from '../functions/desk-api/core.js';
 import { caseKey } from '../functions/domain/case.js';
 import { InboundEmailSchema, InboundSmsSchema } from '../functions/inbound-sms/core.js';
 import { buildWeb } from '../web/build.js';
 import { SECURITY_HEADERS } from '../web/headers.js';
+import { deskSessions, localDeskApi } from './desk-session.js';
 import { servePage } from './pages.js';
 import { createLocalLadder } from './runtime.js';
 
@@ -26,6 +28,8 @@ import { createLocalLadder } from './runtime.js';
  *   GET  /                          the virtual time, the clock's speed, and the web inbox's URL
  *   GET  /b/                        the borrower's page (web/borrower), with the CSP CloudFront sends
  *   /api/borrower...                the borrower page's API (the link's token in Authorization)
+ *   GET  /desk/                     the agent desk (web/desk); its API under /api/desk (a local
+ *                                   session token from POST /api/desk/session stands in for Cognito)
  * Every time in every answer is the virtual clock's (the ledger's), the web inbox's too.
  */
 async function body(req: IncomingMessage): Promise<unknown> {
@@ -65,6 +69,7 @@ export async function serve(opts: {
     ...(opts.iam === false ? { iam: false as const } : {}),
   });
   ladder.clock.startPaced(opts.speed);
+  const desk = localDeskApi(ladder.deskApi, deskSessions(opts.data));
   const send = (res: ServerResponse, status: number, value: unknown) => {
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
     res.end(`${JSON.stringify(value, null, 2)}\n`);
@@ -145,6 +150,16 @@ export async function serve(opts: {
           speed: opts.speed,
           webInbox: ladder.services.endpoints.inbox,
         });
+      }
+      if (url.pathname.startsWith(`${DESK_API_PREFIX}/`)) {
+        const out = await desk({
+          method: req.method ?? 'GET',
+          path: url.pathname.slice(DESK_API_PREFIX.length),
+          query: Object.fromEntries(url.searchParams),
+          body: req.method === 'POST' ? JSON.stringify(await body(req)) : null,
+          authorization: req.headers.authorization,
+        });
+        return send(res, out.status, out.body);
       }
       if (url.pathname === '/api/borrower' || url.pathname.startsWith('/api/borrower/')) {
         const out = await ladder.borrowerApi({

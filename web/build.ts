@@ -12,7 +12,10 @@ export const WEB_OUT = path.join(WEB_ROOT, '..', 'dist', 'web');
  * `/desk/` the agent's desk. Each is an index.html plus one script and one stylesheet, no inline code,
  * so that the Content-Security-Policy `default-src 'self'` holds (docs/pages.md).
  */
-export const PAGES = [{ source: 'borrower', path: 'b' }] as const;
+export const PAGES = [
+  { source: 'borrower', path: 'b' },
+  { source: 'desk', path: 'desk' },
+] as const;
 
 /**
  * Builds every page into `outdir` (emptied first): minified ES2020 modules, Preact's automatic JSX.

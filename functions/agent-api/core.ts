@@ -55,6 +55,10 @@ const STATUS: Array<[new (...args: never[]) => Error, number]> = [
   [ConcurrentUpdateError, 409],
 ];
 
+/** The HTTP status of a refusal the work queue names (400, 403, 404, 409); undefined for anything else. */
+export const errorStatus = (error: unknown): number | undefined =>
+  STATUS.find(([type]) => error instanceof type)?.[1];
+
 export function createAgentApiCore(deps: AgentApiDeps) {
   async function route(req: ApiRequest, caller: string): Promise<ApiResponse> {
     const desk: Desk = req.path.startsWith('/specialist/') ? 'specialists' : 'agents';
@@ -83,7 +87,7 @@ export function createAgentApiCore(deps: AgentApiDeps) {
       if (!req.caller) throw new ForbiddenError('no caller identity');
       return await route(req, req.caller);
     } catch (error) {
-      const status = STATUS.find(([type]) => error instanceof type)?.[1];
+      const status = errorStatus(error);
       if (status) return { status, body: { error: (error as Error).message } };
       throw error;
     }

@@ -66,7 +66,7 @@ export async function claimTask(deps: WorkQueueDeps, taskId: string, caller: str
 }
 
 /** What the borrower wrote, for the claimer: the text, how it came, what the table took it for. */
-async function conversationOf(deps: WorkQueueDeps, task: HumanTask) {
+export async function conversationOf(deps: WorkQueueDeps, task: HumanTask) {
   const item = task.conversation;
   const entry = item && (await deps.conversations?.get(task.borrowerId, item.itemId));
   // Erased since (or never stored): the item says so rather than showing nothing silently.

@@ -33,6 +33,7 @@ export const FUNCTIONS: Readonly<Record<LocalFunctionName, string>> = {
   humanTask: 'workflow.humanTaskFunction',
   events: 'borrowerEvents.eventsFunction',
   agentApi: 'workQueue.agentApiFunction',
+  deskApi: 'desk.deskApiFunction',
   erasure: 'erasure.erasureFunction',
   inboundSms: 'consent.inboundSmsFunction',
   audit: 'audit.auditFunction',

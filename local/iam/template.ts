@@ -35,6 +35,7 @@ export const LOCAL_FUNCTION_NAMES = [
   'humanTask',
   'events',
   'agentApi',
+  'deskApi',
   'erasure',
   'inboundSms',
   'audit',

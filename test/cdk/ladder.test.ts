@@ -150,14 +150,14 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('runs eleven functions on nodejs24.x, arm64, traced, each with its own log group', () => {
-    // Ladder's own; the twelfth is CDK's BucketDeployment handler (Python), which deploys the pages.
+  it('runs twelve functions on nodejs24.x, arm64, traced, each with its own log group', () => {
+    // Ladder's own; the thirteenth is CDK's BucketDeployment handler (Python), which deploys the pages.
     const functions = Object.fromEntries(
       Object.entries(template.findResources('AWS::Lambda::Function')).filter(
         ([, fn]) => !String(fn.Properties?.Runtime).startsWith('python'),
       ),
     );
-    expect(Object.keys(functions)).toHaveLength(11);
+    expect(Object.keys(functions)).toHaveLength(12);
     const logGroups = new Set<string>();
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
@@ -417,7 +417,7 @@ describe('Ladder construct', () => {
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
       ]),
     );
-    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(10);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(11);
     // A broken chain (> 0) alarms, and stays in alarm until the next daily audit finds the ledger intact.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Ladder',
@@ -486,6 +486,8 @@ describe('Ladder construct', () => {
       [roleId(ladder.delivery.deliveryFunction)]: ['dynamodb:Query'],
       // It reads a loan's conversation chain to append a reply's REPLY record through the writer.
       [roleId(ladder.consent.inboundSmsFunction)]: ['dynamodb:Query'],
+      // The agent desk shows a task's case timeline (read only).
+      [roleId(ladder.desk.deskApiFunction)]: ['dynamodb:Query'],
       [roleId(ladder.audit.auditFunction)]: ['dynamodb:Query', 'dynamodb:Scan'],
       [logicalId(ladder.audit.stateMachine.role)]: ['dynamodb:DescribeTable'],
     });
@@ -591,13 +593,17 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('lets only the stage function read contact details; the inbound function may only look a phone up in byPhone and an address in byEmail', () => {
+  it('lets only the stage function and the desk (for the claimer) read contact details; the inbound function may only look a phone up in byPhone and an address in byEmail', () => {
     const contacts = logicalId(ladder.tables.contacts);
     const readers = [...tableActions(contacts)]
       .filter(([, actions]) => [...actions].some((a) => READS.includes(a)))
       .map(([role]) => role);
     expect(readers.sort()).toEqual(
-      [roleId(ladder.workflow.stageFunction), roleId(ladder.consent.inboundSmsFunction)].sort(),
+      [
+        roleId(ladder.workflow.stageFunction),
+        roleId(ladder.consent.inboundSmsFunction),
+        roleId(ladder.desk.deskApiFunction),
+      ].sort(),
     );
     const inboundOnContacts = grants.filter(
       (g) =>
@@ -630,6 +636,8 @@ describe('Ladder construct', () => {
         // The conversations table (what borrowers wrote) is under the contact key: its text is shown to
         // the agent who claims the item, so the work-queue API may read it (GetItem only: see below).
         roleId(ladder.workQueue.agentApiFunction),
+        // The agent desk shows the claimer the borrower's contact details and what they wrote.
+        roleId(ladder.desk.deskApiFunction),
       ].sort(),
     );
     for (const grant of keyGrants) expect(JSON.stringify(grant)).not.toContain('"kms:*"');
@@ -644,14 +652,23 @@ describe('Ladder construct', () => {
     ]);
   });
 
-  it('serves the work queue with IAM authorisation on every method, and keeps evidence locked and encrypted', () => {
+  it('serves the work queue with IAM authorisation on every method but the desk’s (Cognito), and keeps evidence locked and encrypted', () => {
     const methodsOf = (api: { node: { defaultChild?: unknown } }) =>
       Object.values(template.findResources('AWS::ApiGateway::Method')).filter(
         (m) => JSON.stringify(m.Properties.RestApiId) === JSON.stringify({ Ref: logicalId(api) }),
       ) as Array<{ Properties: { AuthorizationType: string; RequestParameters?: Json } }>;
-    const methods = methodsOf(ladder.workQueue.api);
-    expect(methods.length).toBeGreaterThanOrEqual(3);
+    const desk = logicalId(ladder.desk.deskApiFunction);
+    const toDesk = (m: unknown) => JSON.stringify(m).includes(desk);
+    const methods = methodsOf(ladder.workQueue.api).filter((m) => !toDesk(m));
+    expect(methods.length).toBeGreaterThanOrEqual(6);
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    // The desk's routes on the same API: its proxy behind the Cognito authorizer, the sign-in config open.
+    expect(
+      methodsOf(ladder.workQueue.api)
+        .filter(toDesk)
+        .map((m) => m.Properties.AuthorizationType)
+        .sort(),
+    ).toEqual(['COGNITO_USER_POOLS', 'NONE']);
     // The borrower page's API: no account to sign in with, so no IAM; every method needs the link's
     // token in Authorization (the function verifies it with KMS before anything else).
     const borrower = methodsOf(ladder.borrowerApi.api);
@@ -703,6 +720,13 @@ describe('Ladder construct', () => {
       [roleId(ladder.workQueue.agentApiFunction)]: {
         cases: ['Query'],
         conversations: ['GetItem'],
+        tasks: ['GetItem', 'Query', 'UpdateItem'],
+      },
+      [roleId(ladder.desk.deskApiFunction)]: {
+        cases: ['Query'],
+        contacts: ['GetItem'],
+        conversations: ['GetItem'],
+        ledger: ['Query'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
       [roleId(ladder.erasure.erasureFunction)]: {

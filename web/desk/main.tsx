@@ -1,0 +1,7 @@
+import '../shared/style.css';
+import './desk.css';
+import { render } from 'preact';
+import { App } from './app.js';
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);
