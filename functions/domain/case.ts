@@ -274,7 +274,7 @@ export interface BorrowerProfile {
    * One voice per borrower (functions/domain/one-voice.ts): per message channel, the loan whose step
    * took the borrower's message of that local day; the other loans' steps that day are covered by it.
    */
-  sendSlots?: Partial<Record<'SMS' | 'EMAIL', SendSlot>>;
+  sendSlots?: Partial<Record<'SMS' | 'EMAIL' | 'CALL' | 'VISIT', SendSlot>>;
 }
 
 /** The day's message on a channel: taken by one loan's step, named by its ledger record. */
@@ -286,6 +286,8 @@ export interface SendSlot {
   seq: number;
   /** The other loans the holder's message covers: only these are COVERED_BY it. */
   covers?: string[];
+  /** A call's or visit's slot: the holder's task, which the covered loans' executions wait on. */
+  taskId?: string;
 }
 
 export const balanceMinor = (c: Pick<CaseRecord, 'amountDueMinor' | 'paidMinor'>): number =>

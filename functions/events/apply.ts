@@ -3,6 +3,7 @@ import type { ContactStore } from '../adapters/contact-store.js';
 import type { ConversationStore } from '../adapters/conversation-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
+import { uncover } from '../agent-api/covered.js';
 import { owedAt } from '../domain/balance.js';
 import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
@@ -81,8 +82,15 @@ export async function withdrawAndWake(
   outcome: 'CASE_CLOSED' | 'RESOLVED' | 'WITHDRAWN',
   reason: string,
 ): Promise<void> {
-  if (c.openTask)
-    await need(deps.tasks, 'task store').withdraw(c.openTask.taskId, reason, isoUtc(deps.clock.now()));
+  if (c.openTask) {
+    const taken = await need(deps.tasks, 'task store').withdraw(
+      c.openTask.taskId,
+      reason,
+      isoUtc(deps.clock.now()),
+    );
+    // The borrower's other loans whose stage waited on this call or visit decide again.
+    await uncover(deps.callbacks, taken.waiting);
+  }
   if (c.waitToken) await deps.callbacks.succeed(c.waitToken, { outcome, reason });
 }
 

@@ -660,6 +660,7 @@ describe('Ladder construct', () => {
       [roleId(ladder.workflow.stageFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['GetItem'],
+        conversations: ['GetItem'],
         ledger: ['Query'],
       },
       [roleId(ladder.ledgerWriter.writerFunction)]: {
@@ -672,7 +673,7 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.workflow.humanTaskFunction)]: {
         cases: ['PutItem', 'Query'],
-        tasks: ['PutItem', 'UpdateItem'],
+        tasks: ['GetItem', 'PutItem', 'UpdateItem'],
       },
       [roleId(ladder.borrowerEvents.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
@@ -680,7 +681,7 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
         cases: ['Query'],
-        conversations: ['GetItem'],
+        conversations: ['GetItem', 'PutItem'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
       [roleId(ladder.erasure.erasureFunction)]: {

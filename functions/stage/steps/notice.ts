@@ -16,8 +16,11 @@ export async function sendNotice(ctx: Ctx, stage: Stage, replay: Prior | undefin
   const deferredUntil = attempts.find((a) => a.status === 'DEFERRED')?.deferredUntil;
   if (deferredUntil) return step(ctx, 'WAIT', Date.parse(deferredUntil));
   // A notice counts from its delivery (functions/delivery): note what went out, to be reported on.
+  // A notice another loan's message covered counts from that message's delivery (its ledger record).
   const noticeFor = stage.noticeFor;
-  const refs = attempts.filter((a) => wentOut(a.status) && a.providerRef).map((a) => a.providerRef as string);
+  const refs = attempts
+    .filter((a) => (wentOut(a.status) || a.status === 'COVERED') && a.providerRef)
+    .map((a) => a.providerRef as string);
   if (noticeFor && refs.length > 0 && !ctx.kase.item.noticesSent?.[noticeFor]) {
     await update(ctx, (c) => {
       c.noticesSent = { ...c.noticesSent, [noticeFor]: { at: isoUtc(ctx.now), refs } };
