@@ -119,7 +119,10 @@ export function notYet(
   return due > now ? Math.min(due, now + MAX_WAIT_MS) : undefined;
 }
 
-/** A pre-due reminder is pointless once the due date has passed (the case was opened late). */
+/** Why a stage was skipped: a pre-due stage (a reminder or a call) of a loan that came in after its due date. */
+export const SKIPPED_LATE = 'SKIPPED_LATE';
+
+/** A pre-due reminder (or call) is pointless once the due date has passed (the case was opened late). */
 export function preDueExpired(c: CaseRecord, profile: BorrowerProfile, stage: Stage, now: number): boolean {
   if (stage.offsetDays >= 0) return false;
   return localDaysBetween(now, Date.parse(`${c.dueDate}T12:00:00Z`), profile.timeZone) < 0;
