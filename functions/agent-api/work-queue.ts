@@ -8,6 +8,7 @@ import { planProblem } from '../domain/plan.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { promiseProblem } from '../domain/promise.js';
 import { insideWindow } from '../domain/rulepacks.js';
+import { applyConversationOutcome } from './conversation-outcome.js';
 import { answerCovered, heartbeatCovered } from './covered.js';
 import { ForbiddenError, TaskConflictError, TaskNotFoundError } from './errors.js';
 import { keepNote } from './notes.js';
@@ -25,7 +26,8 @@ import { OUTCOMES_BY_QUEUE, type TaskOutcome, TaskOutcomeSchema } from './outcom
 export interface WorkQueueDeps {
   tasks: TaskStore;
   callbacks: TaskCallbacks;
-  cases: Pick<CaseStore, 'borrowerView'>;
+  /** Reads the case to check an outcome; writes a conversation item's handling (conversation-outcome.ts). */
+  cases: Pick<CaseStore, 'borrowerView' | 'saveCase'>;
   policies: PolicyRegistry;
   clock: Clock;
   /**
@@ -117,6 +119,7 @@ export async function completeTask(
       throw new TaskConflictError(`task ${taskId} changed meanwhile`);
     throw error;
   }
+  if (task.conversation) await applyConversationOutcome(deps, task, result.outcome, now);
   if (!task.token) return { delivered: false };
   const covers = task.covers?.length ? { covers: task.covers } : {};
   const delivered = await deps.callbacks.succeed(task.token, { ...result, taskId, ...covers, ...note });

@@ -204,6 +204,8 @@ export interface Hardship {
   until: string;
   /** When the plan offer went out (for a call, with the outcome's own record). */
   offeredAt?: string;
+  /** An agent handled the reply that started it and did not confirm hardship: the pause ends now. */
+  handledAt?: string;
   endedAt?: string;
 }
 

@@ -31,6 +31,8 @@ export type Outcome =
   | 'RESUME'
   | 'HOLD'
   | 'PAUSE'
+  /** A hardship pause: waits on a task token until its deadline, or until an agent handles it. */
+  | 'HARDSHIP'
   | 'PLAN'
   | 'PLAN_CALL'
   | 'SIGN'
@@ -61,6 +63,8 @@ export interface Step {
    * SIGN: continuation.ts); '' otherwise. Absent from a first execution's input.
    */
   continueAt?: string;
+  /** With outcome HARDSHIP: seconds until the pause's deadline (the waiting task's TimeoutSecondsPath). */
+  pauseSeconds?: number;
 }
 
 /** An execution's input: what the state machine carries between states. */

@@ -270,7 +270,7 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
       ? pack.notes.flatMap((n) => [
           `### ${n.at}, ${n.stage} ${n.channel} (record ${n.seq}; SHA-256 ${n.sha256}${n.matches ? ', matches' : n.text === undefined ? ', text erased' : ', DOES NOT MATCH'})`,
           '',
-          ...(n.text ?? '').split('\n').map((line) => `> ${line}`),
+          ...(n.text === undefined ? ['(erased)'] : n.text.split('\n').map((line) => `> ${line}`)),
           '',
         ])
       : ['None.', '']),

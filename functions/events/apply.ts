@@ -5,11 +5,12 @@ import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
 import { uncover } from '../agent-api/covered.js';
 import { owedAt } from '../domain/balance.js';
-import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
+import { type BorrowerProfile, type CaseRecord, pendingPromise } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { LadderError } from '../domain/errors.js';
 import type { EventDetail, EventType } from '../domain/events.js';
 import { handoffEvents, publishAll } from '../domain/handoff-events.js';
+import { activeHardship } from '../domain/hardship.js';
 import type { RecallReason } from '../domain/outbound.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 
@@ -100,6 +101,9 @@ function waitEnded(before: CaseRecord, after: CaseRecord): Parameters<typeof wit
   const wasOpen = before.dispute && !before.dispute.resolvedAt;
   if (wasOpen && after.dispute?.resolvedAt) return 'RESOLVED';
   if (!wasOpen && after.dispute && !after.dispute.resolvedAt) return 'WITHDRAWN';
+  // A hardship pause waits on a token: a plan or a promise takes over from it, at once.
+  const tookOver = (!before.plan && after.plan) || (!pendingPromise(before) && pendingPromise(after));
+  if (activeHardship(before) && tookOver) return 'RESOLVED';
   return undefined;
 }
 

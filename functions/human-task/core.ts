@@ -11,6 +11,7 @@ import {
   daysPastDue,
   disputeOpen,
   type NoticeKind,
+  pendingPromise,
 } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import {
@@ -22,6 +23,7 @@ import {
   SKIPPED_LATE,
 } from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
+import { activeHardship } from '../domain/hardship.js';
 import { coverLine } from '../domain/one-voice.js';
 import { PLAN_CALL_STAGE } from '../domain/plan-monitor.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -45,7 +47,7 @@ export interface HumanTaskDeps {
 }
 
 export const HumanTaskRequestSchema = z.object({
-  action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD']),
+  action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD', 'PAUSE']),
   taskToken: z.string().min(1),
   loanId: z.string().min(1),
   borrowerId: z.string().min(1),
@@ -164,6 +166,24 @@ async function hold(ctx: Ctx): Promise<Opened> {
 }
 
 /**
+ * The hardship pause: the execution waits until the deadline (the state's TimeoutSecondsPath) or until
+ * it is woken: an agent handled the borrower's reply, a plan or a promise came, the case closed
+ * (functions/agent-api/conversation-outcome.ts, functions/events/apply.ts). Nothing to wait for (the
+ * pause ended meanwhile): answered at once.
+ */
+async function pause(ctx: Ctx): Promise<Opened> {
+  const { deps, req, kase, now } = ctx;
+  const hardship = activeHardship(kase.item);
+  if (!hardship || now >= Date.parse(hardship.until) || pendingPromise(kase.item) || kase.item.plan) {
+    await deps.callbacks.succeed(req.taskToken, { outcome: 'RESOLVED' });
+    return { opened: false };
+  }
+  // Conditional on the revision read: an agent's handling written meanwhile makes this fail and retry.
+  await deps.cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
+  return { opened: true };
+}
+
+/**
  * An agent call or a field visit, when the gate, consent, the hours, the caps and any notice allow it.
  * The follow-up call of a missed plan instalment (stage PLAN) passes the same checks; the plan the
  * gate reports is what it follows up.
@@ -264,6 +284,7 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       now: deps.clock.now(),
     };
     if (req.action === 'HOLD') return hold(ctx);
+    if (req.action === 'PAUSE') return pause(ctx);
     // The plan agreement goes to the borrower to sign (self-service or in branch) before it expires.
     if (req.action === 'OPEN_SIGNING')
       return kase.item.plan?.status === 'PROPOSED' ? open(ctx, 'plan-signing', 'PLAN') : notOpened(ctx);

@@ -680,7 +680,7 @@ describe('Ladder construct', () => {
         tasks: ['PutItem', 'UpdateItem'],
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
-        cases: ['Query'],
+        cases: ['PutItem', 'Query'],
         conversations: ['GetItem', 'PutItem'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
