@@ -109,6 +109,8 @@ export async function completeTask(
   const now = isoUtc(deps.clock.now());
   // The words go to the conversations table (contact key) before the task is done; only their id and
   // hash go on to the execution.
+  if (notes !== undefined && task.queue !== 'agent-calls')
+    throw new ValidationError(`notes: for a call; a ${task.queue} task takes none`);
   const text = report ?? notes;
   const note = text ? await keepNote(deps.conversations, task, text, now) : {};
   let waiting: Awaited<ReturnType<typeof deps.tasks.complete>>;
