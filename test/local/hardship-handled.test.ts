@@ -35,6 +35,8 @@ const loans = [
   scenarioLoan('L-confirmed', 2, [REPLY], who),
   // Promises to pay on D+5 (self-service, PromiseToPayMade) and does not keep it.
   scenarioLoan('L-promised', 3, [REPLY, PROMISE], who),
+  // Hardship reported on D+5, after the D+3 reminder went out: the D+7 agent call is the next stage.
+  scenarioLoan('L-call-next', 4, [{ type: 'hardship', at: '2026-12-15T10:00:00+08:00' }], who),
 ];
 const OUTCOME: Record<string, string> = { 'L-answered': 'ANSWERED', 'L-confirmed': 'HARDSHIP' };
 
@@ -65,7 +67,7 @@ beforeAll(async () => {
   await simulate(parseScenario({ seed: 9, loans }), {
     onStart: handleOnD5,
     onFinish: async (l) => {
-      for (const id of [...Object.keys(OUTCOME), 'L-promised'])
+      for (const id of [...Object.keys(OUTCOME), 'L-promised', 'L-call-next'])
         ledgers[id] = await l.stores.ledger().list(caseKey(id, 1));
     },
   });
@@ -109,5 +111,19 @@ describe("an agent's handling of the hardship reply", () => {
     // Two days of grace after 18 December, midnight in Shanghai: long before the pause's deadline.
     expect(broken?.at).toBe('2026-12-20T16:00:00.000Z');
     expect(Date.parse(broken?.at ?? '')).toBeLessThan(DEADLINE);
+  });
+
+  it('hardship heard while a call stage is next: the plan offer goes out at that stage, no call meanwhile', () => {
+    const records = ledgers['L-call-next'] ?? [];
+    expect(records.find((r) => r.stage === 'D+7')).toMatchObject({
+      at: '2026-12-17T01:00:00.000Z', // D+7 at 09:00 in Shanghai
+      type: 'CONTACT',
+      detail: { plan: 'OFFERED_FOR_HARDSHIP' },
+      attempts: [{ channel: 'SMS', status: 'SENT', templateId: 'plan-offer' }],
+    });
+    const pauseEnds = Date.parse('2026-12-15T10:00:00+08:00') + 14 * 86_400_000;
+    const calls = records.filter((r) => r.attempts.some((a) => a.channel === 'CALL' && a.status === 'SENT'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((r) => Date.parse(r.at) >= pauseEnds)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { humanTaskId } from '../../domain/calls.js';
-import { type CaseRecord, caseKey, endOfGrace } from '../../domain/case.js';
+import { type CaseRecord, caseKey, endOfGrace, pendingPromise } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, SKIPPED_LATE, type Step } from '../../domain/decide.js';
 import { activeHardship, hearHardship } from '../../domain/hardship.js';
@@ -13,6 +13,7 @@ import { gateStep, nextStageStep, step } from '../flow.js';
 import { record, replayOf } from '../record.js';
 import { countCall, retryCall, settleCall } from './calls.js';
 import { recordCovered } from './covered-task.js';
+import { offerForHardship } from './hardship.js';
 import { skipStage } from './skip.js';
 
 /**
@@ -77,6 +78,13 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
 /** The task was not opened, or was withdrawn (the case closed, a dispute, an opt-out): say why. */
 async function notOpened(ctx: Ctx, stage: Stage, channel: Channel, result: HumanResult): Promise<Step> {
   const g = gate(ctx.policy, ctx.kase.item, ctx.profile.item);
+  // Hardship heard while this call (visit) stage was next: the plan offer goes out now, recorded on
+  // this stage, as an automated stage would send it (a retry finishes the offer an attempt sent).
+  const offered = replayOf(ctx, 'CONTACT', stage.id);
+  if (offered?.detail?.plan === 'OFFERED_FOR_HARDSHIP') return offerForHardship(ctx, stage, offered);
+  const hardship = activeHardship(ctx.kase.item);
+  if (g?.outcome === 'PAUSE' && hardship && !hardship.offeredAt && !pendingPromise(ctx.kase.item))
+    return offerForHardship(ctx, stage, undefined);
   if (g) return gateStep(ctx, g, stage.id);
   // Withdrawn for a reason the gate does not show (an opt-out of calls): decide the stage again.
   const d =
