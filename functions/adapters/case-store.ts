@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BorrowerProfile, CallRecord, CaseRecord } from '../domain/case.js';
+import type { BorrowerProfile, CallRecord, CaseRecord, NoticeKind } from '../domain/case.js';
 import type { SendReceipt } from '../domain/ledger.js';
 import type { PolicyVersion } from '../domain/policy.js';
 import { translateAwsError } from './aws-errors.js';
@@ -47,7 +47,7 @@ export interface MessageRef {
   rulePackId: string;
   rulePackVersion: string;
   /** The notice this message is, if a later stage waits for its delivery. */
-  noticeFor?: 'FIELD_VISIT' | 'CREDIT_REPORT';
+  noticeFor?: NoticeKind;
 }
 
 /** A phone line's recent calls, whoever they were about: borrowers who share a number share its cap. */

@@ -1,4 +1,5 @@
 import type { AttemptEntry, LedgerRecord } from '../domain/ledger.js';
+import { blacklistReport, isBlacklistReport } from './blacklist.js';
 import { callAfterConversation, callsIn7Days, connectedPerDebtor, unansweredPerLine } from './caps.js';
 import { afterClosure, contactHours, disputeOpen, optedOut, specialStatus } from './contact-rules.js';
 import { coveredBy } from './covered.js';
@@ -58,9 +59,9 @@ export const readable = (records: readonly unknown[]): LedgerRecord[] =>
 /** A message another loan's message of the day covered (one voice per borrower): judged by what it names. */
 const covered = (a: AttemptEntry): boolean => a.status === 'COVERED';
 
-/** A record any rule has something to say about: a SENT or COVERED attempt, or a credit-bureau report. */
+/** A record any rule has something to say about: a SENT or COVERED attempt, a credit-bureau or a blacklist report. */
 export const judged = (record: LedgerRecord): boolean =>
-  record.attempts.some((a) => sent(a) || covered(a)) || isCreditReport(record);
+  record.attempts.some((a) => sent(a) || covered(a)) || isCreditReport(record) || isBlacklistReport(record);
 
 /** The record's time falls in [since, until). */
 export const inWindow = (
@@ -121,8 +122,8 @@ function checkRecord(portfolio: Portfolio, record: LedgerRecord): Violation[] {
   const scope = scopeOf(portfolio, record);
   if (typeof scope === 'string') return unverifiable(record, scope);
   const found: Violation[] = [];
-  const report = creditReportNotice(scope);
-  if (report) found.push(violation(record, report));
+  for (const report of [creditReportNotice(scope), blacklistReport(scope)])
+    if (report) found.push(violation(record, report));
   record.attempts.forEach((attempt, index) => {
     if (covered(attempt)) {
       const finding = coveredBy(scope, attempt);

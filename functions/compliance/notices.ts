@@ -13,7 +13,7 @@ import type { AttemptRule, Finding, NoticeCounts, RecordScope } from './types.js
  * days), or by the policy's assumption. Days are 24-hour periods, as the ladder waits them.
  */
 const DAY = 86_400_000;
-type NoticeKind = 'FIELD_VISIT' | 'CREDIT_REPORT';
+type NoticeKind = 'FIELD_VISIT' | 'CREDIT_REPORT' | 'BLACKLIST_REPORT';
 
 /** When a notice counts by the sending alone (a ledger without delivery reports). */
 export const sentNoticeCounts: NoticeCounts = (notice) =>
@@ -62,7 +62,7 @@ function noticeTimes(kind: NoticeKind, scope: RecordScope): number[] {
   return notices.map(counts).filter((t): t is number => t !== undefined);
 }
 
-function noticeFinding(
+export function noticeFinding(
   kind: NoticeKind,
   scope: RecordScope,
   waitDays: number,

@@ -19,7 +19,7 @@ export const TASK_QUEUES = [
 export type TaskQueue = (typeof TASK_QUEUES)[number];
 
 /** The notices a later stage depends on. */
-export type NoticeKind = 'FIELD_VISIT' | 'CREDIT_REPORT';
+export type NoticeKind = 'FIELD_VISIT' | 'CREDIT_REPORT' | 'BLACKLIST_REPORT';
 
 /** How a case leaves the ladder (ACTIVE while it is on it). */
 export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
@@ -177,6 +177,11 @@ export interface CaseRecord {
    * a settlement after it asked the bureau to correct it (CreditBureauCorrectionRequested).
    */
   bureauReport?: { reportedAt: string; reportKey: string; correctedAt?: string };
+  /**
+   * The serious default shared on the policy's industry blacklist (its request's idempotency key and
+   * the registry), and when a cure, a settlement or an upheld dispute asked for its removal.
+   */
+  blacklist?: { reportedAt: string; reportKey: string; registry: string; removalRequestedAt?: string };
   /**
    * Repayment plans the borrower proposed after the legal handoff: forwarded to legal (it decides),
    * not applied to a case that has left the ladder.

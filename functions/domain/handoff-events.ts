@@ -1,7 +1,7 @@
 import { type CaseRecord, caseKey } from './case.js';
 import { isoUtc } from './clock.js';
 import { fromMinor } from './money.js';
-import { agencyRecall, type OutboundInput, type OutboundType } from './outbound.js';
+import { agencyRecall, type ClearedReason, type OutboundInput, type OutboundType } from './outbound.js';
 
 /** Anything that publishes outbound events (functions/adapters/workflow.ts EventPublisher). */
 interface Publisher {
@@ -21,8 +21,8 @@ export const placedWithAgency = (c: Pick<CaseRecord, 'agency'>): boolean =>
  * - a payment received, or a plan proposed after the legal handoff, while the account is with an
  *   agency or with legal: AccountUpdateRequested to whoever holds it, with the amount and the balance;
  * - the agency's recall, when the change recalled it (paid, plan signed, dispute upheld);
- * - the bureau's correction, when a negative report was sent and the case is now CURED or SETTLED,
- *   or paid in full after the handoff; the case then records the correction (so it is asked once).
+ * - the bureau's correction and the blacklist entry's removal, when a negative report or a blacklist
+ *   report was made and the case has cleared (clearances); the case records each (so it is asked once).
  * Each event's idempotency key is fixed by what it is about, so a retried step publishes the same
  * request again and the receiver drops the repeat.
  */
@@ -71,22 +71,51 @@ export function handoffEvents(
   }
   if (after.agency?.recalledAt && !before.agency?.recalledAt && after.agency.recallReason)
     out.push({ type: 'AgencyRecallRequested', detail: agencyRecall(after, after.agency.recallReason) });
+  out.push(...clearances(after, base, cleared(after, owedMinor), now));
+  return out;
+}
+
+/**
+ * Why the adverse information about a case must go, if it must: CURED (paid in full), SETTLED (an
+ * agreement fulfilled), paid in full with legal after the handoff, or CLOSED by an upheld dispute
+ * (the debt as reported was wrong).
+ */
+function cleared(c: CaseRecord, owedMinor: number): ClearedReason | undefined {
+  if (c.status === 'CURED' || (c.status === 'HANDED_OVER' && owedMinor <= 0)) return 'PAID';
+  if (c.status === 'SETTLED') return 'SETTLED';
+  if (c.status === 'CLOSED' && c.closedReason === 'DISPUTE_UPHELD') return 'DISPUTE_UPHELD';
+  return undefined;
+}
+
+/**
+ * The bureau's correction and the blacklist's removal of a cleared case, each once: the case records
+ * that it was asked (`after` is changed), and the key is fixed by the report it names.
+ */
+function clearances(
+  after: CaseRecord,
+  base: Omit<OutboundInput<'CreditBureauCorrectionRequested'>, 'reason' | 'reportKey' | 'idempotencyKey'>,
+  reason: ClearedReason | undefined,
+  now: number,
+): Outbound[] {
+  if (!reason) return [];
+  const out: Outbound[] = [];
   const report = after.bureauReport;
-  const cleared =
-    after.status === 'CURED' ||
-    after.status === 'SETTLED' ||
-    (after.status === 'HANDED_OVER' && owedMinor <= 0);
-  if (report && !report.correctedAt && cleared) {
+  if (report && !report.correctedAt) {
+    const key = `${report.reportKey}#CORRECTION`;
     out.push({
       type: 'CreditBureauCorrectionRequested',
-      detail: {
-        ...base,
-        reason: after.status === 'SETTLED' ? 'SETTLED' : 'PAID',
-        reportKey: report.reportKey,
-        idempotencyKey: `${report.reportKey}#CORRECTION`,
-      },
+      detail: { ...base, reason, reportKey: report.reportKey, idempotencyKey: key },
     });
     after.bureauReport = { ...report, correctedAt: isoUtc(now) };
+  }
+  const entry = after.blacklist;
+  if (entry && !entry.removalRequestedAt) {
+    const key = `${entry.reportKey}#REMOVAL`;
+    out.push({
+      type: 'BlacklistRemovalRequested',
+      detail: { ...base, registry: entry.registry, reason, reportKey: entry.reportKey, idempotencyKey: key },
+    });
+    after.blacklist = { ...entry, removalRequestedAt: isoUtc(now) };
   }
   return out;
 }

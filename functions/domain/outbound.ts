@@ -109,19 +109,54 @@ export const CreditBureauReportRequestedSchema = z
   })
   .describe('Report the arrears to the credit bureau; published only after the required advance notice.');
 
+const ClearedReasonSchema = z
+  .enum(['PAID', 'SETTLED', 'DISPUTE_UPHELD'])
+  .describe('Why the adverse information goes: paid in full, settled by agreement, or a dispute upheld');
+export type ClearedReason = z.infer<typeof ClearedReasonSchema>;
+const Registry = z
+  .string()
+  .min(1)
+  .max(60)
+  .describe("The industry registry the policy's blacklist section names (blacklist.registry)");
+
 export const CreditBureauCorrectionRequestedSchema = z
   .object({
     schemaVersion: version(1),
     ...loan,
     ...money,
-    reason: z
-      .enum(['PAID', 'SETTLED', 'DISPUTE_UPHELD'])
-      .describe('Why the reported arrears change: paid in full, settled by agreement, or a dispute upheld'),
+    reason: ClearedReasonSchema,
     reportKey: Key.describe('The idempotencyKey of the CreditBureauReportRequested being corrected'),
     idempotencyKey: Key,
   })
   .describe(
-    'Correct a negative report at the bureau after a cure or a settlement: the case is CURED or SETTLED after a CreditBureauReportRequested; once per report.',
+    'Correct a negative report at the bureau: the case is CURED, SETTLED, paid in full after the handoff, or closed by an upheld dispute after a CreditBureauReportRequested; once per report.',
+  );
+
+export const BlacklistReportRequestedSchema = z
+  .object({
+    schemaVersion: version(1),
+    ...loan,
+    ...money,
+    daysPastDue: z.number().int().min(0),
+    registry: Registry,
+    idempotencyKey: Key.describe('The report: its removal names it (reportKey)'),
+  })
+  .describe(
+    "Share a serious defaulter on an industry blacklist: published only under a policy with a blacklist section, at its severity (days past due, balance), after the borrower's notice and its waiting period.",
+  );
+
+export const BlacklistRemovalRequestedSchema = z
+  .object({
+    schemaVersion: version(1),
+    ...loan,
+    ...money,
+    registry: Registry,
+    reason: ClearedReasonSchema,
+    reportKey: Key.describe('The idempotencyKey of the BlacklistReportRequested being removed'),
+    idempotencyKey: Key,
+  })
+  .describe(
+    'Remove a blacklist entry: the case is CURED, SETTLED, paid in full after the handoff, or closed by an upheld dispute after a BlacklistReportRequested; once per report.',
   );
 
 export const AccountUpdateRequestedSchema = z
@@ -153,6 +188,8 @@ export const OUTBOUND_SCHEMAS = {
   CreditBureauReportRequested: CreditBureauReportRequestedSchema,
   CreditBureauCorrectionRequested: CreditBureauCorrectionRequestedSchema,
   AccountUpdateRequested: AccountUpdateRequestedSchema,
+  BlacklistReportRequested: BlacklistReportRequestedSchema,
+  BlacklistRemovalRequested: BlacklistRemovalRequestedSchema,
 } as const;
 export type OutboundType = keyof typeof OUTBOUND_SCHEMAS;
 export const OUTBOUND_TYPES = Object.keys(OUTBOUND_SCHEMAS) as OutboundType[];

@@ -7,7 +7,10 @@ import type { RulePack } from './rulepacks.js';
  * loan system reports instead (BalanceChanged), a card's minimum payment and what cures the loan.
  * Checked at load against the rule pack's legal maximum (functions/domain/balance.ts does the sums).
  */
-const Decimal = z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
+/** A non-negative amount in major units, as a decimal string ("1200.50"). */
+export const Decimal = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
 const PerCurrency = z.record(z.string(), Decimal);
 
 /** What a message may say is being charged: only what the policy or the feed produces. */

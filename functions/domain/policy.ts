@@ -1,9 +1,12 @@
 import * as z from 'zod';
+import { advanceNoticeProblem } from './advance-notice.js';
+import { BlacklistSchema, blacklistProblems } from './blacklist.js';
 import { ValidationError } from './errors.js';
 import { isCurrency, toMinor } from './money.js';
 import {
   BalanceSchema,
   balanceProblems,
+  Decimal,
   producedCharges,
   SettlementSchema,
   settlementProblems,
@@ -28,6 +31,8 @@ export const STAGE_KINDS = [
   'AGENCY_PLACEMENT',
   'LEGAL_HANDOFF',
   'CREDIT_REPORT',
+  /** Sharing a serious defaulter on an industry blacklist (blacklist.ts), after its own notice. */
+  'BLACKLIST_REPORT',
 ] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
 export const HUMAN_STAGE_KINDS: readonly StageKind[] = ['AGENT_CALL', 'FIELD_VISIT'];
@@ -35,8 +40,6 @@ export const HUMAN_STAGE_KINDS: readonly StageKind[] = ['AGENT_CALL', 'FIELD_VIS
 /** The locales templates are written in; a borrower's BCP 47 tag resolves to one (locale.ts). */
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
-
-const Decimal = z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
 
 const MessageTemplate = z.object({
   sms: z.string().min(1).max(480).optional(),
@@ -95,10 +98,10 @@ const StageSchema = z.object({
       'an AGENT_CALL stage: calls made at most, one a day; a call not answered is tried again the next day at the stage time, within the contact window and the call caps',
     ),
   noticeFor: z
-    .enum(['FIELD_VISIT', 'CREDIT_REPORT'])
+    .enum(['FIELD_VISIT', 'CREDIT_REPORT', 'BLACKLIST_REPORT'])
     .optional()
     .describe(
-      'this notice is the advance notice a later stage requires: the field visit (fieldVisit.noticeDays before) or credit reporting (the rule pack sets the wait)',
+      'this notice is the advance notice a later stage requires: the field visit (fieldVisit.noticeDays before), credit reporting (the rule pack sets the wait) or the blacklist report (blacklist.noticeDays)',
     ),
 });
 export type Stage = z.infer<typeof StageSchema>;
@@ -224,6 +227,9 @@ export const PolicySchema = z.object({
     .describe(
       'when an advance notice counts as delivered: SMS and e-mail when the provider reports it; letters letterTransitDays after dispatch; where reports are not wired up, assumeDeliveredAfterHours after sending unless reported undelivered (null: reported deliveries only)',
     ),
+  blacklist: BlacklistSchema.optional().describe(
+    'sharing serious defaulters on an industry blacklist, after a notice; absent: never (blacklist.ts)',
+  ),
   experiment: z
     .object({
       challenger: z.string().regex(/^[a-z0-9-]{1,40}$/),
@@ -305,19 +311,8 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
     if (stage.template) checkTemplateCoversChannels(policy, stage, fail);
     if (stage.noticeFor && stage.kind !== 'NOTICE')
       fail(`${at}: noticeFor: only a NOTICE stage gives notice`);
-    const notice = policy.stages.find((s) => s.noticeFor === stage.kind && s.offsetDays < stage.offsetDays);
-    if (stage.kind === 'FIELD_VISIT') {
-      if (!notice)
-        fail(`${at}: kind: a field visit needs an earlier NOTICE stage with noticeFor FIELD_VISIT`);
-      else if (stage.offsetDays - notice.offsetDays < policy.fieldVisit.noticeDays) {
-        fail(
-          `${at}: offsetDays: the visit notice (${notice.id}) must come ${policy.fieldVisit.noticeDays} days before`,
-        );
-      }
-    }
-    if (stage.kind === 'CREDIT_REPORT' && !notice) {
-      fail(`${at}: kind: credit reporting needs an earlier NOTICE stage with noticeFor CREDIT_REPORT`);
-    }
+    const notice = advanceNoticeProblem(policy, stage);
+    if (notice) fail(notice);
   }
   for (const stage of policy.stages) {
     if (stage.template && !stage.noticeFor && usesNoticeDays(policy.templates[stage.template]))
@@ -345,12 +340,13 @@ export function loadPolicy(raw: unknown): LoadedPolicy {
   } catch (error) {
     return fail(`ruleOverrides: ${(error as Error).message}`);
   }
-  const [money] = [
+  const [problem] = [
     ...balanceProblems(policy.balance, rules),
     ...settlementProblems(policy.settlement),
     ...templateProblems(policy.templates, producedCharges(policy.balance)),
+    ...blacklistProblems(policy),
   ];
-  if (money) fail(money);
+  if (problem) fail(problem);
   return { ...policy, rules };
 }
 

@@ -93,7 +93,7 @@ describe('outbound events with consumers', () => {
     expect([...byType.keys()].sort()).toEqual([
       'AgencyPlacementRequested',
       'AgencyRecallRequested',
-      'LegalHandoffRequested,CreditBureauReportRequested,CreditBureauCorrectionRequested,AccountUpdateRequested',
+      'LegalHandoffRequested,CreditBureauReportRequested,CreditBureauCorrectionRequested,AccountUpdateRequested,BlacklistReportRequested,BlacklistRemovalRequested',
       'LetterRequested',
     ]);
     const printQueue = stack.getLogicalId(
@@ -108,6 +108,8 @@ describe('outbound events with consumers', () => {
       'CreditBureauReportRequested',
       'CreditBureauCorrectionRequested',
       'AccountUpdateRequested',
+      'BlacklistReportRequested',
+      'BlacklistRemovalRequested',
     ]);
   });
 

@@ -123,7 +123,7 @@ describe('examples/consumers.ts', () => {
     );
   });
 
-  it('routes letters to the print queue and agency events to the agency bus; legal, the bureau and account updates stay unconsumed', () => {
+  it('routes letters to the print queue and agency events to the agency bus; legal, the bureau, account updates and the blacklist stay unconsumed', () => {
     const context = (
       JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
         context: Record<string, unknown>;
@@ -155,6 +155,8 @@ describe('examples/consumers.ts', () => {
       'CreditBureauReportRequested',
       'CreditBureauCorrectionRequested',
       'AccountUpdateRequested',
+      'BlacklistReportRequested',
+      'BlacklistRemovalRequested',
     ]);
   });
 });

@@ -43,6 +43,38 @@ const DUE_DAY = {
   template: 'pre-due',
 };
 
+/**
+ * The default policy with an industry blacklist: a notice at D+77 (the credit-report notice's
+ * template), the report at D+85, 8 days later; `notice: false` leaves the notice out, `section: false`
+ * the policy's blacklist section.
+ */
+function addBlacklist(
+  raw: Raw,
+  {
+    notice = true,
+    section = true,
+    noticeDays = 8,
+    minBalance = { CNY: '1000.00' } as Record<string, string>,
+  } = {},
+): void {
+  const at = raw.stages.findIndex((s) => s.id === 'D+90');
+  const stages: Json[] = [
+    { id: 'D+85', name: 'industry blacklist', offsetDays: 85, kind: 'BLACKLIST_REPORT' },
+  ];
+  if (notice)
+    stages.unshift({
+      id: 'D+77',
+      name: 'blacklist notice',
+      offsetDays: 77,
+      kind: 'NOTICE',
+      channels: ['EMAIL', 'LETTER'],
+      template: 'credit-notice',
+      noticeFor: 'BLACKLIST_REPORT',
+    });
+  raw.stages.splice(at, 0, ...stages);
+  if (section) raw.blacklist = { registry: 'industry-shared', noticeDays, minDaysPastDue: 60, minBalance };
+}
+
 describe('loadPolicy: each rule, and the message that names the stage and the field', () => {
   it.each<[string, (raw: Raw) => void, string]>([
     [
@@ -150,6 +182,31 @@ describe('loadPolicy: each rule, and the message that names the stage and the fi
       'credit reporting without a notice',
       (r) => delete stage(r, 'D+76').noticeFor,
       'stage D+90: kind: credit reporting needs an earlier NOTICE stage with noticeFor CREDIT_REPORT',
+    ],
+    [
+      'a blacklist report without a notice',
+      (r) => addBlacklist(r, { notice: false }),
+      'stage D+85: kind: a blacklist report needs an earlier NOTICE stage with noticeFor BLACKLIST_REPORT',
+    ],
+    [
+      'a blacklist notice less than blacklist.noticeDays before the report',
+      (r) => addBlacklist(r, { noticeDays: 9 }),
+      'stage D+85: offsetDays: the blacklist notice (D+77) must come 9 days before',
+    ],
+    [
+      "a blacklist report without the policy's blacklist section",
+      (r) => addBlacklist(r, { section: false }),
+      "stage D+85: kind: a blacklist report needs the policy's blacklist section",
+    ],
+    [
+      'a blacklist threshold in something that is not a currency',
+      (r) => addBlacklist(r, { minBalance: { XYZ: '1000.00' } }),
+      'blacklist.minBalance.XYZ: not an ISO 4217 currency',
+    ],
+    [
+      'a blacklist threshold finer than its currency',
+      (r) => addBlacklist(r, { minBalance: { CNY: '1000.005' } }),
+      'blacklist.minBalance.CNY: amount "1000.005" has more than 2 decimal places for CNY',
     ],
     [
       'a plan follow-up template that does not exist',

@@ -1,7 +1,7 @@
 import { owedAt } from '../../domain/balance.js';
-import { caseKey, close, daysPastDue } from '../../domain/case.js';
+import { caseKey, close, daysPastDue, type NoticeKind } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
-import { noticeCountsFrom, noticeGate, type Step } from '../../domain/decide.js';
+import { type NoticeCount, noticeCountsFrom, noticeGate, type Step } from '../../domain/decide.js';
 import { buildEvidencePack, renderEvidenceDocument } from '../../domain/evidence.js';
 import { placedWithAgency } from '../../domain/handoff-events.js';
 import { fromMinor } from '../../domain/money.js';
@@ -81,13 +81,20 @@ export async function reportToBureau(ctx: Ctx, stage: Stage, replay: Prior | und
       c.bureauReport ??= { reportedAt: isoUtc(now), reportKey };
     });
   }
-  if (counted?.basis === 'ASSUMED' && !ctx.kase.item.notices.CREDIT_REPORT) {
-    await update(ctx, (c) => {
-      c.notices.CREDIT_REPORT = isoUtc(counted.at);
-      c.noticeBasis = { ...c.noticeBasis, CREDIT_REPORT: 'ASSUMED' };
-    });
-  }
+  await keepAssumedNotice(ctx, 'CREDIT_REPORT', counted);
   return nextStageStep(ctx, stage.id);
+}
+
+/**
+ * A notice the policy assumed delivered (no report came) is written down as counting from then, so
+ * that the case, and so the evidence pack, says what the report relied on.
+ */
+export async function keepAssumedNotice(ctx: Ctx, kind: NoticeKind, counted: NoticeCount | undefined) {
+  if (counted?.basis !== 'ASSUMED' || ctx.kase.item.notices[kind]) return;
+  await update(ctx, (c) => {
+    c.notices[kind] = isoUtc(counted.at);
+    c.noticeBasis = { ...c.noticeBasis, [kind]: 'ASSUMED' };
+  });
 }
 
 /** The end of the ladder: legal receives the evidence pack and the case is closed as handed over. */

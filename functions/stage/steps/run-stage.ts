@@ -7,6 +7,7 @@ import { stageById } from '../../domain/policy.js';
 import type { Ctx } from '../context.js';
 import { gateStep, step } from '../flow.js';
 import { replayOf } from '../record.js';
+import { reportToBlacklist } from './blacklist.js';
 import { handToLegal, placeWithAgency, reportToBureau } from './handover.js';
 import { offerForHardship } from './hardship.js';
 import { sendNotice } from './notice.js';
@@ -51,6 +52,8 @@ export async function runStage(ctx: Ctx): Promise<Step> {
       return placeWithAgency(ctx, stage, replay);
     case 'CREDIT_REPORT':
       return reportToBureau(ctx, stage, replay);
+    case 'BLACKLIST_REPORT':
+      return reportToBlacklist(ctx, stage, replay);
     case 'LEGAL_HANDOFF':
       return handToLegal(ctx, stage, replay);
     default:
