@@ -174,7 +174,7 @@ async function hold(ctx: Ctx): Promise<Opened> {
 async function pause(ctx: Ctx): Promise<Opened> {
   const { deps, req, kase, now } = ctx;
   const hardship = activeHardship(kase.item);
-  if (!hardship || now >= Date.parse(hardship.until) || pendingPromise(kase.item) || kase.item.plan) {
+  if (!hardship || now >= Date.parse(hardship.until) || pendingPromise(kase.item)) {
     await deps.callbacks.succeed(req.taskToken, { outcome: 'RESOLVED' });
     return { opened: false };
   }
