@@ -1,19 +1,16 @@
-import { fork, spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { build } from 'esbuild';
-import { TABLE_ENV } from '../functions/adapters/tables.js';
-import { esbuildOptions, LAMBDA_ENTRIES } from '../lib/bundling.js';
 import { costPer1000, type Summary } from '../local/simulate.js';
+import { coldStarts } from './cold-start.js';
 import type { WorkerJob } from './worker.js';
 
 /**
  * `npm run bench`: the sample portfolio through the default ladder locally, at 1,000 and 10,000
  * loans, split by borrower over one worker process per core (each with its own embedded store); the
  * same 10,000 with no-op handlers (the ceiling of the interpreter on the virtual clock); the 10,000
- * loans' DynamoDB requests replayed on the embedded store alone (its share); and each Lambda bundle, built with the deployed options, weighed and loaded in a fresh Node process. Progress
+ * loans' DynamoDB requests replayed on the embedded store alone (its share); and each Lambda bundle, built with the deployed options, weighed and loaded in a fresh Node process beside a bare function importing the same AWS SDK packages (bench/cold-start.ts). Progress
  * goes to stderr; the last line on stdout is one JSON object.
  */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -117,87 +114,11 @@ async function run(loans: number, noop: boolean, replayStore = false) {
   };
 }
 
-/** The median of 5 runs of `probe` (a script printing milliseconds) in a fresh Node process. */
-function medianMs(probe: string, env: NodeJS.ProcessEnv, what: string): number {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    // As on Lambda: NODE_OPTIONS=--enable-source-maps (lib/ladder-functions.ts), so the map is read at load.
-    const r = spawnSync(process.execPath, ['--enable-source-maps', '-e', probe], {
-      env,
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Error(`loading ${what}: ${r.stderr.split('\n')[0]}`);
-    times.push(Number(r.stdout.trim()));
-  }
-  times.sort((a, b) => a - b);
-  return Math.round((times[2] ?? 0) * 10) / 10;
-}
-
-/**
- * Each Lambda bundle: bytes of the .mjs; the median of 5 cold imports in a fresh process (loadMs);
- * and, alone, the AWS SDK packages it imports, which the Lambda runtime provides (sdkLoadMs).
- */
-async function bundles() {
-  const env = {
-    ...process.env,
-    AWS_REGION: 'us-east-1',
-    // Every variable a handler requires at load (functions/*/index.ts), as the stack sets them.
-    ...Object.fromEntries(Object.entries(TABLE_ENV).map(([table, name]) => [name, table])),
-    LEDGER_WRITER_FUNCTION: 'ledgerWriter',
-    LEDGER_SEAL_KEY: 'arn:aws:kms:us-east-1:123456789012:key/seal',
-    LINE_KEY: 'arn:aws:kms:us-east-1:123456789012:key/line',
-    STATE_MACHINE_ARNS: JSON.stringify({
-      default: 'arn:aws:states:us-east-1:123456789012:stateMachine:default',
-    }),
-    EVIDENCE_BUCKET: 'evidence',
-    EVENT_BUS_NAME: 'ladder',
-    SENDER_EMAIL: 'collections@example.com',
-    POWERTOOLS_SERVICE_NAME: 'ladder',
-    AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1',
-    NODE_NO_WARNINGS: '1',
-  };
-  const out = [];
-  for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
-    // Inside the project, so the external @aws-sdk/* resolve from node_modules as from the runtime's.
-    const file = join(ROOT, 'out/bench/bundles', name, 'index.js');
-    mkdirSync(join(file, '..'), { recursive: true });
-    // On Lambda the bundle's directory has no package.json, so index.js is CommonJS. Here the
-    // project's "type": "module" would make Node load it as an ES module: say CommonJS explicitly.
-    writeFileSync(join(file, '..', 'package.json'), '{ "type": "commonjs" }\n');
-    const { metafile } = await build({ ...esbuildOptions(join(ROOT, entry), file), metafile: true });
-    const sdk = [
-      ...new Set(
-        Object.values(metafile.outputs)
-          .flatMap((o) => o.imports)
-          .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
-          .map((i) => i.path),
-      ),
-    ];
-    const time = (body: string) =>
-      `const t = performance.now(); ${body}; console.log(performance.now() - t);`;
-    // As the Lambda Node.js runtime loads a CommonJS handler: require.
-    const loadMs = medianMs(
-      time(
-        `if (typeof require(${JSON.stringify(file)}).handler !== 'function') throw new Error('no handler')`,
-      ),
-      env,
-      name,
-    );
-    const sdkLoadMs = medianMs(time(`${JSON.stringify(sdk)}.map((m) => require(m))`), env, `${name}'s SDK`);
-    const bytes = statSync(file).size;
-    out.push({ name, bytes, loadMs, sdkLoadMs });
-    log(
-      `bundle ${name}: ${bytes} bytes, loads in ${loadMs} ms (its AWS SDK packages alone: ${sdkLoadMs} ms)`,
-    );
-  }
-  return out;
-}
-
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 log(`${PARTS} worker processes, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)}`);
-const bundleSizes = await bundles();
+// Each bundle's cold start beside its bare SDK-import function (bench/cold-start.ts).
+const bundleSizes = await coldStarts(log);
 log(`${SMALL} loans...`);
 const run1k = await run(SMALL, false);
 log(`${SMALL} loans in ${run1k.seconds.toFixed(1)} s`);

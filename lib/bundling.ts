@@ -32,6 +32,10 @@ export const LAMBDA_BUNDLING = {
   target: 'node24',
   minify: true,
   sourceMap: true,
+  // The map names files and lines, which is what a stack trace needs; without the sources' text it
+  // is about a quarter of the size, and Node reads and parses it at every cold start
+  // (--enable-source-maps; docs/benchmarks.md, cold start).
+  sourcesContent: false,
   // The ESM builds of dependencies, where they have one, tree-shake better; the output is CommonJS.
   mainFields: ['module', 'main'],
   externalModules: ['@aws-sdk/*'],
@@ -48,6 +52,7 @@ export function esbuildOptions(entry: string, outfile: string) {
     target: LAMBDA_BUNDLING.target,
     minify: LAMBDA_BUNDLING.minify,
     sourcemap: LAMBDA_BUNDLING.sourceMap,
+    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     external: [...LAMBDA_BUNDLING.externalModules],
   };

@@ -1,5 +1,6 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { translateAwsError } from './aws-errors.js';
+import { CLIENT_CONFIG } from './env.js';
 
 /** Where evidence packs go: an encrypted, versioned S3 bucket on AWS; a folder or memory locally. */
 export interface EvidenceStore {
@@ -35,3 +36,7 @@ export class S3EvidenceStore implements EvidenceStore {
     return { json: `s3://${this.bucket}/${key}.json`, document: `s3://${this.bucket}/${key}.md` };
   }
 }
+
+/** The stack's evidence store with its own client (for `lazily`: this module loads the S3 SDK package). */
+export const s3EvidenceStore = (bucket: string): EvidenceStore =>
+  new S3EvidenceStore(new S3Client(CLIENT_CONFIG), bucket);

@@ -1,9 +1,9 @@
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   ExecutionAlreadyExists,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  type SFNClient,
+  SFNClient,
   StartExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
@@ -13,6 +13,7 @@ import { ValidationError } from '../domain/errors.js';
 import { type OutboundInput, type OutboundType, outboundDetail } from '../domain/outbound.js';
 import { LADDER_SOURCE } from '../domain/routes.js';
 import { translateAwsError } from './aws-errors.js';
+import { CLIENT_CONFIG } from './env.js';
 
 /**
  * An execution's ARN from its state machine's and its name, as Step Functions forms it:
@@ -151,3 +152,8 @@ export class BusPublisher implements EventPublisher {
     }
   }
 }
+
+/** For `lazily` (functions/adapters/lazy.ts): the adapters with their own clients, from this module. */
+export const sfnContinuer = (): LadderContinuer => new SfnContinuer(new SFNClient(CLIENT_CONFIG));
+export const busPublisher = (busName: string): EventPublisher =>
+  new BusPublisher(new EventBridgeClient(CLIENT_CONFIG), busName);

@@ -1,4 +1,3 @@
-import PostalMime from 'postal-mime';
 import { ValidationError } from '../domain/errors.js';
 import { ownWords } from '../domain/intents.js';
 
@@ -42,6 +41,8 @@ export async function parseInbound(text: string, snsMessageId: string): Promise<
   }
   if (typeof message.content !== 'string')
     throw new ValidationError('inbound e-mail: content (the SNS action must include the message)');
+  // Loaded on the first e-mail, not at every cold start: most inbound messages are SMS.
+  const { default: PostalMime } = await import('postal-mime');
   const mail = await PostalMime.parse(message.content);
   return {
     channel: 'EMAIL',

@@ -1,19 +1,20 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/env.js';
-import { S3EvidenceStore } from '../adapters/evidence-store.js';
+import { lazily } from '../adapters/lazy.js';
 import { LambdaLedgerWriter } from '../adapters/ledger-writer.js';
 import { AwsMessaging } from '../adapters/messaging.js';
-import { BusPublisher, SfnContinuer } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
 import { bundledPolicies } from '../domain/policies.js';
 import { buildStageHandler } from './handler.js';
 
 const s = stores(documentClient());
+// Checked at load; their clients are created on first use: most stage runs publish no event, store
+// no evidence pack and continue no ladder, so a cold start does not load those SDK packages
+// (S3, EventBridge, Step Functions; docs/benchmarks.md, cold start).
+const busName = requireEnv('EVENT_BUS_NAME');
+const evidenceBucket = requireEnv('EVIDENCE_BUCKET');
 export const handler = buildStageHandler({
   cases: s.cases(),
   contacts: s.contacts(),
@@ -26,9 +27,11 @@ export const handler = buildStageHandler({
     requireEnv('SENDER_EMAIL'),
     process.env.SES_CONFIGURATION_SET,
   ),
-  bus: new BusPublisher(new EventBridgeClient(CLIENT_CONFIG), requireEnv('EVENT_BUS_NAME')),
+  bus: lazily(() => import('../adapters/workflow.js').then((m) => m.busPublisher(busName))),
   clock: systemClock,
   policies: bundledPolicies(),
-  evidence: new S3EvidenceStore(new S3Client(CLIENT_CONFIG), requireEnv('EVIDENCE_BUCKET')),
-  continuer: new SfnContinuer(new SFNClient(CLIENT_CONFIG)),
+  evidence: lazily(() =>
+    import('../adapters/evidence-store.js').then((m) => m.s3EvidenceStore(evidenceBucket)),
+  ),
+  continuer: lazily(() => import('../adapters/workflow.js').then((m) => m.sfnContinuer())),
 });

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { progress } from './progress.js';
 import {
@@ -38,15 +38,13 @@ async function start(opts: StartOptions): Promise<void> {
   const bar = await progress(process.stderr.isTTY === true || process.env.CI === 'true');
   mkdirSync(out, { recursive: true });
   markOutputDir(out);
-  const result = await simulate(
-    { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) },
-    {
-      onProgress: bar.update,
-      evidenceDir: join(out, 'evidence'),
-      ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
-      ...(opts.iam ? {} : { iam: false as const }),
-    },
-  );
+  const scenario = { seed: opts.seed, loans: samplePortfolio(opts.loans, opts.seed) };
+  const result = await simulate(scenario, {
+    onProgress: bar.update,
+    evidenceDir: join(out, 'evidence'),
+    ...(opts.data ? { dataDir: resolve(opts.data) } : {}),
+    ...(opts.iam ? {} : { iam: false as const }),
+  });
   bar.stop();
   result.summary.seed = opts.seed;
   const file = join(out, 'timelines.jsonl');
@@ -54,6 +52,9 @@ async function start(opts: StartOptions): Promise<void> {
   console.log(formatSummary(result.summary, (Date.now() - started) / 1000, process.version));
   printContinuations(formatContinuations(result.loans));
   console.log(`\neach loan's timeline (one JSON line per loan): ${file}`);
+  const report = join(out, 'report.html');
+  const ms = await buildReport(report, 'Ladder run: the sample portfolio', result, scenario);
+  console.log(`the manager's report (one HTML page, opens offline): ${report} (built in ${ms} ms)`);
   // The evidence store holds the legal packs and the signed plan agreements (evidence/agreements/).
   const keys = [...result.evidence.keys()];
   const agreements = keys.filter((k) => k.startsWith('evidence/agreements/')).length;
@@ -63,6 +64,22 @@ async function start(opts: StartOptions): Promise<void> {
       `evidence packs of the ${packs} loans handed to legal, and ${agreements} signed agreements: ${join(out, 'evidence')}/`,
     );
   }
+}
+
+/**
+ * The manager's report (local/manager-report/), and how long it took in milliseconds, loading the
+ * chart libraries included: it is loaded only when a report is written.
+ */
+async function buildReport(
+  file: string,
+  title: string,
+  result: Parameters<typeof import('../manager-report/index.js').writeReport>[2],
+  scenario: Parameters<typeof import('../manager-report/index.js').writeReport>[3],
+): Promise<number> {
+  const started = performance.now();
+  const { writeReport } = await import('../manager-report/index.js');
+  await writeReport(file, title, result, scenario);
+  return Math.round(performance.now() - started);
 }
 
 /** Loans whose ladder continued past an execution's year: their executions, by name (docs/limits.md). */
@@ -78,6 +95,7 @@ interface SimulateOptions {
   data?: string;
   evidence?: string;
   ledgerOut?: string;
+  report?: string;
   iam: boolean;
 }
 
@@ -111,6 +129,11 @@ async function simulateCommand(opts: SimulateOptions): Promise<void> {
     // The run's seal key, so the seals can be checked (`audit verify --ledger F --key F.key`).
     result.saveSealKey(`${opts.ledgerOut}.key`);
   }
+  if (opts.report) {
+    const title = `Ladder run: ${basename(opts.scenario)}`;
+    const ms = await buildReport(resolve(opts.report), title, result, scenario);
+    console.log(`wrote ${opts.report}: the manager's report (built in ${ms} ms)`);
+  }
   const statuses = Object.entries(result.summary.finalStatus).map(([k, v]) => `${k} ${v}`);
   console.log(`wrote ${opts.out}: ${result.loans.length} loans, ${statuses.join(', ')}`);
   printContinuations(formatContinuations(result.loans));
@@ -141,6 +164,7 @@ export function runCommands(program: Command): void {
       '--ledger-out <file>',
       'also write every ledger record, one JSON line each (for `ladder audit verify`)',
     )
+    .option('--report <file>', "also write the manager's report, one self-contained HTML page")
     .option('--no-iam', NO_IAM)
     .action(simulateCommand);
 
