@@ -233,6 +233,12 @@ async function openContact(ctx: Ctx): Promise<Opened> {
   // One visit a day for the borrower's loans, as for calls.
   const covered = await waitOnCover(ctx, 'VISIT');
   if (covered) return covered;
+  // A visit notice that counts only through another loan's covering message (its refs are ledger
+  // records, <loanId>#<cycle>#<seq>) lets this loan's visit be covered, never made on its own: the
+  // notice announced that loan's visit.
+  const refs = kase.item.noticesSent?.FIELD_VISIT?.refs ?? [];
+  if (refs.length > 0 && refs.every((r) => /#\d+#\d+$/.test(r)))
+    return notOpened(ctx, { status: 'BLOCKED', reason: 'NO_FIELD_VISIT_NOTICE' });
   return open(ctx, 'field-visits', stage.id, await takeTaskSlot(ctx, 'VISIT', taskIdOf(ctx, stage.id)));
 }
 
