@@ -26,8 +26,6 @@ export const ENV = {
   LEDGER_WRITER_FUNCTION: 'ledgerWriter',
   LEDGER_SEAL_KEY: 'arn:aws:kms:us-east-1:123456789012:key/seal',
   LINE_KEY: 'arn:aws:kms:us-east-1:123456789012:key/line',
-  LINK_KEY: 'arn:aws:kms:us-east-1:123456789012:key/link',
-  PAGES_URL: 'https://pages.example.com',
   STATE_MACHINE_ARNS: JSON.stringify({
     default: 'arn:aws:states:us-east-1:123456789012:stateMachine:default',
   }),

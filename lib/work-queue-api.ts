@@ -31,9 +31,11 @@ export class WorkQueueApi extends Construct {
       description: 'Ladder: lists, claims and completes human tasks for agents and agencies',
     });
     // The case: the borrower's contact hours, and the balance and policy a promise or plan must fit.
-    props.tables.bind(this.agentApiFunction, 'cases', ['dynamodb:Query']);
+    // PutItem: a conversation item's handling is noted on the cases it names (and ends a hardship pause).
+    props.tables.bind(this.agentApiFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     // A conversation item's text, shown to the agent who claimed it (read only).
-    props.tables.bind(this.agentApiFunction, 'conversations', ['dynamodb:GetItem']);
+    // GetItem: a reply's text for the claimer; PutItem: an agent's notes and a visit's report (contact key).
+    props.tables.bind(this.agentApiFunction, 'conversations', ['dynamodb:GetItem', 'dynamodb:PutItem']);
     props.tables.bind(this.agentApiFunction, 'tasks', [
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',

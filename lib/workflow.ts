@@ -61,8 +61,14 @@ export class Workflow extends Construct {
       description: 'Ladder: opens a human task (agent call, field visit) and parks the task token',
     });
     props.tables.bind(this.humanTaskFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
-    // UpdateItem: a retried opening finds its task open and points it at the new token (retoken).
-    props.tables.bind(this.humanTaskFunction, 'tasks', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // UpdateItem: a retried opening finds its task open and points it at the new token (retoken); a
+    // loan's call or visit covered by another loan's task of the day waits on it (GetItem reads it,
+    // UpdateItem adds the waiting token: functions/human-task/cover.ts).
+    props.tables.bind(this.humanTaskFunction, 'tasks', [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:GetItem',
+    ]);
 
     const machines: Record<string, sfn.StateMachine> = {};
     for (const policy of policies) machines[policy.id] = this.makeStateMachine(policy, props);
@@ -130,6 +136,8 @@ export class Workflow extends Construct {
     // Cases are written whole, conditional on the revision read (optimistic concurrency): PutItem.
     props.tables.bind(stage, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
     props.tables.bind(stage, 'contacts', ['dynamodb:GetItem']);
+    // Agents' notes and visit reports, decrypted into the legal evidence pack at handoff.
+    props.tables.bind(stage, 'conversations', ['dynamodb:GetItem']);
     // Reads only: every record goes through the ledger writer, which chains and seals it.
     props.tables.bind(stage, 'ledger', ['dynamodb:Query']);
     props.ledgerWriter.bindCaller(stage);

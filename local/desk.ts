@@ -31,7 +31,7 @@ export function simulatedDesk(scenario: Scenario, ladder: () => LocalLadder, del
       const at = new Date(l.clock.now()).toISOString();
       await deliver(DETAIL_TYPE[answer.type] as string, detailOf(loan, answer, at, 1000 + n));
     }
-    return callOutcome(answer);
+    return { ...callOutcome(answer), ...(answer?.notes ? { notes: answer.notes } : {}) };
   }
   return (task: OpenedTask) => {
     const l = ladder();

@@ -77,6 +77,21 @@ export const substitute = (text: string, names: DefinitionNames): string =>
     .replaceAll('${HumanTaskFunctionArn}', names.functionArn('humanTask'));
 
 /**
+ * The interpreter evaluates a Task's TimeoutSecondsPath against the input after Parameters, Step
+ * Functions against the state's input. A state whose Payload passes the same path on (the hardship
+ * pause: statemachines/render.ts) is given the path to it in the Payload, so both read the same value.
+ */
+function timeoutPathsAfterParameters(definition: Definition): Definition {
+  for (const state of Object.values(definition.States) as Array<Record<string, unknown>>) {
+    const path = state.TimeoutSecondsPath;
+    const payload = (state.Parameters as { Payload?: Record<string, unknown> } | undefined)?.Payload ?? {};
+    const key = Object.keys(payload).find((k) => k.endsWith('.$') && payload[k] === path);
+    if (typeof path === 'string' && key) state.TimeoutSecondsPath = `$.Payload.${key.slice(0, -2)}`;
+  }
+  return definition;
+}
+
+/**
  * One state machine per policy, as on AWS; each policy's committed definition unless given, with its
  * placeholders filled as CDK would.
  */
@@ -92,7 +107,7 @@ export function loadMachines(
       const text =
         definitions?.[policy.id] ??
         readFileSync(new URL(`../${definitionFile(policy.id)}`, import.meta.url), 'utf8');
-      const definition = JSON.parse(substitute(text, names)) as Definition;
+      const definition = timeoutPathsAfterParameters(JSON.parse(substitute(text, names)) as Definition);
       const machine = new interpreter.StateMachine(definition as never, {
         validationOptions: { checkArn: false },
       });

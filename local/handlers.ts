@@ -110,6 +110,7 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
     stage: modules.stage.buildStageHandler({
       cases: s.cases(),
       contacts: s.contacts(),
+      conversations: s.conversations(),
       ledger: s.ledger(),
       writer,
       messaging,

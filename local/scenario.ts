@@ -21,6 +21,8 @@ const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
     /** Delivered this many more times, a minute apart (EventBridge delivers at least once). */
     repeat: z.number().int().min(0).max(3).optional(),
     onAgentCall: z.number().int().min(1).optional(),
+    /** With onAgentCall: what the agent writes about the call (kept under the contact key; in the evidence pack). */
+    notes: z.string().min(1).max(4000).optional(),
     ...shape,
   });
 
@@ -172,6 +174,9 @@ export function parseScenario(raw: unknown): Scenario {
     for (const [i, e] of parsed.data.events.entries()) {
       if ((e.at === undefined) === (e.onAgentCall === undefined)) {
         throw new ScenarioError(`${name}: events.${i}: give exactly one of "at" and "onAgentCall"`);
+      }
+      if (e.notes !== undefined && e.onAgentCall === undefined) {
+        throw new ScenarioError(`${name}: events.${i}: notes are the agent's, on a call: use "onAgentCall"`);
       }
       if (['noAnswer', 'wrongNumber', 'refused'].includes(e.type) && e.at !== undefined) {
         throw new ScenarioError(

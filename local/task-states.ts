@@ -53,6 +53,7 @@ function noopHandler(state: State): Handler {
             outcome: 'NEXT',
             stage: payload.stage ?? payload.step.stage,
             continueAt: '',
+            pauseSeconds: 1,
           },
           StatusCode: 200,
         };

@@ -19,6 +19,9 @@ import { isHumanStage, type LadderPolicy, type Stage, stageLabel } from '../func
  */
 type State = Record<string, unknown>;
 
+/** Where the hardship pause's waiting task finds its timeout: the step's seconds to the deadline. */
+export const PAUSE_SECONDS_PATH = '$.step.pauseSeconds';
+
 export const SHARED = {
   start: 'Start or continue?',
   resumeContinued: 'Continue where the last execution stopped',
@@ -31,6 +34,7 @@ export const SHARED = {
   afterHoldTask: 'Dispute hold: resume?',
   afterHold: 'After dispute hold',
   promiseWait: 'Promise to pay: waiting',
+  hardshipWait: 'Hardship pause: waiting',
   promiseCheck: 'Promise to pay: check',
   afterPromise: 'After promise check',
   signing: 'Repayment plan: agreement signing',
@@ -122,6 +126,7 @@ function stageTask(action: string, next: string, extra: Record<string, unknown> 
       'resumeStage.$': '$.Payload.resumeStage',
       'ledger.$': '$.Payload.ledger',
       'continueAt.$': '$.Payload.continueAt',
+      'pauseSeconds.$': '$.Payload.pauseSeconds',
     },
     ResultPath: '$.step',
     TimeoutSeconds: 60,
@@ -181,6 +186,7 @@ function route(waitTarget: string, defaultNext: string): State {
       on('HANDED_OVER', SHARED.handedOver),
       on('HOLD', SHARED.hold),
       on('PAUSE', SHARED.promiseWait),
+      on('HARDSHIP', SHARED.hardshipWait),
       on('PLAN', SHARED.planWait),
       on('PLAN_CALL', SHARED.planCall),
       on('SIGN', SHARED.signing),
@@ -237,6 +243,19 @@ export function renderLadder(policy: LadderPolicy): Record<string, unknown> {
   });
   states[SHARED.afterHold] = route(SHARED.hold, SHARED.resume);
   states[SHARED.promiseWait] = wait(SHARED.promiseCheck);
+  // A hardship pause waits on a task token until its deadline (TimeoutSecondsPath: the step's seconds
+  // to it), so an agent's handling, a plan or a promise wakes it early; either way the check decides.
+  // The seconds are in the Payload too: the local interpreter reads TimeoutSecondsPath from the input
+  // after Parameters (local/executions.ts maps the path), AWS from the state's input.
+  const { TimeoutSeconds: _fixed, ...pause } = callbackTask(
+    'PAUSE',
+    SHARED.promiseCheck,
+    1,
+    undefined,
+    { 'pauseSeconds.$': PAUSE_SECONDS_PATH },
+    SHARED.promiseCheck,
+  );
+  states[SHARED.hardshipWait] = { ...pause, TimeoutSecondsPath: PAUSE_SECONDS_PATH };
   states[SHARED.promiseCheck] = stageTask('CHECK_PROMISE', SHARED.afterPromise);
   states[SHARED.afterPromise] = route(SHARED.promiseWait, SHARED.resume);
   // The borrower signs the plan agreement before it expires; expiry (the timeout) resumes escalation.

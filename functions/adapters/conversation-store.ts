@@ -3,14 +3,18 @@ import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
 
 /**
- * What a borrower wrote, kept like their contact details: its own table under the contact key, read
+ * What a borrower wrote, and what an agent or visitor wrote about them (notes on a call, a visit's
+ * report: functions/agent-api/notes.ts), kept like their contact details: its own table under the contact key, read
  * only to show the agent who claimed the conversation item, deleted with the borrower on erasure.
  * The ledger names an item by its id and the SHA-256 of the text, never the text.
  */
 export interface ConversationEntry {
   borrowerId: string;
   itemId: string;
-  channel: 'SMS' | 'EMAIL';
+  /** How it came: a reply (SMS, EMAIL), or an agent's notes on a call or a visitor's report (CALL, VISIT). */
+  channel: 'SMS' | 'EMAIL' | 'CALL' | 'VISIT';
+  /** An agent's notes or a visit's report: the task it was recorded on (a reply has none). */
+  taskId?: string;
   /** An e-mail's subject (a borrower's words too). */
   subject?: string;
   text: string;

@@ -34,17 +34,32 @@ export interface HumanTask {
   withdrawnReason?: string;
   /** An agent call's script, rendered from the stage's template (amount, days past due; no name). */
   script?: string;
-  /** What the agent reported (a visit report): kept here, never sent into the execution. */
-  report?: string;
   /**
    * A conversation item (queue `conversations`): the reply it shows, by id (its text is in the
    * conversations table, shown only to the agent who claims the item), the intent the table found,
    * and every loan of the borrower it concerns.
    */
   conversation?: { itemId: string; channel: 'SMS' | 'EMAIL'; intent: string; loans: string[] };
+  /**
+   * One voice per borrower (functions/human-task/cover.ts): the borrower's other loans this call or
+   * visit covers, the ledger reference its outcome's record will have, and the executions of the
+   * covered loans whose call (visit) stage that day waits on it (their tokens: they never leave).
+   */
+  covers?: string[];
+  recordRef?: string;
+  waiting?: CoveredWait[];
+  /** The outcome the agent recorded (the code only), for a covered loan's stage that opens after. */
+  outcome?: string;
 }
 
-export type PublicTask = Omit<HumanTask, 'token'>;
+/** A covered loan's call or visit stage, waiting on the covering task. */
+export interface CoveredWait {
+  loanId: string;
+  cycle: number;
+  token: string;
+}
+
+export type PublicTask = Omit<HumanTask, 'token' | 'waiting'>;
 
 export interface TaskPage {
   tasks: PublicTask[];
@@ -85,8 +100,8 @@ export class TaskStore {
   }
 
   /** Points an open task at a new callback token; ConcurrentUpdateError when it is no longer open. */
-  retoken(taskId: string, token: string): Promise<void> {
-    return this.update(
+  async retoken(taskId: string, token: string): Promise<void> {
+    await this.update(
       {
         Key: { taskId },
         UpdateExpression: 'SET #t = :token',
@@ -95,6 +110,20 @@ export class TaskStore {
         ExpressionAttributeValues: { ':token': token, ':open': 'OPEN' },
       },
       're-pointing the task',
+    );
+  }
+
+  /** A covered loan's stage waits on this task; ConcurrentUpdateError when it is no longer open. */
+  async attachWaiting(taskId: string, wait: CoveredWait): Promise<void> {
+    await this.update(
+      {
+        Key: { taskId },
+        UpdateExpression: 'SET waiting = list_append(if_not_exists(waiting, :none), :wait)',
+        ConditionExpression: '#s = :open',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':wait': [wait], ':none': [], ':open': 'OPEN' },
+      },
+      'waiting on the covering task',
     );
   }
 
@@ -108,8 +137,8 @@ export class TaskStore {
   }
 
   /** The agent takes the task; ConcurrentUpdateError when it is not open or another agent holds it. */
-  claim(taskId: string, agent: string, now: string): Promise<void> {
-    return this.update(
+  async claim(taskId: string, agent: string, now: string): Promise<void> {
+    await this.update(
       {
         Key: { taskId },
         UpdateExpression: 'SET claimedBy = :me, claimedAt = :now',
@@ -121,12 +150,15 @@ export class TaskStore {
     );
   }
 
-  /** Marks a task done by the agent who holds it; ConcurrentUpdateError when someone else got there first. */
-  complete(taskId: string, agent: string, now: string, report?: string): Promise<void> {
-    return this.update(
+  /**
+   * Marks a task done by the agent who holds it; ConcurrentUpdateError when someone else got there
+   * first. Answers the covered loans' stages waiting on it, as of the write (none can join after it).
+   */
+  async complete(taskId: string, agent: string, now: string, outcome: string): Promise<CoveredWait[]> {
+    const done = await this.update(
       {
         Key: { taskId },
-        UpdateExpression: `SET #s = :done, completedBy = :me, completedAt = :now, expiresAt = :exp${report ? ', report = :report' : ''} REMOVE openQueue`,
+        UpdateExpression: `SET #s = :done, completedBy = :me, completedAt = :now, expiresAt = :exp, outcome = :outcome REMOVE openQueue`,
         ConditionExpression: '#s = :open AND claimedBy = :me',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
@@ -135,17 +167,23 @@ export class TaskStore {
           ':me': agent,
           ':now': now,
           ':exp': expiry(now),
-          ...(report ? { ':report': report } : {}),
+          ':outcome': outcome,
         },
+        ReturnValues: 'ALL_NEW',
       },
       'completing the task',
     );
+    return (done as HumanTask | undefined)?.waiting ?? [];
   }
 
   /** The ladder takes an open task back; `withdrawn` is false when it was no longer open. */
-  async withdraw(taskId: string, reason: string, now: string): Promise<{ withdrawn: boolean }> {
+  async withdraw(
+    taskId: string,
+    reason: string,
+    now: string,
+  ): Promise<{ withdrawn: boolean; waiting?: CoveredWait[] }> {
     try {
-      await this.update(
+      const task = await this.update(
         {
           Key: { taskId },
           UpdateExpression: 'SET #s = :withdrawn, withdrawnReason = :why, expiresAt = :exp REMOVE openQueue',
@@ -157,10 +195,11 @@ export class TaskStore {
             ':why': reason,
             ':exp': expiry(now),
           },
+          ReturnValues: 'ALL_NEW',
         },
         'withdrawing the task',
       );
-      return { withdrawn: true };
+      return { withdrawn: true, waiting: (task as HumanTask | undefined)?.waiting ?? [] };
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) return { withdrawn: false };
       throw error;
@@ -182,7 +221,7 @@ export class TaskStore {
         }),
       );
       const tasks = ((out.Items ?? []) as Array<HumanTask & { openQueue?: string }>).map(
-        ({ token: _token, openQueue: _q, ...task }) => task,
+        ({ token: _token, openQueue: _q, waiting: _w, ...task }) => task,
       );
       return { tasks, ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
     } catch (error) {
@@ -190,11 +229,15 @@ export class TaskStore {
     }
   }
 
-  private async update(input: Omit<UpdateCommandInput, 'TableName'>, what: string): Promise<void> {
+  private async update(
+    input: Omit<UpdateCommandInput, 'TableName'>,
+    what: string,
+  ): Promise<Record<string, unknown> | undefined> {
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.table, ...input }));
+      const out = await this.db.send(new UpdateCommand({ TableName: this.table, ...input }));
+      return out.Attributes;
     } catch (error) {
-      translateAwsError(error, what);
+      return translateAwsError(error, what);
     }
   }
 }

@@ -8,7 +8,10 @@ import { planProblem } from '../domain/plan.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { promiseProblem } from '../domain/promise.js';
 import { insideWindow } from '../domain/rulepacks.js';
+import { applyConversationOutcome } from './conversation-outcome.js';
+import { answerCovered, heartbeatCovered } from './covered.js';
 import { ForbiddenError, TaskConflictError, TaskNotFoundError } from './errors.js';
+import { keepNote } from './notes.js';
 import { OUTCOMES_BY_QUEUE, type TaskOutcome, TaskOutcomeSchema } from './outcomes.js';
 
 /**
@@ -23,11 +26,15 @@ import { OUTCOMES_BY_QUEUE, type TaskOutcome, TaskOutcomeSchema } from './outcom
 export interface WorkQueueDeps {
   tasks: TaskStore;
   callbacks: TaskCallbacks;
-  cases: Pick<CaseStore, 'borrowerView'>;
+  /** Reads the case to check an outcome; writes a conversation item's handling (conversation-outcome.ts). */
+  cases: Pick<CaseStore, 'borrowerView' | 'saveCase'>;
   policies: PolicyRegistry;
   clock: Clock;
-  /** A conversation item's text, shown to the agent who claims it and to nobody else. */
-  conversations?: Pick<ConversationStore, 'get'>;
+  /**
+   * A conversation item's text, shown to the agent who claims it and to nobody else; an agent's notes
+   * and a visit's report are stored there too (functions/agent-api/notes.ts).
+   */
+  conversations?: Pick<ConversationStore, 'get' | 'put'>;
 }
 
 /** Which routes a request came in on: the agents' `/tasks` or the specialists' `/specialist/tasks`. */
@@ -62,6 +69,7 @@ export async function claimTask(deps: WorkQueueDeps, taskId: string, caller: str
     throw error;
   }
   if (task.conversation) return { delivered: false, conversation: await conversationOf(deps, task) };
+  await heartbeatCovered(deps.callbacks, task);
   return task.token ? deps.callbacks.heartbeat(task.token) : { delivered: false };
 }
 
@@ -97,16 +105,29 @@ export async function completeTask(
     );
   const outcome = parseOutcome(body, task.queue);
   await checkAgainstCase(deps, task, outcome);
-  const { report, ...result } = outcome as TaskOutcome & { report?: string };
+  const { report, notes, ...result } = outcome as TaskOutcome & { report?: string; notes?: string };
+  const now = isoUtc(deps.clock.now());
+  // The words go to the conversations table (contact key) before the task is done; only their id and
+  // hash go on to the execution.
+  if (notes !== undefined && task.queue !== 'agent-calls')
+    throw new ValidationError(`notes: for a call; a ${task.queue} task takes none`);
+  const text = report ?? notes;
+  const note = text ? await keepNote(deps.conversations, task, text, now) : {};
+  let waiting: Awaited<ReturnType<typeof deps.tasks.complete>>;
   try {
-    await deps.tasks.complete(taskId, caller, isoUtc(deps.clock.now()), report);
+    waiting = await deps.tasks.complete(taskId, caller, now, result.outcome);
   } catch (error) {
     if (error instanceof ConcurrentUpdateError)
       throw new TaskConflictError(`task ${taskId} changed meanwhile`);
     throw error;
   }
+  if (task.conversation) await applyConversationOutcome(deps, task, result.outcome, now);
   if (!task.token) return { delivered: false };
-  return deps.callbacks.succeed(task.token, { ...result, taskId });
+  const covers = task.covers?.length ? { covers: task.covers } : {};
+  const delivered = await deps.callbacks.succeed(task.token, { ...result, taskId, ...covers, ...note });
+  // The borrower's other loans this call or visit covered: their stages record it, COVERED_BY its record.
+  await answerCovered(deps.callbacks, task, waiting, result.outcome);
+  return delivered;
 }
 
 function parseOutcome(body: unknown, queue: HumanTask['queue']): TaskOutcome {

@@ -89,7 +89,8 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     const signer = `link:${claims.linkId}`;
     const at = isoUtc(deps.clock.now());
     await deps.tasks.claim(taskId, signer, at);
-    await deps.tasks.complete(taskId, signer, at);
+    // A plan-signing task covers no other loan (one voice covers calls and visits), so nothing waits on it.
+    await deps.tasks.complete(taskId, signer, at, 'SIGNED');
     await deps.callbacks.succeed(task.token, {
       outcome: 'SIGNED',
       taskId,

@@ -1,6 +1,7 @@
 import type { CaseStore, MessageRef } from '../adapters/case-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { LedgerWriter } from '../adapters/ledger-writer.js';
+import { type CaseRecord, caseKey } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { chain, deliveryLedgerId, GENESIS_HASH, type LedgerRecord } from '../domain/ledger.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -65,24 +66,41 @@ export function createDeliveryCore(deps: DeliveryDeps) {
     return true;
   }
 
-  /** A notice's delivery starts its count; a notice reported undelivered is noted as such. */
+  /**
+   * A notice's delivery starts its count; a notice reported undelivered is noted as such. One voice
+   * per borrower: the borrower's other loans whose notice this message covered (their noticesSent
+   * names its ledger record, `<loanId>#<cycle>#<seq>`) count from the same delivery.
+   */
   async function settleNotice(m: MessageRef, report: DeliveryReport): Promise<void> {
     const kind = m.noticeFor;
     if (!kind) return;
     const view = await deps.cases.borrowerView(m.borrowerId);
-    const kase = view.cases.find((c) => c.item.loanId === m.loanId && c.item.cycle === m.cycle);
-    if (!kase || kase.item.notices[kind] || !kase.item.noticesSent?.[kind]?.refs.includes(m.ref)) return;
-    const c = structuredClone(kase.item);
+    const covering = `${caseKey(m.loanId, m.cycle)}#${m.seq}`;
+    for (const kase of view.cases) {
+      const own = kase.item.loanId === m.loanId && kase.item.cycle === m.cycle;
+      const refs = kase.item.noticesSent?.[kind]?.refs ?? [];
+      if (kase.item.notices[kind] || !refs.includes(own ? m.ref : covering)) continue;
+      await deps.cases.saveCase(noticeSettled(kase.item, kind, own ? m.ref : covering, report), kase.rev);
+    }
+  }
+
+  function noticeSettled(
+    item: CaseRecord,
+    kind: NonNullable<MessageRef['noticeFor']>,
+    ref: string,
+    report: DeliveryReport,
+  ): CaseRecord {
+    const c = structuredClone(item);
     if (report.status === 'UNDELIVERED') {
       const sent = c.noticesSent?.[kind];
-      if (sent) sent.undelivered = [...new Set([...(sent.undelivered ?? []), m.ref])];
+      if (sent) sent.undelivered = [...new Set([...(sent.undelivered ?? []), ref])];
     } else {
       const letter = report.status === 'DISPATCHED';
       const transit = letter ? deps.policies.get(c.policyId).noticeDelivery.letterTransitDays : 0;
       c.notices[kind] = isoUtc(Date.parse(report.at) + transit * 86_400_000);
       c.noticeBasis = { ...c.noticeBasis, [kind]: letter ? 'DISPATCHED' : 'DELIVERED' };
     }
-    await deps.cases.saveCase(c, kase.rev);
+    return c;
   }
 
   return async function deliveryCore(reports: readonly DeliveryReport[]): Promise<DeliveryResult> {

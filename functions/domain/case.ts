@@ -215,6 +215,8 @@ export interface Hardship {
   until: string;
   /** When the plan offer went out (for a call, with the outcome's own record). */
   offeredAt?: string;
+  /** An agent handled the reply that started it and did not confirm hardship: the pause ends now. */
+  handledAt?: string;
   endedAt?: string;
 }
 
@@ -285,7 +287,7 @@ export interface BorrowerProfile {
    * One voice per borrower (functions/domain/one-voice.ts): per message channel, the loan whose step
    * took the borrower's message of that local day; the other loans' steps that day are covered by it.
    */
-  sendSlots?: Partial<Record<'SMS' | 'EMAIL', SendSlot>>;
+  sendSlots?: Partial<Record<'SMS' | 'EMAIL' | 'CALL' | 'VISIT', SendSlot>>;
 }
 
 /** The day's message on a channel: taken by one loan's step, named by its ledger record. */
@@ -297,6 +299,8 @@ export interface SendSlot {
   seq: number;
   /** The other loans the holder's message covers: only these are COVERED_BY it. */
   covers?: string[];
+  /** A call's or visit's slot: the holder's task, which the covered loans' executions wait on. */
+  taskId?: string;
 }
 
 export const balanceMinor = (c: Pick<CaseRecord, 'amountDueMinor' | 'paidMinor'>): number =>

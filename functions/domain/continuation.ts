@@ -70,6 +70,7 @@ export function resumePoint(
     case 'HOLD':
       return 'HOLD';
     case 'PAUSE':
+    case 'HARDSHIP':
       return 'PROMISE';
     case 'PLAN':
       return 'PLAN';

@@ -31,6 +31,8 @@ export type Outcome =
   | 'RESUME'
   | 'HOLD'
   | 'PAUSE'
+  /** A hardship pause: waits on a task token until its deadline, or until an agent handles it. */
+  | 'HARDSHIP'
   | 'PLAN'
   | 'PLAN_CALL'
   | 'SIGN'
@@ -61,6 +63,8 @@ export interface Step {
    * SIGN: continuation.ts); '' otherwise. Absent from a first execution's input.
    */
   continueAt?: string;
+  /** With outcome HARDSHIP: seconds until the pause's deadline (the waiting task's TimeoutSecondsPath). */
+  pauseSeconds?: number;
 }
 
 /** An execution's input: what the state machine carries between states. */
@@ -119,7 +123,10 @@ export function notYet(
   return due > now ? Math.min(due, now + MAX_WAIT_MS) : undefined;
 }
 
-/** A pre-due reminder is pointless once the due date has passed (the case was opened late). */
+/** Why a stage was skipped: a pre-due stage (a reminder or a call) of a loan that came in after its due date. */
+export const SKIPPED_LATE = 'SKIPPED_LATE';
+
+/** A pre-due reminder (or call) is pointless once the due date has passed (the case was opened late). */
 export function preDueExpired(c: CaseRecord, profile: BorrowerProfile, stage: Stage, now: number): boolean {
   if (stage.offsetDays >= 0) return false;
   return localDaysBetween(now, Date.parse(`${c.dueDate}T12:00:00Z`), profile.timeZone) < 0;

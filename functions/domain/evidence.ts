@@ -54,6 +54,41 @@ export interface EvidencePack {
     providerRef?: string;
   }>;
   ledger: { records: number; lastHash: string; verified: boolean; problem?: string };
+  /**
+   * The agents' notes on calls and the visitors' reports, as the ledger names them (record, id,
+   * SHA-256) with their text, read from the conversations table for the pack: `matches` says the text
+   * hashes to what the ledger recorded; an erased text is absent (`text` undefined).
+   */
+  notes: AgentNote[];
+}
+
+export interface AgentNote {
+  at: string;
+  stage: string;
+  channel: string;
+  seq: number;
+  noteId: string;
+  sha256: string;
+  text?: string;
+  matches: boolean;
+}
+
+/** Where the ledger names an agent's notes or a visit's report: the records that carry a note id. */
+export function noteRefs(ledger: readonly LedgerRecord[]): Array<Omit<AgentNote, 'text' | 'matches'>> {
+  return ledger.flatMap((r) =>
+    typeof r.detail?.noteId === 'string' && typeof r.detail.noteSha256 === 'string'
+      ? [
+          {
+            at: r.at,
+            stage: r.stage,
+            channel: r.attempts[0]?.channel ?? '',
+            seq: r.seq,
+            noteId: r.detail.noteId,
+            sha256: r.detail.noteSha256,
+          },
+        ]
+      : [],
+  );
 }
 
 /**
@@ -93,6 +128,7 @@ export function buildEvidencePack(
   ledger: readonly LedgerRecord[],
   now: string,
   owedAt: (at: number) => Owed,
+  notes: AgentNote[] = [],
 ): EvidencePack {
   const money = (minor: number) => fromMinor(minor, c.currency);
   const balanceHistory = balanceTimeline(c, owedAt);
@@ -161,6 +197,7 @@ export function buildEvidencePack(
       verified: verification.ok,
       ...(verification.ok ? {} : { problem: `record ${verification.seq}: ${verification.problem}` }),
     },
+    notes,
   };
 }
 
@@ -227,6 +264,16 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
         .join('; ') || 'none'
     }.`,
     '',
+    "## Agents' notes and visit reports",
+    '',
+    ...(pack.notes.length
+      ? pack.notes.flatMap((n) => [
+          `### ${n.at}, ${n.stage} ${n.channel} (record ${n.seq}; SHA-256 ${n.sha256}${n.matches ? ', matches' : n.text === undefined ? ', text erased' : ', DOES NOT MATCH'})`,
+          '',
+          ...(n.text === undefined ? ['(erased)'] : n.text.split('\n').map((line) => `> ${line}`)),
+          '',
+        ])
+      : ['None.', '']),
     '## Ledger',
     '',
     `${pack.ledger.records} records, hash-chained; last hash ${pack.ledger.lastHash}; chain ${pack.ledger.verified ? 'verified' : `BROKEN (${pack.ledger.problem})`}.`,

@@ -14,6 +14,10 @@ const DAY = 24 * 3600 * 1000;
  * pauses again without a second offer.
  */
 export const activeHardship = (c: CaseRecord): Hardship | undefined =>
+  c.hardship && !c.hardship.endedAt && !c.hardship.handledAt ? c.hardship : undefined;
+
+/** A pause not yet recorded as ended (one an agent handled still is, until the ladder records it). */
+export const unendedHardship = (c: CaseRecord): Hardship | undefined =>
   c.hardship && !c.hardship.endedAt ? c.hardship : undefined;
 
 /** Starts the pause unless one is running; `offered` when the offer already went out (a call's). */

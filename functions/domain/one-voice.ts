@@ -18,6 +18,14 @@ import { zone } from './zone.js';
  */
 export type SlotChannel = 'SMS' | 'EMAIL';
 
+/**
+ * A call or a field visit is one person's task too: the first loan whose call (visit) stage opens a
+ * task on a local day takes the slot for it, and the other loans' call (visit) stages that day wait on
+ * that task instead of opening their own (functions/human-task/cover.ts).
+ */
+export type TaskChannel = 'CALL' | 'VISIT';
+export type VoiceChannel = SlotChannel | TaskChannel;
+
 export const isSlotChannel = (channel: string): channel is SlotChannel =>
   channel === 'SMS' || channel === 'EMAIL';
 
@@ -32,7 +40,7 @@ export const slotRef = (slot: Pick<SendSlot, 'loanId' | 'cycle' | 'seq'>): strin
 /** Who holds the day's slot on `channel`, when it is another loan's (this loan's own is not a cover). */
 export function heldByOther(
   profile: BorrowerProfile,
-  channel: SlotChannel,
+  channel: VoiceChannel,
   day: string,
   loanId: string,
 ): SendSlot | undefined {
@@ -47,7 +55,7 @@ export function heldByOther(
  */
 export function coveringSlot(
   profile: BorrowerProfile,
-  channel: SlotChannel,
+  channel: VoiceChannel,
   day: string,
   loanId: string,
 ): SendSlot | undefined {
@@ -84,11 +92,29 @@ const LINE: Record<Locale, { total: string; count: string }> = {
   },
 };
 
-/** The line a covering message ends with: how many other loans, and the total when one currency. */
-export function coverLine(locale: Locale, own: CaseRecord, covered: readonly CaseRecord[]): string {
+/** What a covering call's script or visit's brief ends with, for the agent: speak for every loan it covers. */
+const TASK_LINE: Record<Locale, { total: string; count: string }> = {
+  en: {
+    total: "Also covers the borrower's {count} other loan(s) in collection; {total} is owed on all of them.",
+    count: "Also covers the borrower's {count} other loan(s) in collection.",
+  },
+  'zh-CN': {
+    total: '同时涉及借款人在催收中的另外{count}笔借款，全部借款合计欠款{total}。',
+    count: '同时涉及借款人在催收中的另外{count}笔借款。',
+  },
+};
+
+/** The line a covering message (or a covering call's script) ends with: how many other loans, and the total when one currency. */
+export function coverLine(
+  locale: Locale,
+  own: CaseRecord,
+  covered: readonly CaseRecord[],
+  kind: 'MESSAGE' | 'TASK' = 'MESSAGE',
+): string {
   const sameCurrency = covered.every((c) => c.currency === own.currency);
   const total = [own, ...covered].reduce((sum, c) => sum + balanceMinor(c), 0);
-  const text = sameCurrency ? LINE[locale].total : LINE[locale].count;
+  const lines = kind === 'TASK' ? TASK_LINE[locale] : LINE[locale];
+  const text = sameCurrency ? lines.total : lines.count;
   return text
     .replace('{count}', String(covered.length))
     .replace('{total}', formatMoney(total, own.currency, locale));

@@ -3,12 +3,14 @@ import type { ContactStore } from '../adapters/contact-store.js';
 import type { ConversationStore } from '../adapters/conversation-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { EventPublisher, TaskCallbacks } from '../adapters/workflow.js';
+import { uncover } from '../agent-api/covered.js';
 import { owedAt } from '../domain/balance.js';
-import type { BorrowerProfile, CaseRecord } from '../domain/case.js';
+import { type BorrowerProfile, type CaseRecord, pendingPromise } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import { LadderError } from '../domain/errors.js';
 import type { EventDetail, EventType } from '../domain/events.js';
 import { handoffEvents, publishAll } from '../domain/handoff-events.js';
+import { activeHardship } from '../domain/hardship.js';
 import type { RecallReason } from '../domain/outbound.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 
@@ -81,8 +83,15 @@ export async function withdrawAndWake(
   outcome: 'CASE_CLOSED' | 'RESOLVED' | 'WITHDRAWN',
   reason: string,
 ): Promise<void> {
-  if (c.openTask)
-    await need(deps.tasks, 'task store').withdraw(c.openTask.taskId, reason, isoUtc(deps.clock.now()));
+  if (c.openTask) {
+    const taken = await need(deps.tasks, 'task store').withdraw(
+      c.openTask.taskId,
+      reason,
+      isoUtc(deps.clock.now()),
+    );
+    // The borrower's other loans whose stage waited on this call or visit decide again.
+    await uncover(deps.callbacks, taken.waiting);
+  }
   if (c.waitToken) await deps.callbacks.succeed(c.waitToken, { outcome, reason });
 }
 
@@ -92,6 +101,9 @@ function waitEnded(before: CaseRecord, after: CaseRecord): Parameters<typeof wit
   const wasOpen = before.dispute && !before.dispute.resolvedAt;
   if (wasOpen && after.dispute?.resolvedAt) return 'RESOLVED';
   if (!wasOpen && after.dispute && !after.dispute.resolvedAt) return 'WITHDRAWN';
+  // A hardship pause waits on a token: a plan or a promise takes over from it, at once.
+  const tookOver = (!before.plan && after.plan) || (!pendingPromise(before) && pendingPromise(after));
+  if (activeHardship(before) && tookOver) return 'RESOLVED';
   return undefined;
 }
 

@@ -11,14 +11,25 @@ import {
   daysPastDue,
   disputeOpen,
   type NoticeKind,
+  pendingPromise,
 } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { decideContacts, gate, noticeCountsFrom, noticeGate } from '../domain/decide.js';
+import {
+  decideContacts,
+  gate,
+  noticeCountsFrom,
+  noticeGate,
+  preDueExpired,
+  SKIPPED_LATE,
+} from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
+import { activeHardship } from '../domain/hardship.js';
+import { coverLine } from '../domain/one-voice.js';
 import { PLAN_CALL_STAGE } from '../domain/plan-monitor.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import { type LoadedPolicy, stageById } from '../domain/policy.js';
 import { renderMessage } from '../domain/templates.js';
+import { takeTaskSlot, waitOnCover } from './cover.js';
 
 /**
  * Callback tasks (`.waitForTaskToken`): opening a human task in the work queue, and the dispute hold.
@@ -36,7 +47,7 @@ export interface HumanTaskDeps {
 }
 
 export const HumanTaskRequestSchema = z.object({
-  action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD']),
+  action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD', 'PAUSE']),
   taskToken: z.string().min(1),
   loanId: z.string().min(1),
   borrowerId: z.string().min(1),
@@ -54,11 +65,13 @@ export interface Opened {
   opened: boolean;
 }
 
-interface Ctx {
+export interface Ctx {
   deps: HumanTaskDeps;
   req: Request;
   policy: LoadedPolicy;
   kase: Stored<CaseRecord>;
+  /** The borrower's other cases (one voice: a call or visit may cover them). */
+  others: CaseRecord[];
   profile: Stored<BorrowerProfile>;
   now: number;
 }
@@ -71,12 +84,23 @@ function assumeNotice(kase: Stored<CaseRecord>, kind: NoticeKind, at: number): S
   return { ...kase, item };
 }
 
+/** The task id of this entry into the task state: a retried opening finds (and keeps) the same task. */
+const taskIdOf = ({ req, now }: Ctx, stageId: string): string =>
+  humanTaskId(caseKey(req.loanId, req.cycle), stageId, req.seq ?? now);
+
 /** Opens a work item whose completion the execution waits for, and notes it on the case. */
-async function open(ctx: Ctx, queue: HumanTask['queue'], stageId: string): Promise<Opened> {
+async function open(
+  ctx: Ctx,
+  queue: HumanTask['queue'],
+  stageId: string,
+  cover?: { covers: CaseRecord[]; recordRef: string },
+): Promise<Opened> {
   const { deps, req, kase, now } = ctx;
+  const covering = cover && cover.covers.length > 0;
+  const script = scriptOf(ctx, stageId).script;
+  const line = covering ? coverLine(ctx.profile.item.locale, kase.item, cover.covers, 'TASK') : undefined;
   const task: HumanTask = {
-    // One task per entry into the task state: a retried opening finds (and keeps) the same task.
-    taskId: humanTaskId(caseKey(req.loanId, req.cycle), stageId, req.seq ?? now),
+    taskId: taskIdOf(ctx, stageId),
     queue,
     loanId: req.loanId,
     cycle: req.cycle,
@@ -85,7 +109,9 @@ async function open(ctx: Ctx, queue: HumanTask['queue'], stageId: string): Promi
     openedAt: isoUtc(now),
     status: 'OPEN',
     token: req.taskToken,
-    ...scriptOf(ctx, stageId),
+    ...(script || line ? { script: [script, line].filter(Boolean).join(' ') } : {}),
+    ...(cover ? { recordRef: cover.recordRef } : {}),
+    ...(covering ? { covers: cover.covers.map((c) => c.loanId) } : {}),
   };
   // A retried opening (the function crashed or timed out after opening) finds its task open: the
   // agent keeps one task, now answering to this attempt's token.
@@ -140,6 +166,24 @@ async function hold(ctx: Ctx): Promise<Opened> {
 }
 
 /**
+ * The hardship pause: the execution waits until the deadline (the state's TimeoutSecondsPath) or until
+ * it is woken: an agent handled the borrower's reply, a plan or a promise came, the case closed
+ * (functions/agent-api/conversation-outcome.ts, functions/events/apply.ts). Nothing to wait for (the
+ * pause ended meanwhile): answered at once.
+ */
+async function pause(ctx: Ctx): Promise<Opened> {
+  const { deps, req, kase, now } = ctx;
+  const hardship = activeHardship(kase.item);
+  if (!hardship || now >= Date.parse(hardship.until) || pendingPromise(kase.item)) {
+    await deps.callbacks.succeed(req.taskToken, { outcome: 'RESOLVED' });
+    return { opened: false };
+  }
+  // Conditional on the revision read: an agent's handling written meanwhile makes this fail and retry.
+  await deps.cases.saveCase({ ...kase.item, waitToken: req.taskToken }, kase.rev);
+  return { opened: true };
+}
+
+/**
  * An agent call or a field visit, when the gate, consent, the hours, the caps and any notice allow it.
  * The follow-up call of a missed plan instalment (stage PLAN) passes the same checks; the plan the
  * gate reports is what it follows up.
@@ -153,6 +197,9 @@ async function openContact(ctx: Ctx): Promise<Opened> {
     : stageById(policy, req.stage ?? '');
   const g = gate(policy, kase.item, profile);
   if (g && !(planCall && g.outcome === 'PLAN')) return notOpened(ctx);
+  // A pre-due call of a loan that came in after its due date is skipped, as a pre-due notice is.
+  if (!planCall && 'offsetDays' in stage && preDueExpired(kase.item, profile, stage, now))
+    return notOpened(ctx, { status: 'BLOCKED', reason: SKIPPED_LATE });
   const calls = stage.channels.includes('CALL');
   const line = calls && profile.lineId ? await deps.cases.lineCalls(profile.lineId) : undefined;
   const [decision] = decideContacts(policy.rules, stage.channels, 'ALL', profile, req.loanId, now, {
@@ -162,6 +209,15 @@ async function openContact(ctx: Ctx): Promise<Opened> {
   if (decision && decision.status !== 'SEND') {
     const { status, reason = 'RULE', until } = decision;
     return notOpened(ctx, { status, reason, ...(until ? { until } : {}) });
+  }
+  const voice = planCall ? undefined : stage.kind === 'FIELD_VISIT' ? 'VISIT' : 'CALL';
+  if (voice === 'CALL') {
+    // One call a day for the borrower's loans: covered by another loan's call task, or take the slot.
+    const covered = await waitOnCover(ctx, voice);
+    if (covered) return covered;
+    const cover = await takeTaskSlot(ctx, voice, taskIdOf(ctx, stage.id));
+    await reserveCall(ctx, stage.id, line);
+    return open(ctx, 'agent-calls', stage.id, cover);
   }
   if (stage.kind !== 'FIELD_VISIT') {
     await reserveCall(ctx, stage.id, line);
@@ -174,7 +230,16 @@ async function openContact(ctx: Ctx): Promise<Opened> {
   const counted = noticeCountsFrom(kase.item, 'FIELD_VISIT', policy, now);
   if (counted?.basis === 'ASSUMED' && !kase.item.notices.FIELD_VISIT)
     ctx.kase = assumeNotice(kase, 'FIELD_VISIT', counted.at);
-  return open(ctx, 'field-visits', stage.id);
+  // One visit a day for the borrower's loans, as for calls.
+  const covered = await waitOnCover(ctx, 'VISIT');
+  if (covered) return covered;
+  // A visit notice that counts only through another loan's covering message (its refs are ledger
+  // records, <loanId>#<cycle>#<seq>) lets this loan's visit be covered, never made on its own: the
+  // notice announced that loan's visit.
+  const refs = kase.item.noticesSent?.FIELD_VISIT?.refs ?? [];
+  if (refs.length > 0 && refs.every((r) => /#\d+#\d+$/.test(r)))
+    return notOpened(ctx, { status: 'BLOCKED', reason: 'NO_FIELD_VISIT_NOTICE' });
+  return open(ctx, 'field-visits', stage.id, await takeTaskSlot(ctx, 'VISIT', taskIdOf(ctx, stage.id)));
 }
 
 /**
@@ -185,7 +250,7 @@ async function openContact(ctx: Ctx): Promise<Opened> {
  */
 async function reserveCall(ctx: Ctx, stageId: string, line: Stored<LineCalls> | undefined): Promise<void> {
   const { deps, req, now } = ctx;
-  const taskId = humanTaskId(caseKey(req.loanId, req.cycle), stageId, req.seq ?? now);
+  const taskId = taskIdOf(ctx, stageId);
   const call = {
     at: isoUtc(now),
     loanId: req.loanId,
@@ -220,10 +285,12 @@ export function createHumanTaskCore(deps: HumanTaskDeps) {
       req,
       policy: deps.policies.get(req.policyId),
       kase,
+      others: view.cases.filter((c) => c !== kase).map((c) => c.item),
       profile: view.profile,
       now: deps.clock.now(),
     };
     if (req.action === 'HOLD') return hold(ctx);
+    if (req.action === 'PAUSE') return pause(ctx);
     // The plan agreement goes to the borrower to sign (self-service or in branch) before it expires.
     if (req.action === 'OPEN_SIGNING')
       return kase.item.plan?.status === 'PROPOSED' ? open(ctx, 'plan-signing', 'PLAN') : notOpened(ctx);

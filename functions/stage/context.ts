@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { CaseStore, Stored } from '../adapters/case-store.js';
 import type { ContactStore } from '../adapters/contact-store.js';
+import type { ConversationStore } from '../adapters/conversation-store.js';
 import type { EvidenceStore } from '../adapters/evidence-store.js';
 import type { LedgerStore } from '../adapters/ledger-store.js';
 import type { LedgerWriter } from '../adapters/ledger-writer.js';
@@ -30,6 +31,8 @@ export interface StageDeps {
   evidence: EvidenceStore;
   /** Signs the {link} of every message: the borrower's page, for this borrower's loans only. */
   links?: LinkIssuer;
+  /** Agents' notes and visit reports, read only for the evidence pack (steps/evidence-notes.ts). */
+  conversations?: Pick<ConversationStore, 'get'>;
   /** Starts the execution a ladder continues in (steps/continue.ts). */
   continuer: LadderContinuer;
   /** Sees each ledger record once it is stored (the handler turns attempts into metrics). */
@@ -59,8 +62,16 @@ export const HumanResult = z.object({
     'VISIT_REPORTED',
     'CASE_CLOSED',
     'WITHDRAWN',
+    // One voice: another loan's call or visit task covered this stage, or was withdrawn (decide again).
+    'COVERED',
+    'UNCOVERED',
   ]),
   taskId: z.string().optional(),
+  /** COVERED: the covering task's record (`<loanId>#<cycle>#<seq>`) and the outcome its agent recorded. */
+  coveredBy: z.string().max(200).optional(),
+  heard: z.string().max(32).optional(),
+  /** A covering task's outcome: the borrower's other loans its call or visit covered. */
+  covers: z.array(z.string()).max(50).optional(),
   /** Why the ladder withdrew the task or closed the case (OPTED_OUT_CALL, DISPUTE_OPENED, PAID, ...). */
   reason: z.string().max(64).optional(),
   decision: z
@@ -74,6 +85,12 @@ export const HumanResult = z.object({
     })
     .optional(),
   report: z.string().max(500).optional(),
+  /** The agent's notes or the visit's report: by id and SHA-256 (the text is under the contact key). */
+  noteId: z.string().max(300).optional(),
+  noteSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type HumanResult = z.infer<typeof HumanResult>;
 

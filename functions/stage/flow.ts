@@ -1,6 +1,14 @@
-import { type CaseRecord, close, localDaysBetween, spacedStageTime, stageTime } from '../domain/case.js';
+import {
+  type CaseRecord,
+  close,
+  localDaysBetween,
+  pendingPromise,
+  spacedStageTime,
+  stageTime,
+} from '../domain/case.js';
 import { isoUtc } from '../domain/clock.js';
 import { type Gate, MAX_WAIT_MS, type Outcome, type Step } from '../domain/decide.js';
+import { activeHardship } from '../domain/hardship.js';
 import { nextStage } from '../domain/policy.js';
 import { type Ctx, update } from './context.js';
 import { headOf } from './record.js';
@@ -13,6 +21,7 @@ export const step = (ctx: Ctx, outcome: Outcome, wakeAt: number, extra: Partial<
   resumeStage: ctx.req.step.resumeStage,
   ledger: headOf(ctx),
   continueAt: '',
+  pauseSeconds: 1,
   ...extra,
 });
 
@@ -35,6 +44,13 @@ export const nextStageStep = (ctx: Ctx, stageId: string, spaced = true): Step =>
 /** Routes a gate: terminal, hold, or a pause that resumes at `resumeStage`. */
 export const gateStep = async (ctx: Ctx, g: Gate, resumeStage: string): Promise<Step> => {
   if (g.outcome === 'HOLD' || g.outcome === 'SIGN') return step(ctx, g.outcome, ctx.now, { resumeStage });
+  // A hardship pause (no promise pending: a promise's pause is a plain Wait) waits on a task token, so an
+  // agent's handling or a plan or promise can end it before its deadline (functions/human-task/core.ts).
+  if (g.outcome === 'PAUSE' && !pendingPromise(ctx.kase.item) && activeHardship(ctx.kase.item)) {
+    const until = Math.min(g.until, ctx.now + MAX_WAIT_MS);
+    const pauseSeconds = Math.max(1, Math.ceil((until - ctx.now) / 1000));
+    return step(ctx, 'HARDSHIP', until, { resumeStage, pauseSeconds });
+  }
   if (g.outcome === 'PAUSE' || g.outcome === 'PLAN') return step(ctx, g.outcome, g.until, { resumeStage });
   // A specialist status or an erasure ends the ladder while the case is still ACTIVE: record why, so
   // the case does not read as open once its execution has ended.

@@ -22,6 +22,7 @@ const pagesUrl = requireEnv('PAGES_URL');
 export const handler = buildStageHandler({
   cases: s.cases(),
   contacts: s.contacts(),
+  conversations: s.conversations(),
   ledger: s.ledger(),
   writer: new LambdaLedgerWriter(new LambdaClient(CLIENT_CONFIG), requireEnv('LEDGER_WRITER_FUNCTION')),
   messaging: new AwsMessaging(

@@ -98,10 +98,16 @@ interface CompleteOptions {
   date?: string;
   instalments?: string;
   report?: string;
+  notes?: string;
 }
 
 /** The request body of a completion; what each outcome needs is checked here, the values by the API. */
 function outcomeBody(o: CompleteOptions): Record<string, unknown> {
+  const body = outcomeOnly(o);
+  return o.notes === undefined ? body : { ...body, notes: o.notes };
+}
+
+function outcomeOnly(o: CompleteOptions): Record<string, unknown> {
   const needs = (option: string, given: string | undefined) => {
     if (given === undefined) throw new UsageError(`agent complete: --outcome ${o.outcome} needs ${option}`);
   };
@@ -175,7 +181,11 @@ export function agentCommands(program: Command): void {
     .option('--amount <amount>', 'PROMISE_TO_PAY: the promised amount, e.g. 100.00')
     .option('--date <date>', 'PROMISE_TO_PAY: the promised date, YYYY-MM-DD')
     .option('--instalments <list>', 'PLAN_AGREED: amount@date,amount@date')
-    .option('--report <text>', 'VISIT_REPORTED: the visit report (kept on the task)')
+    .option(
+      '--report <text>',
+      'VISIT_REPORTED: the visit report (kept under the contact key, named in the ledger, in the evidence pack)',
+    )
+    .option('--notes <text>', "a call's notes, any outcome (kept as a visit report is)")
     .action(async (taskId: string, o: CompleteOptions) => {
       const body = JSON.stringify(outcomeBody(o));
       console.log(

@@ -695,6 +695,7 @@ describe('Ladder construct', () => {
       [roleId(ladder.workflow.stageFunction)]: {
         cases: ['PutItem', 'Query'],
         contacts: ['GetItem'],
+        conversations: ['GetItem'],
         ledger: ['Query'],
       },
       [roleId(ladder.ledgerWriter.writerFunction)]: {
@@ -707,7 +708,7 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.workflow.humanTaskFunction)]: {
         cases: ['PutItem', 'Query'],
-        tasks: ['PutItem', 'UpdateItem'],
+        tasks: ['GetItem', 'PutItem', 'UpdateItem'],
       },
       [roleId(ladder.borrowerEvents.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
@@ -718,8 +719,8 @@ describe('Ladder construct', () => {
         tasks: ['GetItem', 'PutItem', 'UpdateItem'],
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
-        cases: ['Query'],
-        conversations: ['GetItem'],
+        cases: ['PutItem', 'Query'],
+        conversations: ['GetItem', 'PutItem'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
       [roleId(ladder.desk.deskApiFunction)]: {

@@ -40,3 +40,45 @@ describe('COVERED_BY', () => {
     expect(brief(check(world([covering, covered()], cases)))).toEqual(['L-2 2 CN_COVERED_BY_NOTHING SMS']);
   });
 });
+
+/**
+ * A call (or a field visit) covered by another loan's task of the day: the covering record is the
+ * call's outcome, SENT on CALL with the loans it covered; the covered record names it, with the
+ * outcome heard. The same rule judges it: the same borrower, the same local day, the same channel, a
+ * call that names this loan.
+ */
+describe('COVERED_BY a call or a visit', () => {
+  const call = (extra: Partial<AttemptEntry> = {}): AttemptEntry => ({
+    channel: 'CALL',
+    status: 'SENT',
+    outcome: 'REACHED',
+    providerRef: 'L-1#1#D+7#2',
+    covers: ['L-2'],
+    ...extra,
+  });
+  const coveringCall = (extra: Partial<AttemptEntry> = {}) =>
+    rec(AT, [call(extra)], { loanId: 'L-1', seq: 3 });
+  const coveredCall = (channel: 'CALL' | 'VISIT' = 'CALL') =>
+    rec(
+      '2026-12-11T02:00:05.000Z',
+      [{ channel, status: 'COVERED', reason: 'COVERED_BY', providerRef: 'L-1#1#3', outcome: 'REACHED' }],
+      { loanId: 'L-2', seq: 2 },
+    );
+
+  it('a call covered by the same day call that names this loan is compliant', () => {
+    expect(check(world([coveringCall(), coveredCall()]))).toEqual([]);
+  });
+
+  it.each([
+    ['a call that timed out (FAILED)', coveringCall({ status: 'FAILED', outcome: undefined }), 'CALL'],
+    ['a call that does not name this loan', coveringCall({ covers: ['L-3'] }), 'CALL'],
+  ])('covered by %s: COVERED_BY_NOTHING', (_what, record, channel) => {
+    expect(brief(check(world([record, coveredCall()])))).toEqual([`L-2 2 CN_COVERED_BY_NOTHING ${channel}`]);
+  });
+
+  it('a visit is not covered by a call', () => {
+    expect(brief(check(world([coveringCall(), coveredCall('VISIT')])))).toEqual([
+      'L-2 2 CN_COVERED_BY_NOTHING VISIT',
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { owedAt } from '../../functions/domain/balance.js';
 import type { CaseRecord } from '../../functions/domain/case.js';
-import { buildEvidencePack, renderEvidenceDocument } from '../../functions/domain/evidence.js';
+import { buildEvidencePack, noteRefs, renderEvidenceDocument } from '../../functions/domain/evidence.js';
 import { chain, GENESIS_HASH, type LedgerRecord } from '../../functions/domain/ledger.js';
 import { caseRecord, POLICY, promiseToPay, repaymentPlan } from './fixtures.js';
 import { FIRST, HASH_1, HASH_2, SECOND } from './ledger-fixtures.js';
@@ -109,6 +109,7 @@ describe('buildEvidencePack', () => {
         },
       ],
       ledger: { records: 2, lastHash: HASH_2, verified: true },
+      notes: [],
     });
   });
 
@@ -122,6 +123,7 @@ describe('buildEvidencePack', () => {
       'notices',
       'attempts',
       'ledger',
+      'notes',
     ]);
     expect(pack.ledger).toStrictEqual({ records: 0, lastHash: '', verified: true });
     expect(pack.balanceHistory).toHaveLength(1);
@@ -198,6 +200,10 @@ describe('renderEvidenceDocument', () => {
         'Agency: placed 2026-12-16T00:00:00.000Z, recalled 2026-12-18T03:00:00.000Z.',
         'Notices: FIELD_VISIT sent 2026-12-14T01:00:00.000Z; CREDIT_REPORT sent 2026-12-15T01:00:00.000Z.',
         '',
+        "## Agents' notes and visit reports",
+        '',
+        'None.',
+        '',
         '## Ledger',
         '',
         `2 records, hash-chained; last hash ${HASH_2}; chain verified.`,
@@ -221,6 +227,58 @@ describe('renderEvidenceDocument', () => {
     const doc = renderEvidenceDocument(buildEvidencePack(c, [], NOW, owedFor(c)));
     expect(doc).toContain(
       'Dispute: opened 2026-12-12T00:00:00.000Z.\nAgency: placed 2026-12-16T00:00:00.000Z.\n',
+    );
+  });
+});
+
+describe("agents' notes in the pack", () => {
+  const at = '2026-12-17T02:00:00.000Z';
+  const call = chain(first, {
+    ...SECOND,
+    at,
+    stage: 'D+7',
+    attempts: [{ channel: 'CALL', status: 'SENT', outcome: 'REFUSED' }],
+    detail: { noteId: 'n-1', noteSha256: 'a'.repeat(64) },
+  });
+
+  it('the records that name a note, in ledger order', () => {
+    expect(noteRefs([first, call])).toEqual([
+      { at, stage: 'D+7', channel: 'CALL', seq: 2, noteId: 'n-1', sha256: 'a'.repeat(64) },
+    ]);
+  });
+
+  it('each note quoted under its record, with whether the text matches, or that it was erased', () => {
+    const notes = [
+      {
+        at,
+        stage: 'D+7',
+        channel: 'CALL',
+        seq: 2,
+        noteId: 'n-1',
+        sha256: 'a'.repeat(64),
+        text: 'Lost job.\nCall in March.',
+        matches: true,
+      },
+      { at, stage: 'D+30', channel: 'VISIT', seq: 5, noteId: 'n-2', sha256: 'b'.repeat(64), matches: false },
+    ];
+    const doc = renderEvidenceDocument(
+      buildEvidencePack(caseRecord(), [first], NOW, owedFor(caseRecord()), notes),
+    );
+    expect(doc).toContain(
+      [
+        "## Agents' notes and visit reports",
+        '',
+        `### ${at}, D+7 CALL (record 2; SHA-256 ${'a'.repeat(64)}, matches)`,
+        '',
+        '> Lost job.',
+        '> Call in March.',
+        '',
+        `### ${at}, D+30 VISIT (record 5; SHA-256 ${'b'.repeat(64)}, text erased)`,
+        '',
+        '(erased)',
+        '',
+        '## Ledger',
+      ].join('\n'),
     );
   });
 });

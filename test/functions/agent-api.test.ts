@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SfnCallbacks } from '../../functions/adapters/workflow.js';
@@ -30,6 +30,7 @@ const handler = (at = DAY) =>
   buildAgentApiHandler({
     tasks: stores.tasks,
     cases: stores.cases,
+    conversations: stores.conversations,
     callbacks: new SfnCallbacks(new SFNClient({ region: 'us-east-1' })),
     policies: bundledPolicies(),
     clock: fixedClock(at),
@@ -60,6 +61,7 @@ beforeEach(() => {
   ddb.on(QueryCommand, { TableName: 'Tasks' }).resolves({ Items: [{ ...task, openQueue: 'agent-calls' }] });
   ddb.on(QueryCommand, { TableName: 'Cases' }).resolves({ Items: borrowerRows() });
   ddb.on(UpdateCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskHeartbeatCommand).resolves({});
 });
@@ -123,6 +125,26 @@ describe('agent work-queue API', () => {
     sfn.on(SendTaskSuccessCommand).resolves({});
     await complete({ outcome: 'VISIT_REPORTED', report: 'Lives at 1 Main St' });
     expect(JSON.stringify(answer())).not.toContain('Main St');
+  });
+
+  it("an agent's notes go to the conversations table (contact key); the execution gets their id and SHA-256", async () => {
+    const notes = 'Borrower lost his job; call his sister at 555-0100 next week.';
+    const response = await complete({ outcome: 'REFUSED', notes });
+    expect(response.statusCode).toBe(200);
+    // SHA-256 of the notes, computed apart from the code (printf '%s' "$notes" | sha256sum).
+    const sha = '812c229d42242cf1ab0b1f7c16c10573e6f63f0c082470e8c273568a6e3b38a0';
+    const put = ddb.commandCalls(PutCommand, { TableName: 'Conversations' })[0]?.args[0].input;
+    expect(put?.Item).toMatchObject({ borrowerId: 'B-1', channel: 'CALL', taskId: task.taskId, text: notes });
+    expect(answer()).toEqual({
+      outcome: 'REFUSED',
+      taskId: task.taskId,
+      noteId: put?.Item?.itemId,
+      noteSha256: sha,
+    });
+    expect(JSON.stringify(answer())).not.toContain('sister');
+    // The task itself (not under the contact key) never holds them.
+    for (const c of ddb.commandCalls(UpdateCommand))
+      expect(JSON.stringify(c.args[0].input)).not.toContain('sister');
   });
 
   it('only the claimer completes: unclaimed and held by another are 403, no caller is 403', async () => {

@@ -216,7 +216,7 @@ describe('the work queue at scale', () => {
       await tasks.open({ ...base, taskId, loanId: `L-${i}`, openedAt: new Date(START + i).toISOString() });
       if (i === 1_000) continue;
       await tasks.claim(taskId, 'agent', new Date(START).toISOString());
-      await tasks.complete(taskId, 'agent', new Date(START).toISOString());
+      await tasks.complete(taskId, 'agent', new Date(START).toISOString(), 'REACHED');
     }
     const page = await tasks.listOpen('agent-calls', { limit: 10 });
     expect(page.tasks.map((task) => task.taskId)).toEqual(['T-1000']);

@@ -227,7 +227,7 @@ describe.each(BACKENDS)('adapter contract on $name', (backend) => {
       ConcurrentUpdateError,
     );
     await tasks.complete('t1', 'agent-a', '2026-01-04T01:00:00Z', 'promised');
-    await expect(tasks.complete('t1', 'agent-a', '2026-01-04T02:00:00Z')).rejects.toBeInstanceOf(
+    await expect(tasks.complete('t1', 'agent-a', '2026-01-04T02:00:00Z', 'promised')).rejects.toBeInstanceOf(
       ConcurrentUpdateError,
     );
     expect(await tasks.get('t1')).toMatchObject({

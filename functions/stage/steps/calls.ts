@@ -1,7 +1,10 @@
 import { callOfTask, connectedOutcome, withCall } from '../../domain/calls.js';
-import type { CallRecord } from '../../domain/case.js';
+import { type CallRecord, spacedStageTime } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
-import type { Ctx, HumanResult } from '../context.js';
+import type { Step } from '../../domain/decide.js';
+import type { Stage } from '../../domain/policy.js';
+import { type Ctx, type HumanResult, update } from '../context.js';
+import { nextStageStep, step } from '../flow.js';
 
 /**
  * Completes a call the agent made in both logs the caps read: the borrower's profile (caps per debtor
@@ -57,4 +60,22 @@ export async function settleCall(ctx: Ctx, taskId: string): Promise<void> {
   const line = await deps.cases.lineCalls(p.lineId);
   const lineCalls = line && settle(line.item.calls);
   if (line && lineCalls) await deps.cases.saveLineCalls({ lineId: p.lineId, calls: lineCalls }, line.rev);
+}
+
+/**
+ * A call not answered is tried again the next day at the stage time (the task opens again, under the
+ * contact window and the call caps), until the stage's attempts are made; then the ladder moves on.
+ * Each call task is counted once, however often its outcome's step is retried.
+ */
+export async function retryCall(ctx: Ctx, stage: Stage, result: Pick<HumanResult, 'taskId'>): Promise<Step> {
+  const taskId = result.taskId ?? `seq-${ctx.req.step.ledger.seq}`;
+  const tries = ctx.kase.item.callTries?.[stage.id] ?? [];
+  if (!tries.includes(taskId))
+    await update(ctx, (c) => {
+      c.callTries = { ...c.callTries, [stage.id]: [...tries, taskId] };
+    });
+  const made = ctx.kase.item.callTries?.[stage.id]?.length ?? 1;
+  if (stage.kind !== 'AGENT_CALL' || made >= stage.attempts) return nextStageStep(ctx, stage.id);
+  const tomorrow = spacedStageTime(ctx.policy, ctx.kase.item, ctx.now, ctx.profile.item.timeZone);
+  return step(ctx, 'WAIT', tomorrow);
 }

@@ -11,6 +11,7 @@ import { owedNow } from '../contact.js';
 import { type Ctx, type Prior, update } from '../context.js';
 import { nextStageStep, step } from '../flow.js';
 import { record } from '../record.js';
+import { notesForPack } from './evidence-notes.js';
 
 /**
  * What an agency, the bureau or legal is told: identifiers and the balance, never contact details.
@@ -101,12 +102,15 @@ export async function handToLegal(ctx: Ctx, stage: Stage, replay: Prior | undefi
   const { kase, req, now, deps } = ctx;
   // The evidence pack is built from the ledger as stored (one Query) and the case as of now; a
   // replayed step stores and announces the same pack again (same key, same content).
-  const records = await deps.ledger.list(caseKey(req.loanId, req.cycle));
+  const records = (await deps.ledger.list(caseKey(req.loanId, req.cycle))).filter(
+    (r) => r.seq <= req.step.ledger.seq,
+  );
   const pack = buildEvidencePack(
     kase.item,
-    records.filter((r) => r.seq <= req.step.ledger.seq),
+    records,
     isoUtc(now),
     (at) => owedAt(kase.item, ctx.policy, at, ctx.profile.item.timeZone),
+    await notesForPack(ctx, records),
   );
   const where = await deps.evidence.put(
     `evidence/${req.loanId}/${req.cycle}`,

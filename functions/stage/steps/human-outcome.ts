@@ -1,7 +1,7 @@
 import { humanTaskId } from '../../domain/calls.js';
-import { type CaseRecord, caseKey, endOfGrace, spacedStageTime } from '../../domain/case.js';
+import { type CaseRecord, caseKey, endOfGrace, pendingPromise } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
-import { gate, type Step } from '../../domain/decide.js';
+import { gate, SKIPPED_LATE, type Step } from '../../domain/decide.js';
 import { activeHardship, hearHardship } from '../../domain/hardship.js';
 import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
 import { proposePlan } from '../../domain/plan.js';
@@ -11,7 +11,10 @@ import { contact, decide, SMS_THEN_EMAIL } from '../contact.js';
 import { type Ctx, HumanResult, update } from '../context.js';
 import { gateStep, nextStageStep, step } from '../flow.js';
 import { record, replayOf } from '../record.js';
-import { countCall, settleCall } from './calls.js';
+import { countCall, retryCall, settleCall } from './calls.js';
+import { recordCovered } from './covered-task.js';
+import { offerForHardship } from './hardship.js';
+import { skipStage } from './skip.js';
 
 /**
  * An agent call or a field visit ended: record what happened, then act on it. Everything an outcome
@@ -34,18 +37,29 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
   if (result.outcome === 'NOT_OPENED' || result.outcome === 'CASE_CLOSED' || result.outcome === 'WITHDRAWN') {
     return notOpened(ctx, stage, channel, result);
   }
+  if (result.outcome === 'COVERED' || result.outcome === 'UNCOVERED')
+    return recordCovered(ctx, stage, channel, result, taskId);
   const attempt: AttemptEntry = parsed.success
     ? {
         channel,
         status: 'SENT',
         outcome: result.outcome,
         ...(result.taskId ? { providerRef: result.taskId } : {}),
+        ...(result.covers?.length ? { covers: result.covers } : {}),
       }
     : { channel, status: 'FAILED', reason: 'TASK_TIMED_OUT' };
   const g = gate(ctx.policy, ctx.kase.item, ctx.profile.item);
   const next = nextStage(ctx.policy, stage.id)?.id ?? '';
+  // The agent's notes or the visit's report, by id and SHA-256 (the text is under the contact key).
+  const note: Record<string, string> =
+    result.noteId && result.noteSha256 ? { noteId: result.noteId, noteSha256: result.noteSha256 } : {};
   if (g || !parsed.success) {
-    await record(ctx, { type: 'CONTACT', stage: stage.id, attempts: [attempt] });
+    await record(ctx, {
+      type: 'CONTACT',
+      stage: stage.id,
+      attempts: [attempt],
+      ...(note.noteId ? { detail: note } : {}),
+    });
     if (channel === 'CALL' && parsed.success)
       await countCall(ctx, { ...result, taskId: result.taskId ?? taskId });
     return g ? gateStep(ctx, g, next) : nextStageStep(ctx, stage.id);
@@ -55,7 +69,7 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
     type: 'CONTACT',
     stage: stage.id,
     attempts: [attempt, ...action.sent],
-    ...(action.detail ? { detail: action.detail } : {}),
+    ...(action.detail || note.noteId ? { detail: { ...action.detail, ...note } } : {}),
   });
   if (channel === 'CALL') await countCall(ctx, { ...result, taskId: result.taskId ?? taskId });
   return act(ctx, stage, result, action.refused);
@@ -64,6 +78,13 @@ export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
 /** The task was not opened, or was withdrawn (the case closed, a dispute, an opt-out): say why. */
 async function notOpened(ctx: Ctx, stage: Stage, channel: Channel, result: HumanResult): Promise<Step> {
   const g = gate(ctx.policy, ctx.kase.item, ctx.profile.item);
+  // Hardship heard while this call (visit) stage was next: the plan offer goes out now, recorded on
+  // this stage, as an automated stage would send it (a retry finishes the offer an attempt sent).
+  const offered = replayOf(ctx, 'CONTACT', stage.id);
+  if (offered?.detail?.plan === 'OFFERED_FOR_HARDSHIP') return offerForHardship(ctx, stage, offered);
+  const hardship = activeHardship(ctx.kase.item);
+  if (g?.outcome === 'PAUSE' && hardship && !hardship.offeredAt && !pendingPromise(ctx.kase.item))
+    return offerForHardship(ctx, stage, undefined);
   if (g) return gateStep(ctx, g, stage.id);
   // Withdrawn for a reason the gate does not show (an opt-out of calls): decide the stage again.
   const d =
@@ -72,6 +93,7 @@ async function notOpened(ctx: Ctx, stage: Stage, channel: Channel, result: Human
       ? withdrawnDecision(ctx, stage, result.reason ?? 'TASK_WITHDRAWN')
       : undefined);
   if (!d) return nextStageStep(ctx, stage.id);
+  if (d.reason === SKIPPED_LATE) return skipStage(ctx, stage, replayOf(ctx, 'SKIP', stage.id));
   const deferred = d.status === 'DEFERRED' && d.until;
   await record(ctx, {
     type: 'CONTACT',
@@ -177,22 +199,4 @@ async function act(ctx: Ctx, stage: Stage, result: HumanResult, refused = false)
     default:
       return nextStageStep(ctx, stage.id);
   }
-}
-
-/**
- * A call not answered is tried again the next day at the stage time (the task opens again, under the
- * contact window and the call caps), until the stage's attempts are made; then the ladder moves on.
- * Each call task is counted once, however often its outcome's step is retried.
- */
-async function retryCall(ctx: Ctx, stage: Stage, result: HumanResult): Promise<Step> {
-  const taskId = result.taskId ?? `seq-${ctx.req.step.ledger.seq}`;
-  const tries = ctx.kase.item.callTries?.[stage.id] ?? [];
-  if (!tries.includes(taskId))
-    await update(ctx, (c) => {
-      c.callTries = { ...c.callTries, [stage.id]: [...tries, taskId] };
-    });
-  const made = ctx.kase.item.callTries?.[stage.id]?.length ?? 1;
-  if (stage.kind !== 'AGENT_CALL' || made >= stage.attempts) return nextStageStep(ctx, stage.id);
-  const tomorrow = spacedStageTime(ctx.policy, ctx.kase.item, ctx.now, ctx.profile.item.timeZone);
-  return step(ctx, 'WAIT', tomorrow);
 }

@@ -1,7 +1,7 @@
 import { endOfGrace, pendingPromise } from '../../domain/case.js';
 import { isoUtc } from '../../domain/clock.js';
 import { gate, type Step } from '../../domain/decide.js';
-import { activeHardship } from '../../domain/hardship.js';
+import { unendedHardship } from '../../domain/hardship.js';
 import { fromMinor } from '../../domain/money.js';
 import type { Ctx } from '../context.js';
 import { gateStep, pausedStage, resume, step } from '../flow.js';
@@ -14,14 +14,21 @@ import { record } from '../record.js';
 export async function checkPromise(ctx: Ctx): Promise<Step> {
   const { policy, kase, profile, now, req } = ctx;
   const promise = pendingPromise(kase.item);
-  const hardship = activeHardship(kase.item);
-  if (!promise && hardship && now >= Date.parse(hardship.until) && kase.item.status === 'ACTIVE') {
-    // The hardship pause ran out with no plan, promise or payment: escalation resumes where it stopped.
+  const hardship = unendedHardship(kase.item);
+  const over = hardship && (now >= Date.parse(hardship.until) || hardship.handledAt !== undefined);
+  if (!promise && hardship && over && kase.item.status === 'ACTIVE') {
+    // The hardship pause ran out with no plan, promise or payment, or an agent handled the reply and
+    // did not confirm hardship: escalation resumes where it stopped.
     await record(ctx, {
       type: 'HOLD',
       stage: pausedStage(ctx),
       attempts: [],
-      detail: { hardship: 'PAUSE_ENDED', source: hardship.source, reportedAt: hardship.reportedAt },
+      detail: {
+        hardship: 'PAUSE_ENDED',
+        source: hardship.source,
+        reportedAt: hardship.reportedAt,
+        ...(hardship.handledAt ? { handledAt: hardship.handledAt } : {}),
+      },
     });
     return resume(ctx, req.step.resumeStage, (c) => {
       if (c.hardship) c.hardship.endedAt = isoUtc(now);

@@ -1,12 +1,10 @@
-import type { Step } from '../../domain/decide.js';
+import { SKIPPED_LATE, type Step } from '../../domain/decide.js';
 import type { Stage } from '../../domain/policy.js';
 import { decide } from '../contact.js';
 import type { Ctx, Prior } from '../context.js';
 import { nextStageStep } from '../flow.js';
 import { record } from '../record.js';
 
-/** Why a stage was skipped: a pre-due stage of a loan that came in after its due date. */
-export const SKIPPED_LATE = 'SKIPPED_LATE';
 /** Why a stage was skipped: the account is with an agency and the policy stops the lender's own notices. */
 export const PLACED_WITH_AGENCY = 'PLACED_WITH_AGENCY';
 
@@ -24,10 +22,12 @@ export async function skipStage(
   // A replay keeps the reason it recorded.
   const reason = String(replay?.recorded?.detail?.reason ?? why);
   const message = stage.kind === 'NOTICE' || stage.kind === 'SETTLEMENT_OFFER';
+  // A message's channels as decided (PREFERRED resolved); a call's or a visit's as the stage names them.
+  const channels = message ? decide(ctx, stage).map((d) => d.channel) : stage.channels;
   const attempts =
     replay?.attempts ??
-    (message ? decide(ctx, stage) : []).map((d) => ({
-      channel: d.channel,
+    channels.map((channel) => ({
+      channel,
       status: 'SKIPPED' as const,
       reason,
     }));
