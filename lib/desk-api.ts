@@ -31,8 +31,11 @@ export class DeskApi extends Construct {
       description: 'Ladder: the agent desk (Cognito users) lists, claims and completes human tasks',
     });
     const fn = this.deskApiFunction;
-    props.tables.bind(fn, 'cases', ['dynamodb:Query']);
-    props.tables.bind(fn, 'conversations', ['dynamodb:GetItem']);
+    // The same completion as the agent API (functions/agent-api): a conversation item's handling is noted
+    // on the cases it names (PutItem), and an agent's notes or a visit's report are kept under the
+    // contact key (conversations PutItem); GetItem: a reply's text for the claimer.
+    props.tables.bind(fn, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
+    props.tables.bind(fn, 'conversations', ['dynamodb:GetItem', 'dynamodb:PutItem']);
     props.tables.bind(fn, 'tasks', ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']);
     // The claimer's view: the borrower's contact details (one item by key) and the case's timeline.
     props.tables.bind(fn, 'contacts', ['dynamodb:GetItem']);

@@ -724,9 +724,9 @@ describe('Ladder construct', () => {
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
       [roleId(ladder.desk.deskApiFunction)]: {
-        cases: ['Query'],
+        cases: ['PutItem', 'Query'],
         contacts: ['GetItem'],
-        conversations: ['GetItem'],
+        conversations: ['GetItem', 'PutItem'],
         ledger: ['Query'],
         tasks: ['GetItem', 'Query', 'UpdateItem'],
       },
