@@ -226,16 +226,21 @@ describe.each(BACKENDS)('adapter contract on $name', (backend) => {
     await expect(tasks.claim('t1', 'agent-b', '2026-01-04T00:00:00Z')).rejects.toBeInstanceOf(
       ConcurrentUpdateError,
     );
-    await tasks.complete('t1', 'agent-a', '2026-01-04T01:00:00Z', 'promised');
-    await expect(tasks.complete('t1', 'agent-a', '2026-01-04T02:00:00Z', 'promised')).rejects.toBeInstanceOf(
-      ConcurrentUpdateError,
-    );
+    await tasks.complete('t1', 'agent-a', '2026-01-04T01:00:00Z', 'PROMISE_TO_PAY');
+    await expect(
+      tasks.complete('t1', 'agent-a', '2026-01-04T02:00:00Z', 'PROMISE_TO_PAY'),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect(await tasks.get('t1')).toMatchObject({
       status: 'DONE',
       completedBy: 'agent-a',
-      report: 'promised',
+      // The outcome's name only: a visit's report and an agent's notes are kept under the contact key
+      // (conversations), never on the task.
+      outcome: 'PROMISE_TO_PAY',
     });
-    expect(await tasks.withdraw('t3', 'CASE_CLOSED', '2026-01-05T00:00:00Z')).toEqual({ withdrawn: true });
+    expect(await tasks.withdraw('t3', 'CASE_CLOSED', '2026-01-05T00:00:00Z')).toEqual({
+      withdrawn: true,
+      waiting: [],
+    });
     expect(await tasks.withdraw('t3', 'CASE_CLOSED', '2026-01-05T00:00:00Z')).toEqual({ withdrawn: false });
     await tasks.open(task('t4', '2026-01-01T12:00:00Z'));
     const first = await tasks.listOpen('agent-calls', { limit: 1 });
