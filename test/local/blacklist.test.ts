@@ -1,15 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/env.js';
-import { checkCompliance } from '../../functions/compliance/check.js';
 import type { Violation } from '../../functions/compliance/types.js';
 import type { LedgerRecord } from '../../functions/domain/ledger.js';
-import { readStore } from '../../local/compliance.js';
 import { parseScenario } from '../../local/scenario.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/services/store.js';
 import { type SimulationResult, simulate } from '../../local/simulate.js';
 import { scenarioLoan } from '../borrower.js';
 import { outboundValidators } from '../contracts/ajv.js';
+import { checkComplianceAfterRun } from './compliance-after-run.js';
 
 /**
  * Issue 14, item 4's blacklist, through the real local runtime under the bundled cash-loan policy
@@ -23,7 +19,8 @@ const loan = (loanId: string, n: number, events: unknown[], extra: Record<string
 const DAY = 86_400_000;
 
 let result: SimulationResult;
-let violations: Violation[] = [];
+// Undefined until the run's check has run, so an assertion on it cannot pass without one.
+let violations: Violation[] | undefined;
 const records = (id: string): LedgerRecord[] => result.ledgers.get(id) ?? [];
 type Published = { type: string } & Record<string, unknown>;
 const published = (loanId: string): Published[] =>
@@ -52,17 +49,11 @@ beforeAll(async () => {
         loan('never', 4, []),
       ],
     }),
+    // The independent compliance check over the run's store, as `ladder audit compliance` reads it.
     {
-      // The independent compliance check over the run's store, as `ladder audit compliance` reads it.
-      onFinish: async (l) => {
-        const client = new DynamoDBClient({
-          endpoint: l.services.endpoints.dynamodb,
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-        });
-        violations = checkCompliance(await readStore(documentClient(client)), { policies: l.policies });
-        client.destroy();
-      },
+      onFinish: checkComplianceAfterRun((v) => {
+        violations = v;
+      }),
     },
   );
 }, 240_000);
