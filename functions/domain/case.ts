@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
+import type { DisputeDocumentRef } from './dispute-document.js';
 import { draw } from './draw.js';
 import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { LocaleHow } from './locale.js';
@@ -143,6 +144,8 @@ export interface CaseRecord {
     openedAt: string;
     /** The borrower's reason code (DisputeOpened.reason), when they gave one. */
     reason?: string;
+    /** The document the borrower attached (its evidence-bucket key and SHA-256), when there is one. */
+    document?: DisputeDocumentRef;
     resolvedAt?: string;
     inFavourOf?: 'lender' | 'borrower';
   };
@@ -173,7 +176,12 @@ export interface CaseRecord {
    */
   openTask?: { taskId: string; queue: TaskQueue };
   /** Disputes resolved before the current one (the compliance check reads every hold). */
-  disputeHistory?: Array<{ openedAt: string; resolvedAt?: string; inFavourOf?: 'lender' | 'borrower' }>;
+  disputeHistory?: Array<{
+    openedAt: string;
+    resolvedAt?: string;
+    inFavourOf?: 'lender' | 'borrower';
+    document?: DisputeDocumentRef;
+  }>;
   /** The segment that chose its policy at intake (functions/domain/segments.ts): NAMED when the event named it, DEFAULT without a table. */
   segment?: string;
   /** Placement with a collection agency, and its recall (on payment or an agreed plan). */

@@ -105,13 +105,37 @@ export const BorrowerOptedOutSchema = z.object({ borrowerId: Id, channel: Contac
 export const BorrowerOptedInSchema = z.object({ borrowerId: Id, channel: ContactChannel, at: Instant });
 /** Why a borrower contests the debt, as a code (what they wrote stays out of events and the ledger). */
 export const DisputeReason = z.enum(['NOT_MINE', 'WRONG_AMOUNT', 'ALREADY_PAID', 'OTHER']);
-export const DisputeOpenedSchema = z.object({
-  loanId: Id,
-  reason: DisputeReason.optional().describe(
-    "the borrower's reason: not their debt, a wrong amount, already paid, or another",
-  ),
-  at: Instant,
+/** A document attached to a dispute (functions/domain/dispute-document.ts): where it is and its hash. */
+export const DisputeDocument = z.object({
+  key: z
+    .string()
+    .regex(/^dispute-documents\/[A-Za-z0-9._:-]{1,64}\/[0-9a-f]{64}\.(pdf|png|jpg)$/)
+    .describe('the object key in the evidence bucket: dispute-documents/<loanId>/<sha256>.<ext>'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe("the SHA-256 of the document's bytes, in hex"),
+  type: z.enum(['application/pdf', 'image/png', 'image/jpeg']).describe('the type its content begins with'),
+  bytes: z.number().int().positive().max(4_194_304).describe('its size in bytes (at most 4 MiB)'),
 });
+export const DisputeOpenedSchema = z
+  .object({
+    loanId: Id,
+    reason: DisputeReason.optional().describe(
+      "the borrower's reason: not their debt, a wrong amount, already paid, or another",
+    ),
+    document: DisputeDocument.optional().describe(
+      "the borrower's document, already stored in the evidence bucket: its key and SHA-256, never the content",
+    ),
+    at: Instant,
+  })
+  .refine(
+    (d) => !d.document || d.document.key.startsWith(`dispute-documents/${d.loanId}/${d.document.sha256}.`),
+    {
+      message: "the document's key must be under its loan's prefix and named by its SHA-256",
+      path: ['document'],
+    },
+  );
 export const DisputeResolvedSchema = z.object({
   loanId: Id,
   inFavourOf: z.enum(['lender', 'borrower']),

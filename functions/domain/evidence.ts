@@ -1,5 +1,6 @@
 import type { Owed } from './balance.js';
 import type { CaseRecord } from './case.js';
+import type { DisputeDocumentRef } from './dispute-document.js';
 import { attemptsOf, type LedgerRecord, verifyChain } from './ledger.js';
 import { fromMinor } from './money.js';
 import { policyLabel } from './policy.js';
@@ -40,6 +41,8 @@ export interface EvidencePack {
   /** What an agreement fulfilled came to, and what was waived. */
   settlement?: { settledFor: string; waived: string; at: string };
   dispute?: CaseRecord['dispute'];
+  /** The documents borrowers attached to this cycle's disputes (evidence-bucket key and SHA-256), oldest first. */
+  disputeDocuments?: DisputeDocumentRef[];
   agency?: CaseRecord['agency'];
   notices: CaseRecord['notices'];
   attempts: Array<{
@@ -123,6 +126,14 @@ export function balanceTimeline(
  * The pack as of `now`; `owedAt` is what was owed at an instant (functions/domain/balance.ts), so the
  * balance history shows accrual and the loan system's reports as well as payments.
  */
+/** The documents of the cycle's disputes, earlier ones first; nothing when there is none. */
+function disputeDocumentsOf(c: CaseRecord): { disputeDocuments?: DisputeDocumentRef[] } {
+  const documents = [...(c.disputeHistory ?? []), ...(c.dispute ? [c.dispute] : [])].flatMap((d) =>
+    d.document ? [d.document] : [],
+  );
+  return documents.length > 0 ? { disputeDocuments: documents } : {};
+}
+
 export function buildEvidencePack(
   c: CaseRecord,
   ledger: readonly LedgerRecord[],
@@ -178,6 +189,7 @@ export function buildEvidencePack(
         }
       : {}),
     ...(c.dispute ? { dispute: c.dispute } : {}),
+    ...disputeDocumentsOf(c),
     ...(c.agency ? { agency: c.agency } : {}),
     notices: c.notices,
     attempts: attemptsOf(ledger).map((a) => ({
@@ -257,6 +269,9 @@ export function renderEvidenceDocument(pack: EvidencePack): string {
     '## Dispute, placement, notices',
     '',
     `Dispute: ${pack.dispute ? `opened ${pack.dispute.openedAt}${pack.dispute.resolvedAt ? `, resolved ${pack.dispute.resolvedAt} for the ${pack.dispute.inFavourOf}` : ''}` : 'none'}.`,
+    ...(pack.disputeDocuments ?? []).map(
+      (d) => `Dispute document: ${d.key} (${d.type}, ${d.bytes} bytes, SHA-256 ${d.sha256}).`,
+    ),
     `Agency: ${pack.agency ? `placed ${pack.agency.placedAt}${pack.agency.recalledAt ? `, recalled ${pack.agency.recalledAt}` : ''}` : 'not placed'}.`,
     `Notices: ${
       Object.entries(pack.notices)

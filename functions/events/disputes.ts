@@ -13,7 +13,11 @@ export const disputeHandlers = (deps: EventsDeps): Handlers<'DisputeOpened' | 'D
       if (c.status !== 'ACTIVE') return 'CASE_CLOSED';
       if (c.dispute && !c.dispute.resolvedAt) return 'DISPUTE_ALREADY_OPEN';
       if (c.dispute) c.disputeHistory = [...(c.disputeHistory ?? []), c.dispute];
-      c.dispute = { openedAt: isoUtc(now), ...(d.reason ? { reason: d.reason } : {}) };
+      c.dispute = {
+        openedAt: isoUtc(now),
+        ...(d.reason ? { reason: d.reason } : {}),
+        ...(d.document ? { document: d.document } : {}),
+      };
       return undefined;
     }),
   DisputeResolved: (d) =>

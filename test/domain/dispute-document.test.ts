@@ -6,6 +6,7 @@ import {
   disputeDocumentKey,
   sniffDocumentType,
 } from '../../functions/domain/dispute-document.js';
+import { DisputeOpenedSchema } from '../../functions/domain/events.js';
 
 /** Fixed byte vectors: the first bytes of real files, as their formats define them. */
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -97,5 +98,23 @@ describe('a dispute document is recognised by its content', () => {
     expect(disputeDocumentKey('L-9', PDF_SHA256, 'image/jpeg')).toBe(
       `dispute-documents/L-9/${PDF_SHA256}.jpg`,
     );
+  });
+});
+
+describe('DisputeOpened carries the document by key and hash', () => {
+  const ref = {
+    key: `dispute-documents/L-1/${PDF_SHA256}.pdf`,
+    sha256: PDF_SHA256,
+    type: 'application/pdf',
+    bytes: 15,
+  };
+  const at = '2026-12-01T00:00:00Z';
+  it("takes its own loan's document, and no other loan's or a key that is not its hash", () => {
+    expect(DisputeOpenedSchema.safeParse({ loanId: 'L-1', document: ref, at }).success).toBe(true);
+    expect(DisputeOpenedSchema.safeParse({ loanId: 'L-2', document: ref, at }).success).toBe(false);
+    const otherHash = { ...ref, sha256: 'c'.repeat(64) };
+    expect(DisputeOpenedSchema.safeParse({ loanId: 'L-1', document: otherHash, at }).success).toBe(false);
+    const content = { ...ref, content: 'JVBERi0=' };
+    expect(DisputeOpenedSchema.parse({ loanId: 'L-1', document: content, at }).document).toEqual(ref);
   });
 });

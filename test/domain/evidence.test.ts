@@ -229,6 +229,32 @@ describe('renderEvidenceDocument', () => {
       'Dispute: opened 2026-12-12T00:00:00.000Z.\nAgency: placed 2026-12-16T00:00:00.000Z.\n',
     );
   });
+
+  it("lists every dispute's document by key and hash, an earlier dispute's first, never its content", () => {
+    const doc = (sha: string, type: 'application/pdf' | 'image/png', ext: string) => ({
+      key: `dispute-documents/L-1/${sha}.${ext}`,
+      sha256: sha,
+      type,
+      bytes: 1234,
+    });
+    const earlier = doc('a'.repeat(64), 'image/png', 'png');
+    const current = doc('b'.repeat(64), 'application/pdf', 'pdf');
+    const c = caseRecord({
+      disputeHistory: [
+        { openedAt: '2026-12-10T00:00:00.000Z', resolvedAt: '2026-12-11T00:00:00.000Z', document: earlier },
+      ],
+      dispute: { openedAt: '2026-12-12T00:00:00.000Z', reason: 'ALREADY_PAID', document: current },
+    });
+    const pack = buildEvidencePack(c, [], NOW, owedFor(c));
+    expect(pack.disputeDocuments).toEqual([earlier, current]);
+    expect(renderEvidenceDocument(pack)).toContain(
+      'Dispute: opened 2026-12-12T00:00:00.000Z.\n' +
+        `Dispute document: dispute-documents/L-1/${'a'.repeat(64)}.png (image/png, 1234 bytes, SHA-256 ${'a'.repeat(64)}).\n` +
+        `Dispute document: dispute-documents/L-1/${'b'.repeat(64)}.pdf (application/pdf, 1234 bytes, SHA-256 ${'b'.repeat(64)}).\n`,
+    );
+    const none = caseRecord({ dispute: { openedAt: '2026-12-12T00:00:00.000Z' } });
+    expect(buildEvidencePack(none, [], NOW, owedFor(none))).not.toHaveProperty('disputeDocuments');
+  });
 });
 
 describe("agents' notes in the pack", () => {
