@@ -7,8 +7,10 @@ import {
 import { Construct } from 'constructs';
 import { LAMBDA_ENTRIES } from './bundling.js';
 import type { EventRouting } from './event-routing.js';
+import type { Evidence } from './evidence.js';
 import type { Keys } from './keys.js';
 import type { LadderFunctions } from './ladder-functions.js';
+import type { LedgerWriter } from './ledger-writer.js';
 import type { Tables } from './tables.js';
 import type { Workflow } from './workflow.js';
 
@@ -21,6 +23,8 @@ export interface BorrowerApiProps {
   readonly routing: EventRouting;
   readonly workflow: Workflow;
   readonly functions: LadderFunctions;
+  readonly evidence: Evidence;
+  readonly ledgerWriter: LedgerWriter;
 }
 
 /**
@@ -49,6 +53,11 @@ export class BorrowerApi extends Construct {
     props.routing.bindPublisher(this.apiFunction);
     props.workflow.grantTaskResponse(this.apiFunction, 'states:SendTaskSuccess');
     props.keys.bindMac(this.apiFunction, props.keys.linkKey, 'LINK_KEY', 'kms:VerifyMac');
+    // A dispute's document: PutObject under dispute-documents/ and a data key of the evidence key via S3.
+    props.evidence.bindDocumentWriter(this.apiFunction);
+    // Every page action's PAGE record: its chain read (Query), the record appended by the ledger writer.
+    props.tables.bind(this.apiFunction, 'ledger', ['dynamodb:Query']);
+    props.ledgerWriter.bindCaller(this.apiFunction);
     const accessLogs = props.functions.logGroup(this, 'BorrowerApiAccessLogs');
     this.api = new apigateway.RestApi(this, 'Api', {
       description: "Ladder: the borrower page's API (behind the pages' CloudFront distribution)",

@@ -11,6 +11,9 @@ import {
 import { Construct } from 'constructs';
 import type { Keys } from './keys.js';
 
+/** Where borrowers' dispute documents are kept (functions/domain/dispute-document.ts names them). */
+export const DISPUTE_DOCUMENTS_PREFIX = 'dispute-documents/';
+
 export interface EvidenceProps {
   readonly keys: Keys;
 }
@@ -41,6 +44,38 @@ export class Evidence extends Construct {
       reason:
         'Object-level access to evidence is audited with CloudTrail data events (enable them in the ' +
         "organisation's trail); a server-access-log bucket would be a second, weaker copy of that record.",
+    });
+  }
+
+  /**
+   * Sets EVIDENCE_BUCKET and EVIDENCE_KEY and lets the function store borrowers' dispute documents
+   * under dispute-documents/ (PutObject there only, encrypted with the evidence key it names: S3 asks
+   * KMS for a data key as the function, so GenerateDataKey through S3 and nothing else on the key).
+   */
+  public bindDocumentWriter(fn: lambda.Function): void {
+    fn.addEnvironment('EVIDENCE_BUCKET', this.bucket.bucketName);
+    fn.addEnvironment('EVIDENCE_KEY', this.keys.caseKey.keyArn);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PutDisputeDocument',
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${DISPUTE_DOCUMENTS_PREFIX}*`)],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptDisputeDocument',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.keys.caseKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+    const evidenceId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(fn.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${evidenceId}.Arn>/${DISPUTE_DOCUMENTS_PREFIX}*]`,
+      reason:
+        'Dispute documents are written under dispute-documents/<loanId>/<sha256>: the loan is the signed ' +
+        "link's, known per request; the function serves every borrower's page.",
     });
   }
 

@@ -51,6 +51,8 @@ export interface Access extends Placement {
   stateMachineArn(policyId: string): string;
   readonly busName: string;
   readonly bucketName: string;
+  /** The key the evidence bucket encrypts with (the case key): named in a binary PutObject. */
+  readonly evidenceKeyArn: string;
   readonly sealKeyArn: string;
   readonly lineKeyArn: string;
   readonly linkKeyArn: string;
@@ -90,6 +92,7 @@ function unchecked(p: Placement): Access {
     stateMachineArn: (policyId) => regional('states', `stateMachine:${policyId}`),
     busName: 'LadderBus',
     bucketName: 'ladder-evidence',
+    evidenceKeyArn: regional('kms', 'key/ladder-case'),
     sealKeyArn: regional('kms', 'key/ladder-seal'),
     lineKeyArn: regional('kms', 'key/ladder-line'),
     linkKeyArn: regional('kms', 'key/ladder-link'),
@@ -119,6 +122,7 @@ function enforced(stackIam: StackIam, guard: IamGuard): Access {
     stateMachineArn: stateMachineOf(stackIam),
     busName: stackIam.bus.name,
     bucketName: stackIam.evidenceBucket.name,
+    evidenceKeyArn: stackIam.caseKey.arn,
     sealKeyArn: stackIam.sealKey.arn,
     lineKeyArn: stackIam.lineKey.arn,
     linkKeyArn: stackIam.linkKey.arn,

@@ -41,6 +41,15 @@ export function checkedEvidence(evidence: EvidenceStore, access: Access): Eviden
         access.check('S3', 'PutObject', { Bucket: access.bucketName, Key: name });
       return evidence.put(key, json, document);
     },
+    putObject(object) {
+      // As S3EvidenceStore with the evidence key named: PutObject, and GenerateDataKey through S3.
+      access.check('S3', 'PutObject', {
+        Bucket: access.bucketName,
+        Key: object.key,
+        SSEKMSKeyId: access.evidenceKeyArn,
+      });
+      return evidence.putObject(object);
+    },
   };
 }
 

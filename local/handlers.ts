@@ -225,10 +225,16 @@ export function agentDesk(
  */
 export function borrowerPage(
   modules: FunctionModules,
-  deps: Pick<HandlerDeps, 'stores' | 'callbacks' | 'clock' | 'policies' | 'bus' | 'keys'>,
+  deps: Pick<
+    HandlerDeps,
+    'stores' | 'callbacks' | 'clock' | 'policies' | 'bus' | 'keys' | 'evidence' | 'writer'
+  >,
 ) {
   const { stores: s, callbacks, clock, policies, bus } = deps;
   const core = modules.borrowerApiCore.createBorrowerApiCore({
+    evidence: deps.evidence,
+    ledger: s.ledger(),
+    writer: deps.writer,
     cases: s.cases(),
     tasks: s.tasks(),
     callbacks,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EvidenceStore } from '../functions/adapters/evidence-store.js';
@@ -34,6 +35,8 @@ export function recordingBus(
  */
 export function evidenceRecorder(evidenceDir: string | undefined) {
   const evidencePacks = new Map<string, { json: string; document: string }>();
+  /** Binary objects (dispute documents), by key: `<evidenceDir>/<key>` on disk when there is one. */
+  const objects = new Map<string, { body: Uint8Array; contentType: string; sha256: string }>();
   const evidence: EvidenceStore = {
     async put(key, json, document) {
       evidencePacks.set(key, { json, document });
@@ -43,6 +46,17 @@ export function evidenceRecorder(evidenceDir: string | undefined) {
       await Promise.all([writeFile(`${base}.json`, json), writeFile(`${base}.md`, document)]);
       return { json: `${base}.json`, document: `${base}.md` };
     },
+    async putObject({ key, body, contentType, sha256 }) {
+      // As S3 with ChecksumSHA256: bytes that do not hash to the stated hash are refused.
+      if (createHash('sha256').update(body).digest('hex') !== sha256)
+        throw Object.assign(new Error(`${key}: the body does not match its SHA-256`), { name: 'BadDigest' });
+      objects.set(key, { body: Uint8Array.from(body), contentType, sha256 });
+      if (!evidenceDir) return `memory:${key}`;
+      const file = join(evidenceDir, key);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, body);
+      return file;
+    },
   };
-  return { evidence, evidencePacks };
+  return { evidence, evidencePacks, objects };
 }

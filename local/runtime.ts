@@ -141,7 +141,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     const lane = String(detail.borrowerId);
     feedback.letterRequested(String(detail.idempotencyKey), (d) => router.send('LetterDispatched', d, lane));
   });
-  const { evidence, evidencePacks } = evidenceRecorder(options.evidenceDir);
+  const { evidence, evidencePacks, objects: evidenceObjects } = evidenceRecorder(options.evidenceDir);
   const machines = loadMachines(clock, policies, access, options.definitions);
   // An execution asks for its Task states' handlers when it starts, once everything below is wired.
   const created = createExecutions(
@@ -195,6 +195,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     policies,
     bus: checkedBus(bus, access),
     keys: checkedKeys(keys, access),
+    evidence: checkedEvidence(evidence, access),
+    writer: invokingWriter(() => invoke, access),
   });
   const starter = created.starter;
 
@@ -208,6 +210,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     published,
     stageCalls: taskStates.stageCalls,
     evidencePacks,
+    /** Binary objects in the local evidence bucket (dispute documents), by key. */
+    evidenceObjects,
     policies,
     stores: sdk.stores,
     keys,

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { idempotencyKey } from '../functions/borrower-api/page-ledger.js';
 import { DESK_API_PREFIX } from '../functions/desk-api/core.js';
 import { caseKey } from '../functions/domain/case.js';
 import { InboundEmailSchema, InboundSmsSchema } from '../functions/inbound-sms/core.js';
@@ -32,12 +34,21 @@ import { createLocalLadder } from './runtime.js';
  *                                   session token from POST /api/desk/session stands in for Cognito)
  * Every time in every answer is the virtual clock's (the ledger's), the web inbox's too.
  */
-async function body(req: IncomingMessage): Promise<unknown> {
+/**
+ * The borrower API's bodies (a dispute's document, base64): at most what a synchronous Lambda
+ * invocation takes on AWS (6 MB of payload), answered 413 above it, as API Gateway and Lambda refuse it.
+ */
+export const BORROWER_BODY_LIMIT = 6 * 1024 * 1024;
+
+async function body(req: IncomingMessage, limit = 256 * 1024): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 256 * 1024) throw Object.assign(new Error('body over 256 KiB'), { name: 'ValidationError' });
+    if (size > limit)
+      throw Object.assign(new Error(`body over ${limit} bytes`), {
+        name: limit > 256 * 1024 ? 'PayloadTooLarge' : 'ValidationError',
+      });
     chunks.push(chunk as Buffer);
   }
   try {
@@ -166,7 +177,8 @@ export async function serve(opts: {
           method: req.method ?? 'GET',
           path: url.pathname.slice('/api/borrower'.length),
           authorization: req.headers.authorization,
-          body: req.method === 'POST' ? JSON.stringify(await body(req)) : null,
+          body: req.method === 'POST' ? JSON.stringify(await body(req, BORROWER_BODY_LIMIT)) : null,
+          requestId: idempotencyKey(req.headers['idempotency-key']) ?? randomUUID(),
         });
         return send(res, out.status, out.body);
       }
@@ -174,6 +186,7 @@ export async function serve(opts: {
       return send(res, 404, { error: 'not found' });
     } catch (error) {
       const e = error as Error;
+      if (e.name === 'PayloadTooLarge') return send(res, 413, { error: 'PAYLOAD_TOO_LARGE' });
       const bad = e.name === 'ValidationError';
       return send(res, bad ? 400 : 500, { error: bad ? e.message : e.name });
     }

@@ -1,14 +1,18 @@
 import * as z from 'zod';
 import type { CaseStore } from '../adapters/case-store.js';
+import type { EvidenceStore } from '../adapters/evidence-store.js';
 import type { TaskStore } from '../adapters/task-store.js';
 import type { TaskCallbacks } from '../adapters/workflow.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
+import type { DisputeDocumentRef } from '../domain/dispute-document.js';
 import { LinkRefusedError, ValidationError } from '../domain/errors.js';
-import { DisputeReason, describeZodError, LocalDate } from '../domain/events.js';
+import { describeZodError, LocalDate } from '../domain/events.js';
 import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { MacKey } from '../domain/seal.js';
 import type { EventResult } from '../events/core.js';
+import { type PageLedgerDeps, pageActionOf, recordPageAction } from './page-ledger.js';
+import { DisputeBody, takeDisputeDocument } from './upload.js';
 import { type PageView, pageView } from './view.js';
 
 /**
@@ -20,12 +24,14 @@ import { type PageView, pageView } from './view.js';
  *   POST /api/borrower/loans/{loanId}/promise   {"amount": "100.00", "date": "2026-12-10"}
  *   POST /api/borrower/loans/{loanId}/plan      {"option": "plan-3"} (an option the view offers)
  *   POST /api/borrower/loans/{loanId}/sign      click-to-sign the proposed plan's agreement
- *   POST /api/borrower/loans/{loanId}/dispute   {"reason": "NOT_MINE"}: the debt is contested, collection holds
+ *   POST /api/borrower/loans/{loanId}/dispute   {"reason": "NOT_MINE", "document"?: base64}: collection holds
  *   POST /api/borrower/loans/{loanId}/hardship  temporary inability to pay: escalation pauses
  *   POST /api/borrower/opt-out                  {"channel": "SMS" | "EMAIL" | "CALL"}
- * A refused link is 403 with no reason; a refused action 409 naming the rule (PROMISE_TOO_FAR, ...).
+ * A refused link is 403 with no reason; a refused action 409 naming the rule (PROMISE_TOO_FAR, ...), a
+ * dispute's document 413 or 415. Every action on one of the link's loans, applied or refused, is a
+ * PAGE record in the ledger (page-ledger.ts).
  */
-export interface BorrowerApiDeps {
+export interface BorrowerApiDeps extends PageLedgerDeps {
   cases: Pick<CaseStore, 'borrowerView'>;
   tasks: Pick<TaskStore, 'get' | 'claim' | 'complete'>;
   callbacks: Pick<TaskCallbacks, 'succeed'>;
@@ -34,6 +40,8 @@ export interface BorrowerApiDeps {
   links: Pick<MacKey, 'verify'>;
   /** The events core (functions/events/core.ts): the same code every upstream event goes through. */
   events: (detailType: string, detail: unknown) => Promise<EventResult>;
+  /** The evidence bucket: a dispute's document. */
+  evidence: Pick<EvidenceStore, 'putObject'>;
 }
 
 export interface BorrowerRequest {
@@ -42,17 +50,20 @@ export interface BorrowerRequest {
   path: string;
   authorization?: string | undefined;
   body: string | null;
+  /** The page's Idempotency-Key, else the API's request id: one ledger record per action (page-ledger.ts). */
+  requestId?: string | undefined;
 }
 
 export interface BorrowerResponse {
   status: number;
   body: unknown;
+  /** Identifier-only facts for the action's ledger record (not sent to the page). */
+  facts?: Record<string, string | number | boolean>;
 }
 
 const PromiseBody = z.object({ amount: z.string().max(20), date: LocalDate });
 const PlanBody = z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) });
 const OptOutBody = z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) });
-const DisputeBody = z.object({ reason: DisputeReason });
 
 function parse<T>(schema: z.ZodType<T>, body: string | null): T {
   let json: unknown;
@@ -111,16 +122,28 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
         const { option } = parse(PlanBody, body);
         const offered = (await view(claims)).loans.find((l) => l.loanId === loanId)?.options.plans;
         const chosen = offered?.find((o) => o.id === option);
-        if (!chosen) return { status: 409, body: { error: 'OPTION_NOT_OFFERED' } };
-        return answer(
-          await deps.events('RepaymentPlanAccepted', { loanId, instalments: chosen.instalments, at }),
-        );
+        if (!chosen) return { status: 409, body: { error: 'OPTION_NOT_OFFERED' }, facts: { option } };
+        const accepted = await deps.events('RepaymentPlanAccepted', {
+          loanId,
+          instalments: chosen.instalments,
+          at,
+        });
+        return { ...answer(accepted), facts: { option } };
       }
       case 'sign':
         return sign(claims, loanId);
       case 'dispute': {
-        const { reason } = parse(DisputeBody, body);
-        return answer(await deps.events('DisputeOpened', { loanId, reason, at }));
+        const { reason, document } = parse(DisputeBody, body);
+        let ref: DisputeDocumentRef | undefined;
+        if (document !== undefined) {
+          const loan = (await view(claims)).loans.find((l) => l.loanId === loanId);
+          const taken = await takeDisputeDocument(deps.evidence, loan, document);
+          if ('refused' in taken) return { ...taken.refused, facts: { reason } };
+          ref = taken.ref;
+        }
+        const opened = { loanId, reason, ...(ref ? { document: ref } : {}), at };
+        const facts = { reason, ...(ref ? { documentKey: ref.key, documentSha256: ref.sha256 } : {}) };
+        return { ...answer(await deps.events('DisputeOpened', opened)), facts };
       }
       case 'hardship':
         return answer(await deps.events('HardshipReported', { loanId, at }));
@@ -135,7 +158,8 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     if (req.method === 'POST' && req.path === '/opt-out') {
       const { channel } = parse(OptOutBody, req.body);
       const at = isoUtc(deps.clock.now());
-      return answer(await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at }));
+      const out = await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at });
+      return { ...answer(out), facts: { channel } };
     }
     const loanAction = /^\/loans\/([^/]+)\/([a-z-]+)$/.exec(req.path);
     if (req.method === 'POST' && loanAction?.[1] && loanAction[2]) {
@@ -145,15 +169,43 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     return { status: 404, body: { error: 'not found' } };
   }
 
-  return async function borrowerApi(req: BorrowerRequest): Promise<BorrowerResponse> {
+  async function respond(claims: LinkClaims, req: BorrowerRequest): Promise<BorrowerResponse> {
     try {
-      const token = /^Bearer ([A-Za-z0-9._-]{1,800})$/.exec(req.authorization ?? '')?.[1] ?? '';
-      const claims = await verifyLink(deps.links, token, deps.clock.now());
       return await route(claims, req);
     } catch (error) {
       if (error instanceof LinkRefusedError) return { status: 403, body: { error: 'link refused' } };
       if (error instanceof ValidationError) return { status: 400, body: { error: error.message } };
       throw error;
     }
+  }
+
+  return async function borrowerApi(req: BorrowerRequest): Promise<BorrowerResponse> {
+    let claims: LinkClaims;
+    try {
+      const token = /^Bearer ([A-Za-z0-9._-]{1,800})$/.exec(req.authorization ?? '')?.[1] ?? '';
+      claims = await verifyLink(deps.links, token, deps.clock.now());
+    } catch (error) {
+      if (error instanceof LinkRefusedError) return { status: 403, body: { error: 'link refused' } };
+      throw error;
+    }
+    const response = await respond(claims, req);
+    // An action on the link's own loans is recorded, applied or refused (403 and 404: nothing was acted on).
+    const action = pageActionOf(claims, req.method, req.path);
+    if (action && response.status !== 403 && response.status !== 404) {
+      const error = (response.body as { error?: unknown } | null)?.error;
+      await recordPageAction(deps, {
+        ...action,
+        claims,
+        requestId: req.requestId ?? `t${deps.clock.now()}`,
+        status: response.status,
+        ...(response.status === 400
+          ? { rule: 'BAD_REQUEST' }
+          : typeof error === 'string'
+            ? { rule: error }
+            : {}),
+        ...(response.facts ? { facts: response.facts } : {}),
+      });
+    }
+    return response;
   };
 }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaHandler } from '../adapters/handler.js';
 import { type BorrowerApiDeps, createBorrowerApiCore } from './core.js';
+import { idempotencyKey } from './page-ledger.js';
 
 /** The base path of the API, as CloudFront forwards it (the pages' own origin, under /api/*). */
 export const BORROWER_API_BASE = '/api/borrower';
@@ -16,6 +17,9 @@ export function buildBorrowerApiHandler(deps: BorrowerApiDeps) {
         : event.path,
       authorization: event.headers?.authorization ?? event.headers?.Authorization,
       body: event.body,
+      requestId:
+        idempotencyKey(event.headers?.['idempotency-key'] ?? event.headers?.['Idempotency-Key']) ??
+        event.requestContext?.requestId,
     });
     return {
       statusCode: response.status,

@@ -50,7 +50,17 @@ export interface LedgerContent {
   ledgerId: string;
   loanId: string;
   cycle: number;
-  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY' | 'SKIP' | 'REPLY';
+  type:
+    | 'CONTACT'
+    | 'PROMISE'
+    | 'PLAN'
+    | 'HANDOVER'
+    | 'HOLD'
+    | 'FAILURE'
+    | 'DELIVERY'
+    | 'SKIP'
+    | 'REPLY'
+    | 'PAGE';
   at: string;
   stage: string;
   policyId: string;
@@ -117,6 +127,14 @@ export const deliveryLedgerId = (loanId: string, cycle: number): string => `${lo
  */
 export const conversationLedgerId = (loanId: string, cycle: number): string =>
   `${loanId}#${cycle}#conversations`;
+
+/**
+ * The chain of a loan cycle's page actions: each action taken on the borrower's page through a signed
+ * link (a promise, a plan chosen, a signature, a dispute, hardship, an opt-out), applied or refused, as
+ * a PAGE record naming the link, the action and the outcome (no attempts: nothing was sent). Written
+ * by the borrower API through the ledger writer, beside the contact chain.
+ */
+export const pageLedgerId = (loanId: string, cycle: number): string => `${loanId}#${cycle}#page`;
 
 export function chain(head: { seq: number; hash: string }, content: LedgerContent): LedgerRecord {
   const seq = head.seq + 1;

@@ -28,7 +28,7 @@ export interface StageDeps {
   bus: EventPublisher;
   clock: Clock;
   policies: PolicyRegistry;
-  evidence: EvidenceStore;
+  evidence: Pick<EvidenceStore, 'put'>;
   /** Signs the {link} of every message: the borrower's page, for this borrower's loans only. */
   links?: LinkIssuer;
   /** Agents' notes and visit reports, read only for the evidence pack (steps/evidence-notes.ts). */

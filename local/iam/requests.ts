@@ -237,12 +237,22 @@ function object(action: 'PutObject' | 'GetObject'): Mapper {
   return (input, env) => {
     const bucket = required(input, 'Bucket', action);
     if (bucket.startsWith('arn:')) throw new UnresolvableRequestError(`${action} to an access point or ARN`);
-    return [
+    const requests: IamRequest[] = [
       {
         action: `s3:${action}`,
         resource: `arn:${env.partition}:s3:::${bucket}/${required(input, 'Key', action)}`,
       },
     ];
+    // A PutObject that names its KMS key: S3 asks KMS for a data key as the caller (kms:ViaService s3).
+    const key = action === 'PutObject' ? text(input.SSEKMSKeyId) : undefined;
+    if (key !== undefined) {
+      requests.push({
+        action: 'kms:GenerateDataKey',
+        resource: keyArn(env, key),
+        context: { 'kms:CallerAccount': env.account, 'kms:ViaService': `s3.${env.region}.amazonaws.com` },
+      });
+    }
+    return requests;
   };
 }
 

@@ -221,6 +221,20 @@ describe('messaging, events, evidence', () => {
       { action: 's3:GetObject', resource: 'arn:aws:s3:::evidence/a b.md' },
     ]);
   });
+
+  it('a PutObject naming its KMS key also asks KMS for a data key as the caller, through S3', () => {
+    const key = 'arn:aws:kms:eu-west-1:111122223333:key/k-1';
+    expect(
+      map('S3Client', 'PutObjectCommand', { Bucket: 'evidence', Key: 'd/L1/x.pdf', SSEKMSKeyId: key }),
+    ).toEqual([
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::evidence/d/L1/x.pdf' },
+      {
+        action: 'kms:GenerateDataKey',
+        resource: key,
+        context: { 'kms:CallerAccount': '111122223333', 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+      },
+    ]);
+  });
 });
 
 describe('Step Functions and KMS', () => {
