@@ -206,6 +206,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
         ...(response.facts ? { facts: response.facts } : {}),
       });
     }
-    return response;
+    // The facts are for the ledger record only: the page gets the status and the body.
+    return { status: response.status, body: response.body };
   };
 }

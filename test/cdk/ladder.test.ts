@@ -488,6 +488,8 @@ describe('Ladder construct', () => {
       [roleId(ladder.consent.inboundSmsFunction)]: ['dynamodb:Query'],
       // The agent desk shows a task's case timeline (read only).
       [roleId(ladder.desk.deskApiFunction)]: ['dynamodb:Query'],
+      // It reads a loan's page chain to append a page action's PAGE record through the writer.
+      [roleId(ladder.borrowerApi.apiFunction)]: ['dynamodb:Query'],
       [roleId(ladder.audit.auditFunction)]: ['dynamodb:Query', 'dynamodb:Scan'],
       [logicalId(ladder.audit.stateMachine.role)]: ['dynamodb:DescribeTable'],
     });
@@ -686,6 +688,45 @@ describe('Ladder construct', () => {
     });
   });
 
+  it('lets only the borrower API store dispute documents, under their prefix, and only the stage the packs', () => {
+    const bucket = logicalId(ladder.evidence.bucket);
+    const caseKey = logicalId(ladder.keys.caseKey);
+    const onBucket = grants.filter((g) => g.resources.some((r) => mentions(r, bucket)));
+    const api = roleId(ladder.borrowerApi.apiFunction);
+    const stage = roleId(ladder.workflow.stageFunction);
+    const objects = (role: string) =>
+      onBucket
+        .filter((g) => g.roles.includes(role))
+        .map((g) => ({
+          actions: g.actions,
+          prefix: JSON.stringify(g.resources).match(/"\/([a-z-]+\/)\*"/)?.[1],
+        }));
+    expect(objects(api)).toEqual([{ actions: ['s3:PutObject'], prefix: 'dispute-documents/' }]);
+    expect(objects(stage)).toEqual([{ actions: ['s3:PutObject'], prefix: 'evidence/' }]);
+    expect(new Set(onBucket.flatMap((g) => g.roles))).toEqual(new Set([api, stage]));
+    // On the evidence key (the case key, which its table grants also reach through DynamoDB), a data
+    // key through S3 for the documents, and nothing else through S3.
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+      asArray(p.Properties.Roles).some((r: { Ref: string }) => r.Ref === api),
+    );
+    const viaS3 = (policy?.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).filter(
+      (st) => JSON.stringify(st.Condition ?? {}).includes('"s3.'),
+    );
+    expect(viaS3).toEqual([
+      {
+        Sid: 'EncryptDisputeDocument',
+        Effect: 'Allow',
+        Action: 'kms:GenerateDataKey',
+        Resource: { 'Fn::GetAtt': [caseKey, 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        },
+      },
+    ]);
+  });
+
   it('grants each function exactly its listed table actions', () => {
     const expected: Record<string, Record<string, string[]>> = {
       [roleId(ladder.intake.intakeFunction)]: {
@@ -716,6 +757,7 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.borrowerApi.apiFunction)]: {
         cases: ['PutItem', 'Query'],
+        ledger: ['Query'],
         tasks: ['GetItem', 'PutItem', 'UpdateItem'],
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
