@@ -21,7 +21,7 @@ export interface LoanView {
   hold?: 'PROMISED' | 'PLAN_PROPOSED' | 'PLAN_TO_SIGN' | 'PLAN_ACTIVE' | 'DISPUTED' | 'HARDSHIP';
   promise?: { amount: string; date: string };
   /** An open dispute: when, and the reason code given. */
-  dispute?: { openedAt: string; reason?: string };
+  dispute?: { openedAt: string; reason?: string; document?: { type: string; bytes: number } };
   plan?: {
     status: string;
     instalments: Array<{ amount: string; date: string }>;
@@ -95,6 +95,9 @@ export function pageView(
             dispute: {
               openedAt: kase.dispute.openedAt,
               ...(kase.dispute.reason ? { reason: kase.dispute.reason } : {}),
+              ...(kase.dispute.document
+                ? { document: { type: kase.dispute.document.type, bytes: kase.dispute.document.bytes } }
+                : {}),
             },
           }
         : {}),

@@ -709,9 +709,9 @@ describe('Ladder construct', () => {
     const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
       asArray(p.Properties.Roles).some((r: { Ref: string }) => r.Ref === api),
     );
-    const viaS3 = (policy?.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).filter(
-      (st) => JSON.stringify(st.Condition ?? {}).includes('"s3.'),
-    );
+    const viaS3 = (
+      (policy?.Properties.PolicyDocument.Statement ?? []) as Array<Record<string, unknown>>
+    ).filter((st) => JSON.stringify(st.Condition ?? {}).includes('"s3.'));
     expect(viaS3).toEqual([
       {
         Sid: 'EncryptDisputeDocument',

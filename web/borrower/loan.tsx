@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type Lang, t } from '../shared/i18n.js';
+import { DisputeForm } from './dispute-upload.js';
 import type { Instalment, LoanView } from './types.js';
 
 /** Posts an action of this loan; the page reloads the view and says how it went. */
@@ -105,33 +106,6 @@ function Plans({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act }) {
   );
 }
 
-const REASONS = ['NOT_MINE', 'WRONG_AMOUNT', 'ALREADY_PAID', 'OTHER'] as const;
-
-function DisputeForm({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act }) {
-  const [reason, setReason] = useState<string>(REASONS[0]);
-  const id = `d-${loan.loanId}`;
-  return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void act(`/loans/${encodeURIComponent(loan.loanId)}/dispute`, { reason });
-      }}
-    >
-      <label for={id}>{t(lang, 'disputeReason')}</label>
-      <select id={id} value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
-        {REASONS.map((r) => (
-          <option key={r} value={r}>
-            {t(lang, r)}
-          </option>
-        ))}
-      </select>
-      <button type="submit" class="secondary">
-        {t(lang, 'dispute')}
-      </button>
-    </form>
-  );
-}
-
 function Signing({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act }) {
   const [agreed, setAgreed] = useState(false);
   const id = `agree-${loan.loanId}`;
@@ -179,6 +153,7 @@ export function Loan({ lang, loan, act }: { lang: Lang; loan: LoanView; act: Act
           {t(lang, 'disputeReason')} {t(lang, loan.dispute.reason)}
         </p>
       )}
+      {loan.dispute?.document && <p>{t(lang, 'disputeDocumentReceived')}</p>}
       {loan.promise && (
         <p>
           {t(lang, 'promised')}: {money(lang, loan.promise.amount, loan.currency)} · {loan.promise.date}

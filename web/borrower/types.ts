@@ -19,7 +19,11 @@ export interface LoanView {
   paid: string;
   hold?: 'PROMISED' | 'PLAN_PROPOSED' | 'PLAN_TO_SIGN' | 'PLAN_ACTIVE' | 'DISPUTED' | 'HARDSHIP';
   promise?: Instalment;
-  dispute?: { openedAt: string; reason?: 'NOT_MINE' | 'WRONG_AMOUNT' | 'ALREADY_PAID' | 'OTHER' };
+  dispute?: {
+    openedAt: string;
+    reason?: 'NOT_MINE' | 'WRONG_AMOUNT' | 'ALREADY_PAID' | 'OTHER';
+    document?: { type: string; bytes: number };
+  };
   plan?: { status: string; instalments: Instalment[]; total: string; confirmed: number };
   payUrl: string;
   options: { promiseUntil?: string; plans: PlanOption[] };

@@ -60,6 +60,12 @@ const STRINGS = {
   otherTitle: { en: 'Something else?', 'zh-CN': '其他情况' },
   dispute: { en: 'I dispute this debt', 'zh-CN': '我对此债务有异议' },
   disputeReason: { en: 'Why?', 'zh-CN': '原因' },
+  disputeDocument: { en: 'A document (optional)', 'zh-CN': '证明文件（可选）' },
+  disputeDocumentHint: {
+    en: 'One PDF, JPEG or PNG file, up to 4 MB: a statement or a receipt.',
+    'zh-CN': '一个 PDF、JPEG 或 PNG 文件，不超过 4 MB，例如对账单或收据。',
+  },
+  disputeDocumentReceived: { en: 'We have your document.', 'zh-CN': '我们已收到您的文件。' },
   NOT_MINE: { en: 'This is not my loan', 'zh-CN': '这不是我的贷款' },
   WRONG_AMOUNT: { en: 'The amount is wrong', 'zh-CN': '金额有误' },
   ALREADY_PAID: { en: 'I have already paid', 'zh-CN': '我已经还款' },
