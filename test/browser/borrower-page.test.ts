@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageLedgerId } from '../../functions/domain/ledger.js';
 import { linkIssuer, newLinkId, signLink } from '../../functions/domain/links.js';
 import { CONTENT_SECURITY_POLICY } from '../../web/headers.js';
 import { type Harness, snapshot, startHarness } from './harness.js';
@@ -108,14 +109,34 @@ describe("the borrower's page in Chromium", () => {
     expect((await api(`/loans/${other.loanId}/dispute`, 'POST', {})).status).toBe(403);
   });
 
-  it('disputes the debt and collection holds', async () => {
+  it('disputes the debt with a small PDF, the document is stored by its hash, and collection holds', async () => {
     const { loanId, phone } = await delinquent(h, 4);
     const { page, errors } = await open(await linkFrom(h, phone));
     await page.getByLabel('Why?').selectOption('WRONG_AMOUNT');
+    // The borrower's statement: a PDF whose SHA-256 coreutils' sha256sum gives as below.
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
+    const sha256 = '14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad';
+    await page
+      .getByLabel('A document (optional)')
+      .setInputFiles({ name: 'statement.pdf', mimeType: 'application/pdf', buffer: pdf });
     await page.getByRole('button', { name: 'I dispute this debt' }).click();
     await expect.poll(() => status(page)).toContain('Disputed: collection is on hold');
     expect(await page.getByText('Why? The amount is wrong').count()).toBe(1);
+    expect(await page.getByText('We have your document.').count()).toBe(1);
     await snapshot(page, 'borrower-disputed');
+    const key = `dispute-documents/${loanId}/${sha256}.pdf`;
+    const stored = h.service.ladder.evidenceObjects.get(key);
+    expect(Buffer.from(stored?.body ?? []).equals(pdf)).toBe(true);
+    // The page action is in the ledger by the document's key and hash, on the loan's page chain.
+    const records = await h.service.ladder.stores.ledger().list(pageLedgerId(loanId, 1));
+    expect(records.map((r) => r.detail)).toEqual([
+      expect.objectContaining({
+        action: 'dispute',
+        outcome: 'APPLIED',
+        documentKey: key,
+        documentSha256: sha256,
+      }),
+    ]);
     const sent = (await smsTo(h, phone)).length;
     await advance(h, 10);
     expect(await smsTo(h, phone)).toHaveLength(sent);
