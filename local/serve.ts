@@ -43,13 +43,14 @@ export const BORROWER_BODY_LIMIT = 6 * 1024 * 1024;
 async function body(req: IncomingMessage, limit = 256 * 1024): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end even when over the limit (the client gets its answer rather than a reset).
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit)
-      throw Object.assign(new Error(`body over ${limit} bytes`), {
-        name: limit > 256 * 1024 ? 'PayloadTooLarge' : 'ValidationError',
-      });
-    chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  if (size > limit) {
+    const name = limit > 256 * 1024 ? 'PayloadTooLarge' : 'ValidationError';
+    throw Object.assign(new Error(`body over ${limit} bytes`), { name });
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');

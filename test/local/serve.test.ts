@@ -115,6 +115,27 @@ describe('ladder serve', () => {
     expect(((await bad.json()) as { error: string }).error).toBe('inbound SMS: from');
   });
 
+  it("takes a borrower API body up to Lambda's 6 MB (a 4 MiB document in base64) and answers 413 above", async () => {
+    const borrower = (text: string) =>
+      fetch(`${base}/api/borrower/loans/S-1/dispute`, {
+        method: 'POST',
+        body: text,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
+      });
+    const document = Buffer.alloc(4 * 1024 * 1024).toString('base64');
+    // Read whole, then refused for its link (403), not for its size.
+    expect((await borrower(JSON.stringify({ reason: 'NOT_MINE', document }))).status).toBe(403);
+    const over = await borrower(
+      JSON.stringify({ reason: 'NOT_MINE', document: 'A'.repeat(6 * 1024 * 1024) }),
+    );
+    expect(over.status).toBe(413);
+    expect(await over.json()).toEqual({ error: 'PAYLOAD_TOO_LARGE' });
+    // Other endpoints keep their 256 KiB.
+    expect(
+      (await post('/events', { detailType: 'PaymentReceived', detail: 'x'.repeat(300 * 1024) })).status,
+    ).toBe(400);
+  });
+
   it('rejects a bad event with 400 and a one-line error naming the field, without echoing it', async () => {
     const response = await post('/events', {
       detailType: 'PaymentReceived',
