@@ -29,8 +29,10 @@ export async function api<T>(
     headers: {
       authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      // One id per action: the borrower API records each action once by it (a retry would resend it).
-      ...(method === 'POST' ? { 'idempotency-key': crypto.randomUUID() } : {}),
+      // One id per borrower action: the borrower API records each action once by it (a retry resends it).
+      ...(method === 'POST' && path.startsWith('/borrower/')
+        ? { 'idempotency-key': crypto.randomUUID() }
+        : {}),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
