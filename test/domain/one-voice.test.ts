@@ -16,6 +16,11 @@ import { caseRecord, POLICY, profile } from './fixtures.js';
  * borrower's loans in collection. The borrower here lives in Shanghai (UTC+8, no daylight saving):
  * 2026-12-17T15:59:59.999Z is 23:59:59.999 on the 17th there, one millisecond later is the 18th.
  * Balances are written by hand: ¥1,200.00 (L-1) + ¥800.00 (L-2) + ¥500.50 (L-3) = ¥2,500.50.
+ *
+ * Survivors judged equivalent (one-voice.ts): in coveredCases, `c.status === 'ACTIVE'` mutated to true
+ * (gate, the next condition, already answers a loan that is not ACTIVE with its status, so it is left
+ * out either way); in coverLine, the default `kind = 'MESSAGE'` mutated to '' (only 'TASK' selects the
+ * agent's line, so any other value is the borrower's).
  */
 const slot = (extra: Partial<SendSlot> = {}): SendSlot => ({
   day: '2026-12-17',

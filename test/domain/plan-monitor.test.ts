@@ -17,10 +17,12 @@ import { caseRecord, POLICY, repaymentPlan } from './fixtures.js';
  * (UTC+8), so 09:00 local on 17 December is 2026-12-17T01:00:00Z, and the end of the grace of an
  * instalment dated 20 December (the start of 24 December local) is 2026-12-23T16:00:00Z.
  *
- * Survivors judged equivalent (plan-monitor.ts, nextPlanCheck): `remind !== undefined && remind < due`
- * with `remind < due` mutated to true or `<=`, or `&&` to `||`. A reminder is at least one local day
- * before the instalment's date (reminderDaysBefore is 0, meaning none, or more) and the grace ends at
- * the earliest at the next local midnight after that date, so a reminder that exists is always earlier.
+ * Survivors judged equivalent (plan-monitor.ts). In nextPlanCheck, `remind !== undefined && remind <
+ * due` with `remind < due` mutated to true or `<=`, `&&` to `||`, or `remind !== undefined` to true: a
+ * reminder is at least one local day before the instalment's date (reminderDaysBefore is 0, meaning
+ * none, or more) and the grace ends at the earliest at the next local midnight after that date, so a
+ * reminder that exists is always earlier, and `undefined < due` is false. In replyWindowEnd,
+ * `plan.missedAt ?? ''` with '' changed to another text: Date.parse of either is NaN.
  */
 const TZ = 'Asia/Shanghai';
 const withPlan = (plan: Partial<LadderPolicy['plan']>, extra: Partial<LadderPolicy> = {}): LadderPolicy => ({

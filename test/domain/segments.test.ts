@@ -55,9 +55,12 @@ describe('routing by segment', () => {
  * score), then the catch-all. ¥500.00 is small and ¥500.01 is not; 30 days past due is early and 31 is
  * not; a score of 300 is low and 301 is not, and no score is not low.
  *
- * Survivors judged equivalent (segments.ts, fits): `loan.product !== undefined` and `loan.riskScore !==
- * undefined` mutated to true: with the guard gone, `products.includes(undefined)` is false and
- * `undefined >= n` and `undefined <= n` are false, so a loan without the fact still does not fit.
+ * Survivors judged equivalent (segments.ts). In fits, `loan.product !== undefined` and both
+ * `loan.riskScore !== undefined` mutated to true: with the guard gone, `products.includes(undefined)`
+ * is false and `undefined >= n` and `undefined <= n` are false, so a loan without the fact still does
+ * not fit. In the schema, the amount pattern without `^` or `$`, and the policy-name pattern without
+ * `^` or `$`: loadSegments then refuses the same tables one step later (toMinor's own pattern refuses
+ * the amount; the registry has no policy by that name), only with another message.
  */
 describe("a lender's own routing table", () => {
   const policies = bundledPolicies();
