@@ -99,7 +99,9 @@ export class Ladder extends Construct {
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
-    const borrowerApi = new BorrowerApi(this, 'BorrowerApi', { ...base, keys, routing, workflow });
+    const borrowerApi = new BorrowerApi(this, 'BorrowerApi', {
+      ...{ ...base, keys, routing, workflow, ledgerWriter },
+    });
     // Its stage logs through the account's CloudWatch role, which the work-queue API sets up.
     const account = workQueue.api.node.tryFindChild('Account');
     if (account) borrowerApi.api.deploymentStage.node.addDependency(account);

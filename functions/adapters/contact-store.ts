@@ -1,4 +1,12 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../domain/errors.js';
+import type { PendingChange } from '../domain/otp.js';
 import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
 
@@ -8,7 +16,22 @@ export interface ContactDetails {
   name: string;
   phone: string;
   email: string;
+  /**
+   * A new phone number or e-mail address waiting for its one-time code (functions/domain/otp.ts):
+   * nothing but the code is sent to it until the code is typed. Intake's next write of the details
+   * (a whole item) drops it.
+   */
+  pendingChange?: PendingChange;
+  /** When codes were sent (the last hour's count limits them). */
+  codeSends?: string[];
 }
+
+/** A conditional write that lost: someone changed the pending change first. */
+const lost = (error: unknown, what: string): never => {
+  if ((error as { name?: string })?.name === 'ConditionalCheckFailedException')
+    throw new ConcurrentUpdateError(`${what}: the pending change changed`);
+  return translateAwsError(error, what);
+};
 
 export class ContactStore {
   constructor(
@@ -82,6 +105,62 @@ export class ContactStore {
       'finding the borrower by e-mail',
     );
     return [...new Set(rows.map((r) => r.borrowerId))];
+  }
+
+  /** Stores a pending change and the send times, on the borrower's existing item only. */
+  async startChange(borrowerId: string, pending: PendingChange, codeSends: string[]): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { borrowerId },
+          UpdateExpression: 'SET pendingChange = :p, codeSends = :s',
+          ConditionExpression: 'attribute_exists(borrowerId)',
+          ExpressionAttributeValues: { ':p': pending, ':s': codeSends },
+        }),
+      );
+    } catch (error) {
+      lost(error, 'storing the pending contact change');
+    }
+  }
+
+  /** One more wrong code, if the pending change is still this one with this many attempts. */
+  async countAttempt(borrowerId: string, codeHash: string, attempts: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { borrowerId },
+          UpdateExpression: 'SET pendingChange.attempts = :next',
+          ConditionExpression: 'pendingChange.codeHash = :h AND pendingChange.attempts = :n',
+          ExpressionAttributeValues: { ':h': codeHash, ':n': attempts, ':next': attempts + 1 },
+        }),
+      );
+    } catch (error) {
+      lost(error, 'counting a code attempt');
+    }
+  }
+
+  /** The verified point replaces the old one, if the pending change is still the one verified. */
+  async applyChange(borrowerId: string, pending: PendingChange): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { borrowerId },
+          UpdateExpression: 'SET #point = :point REMOVE pendingChange',
+          ConditionExpression: 'pendingChange.codeHash = :h AND pendingChange.attempts = :n',
+          ExpressionAttributeNames: { '#point': pending.channel === 'SMS' ? 'phone' : 'email' },
+          ExpressionAttributeValues: {
+            ':point': pending.point,
+            ':h': pending.codeHash,
+            ':n': pending.attempts,
+          },
+        }),
+      );
+    } catch (error) {
+      lost(error, 'applying the contact change');
+    }
   }
 
   /** Right to erasure: the contact details go; the ledger, which never held them, stays verifiable. */
