@@ -26,6 +26,9 @@ export interface ContactDetails {
   codeSends?: string[];
 }
 
+/** The pending change as stored: its attempts live in their own attribute (pendingAttempts). */
+const stored = ({ attempts: _attempts, ...rest }: PendingChange) => rest;
+
 /** A conditional write that lost: someone changed the pending change first. */
 const lost = (error: unknown, what: string): never => {
   if ((error as { name?: string })?.name === 'ConditionalCheckFailedException')
@@ -42,7 +45,12 @@ export class ContactStore {
   async get(borrowerId: string): Promise<ContactDetails | undefined> {
     try {
       const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { borrowerId } }));
-      return out.Item as ContactDetails | undefined;
+      if (!out.Item) return undefined;
+      // The pending change's attempt count is its own attribute (a top-level number the conditional
+      // updates compare); the caller sees one PendingChange.
+      const { pendingAttempts, ...item } = out.Item as ContactDetails & { pendingAttempts?: number };
+      if (item.pendingChange) item.pendingChange = { ...item.pendingChange, attempts: pendingAttempts ?? 0 };
+      return item;
     } catch (error) {
       return translateAwsError(error, 'reading contact details');
     }
@@ -114,9 +122,15 @@ export class ContactStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { borrowerId },
-          UpdateExpression: 'SET pendingChange = :p, codeSends = :s',
+          UpdateExpression:
+            'SET pendingChange = :p, pendingCodeHash = :h, pendingAttempts = :n, codeSends = :s',
           ConditionExpression: 'attribute_exists(borrowerId)',
-          ExpressionAttributeValues: { ':p': pending, ':s': codeSends },
+          ExpressionAttributeValues: {
+            ':p': stored(pending),
+            ':h': pending.codeHash,
+            ':n': pending.attempts,
+            ':s': codeSends,
+          },
         }),
       );
     } catch (error) {
@@ -124,16 +138,20 @@ export class ContactStore {
     }
   }
 
-  /** One more wrong code, if the pending change is still this one with this many attempts. */
-  async countAttempt(borrowerId: string, codeHash: string, attempts: number): Promise<void> {
+  /** One more wrong code, if the pending change is still this code with this many attempts. */
+  async countAttempt(borrowerId: string, current: PendingChange): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { borrowerId },
-          UpdateExpression: 'SET pendingChange.attempts = :next',
-          ConditionExpression: 'pendingChange.codeHash = :h AND pendingChange.attempts = :n',
-          ExpressionAttributeValues: { ':h': codeHash, ':n': attempts, ':next': attempts + 1 },
+          UpdateExpression: 'SET pendingAttempts = :next',
+          ConditionExpression: 'pendingCodeHash = :h AND pendingAttempts = :n',
+          ExpressionAttributeValues: {
+            ':h': current.codeHash,
+            ':n': current.attempts,
+            ':next': current.attempts + 1,
+          },
         }),
       );
     } catch (error) {
@@ -141,20 +159,20 @@ export class ContactStore {
     }
   }
 
-  /** The verified point replaces the old one, if the pending change is still the one verified. */
-  async applyChange(borrowerId: string, pending: PendingChange): Promise<void> {
+  /** The verified point replaces the old one, if the pending change is still this code with this many attempts. */
+  async applyChange(borrowerId: string, current: PendingChange): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { borrowerId },
-          UpdateExpression: 'SET #point = :point REMOVE pendingChange',
-          ConditionExpression: 'pendingChange.codeHash = :h AND pendingChange.attempts = :n',
-          ExpressionAttributeNames: { '#point': pending.channel === 'SMS' ? 'phone' : 'email' },
+          UpdateExpression: 'SET #point = :point REMOVE pendingChange, pendingCodeHash, pendingAttempts',
+          ConditionExpression: 'pendingCodeHash = :h AND pendingAttempts = :n',
+          ExpressionAttributeNames: { '#point': current.channel === 'SMS' ? 'phone' : 'email' },
           ExpressionAttributeValues: {
-            ':point': pending.point,
-            ':h': pending.codeHash,
-            ':n': pending.attempts,
+            ':point': current.point,
+            ':h': current.codeHash,
+            ':n': current.attempts,
           },
         }),
       );

@@ -123,7 +123,7 @@ export function contactCorrection(deps: ContactCorrectionDeps) {
     if (result === 'LOCKED') return { status: 409, body: { error: 'CODE_LOCKED' } };
     if (result === 'EXPIRED') return { status: 409, body: { error: 'CODE_EXPIRED' } };
     if (result === 'WRONG') {
-      await deps.contacts.countAttempt(claims.borrowerId, pending.codeHash, pending.attempts);
+      await deps.contacts.countAttempt(claims.borrowerId, pending);
       const left = MAX_ATTEMPTS - pending.attempts - 1;
       if (left > 0) return { status: 409, body: { error: 'CODE_WRONG', attemptsLeft: left } };
       const view = await deps.cases.borrowerView(claims.borrowerId);
