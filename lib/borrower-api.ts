@@ -40,7 +40,8 @@ export class BorrowerApi extends Construct {
   constructor(scope: Construct, id: string, props: BorrowerApiProps) {
     super(scope, id);
     this.apiFunction = props.functions.create(this, 'BorrowerApi', LAMBDA_ENTRIES.BorrowerApi, {
-      description: "Ladder: the borrower page's API (signed links; promises, plans, signatures, disputes)",
+      description:
+        "Ladder: the borrower page's API (signed links; promises, plans, signatures, disputes, preferences, contact corrections)",
     });
     // The link's borrower's view (Query), and the events core's writes (PutItem) as the events function.
     props.tables.bind(this.apiFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
@@ -55,7 +56,14 @@ export class BorrowerApi extends Construct {
     props.keys.bindMac(this.apiFunction, props.keys.linkKey, 'LINK_KEY', 'kms:VerifyMac');
     // A dispute's document: PutObject under dispute-documents/ and a data key of the evidence key via S3.
     props.evidence.bindDocumentWriter(this.apiFunction);
-    // Every page action's PAGE record: its chain read (Query), the record appended by the ledger writer.
+    // Correcting a phone number or e-mail address (functions/borrower-api/contact-correction.ts): the
+    // pending change and the code's hash beside the details (GetItem, UpdateItem on the borrower's own
+    // item: no Put, no Query of the indexes), the code sent to the new point, the new number's line
+    // pseudonym (the line key, as intake makes it), and the PROFILE records (ledger reads, the writer).
+    props.tables.bind(this.apiFunction, 'contacts', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    props.workflow.bindMessaging(this.apiFunction);
+    props.keys.bindMac(this.apiFunction, props.keys.lineKey, 'LINE_KEY', 'kms:GenerateMac');
+    // The PROFILE records and every page action's PAGE record: the chains read (Query), the writer appends.
     props.tables.bind(this.apiFunction, 'ledger', ['dynamodb:Query']);
     props.ledgerWriter.bindCaller(this.apiFunction);
     const accessLogs = props.functions.logGroup(this, 'BorrowerApiAccessLogs');

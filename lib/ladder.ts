@@ -93,7 +93,9 @@ export class Ladder extends Construct {
       sesConfigurationSet: delivery.configurationSetName,
     });
     const intake = new Intake(this, 'Intake', { ...base, keys, workflow, concurrency });
-    const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', { ...base, routing, workflow });
+    const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', {
+      ...{ ...base, routing, workflow, ledgerWriter },
+    });
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });

@@ -196,6 +196,7 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     bus: checkedBus(bus, access),
     keys: checkedKeys(keys, access),
     evidence: checkedEvidence(evidence, access),
+    messaging: sdk.messaging,
     writer: invokingWriter(() => invoke, access),
   });
   const starter = created.starter;

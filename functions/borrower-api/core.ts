@@ -11,7 +11,9 @@ import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { MacKey } from '../domain/seal.js';
 import type { EventResult } from '../events/core.js';
+import type { ContactCorrectionDeps } from './contact-correction.js';
 import { type PageLedgerDeps, pageActionOf, recordPageAction } from './page-ledger.js';
+import { settingsRoutes } from './preferences.js';
 import { DisputeBody, takeDisputeDocument } from './upload.js';
 import { type PageView, pageView } from './view.js';
 
@@ -27,6 +29,7 @@ import { type PageView, pageView } from './view.js';
  *   POST /api/borrower/loans/{loanId}/dispute   {"reason": "NOT_MINE", "document"?: base64}: collection holds
  *   POST /api/borrower/loans/{loanId}/hardship  temporary inability to pay: escalation pauses
  *   POST /api/borrower/opt-out                  {"channel": "SMS" | "EMAIL" | "CALL"}
+ *   POST /api/borrower/{preferences,opt-in,contact/change,contact/verify}: ./preferences.ts
  * A refused link is 403 with no reason; a refused action 409 naming the rule (PROMISE_TOO_FAR, ...), a
  * dispute's document 413 or 415. Every action on one of the link's loans, applied or refused, is a
  * PAGE record in the ledger (page-ledger.ts).
@@ -42,6 +45,8 @@ export interface BorrowerApiDeps extends PageLedgerDeps {
   events: (detailType: string, detail: unknown) => Promise<EventResult>;
   /** The evidence bucket: a dispute's document. */
   evidence: Pick<EvidenceStore, 'putObject'>;
+  /** Correcting a phone number or e-mail address (./contact-correction.ts). */
+  correction?: ContactCorrectionDeps;
 }
 
 export interface BorrowerRequest {
@@ -82,6 +87,7 @@ const answer = (result: EventResult): BorrowerResponse =>
   result.applied ? { status: 200, body: { applied: true } } : { status: 409, body: { error: result.note } };
 
 export function createBorrowerApiCore(deps: BorrowerApiDeps) {
+  const settings = settingsRoutes(deps);
   const view = async (claims: LinkClaims): Promise<PageView> =>
     pageView(await deps.cases.borrowerView(claims.borrowerId), claims, deps.policies, deps.clock.now());
 
@@ -161,6 +167,8 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
       const out = await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at });
       return { ...answer(out), facts: { channel } };
     }
+    const set = await settings(claims, req.method, req.path, req.body);
+    if (set) return set;
     const loanAction = /^\/loans\/([^/]+)\/([a-z-]+)$/.exec(req.path);
     if (req.method === 'POST' && loanAction?.[1] && loanAction[2]) {
       const loanId = requireLoan(claims, decodeURIComponent(loanAction[1]));

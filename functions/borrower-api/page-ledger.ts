@@ -31,13 +31,23 @@ export interface PageLedgerDeps {
   clock: Clock;
 }
 
-/** The page's actions, by the last segment of their path (opt-out is the link's, not one loan's). */
-export const PAGE_ACTIONS = ['promise', 'plan', 'sign', 'dispute', 'hardship', 'opt-out'] as const;
-export type PageActionName = (typeof PAGE_ACTIONS)[number];
+/** The page's actions on one loan, by the last segment of their path. */
+const LOAN_ACTIONS = ['promise', 'plan', 'sign', 'dispute', 'hardship'] as const;
+/** The page's actions of the link's borrower (settings: ./preferences.ts), by their path. */
+const BORROWER_ACTIONS = {
+  '/opt-out': 'opt-out',
+  '/opt-in': 'opt-in',
+  '/preferences': 'preferences',
+  '/contact/change': 'contact-change',
+  '/contact/verify': 'contact-verify',
+} as const;
+export type PageActionName =
+  | (typeof LOAN_ACTIONS)[number]
+  | (typeof BORROWER_ACTIONS)[keyof typeof BORROWER_ACTIONS];
 
 export interface PageAction {
   claims: LinkClaims;
-  /** The loans it concerns: its loan, or for an opt-out every loan the link names. */
+  /** The loans it concerns: its loan, or for the borrower's settings every loan the link names. */
   loanIds: readonly string[];
   action: PageActionName;
   /** The request's id: the page's Idempotency-Key (one per action, reused on a retry), else the API's. */
@@ -64,9 +74,10 @@ export function pageActionOf(
   path: string,
 ): Pick<PageAction, 'action' | 'loanIds'> | undefined {
   if (method !== 'POST') return undefined;
-  if (path === '/opt-out') return { action: 'opt-out', loanIds: claims.loanIds };
+  const own = BORROWER_ACTIONS[path as keyof typeof BORROWER_ACTIONS];
+  if (own) return { action: own, loanIds: claims.loanIds };
   const m = /^\/loans\/([^/]+)\/([a-z-]+)$/.exec(path);
-  const action = PAGE_ACTIONS.find((a) => a === m?.[2] && a !== 'opt-out');
+  const action = LOAN_ACTIONS.find((a) => a === m?.[2]);
   let loanId: string | undefined;
   try {
     loanId = m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
@@ -116,9 +127,9 @@ async function appendOnce(deps: PageLedgerDeps, kase: CaseRecord, a: PageAction,
       actionId,
       linkId: a.claims.linkId,
       action: a.action,
-      outcome: a.status === 200 ? 'APPLIED' : 'REFUSED',
+      outcome: a.status < 300 ? 'APPLIED' : 'REFUSED',
       status: a.status,
-      ...(a.status !== 200 && a.rule ? { rule: a.rule } : {}),
+      ...(a.status >= 300 && a.rule ? { rule: a.rule } : {}),
     },
   };
   // Another action of the same loan may take the seq first: read the chain again and append after it.

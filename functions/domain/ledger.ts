@@ -60,6 +60,7 @@ export interface LedgerContent {
     | 'DELIVERY'
     | 'SKIP'
     | 'REPLY'
+    | 'PROFILE'
     | 'PAGE';
   at: string;
   stage: string;
@@ -135,6 +136,13 @@ export const conversationLedgerId = (loanId: string, cycle: number): string =>
  * by the borrower API through the ledger writer, beside the contact chain.
  */
 export const pageLedgerId = (loanId: string, cycle: number): string => `${loanId}#${cycle}#page`;
+
+/**
+ * The chain of what the borrower changed about how they are reached, per loan cycle still on the
+ * ladder: preferred hours and language, a code sent to a new contact point, the point replaced (PROFILE
+ * records, no attempts; identifiers and codes only, never the point itself).
+ */
+export const profileLedgerId = (loanId: string, cycle: number): string => `${loanId}#${cycle}#profile`;
 
 export function chain(head: { seq: number; hash: string }, content: LedgerContent): LedgerRecord {
   const seq = head.seq + 1;

@@ -158,19 +158,22 @@ describe('a dispute with a document, under the stack IAM', () => {
     expect((await post('/loans/LU-A2/promise', { amount: '1' }, 'req-promise-2')).status).toBe(400);
     expect((await post('/loans/LU-A2/hardship', {}, 'req-hardship-1')).status).toBe(200);
     expect((await post('/opt-out', { channel: 'EMAIL' }, 'req-optout-1')).status).toBe(200);
+    expect((await post('/preferences', { window: 'EVENING' }, 'req-prefs-1')).status).toBe(200);
     const records = (await pageRecords(ladder, 'LU-A2')).slice(before);
     expect(records.map((r) => [r.detail?.action, r.detail?.outcome, r.detail?.rule ?? null])).toEqual([
       ['promise', 'REFUSED', 'AMOUNT_OVER_BALANCE'],
       ['promise', 'REFUSED', 'BAD_REQUEST'],
       ['hardship', 'APPLIED', null],
       ['opt-out', 'APPLIED', null],
+      ['preferences', 'APPLIED', null],
     ]);
     expect(records.every((r) => r.type === 'PAGE' && r.detail?.linkId === 'link-a')).toBe(true);
-    // The opt-out is the link's: recorded on its other loan's page chain too.
-    expect((await pageRecords(ladder, 'LU-A1')).at(-1)?.detail).toMatchObject({
-      action: 'opt-out',
-      channel: 'EMAIL',
-    });
+    // The borrower's settings are the link's: recorded on its other loan's page chain too.
+    const other = (await pageRecords(ladder, 'LU-A1')).map((r) => r.detail);
+    expect(other.slice(-2)).toEqual([
+      expect.objectContaining({ action: 'opt-out', channel: 'EMAIL' }),
+      expect.objectContaining({ action: 'preferences', outcome: 'APPLIED' }),
+    ]);
     const all = await ladder.stores.ledger().list(pageLedgerId('LU-A2', 1));
     const { verifyChain } = await import('../../functions/domain/ledger.js');
     expect(verifyChain(all)).toEqual({ ok: true, records: all.length });
