@@ -6,6 +6,7 @@ import { type Clock, isoUtc } from '../domain/clock.js';
 import { LinkRefusedError, ValidationError } from '../domain/errors.js';
 import { DisputeReason, describeZodError, LocalDate } from '../domain/events.js';
 import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
+import { once } from '../domain/once.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { MacKey } from '../domain/seal.js';
 import type { EventResult } from '../events/core.js';
@@ -49,10 +50,10 @@ export interface BorrowerResponse {
   body: unknown;
 }
 
-const PromiseBody = z.object({ amount: z.string().max(20), date: LocalDate });
-const PlanBody = z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) });
-const OptOutBody = z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) });
-const DisputeBody = z.object({ reason: DisputeReason });
+const PromiseBody = once(() => z.object({ amount: z.string().max(20), date: LocalDate() }));
+const PlanBody = once(() => z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) }));
+const OptOutBody = once(() => z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) }));
+const DisputeBody = once(() => z.object({ reason: DisputeReason() }));
 
 function parse<T>(schema: z.ZodType<T>, body: string | null): T {
   let json: unknown;
@@ -104,11 +105,11 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     const at = isoUtc(deps.clock.now());
     switch (action) {
       case 'promise': {
-        const p = parse(PromiseBody, body);
+        const p = parse(PromiseBody(), body);
         return answer(await deps.events('PromiseToPayMade', { loanId, amount: p.amount, date: p.date, at }));
       }
       case 'plan': {
-        const { option } = parse(PlanBody, body);
+        const { option } = parse(PlanBody(), body);
         const offered = (await view(claims)).loans.find((l) => l.loanId === loanId)?.options.plans;
         const chosen = offered?.find((o) => o.id === option);
         if (!chosen) return { status: 409, body: { error: 'OPTION_NOT_OFFERED' } };
@@ -119,7 +120,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
       case 'sign':
         return sign(claims, loanId);
       case 'dispute': {
-        const { reason } = parse(DisputeBody, body);
+        const { reason } = parse(DisputeBody(), body);
         return answer(await deps.events('DisputeOpened', { loanId, reason, at }));
       }
       case 'hardship':
@@ -133,7 +134,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     if (req.method === 'GET' && (req.path === '' || req.path === '/'))
       return { status: 200, body: await view(claims) };
     if (req.method === 'POST' && req.path === '/opt-out') {
-      const { channel } = parse(OptOutBody, req.body);
+      const { channel } = parse(OptOutBody(), req.body);
       const at = isoUtc(deps.clock.now());
       return answer(await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at }));
     }
