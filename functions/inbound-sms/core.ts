@@ -40,10 +40,9 @@ export const inboundSmsEventsDeps = (deps: Pick<EventsDeps, 'cases' | 'clock' | 
   },
 });
 
-const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number');
 export const InboundSmsSchema = once(() =>
   z.object({
-    from: E164,
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number'),
     body: z.string().max(1600),
     messageId: z.string().min(1).max(200).optional(),
   }),
