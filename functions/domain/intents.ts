@@ -23,9 +23,6 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
-/** The intents Ladder acts on without a person. */
-export const SAFE_INTENTS: readonly Intent[] = ['STOP', 'START', 'HELP'];
-
 type Phrases = Partial<Record<Exclude<Intent, 'STOP' | 'START' | 'OTHER'>, readonly string[]>>;
 
 /**

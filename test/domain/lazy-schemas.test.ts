@@ -42,6 +42,8 @@ const CORES = [
   '../../functions/agent-api/core.js',
   '../../functions/agent-api/work-queue.js',
   '../../functions/borrower-api/core.js',
+  '../../functions/borrower-api/contact-correction.js',
+  '../../functions/borrower-api/preferences.js',
   '../../functions/audit/core.js',
   '../../functions/delivery/reports.js',
   '../../functions/events/core.js',
