@@ -4,13 +4,13 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { TABLE_ENV } from '../functions/adapters/tables.js';
-import { esbuildOptions, LAMBDA_ENTRIES } from '../lib/bundling.js';
+import { esbuildOptions, LAMBDA_ENTRIES, LAMBDA_NODE_OPTIONS } from '../lib/bundling.js';
 
 /**
  * Each Lambda bundle's cold initialisation beside a bare function that imports the same AWS SDK
  * packages and nothing else, both built with the deployed esbuild options (lib/bundling.ts) and
- * loaded as the Lambda Node.js runtime loads a CommonJS handler (require, with
- * --enable-source-maps as the stack sets it), each in a fresh Node process. The two alternate,
+ * loaded as the Lambda Node.js runtime loads a CommonJS handler (require, with the NODE_OPTIONS the
+ * stack sets, LAMBDA_NODE_OPTIONS), each in a fresh Node process. The two alternate,
  * REPS times each; the ratio is the median of the REPS paired ratios (bundle over its bare
  * counterpart measured just before it), so a load change on the machine moves both sides.
  * `npm run bench:cold` runs this part alone; `npm run bench` includes it.
@@ -62,7 +62,7 @@ if (typeof require(${JSON.stringify(file)}).handler !== 'function') throw new Er
 const ms = performance.now() - t; const used = process.cpuUsage(c); const cpuMs = (used.user + used.system) / 1000;
 const sdk = new Set(Object.keys(require.cache).map((k) => k.split('/node_modules/').at(-1).split('/').slice(0, 2).join('/')).filter((p) => p.startsWith('@aws-sdk/')));
 console.log(JSON.stringify({ ms, cpuMs, sdk: [...sdk] }));`;
-  const r = spawnSync(process.execPath, ['--enable-source-maps', ...extraArgs, '-e', probe], {
+  const r = spawnSync(process.execPath, [...LAMBDA_NODE_OPTIONS, ...extraArgs, '-e', probe], {
     env: ENV,
     cwd: ROOT,
     encoding: 'utf8',

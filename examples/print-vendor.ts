@@ -70,7 +70,7 @@ export async function onLetterRequested(body: string, deps: PrintVendorDeps): Pr
   const event = JSON.parse(body) as { source?: string; 'detail-type'?: string; detail?: unknown };
   if (event.source !== 'ladder' || event['detail-type'] !== 'LetterRequested')
     throw new Error(`print-vendor: not a LetterRequested from Ladder: ${event['detail-type']}`);
-  const parsed = OUTBOUND_SCHEMAS.LetterRequested.safeParse(event.detail);
+  const parsed = OUTBOUND_SCHEMAS.LetterRequested().safeParse(event.detail);
   if (!parsed.success) throw new Error(`print-vendor: LetterRequested v1: ${describeZodError(parsed.error)}`);
   const letter: OutboundDetail<'LetterRequested'> = parsed.data;
   await deps.order({
@@ -90,7 +90,7 @@ export async function reportDispatch(
   config: Pick<PrintVendorConfig, 'busName' | 'source'>,
   report: { orderId: string; postedAt: string },
 ): Promise<void> {
-  const detail = LetterDispatchedSchema.parse({ letterKey: report.orderId, dispatchedAt: report.postedAt });
+  const detail = LetterDispatchedSchema().parse({ letterKey: report.orderId, dispatchedAt: report.postedAt });
   const out = await events.send(
     new PutEventsCommand({
       Entries: [

@@ -15,7 +15,7 @@ export async function publish(
   detailType: EventType,
   detail: unknown,
 ) {
-  const checked = EVENT_SCHEMAS[detailType].parse(detail);
+  const checked = EVENT_SCHEMAS[detailType]().parse(detail);
   const out = await client.send(
     new PutEventsCommand({
       Entries: [

@@ -4,7 +4,7 @@
  * loads is the bundle that deploys. Plain data: no CDK import, so the benchmark loads none.
  *
  * - Node 24 (the Lambda runtime nodejs24.x, and the Node every npm script runs on), minified, with a
- *   source map (NODE_OPTIONS=--enable-source-maps on the function).
+ *   source map beside the bundle that Node does not read at load (LAMBDA_NODE_OPTIONS below).
  * - `@aws-sdk/*` external: the Lambda Node.js 24 runtime ships AWS SDK v3 (every client and
  *   lib-dynamodb). Bundled, the clients and their Smithy core were 365 to 445 KB of each function's
  *   bundle (esbuild's metafile), more than everything else together. The cost: the SDK version is
@@ -35,13 +35,25 @@ export const LAMBDA_BUNDLING = {
   minify: true,
   sourceMap: true,
   // The map names files and lines, which is what a stack trace needs; without the sources' text it
-  // is about a quarter of the size, and Node reads and parses it at every cold start
-  // (--enable-source-maps; docs/benchmarks.md, cold start).
+  // is about a quarter of the size.
   sourcesContent: false,
   // The ESM builds of dependencies, where they have one, tree-shake better; the output is CommonJS.
   mainFields: ['module', 'main'],
   externalModules: ['@aws-sdk/*'],
 } as const;
+
+/**
+ * The functions' NODE_OPTIONS, which the benchmark loads its bundles with too: none.
+ * `--enable-source-maps` maps stack traces to the TypeScript, but Node then records the length of
+ * every line of each source-mapped file it loads, character by character, at load: measured here
+ * about 55 ns a character (a 60 KB file loaded in 4.4 ms of CPU with its map comment, 1.1 ms without),
+ * 17 ms of CPU for a 318 KB bundle, about 0.12 of the bare SDK-import function's load, for every
+ * cold start (docs/benchmarks.md, cold start). A trace in the logs is rarely needed: the handlers log
+ * an error's name and message (functions/adapters/handler.ts), which is what Step Functions matches.
+ * The map still ships in each function's asset: to read a trace mapped, set
+ * NODE_OPTIONS=--enable-source-maps on the function while debugging.
+ */
+export const LAMBDA_NODE_OPTIONS: readonly string[] = [];
 
 /** The same options in esbuild's API form (NodejsFunction adds bundle and platform itself). */
 export function esbuildOptions(entry: string, outfile: string) {

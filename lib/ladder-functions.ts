@@ -11,7 +11,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { LAMBDA_BUNDLING } from './bundling.js';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.js';
 import type { EventRouting } from './event-routing.js';
 import type { Keys } from './keys.js';
 
@@ -93,7 +93,7 @@ export class LadderFunctions {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(LAMBDA_NODE_OPTIONS.length > 0 ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS.join(' ') } : {}),
         ...options.environment,
       },
       // lib/bundling.ts: the benchmark builds and loads the same bundles.

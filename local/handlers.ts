@@ -7,6 +7,7 @@ import type {
   LadderContinuer,
   TaskCallbacks,
 } from '../functions/adapters/workflow.js';
+import { once } from '../functions/domain/once.js';
 import type { PolicyRegistry } from '../functions/domain/policies.js';
 import type { VirtualClock } from './clock.js';
 import type { LocalKeys } from './keys.js';
@@ -103,7 +104,7 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       policies,
       // Routed by segment as on AWS, unless the run has its own policy (a scenario's): it is then every loan's.
       ...(policies === modules.policies.bundledPolicies()
-        ? { segments: modules.segments.bundledSegments(policies) }
+        ? { segments: once(() => modules.segments.bundledSegments(policies)) }
         : {}),
       lines: keys.line,
     }),

@@ -24,7 +24,7 @@ export async function localLink(opts: {
     ['--loan', opts.loan],
     ['--borrower', opts.borrower],
   ] as const) {
-    if (id !== undefined && !Id.safeParse(id).success)
+    if (id !== undefined && !Id().safeParse(id).success)
       throw new ValidationError(`${flag}: letters, digits and . _ : - only`);
   }
   const key = readKeyFile(keyFile(opts.data, 'link'));

@@ -54,7 +54,7 @@ function readPolicy(given: string | Record<string, unknown>, baseDir: string): R
 /** The merged policy with the id and version it is recorded under (see above). */
 export function identify(given: RawPolicy, rulePack?: string): RawPolicy {
   const { extends: parentId, ...own } = given;
-  const unknown = Object.keys(own).find((key) => !Object.hasOwn(PolicySchema.shape, key));
+  const unknown = Object.keys(own).find((key) => !Object.hasOwn(PolicySchema().shape, key));
   if (unknown !== undefined) throw new ScenarioError(`scenario: policy.${unknown}: not a policy field`);
   const parent = parentId === undefined ? {} : bundled(parentId);
   if (!parent) throw new ScenarioError(`scenario: policy.extends: no bundled policy "${String(parentId)}"`);

@@ -7,17 +7,17 @@ import { PolicySchema } from '../functions/domain/policy.js';
  * The `ladder simulate` scenario file. Loans reuse the event contract's schemas; events are what the
  * borrower does, at a time (`at`) or in answer to the n-th agent call (`onAgentCall`).
  */
-const Amount = Decimal.refine((v) => Number(v) > 0, 'must be greater than zero');
+const Amount = Decimal().refine((v) => Number(v) > 0, 'must be greater than zero');
 const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
   z.object({
     type: z.literal(type),
     /** When it happened: the `at` (or a payment's `paidAt`) the event carries. */
-    at: Instant.optional(),
+    at: Instant().optional(),
     /**
      * When the upstream system delivers it, if not at `at`: later (a late or reordered delivery) or
      * earlier (an event dated ahead of the receiver's clock, which is refused).
      */
-    deliveredAt: Instant.optional(),
+    deliveredAt: Instant().optional(),
     /** Delivered this many more times, a minute apart (EventBridge delivers at least once). */
     repeat: z.number().int().min(0).max(3).optional(),
     onAgentCall: z.number().int().min(1).optional(),
@@ -29,16 +29,21 @@ const timed = <L extends string, T extends z.ZodRawShape>(type: L, shape: T) =>
 export const ScenarioEventSchema = z.discriminatedUnion('type', [
   timed('payment', { amount: Amount }),
   /** The loan system's balance as of `at` (BalanceChanged): the source of truth for what is owed. */
-  timed('balanceChanged', { principal: Decimal, interest: Decimal, penaltyInterest: Decimal, fees: Decimal }),
-  timed('optOut', { channel: ContactChannel }),
-  timed('optIn', { channel: ContactChannel }),
+  timed('balanceChanged', {
+    principal: Decimal(),
+    interest: Decimal(),
+    penaltyInterest: Decimal(),
+    fees: Decimal(),
+  }),
+  timed('optOut', { channel: ContactChannel() }),
+  timed('optIn', { channel: ContactChannel() }),
   timed('dispute', {}),
   timed('disputeResolved', { inFavourOf: z.enum(['lender', 'borrower']) }),
-  timed('promiseToPay', { amount: Amount, date: LocalDate }),
+  timed('promiseToPay', { amount: Amount, date: LocalDate() }),
   timed('hardship', {}),
   timed('acceptPlan', {
     instalments: z
-      .array(z.object({ amount: Amount, date: LocalDate }))
+      .array(z.object({ amount: Amount, date: LocalDate() }))
       .min(1)
       .max(36),
     /** A settlement above the policy's approval limit: who approved it. */
@@ -75,19 +80,19 @@ export const ScenarioLoanSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
   amountDue: Amount,
   currency: z.string().refine(isCurrency, 'must be an ISO 4217 currency code'),
-  dueDate: LocalDate,
+  dueDate: LocalDate(),
   /** A card's minimum payment (LoanDelinquent.minimumDue). */
   minimumDue: Amount.optional(),
   /** For routing by segment (LoanDelinquent.product, riskScore) when the scenario has no policy of its own. */
   product: z.enum(['CARD', 'CASH_LOAN', 'INSTALMENT_LOAN']).optional(),
   riskScore: z.number().int().min(0).max(1000).optional(),
-  borrower: BorrowerSchema,
+  borrower: BorrowerSchema(),
   /**
    * When the upstream system sends the loan's LoanDelinquent: by default 08:00 four days before the due
    * date in the borrower's zone (so the D-3 reminder runs). Later than the due date: a loan that came
    * in late, whose pre-due stages are skipped (recorded) and whose overdue stages catch up.
    */
-  deliveredAt: Instant.optional(),
+  deliveredAt: Instant().optional(),
   events: z.array(ScenarioEventSchema).max(200).default([]),
 });
 export type ScenarioLoan = z.infer<typeof ScenarioLoanSchema>;
@@ -111,7 +116,8 @@ export const EXTENDS_RULES =
   'is recorded with its content hash (sha256:...) as its version';
 
 /** A scenario's own policy: a whole policy, or the fields that differ from the bundled one it extends. */
-export const PolicyOverrideSchema = PolicySchema.partial()
+export const PolicyOverrideSchema = PolicySchema()
+  .partial()
   .extend({ extends: z.string().optional().describe(EXTENDS_RULES) })
   .strict();
 

@@ -95,7 +95,7 @@ export async function serve(opts: {
       }
       if (req.method === 'POST' && url.pathname === '/inbound-sms') {
         // Checked here too so a bad request is a 400 naming the field (on AWS it is logged and skipped).
-        const parsed = InboundSmsSchema.safeParse(await body(req));
+        const parsed = InboundSmsSchema().safeParse(await body(req));
         if (!parsed.success) {
           return send(res, 400, {
             error: `inbound SMS: ${parsed.error.issues[0]?.path.join('.') || 'body'}`,
@@ -104,7 +104,7 @@ export async function serve(opts: {
         return send(res, 202, await ladder.inboundSms(parsed.data.from, parsed.data.body));
       }
       if (req.method === 'POST' && url.pathname === '/inbound-email') {
-        const parsed = InboundEmailSchema.safeParse(await body(req));
+        const parsed = InboundEmailSchema().safeParse(await body(req));
         if (!parsed.success) {
           return send(res, 400, {
             error: `inbound e-mail: ${parsed.error.issues[0]?.path.join('.') || 'body'}`,

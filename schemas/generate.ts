@@ -27,7 +27,7 @@ export function eventJsonSchemas(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(EVENT_SCHEMAS).map(([name, schema]) => [
       `${name}.schema.json`,
-      document(`event:${name}`, name, schema),
+      document(`event:${name}`, name, schema()),
     ]),
   );
 }
@@ -37,7 +37,7 @@ export function outboundJsonSchemas(): Record<string, string> {
   return Object.fromEntries(
     OUTBOUND_TYPES.map((name) => {
       const v = outboundVersion(name);
-      return [`outbound/${name}.v${v}.schema.json`, document(`event:${name}:v${v}`, name, OUTBOUND_SCHEMAS[name])];
+      return [`outbound/${name}.v${v}.schema.json`, document(`event:${name}:v${v}`, name, OUTBOUND_SCHEMAS[name]())];
     }),
   );
 }
@@ -47,7 +47,7 @@ export function formatJsonSchemas(): Record<string, string> {
     'policy.schema.json': document(
       'policy',
       'Ladder policy',
-      PolicySchema,
+      PolicySchema(),
       'A ladder policy (policies/*.json). The code checks more than this schema: stage ids match offsetDays, stages are in day order, templates exist and cover the channels, a field visit and credit reporting have their notice stage.',
     ),
     'scenario.schema.json': document(

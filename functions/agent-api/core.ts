@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { TASK_QUEUES } from '../adapters/task-store.js';
 import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
+import { once } from '../domain/once.js';
 import { ForbiddenError, TaskConflictError, TaskNotFoundError } from './errors.js';
 import { claimTask, completeTask, type Desk, type WorkQueueDeps } from './work-queue.js';
 
@@ -30,13 +31,15 @@ export interface ApiResponse {
 
 export { TASK_QUEUES };
 
-const AgentQueue = z.enum(
-  TASK_QUEUES.filter((q) => q !== 'specialist') as [
-    'agent-calls',
-    'field-visits',
-    'plan-signing',
-    'conversations',
-  ],
+const AgentQueue = once(() =>
+  z.enum(
+    TASK_QUEUES.filter((q) => q !== 'specialist') as [
+      'agent-calls',
+      'field-visits',
+      'plan-signing',
+      'conversations',
+    ],
+  ),
 );
 
 function json(body: string | null): unknown {
@@ -96,7 +99,7 @@ export function createAgentApiCore(deps: AgentApiDeps) {
 
 function listQueue(queue: string | undefined) {
   if (queue === 'specialist') throw new ForbiddenError('the specialist queue is under /specialist/tasks');
-  const parsed = AgentQueue.safeParse(queue ?? 'agent-calls');
-  if (!parsed.success) throw new ValidationError(`queue: one of ${AgentQueue.options.join(', ')}`);
+  const parsed = AgentQueue().safeParse(queue ?? 'agent-calls');
+  if (!parsed.success) throw new ValidationError(`queue: one of ${AgentQueue().options.join(', ')}`);
   return parsed.data;
 }

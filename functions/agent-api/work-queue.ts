@@ -132,7 +132,7 @@ export async function completeTask(
 
 function parseOutcome(body: unknown, queue: HumanTask['queue']): TaskOutcome {
   const allowed = OUTCOMES_BY_QUEUE[queue] ?? [];
-  const parsed = TaskOutcomeSchema.safeParse(body);
+  const parsed = TaskOutcomeSchema().safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'outcome';

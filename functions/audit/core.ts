@@ -7,6 +7,7 @@ import type { AuditReport, ChainReport } from '../domain/audit.js';
 import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
 import { Instant } from '../domain/events.js';
+import { once } from '../domain/once.js';
 import type { MacKey } from '../domain/seal.js';
 import { type ComplianceDeps, checkPreviousDay } from './compliance.js';
 import { readSegment } from './segment.js';
@@ -29,21 +30,23 @@ export interface AuditDeps extends ComplianceDeps {
 /** A record appended less than this long ago may still be waiting for its seal (a writer mid-append). */
 export const SEAL_GRACE_MS = 60 * 60_000;
 
-export const AuditRequestSchema = z
-  .object({
-    segment: z.number().int().min(0).optional(),
-    totalSegments: z.number().int().min(1).max(1_000_000).optional(),
-    /** The run's time (the execution's start): every segment checks the same day, however late it runs. */
-    at: Instant.optional(),
-  })
-  .refine(
-    (r) => (r.segment === undefined) === (r.totalSegments === undefined),
-    'give both segment and totalSegments, or neither',
-  )
-  .refine(
-    (r) => r.segment === undefined || r.segment < (r.totalSegments ?? 0),
-    'segment must be < totalSegments',
-  );
+export const AuditRequestSchema = once(() =>
+  z
+    .object({
+      segment: z.number().int().min(0).optional(),
+      totalSegments: z.number().int().min(1).max(1_000_000).optional(),
+      /** The run's time (the execution's start): every segment checks the same day, however late it runs. */
+      at: Instant().optional(),
+    })
+    .refine(
+      (r) => (r.segment === undefined) === (r.totalSegments === undefined),
+      'give both segment and totalSegments, or neither',
+    )
+    .refine(
+      (r) => r.segment === undefined || r.segment < (r.totalSegments ?? 0),
+      'segment must be < totalSegments',
+    ),
+);
 
 export interface AuditResult {
   /** Which segment this was (absent: the whole ledger). */
@@ -69,7 +72,7 @@ export function createAuditCore(deps: AuditDeps) {
     input: unknown,
   ): Promise<AuditResult & { report: AuditReport; allViolations: Violation[] }> {
     const started = Date.now();
-    const parsed = AuditRequestSchema.safeParse(input ?? {});
+    const parsed = AuditRequestSchema().safeParse(input ?? {});
     if (!parsed.success) throw new ValidationError(`bad audit request: ${parsed.error.issues[0]?.message}`);
     const { segment, totalSegments, at } = parsed.data;
     const part =

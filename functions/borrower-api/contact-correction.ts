@@ -8,6 +8,7 @@ import { ConcurrentUpdateError, TransientError, ValidationError } from '../domai
 import { describeZodError } from '../domain/events.js';
 import { lineMessage } from '../domain/lines.js';
 import type { LinkClaims } from '../domain/links.js';
+import { once } from '../domain/once.js';
 import {
   CODE_TTL_MS,
   checkCode,
@@ -39,16 +40,18 @@ export interface ContactCorrectionDeps {
   lines?: Pick<MacKey, 'mac'>;
 }
 
-const ChangeBody = z.discriminatedUnion('channel', [
-  z.object({
-    channel: z.literal('SMS'),
-    value: z
-      .string()
-      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number: + then country code and digits'),
-  }),
-  z.object({ channel: z.literal('EMAIL'), value: z.email('must be an e-mail address').max(254) }),
-]);
-const VerifyBody = z.object({ code: z.string().regex(/^\d{6}$/, 'must be the 6 digits sent') });
+const ChangeBody = once(() =>
+  z.discriminatedUnion('channel', [
+    z.object({
+      channel: z.literal('SMS'),
+      value: z
+        .string()
+        .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number: + then country code and digits'),
+    }),
+    z.object({ channel: z.literal('EMAIL'), value: z.email('must be an e-mail address').max(254) }),
+  ]),
+);
+const VerifyBody = once(() => z.object({ code: z.string().regex(/^\d{6}$/, 'must be the 6 digits sent') }));
 
 const CODE_TEXT: Record<Locale, (code: string) => { subject: string; body: string }> = {
   en: (code) => ({
@@ -78,7 +81,7 @@ function parse<T>(schema: z.ZodType<T>, body: string | null): T {
 export function contactCorrection(deps: ContactCorrectionDeps) {
   /** POST /contact/change {"channel": "SMS" | "EMAIL", "value": "..."}: sends a code to the new point. */
   async function change(claims: LinkClaims, body: string | null): Promise<Answer> {
-    const { channel, value } = parse(ChangeBody, body);
+    const { channel, value } = parse(ChangeBody(), body);
     const now = deps.clock.now();
     const stored = await deps.contacts.get(claims.borrowerId);
     const view = await deps.cases.borrowerView(claims.borrowerId);
@@ -115,7 +118,7 @@ export function contactCorrection(deps: ContactCorrectionDeps) {
 
   /** POST /contact/verify {"code": "123456"}: the right code applies the pending change. */
   async function verify(claims: LinkClaims, body: string | null): Promise<Answer> {
-    const { code } = parse(VerifyBody, body);
+    const { code } = parse(VerifyBody(), body);
     const now = deps.clock.now();
     const pending = (await deps.contacts.get(claims.borrowerId))?.pendingChange;
     if (!pending) return { status: 409, body: { error: 'NO_PENDING_CHANGE' } };

@@ -8,6 +8,7 @@ import type { DisputeDocumentRef } from '../domain/dispute-document.js';
 import { LinkRefusedError, ValidationError } from '../domain/errors.js';
 import { describeZodError, LocalDate } from '../domain/events.js';
 import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
+import { once } from '../domain/once.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { MacKey } from '../domain/seal.js';
 import type { EventResult } from '../events/core.js';
@@ -66,9 +67,9 @@ export interface BorrowerResponse {
   facts?: Record<string, string | number | boolean>;
 }
 
-const PromiseBody = z.object({ amount: z.string().max(20), date: LocalDate });
-const PlanBody = z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) });
-const OptOutBody = z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) });
+const PromiseBody = once(() => z.object({ amount: z.string().max(20), date: LocalDate() }));
+const PlanBody = once(() => z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) }));
+const OptOutBody = once(() => z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) }));
 
 function parse<T>(schema: z.ZodType<T>, body: string | null): T {
   let json: unknown;
@@ -121,11 +122,11 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     const at = isoUtc(deps.clock.now());
     switch (action) {
       case 'promise': {
-        const p = parse(PromiseBody, body);
+        const p = parse(PromiseBody(), body);
         return answer(await deps.events('PromiseToPayMade', { loanId, amount: p.amount, date: p.date, at }));
       }
       case 'plan': {
-        const { option } = parse(PlanBody, body);
+        const { option } = parse(PlanBody(), body);
         const offered = (await view(claims)).loans.find((l) => l.loanId === loanId)?.options.plans;
         const chosen = offered?.find((o) => o.id === option);
         if (!chosen) return { status: 409, body: { error: 'OPTION_NOT_OFFERED' }, facts: { option } };
@@ -139,7 +140,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
       case 'sign':
         return sign(claims, loanId);
       case 'dispute': {
-        const { reason, document } = parse(DisputeBody, body);
+        const { reason, document } = parse(DisputeBody(), body);
         let ref: DisputeDocumentRef | undefined;
         if (document !== undefined) {
           const loan = (await view(claims)).loans.find((l) => l.loanId === loanId);
@@ -162,7 +163,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     if (req.method === 'GET' && (req.path === '' || req.path === '/'))
       return { status: 200, body: await view(claims) };
     if (req.method === 'POST' && req.path === '/opt-out') {
-      const { channel } = parse(OptOutBody, req.body);
+      const { channel } = parse(OptOutBody(), req.body);
       const at = isoUtc(deps.clock.now());
       const out = await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at });
       return { ...answer(out), facts: { channel } };

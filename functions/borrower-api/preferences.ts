@@ -3,6 +3,7 @@ import { type Clock, isoUtc } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
 import { describeZodError } from '../domain/events.js';
 import type { LinkClaims } from '../domain/links.js';
+import { once } from '../domain/once.js';
 import { NAMED_WINDOWS } from '../domain/preferences.js';
 import type { EventResult } from '../events/core.js';
 import { type ContactCorrectionDeps, contactCorrection } from './contact-correction.js';
@@ -23,13 +24,15 @@ export interface SettingsDeps {
   correction?: ContactCorrectionDeps;
 }
 
-const PreferencesBody = z
-  .object({
-    window: z.enum(['MORNING', 'AFTERNOON', 'EVENING', 'ANY']).optional(),
-    language: z.enum(['en', 'zh-CN']).optional(),
-  })
-  .refine((b) => b.window !== undefined || b.language !== undefined, 'give window or language');
-const ChannelBody = z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) });
+const PreferencesBody = once(() =>
+  z
+    .object({
+      window: z.enum(['MORNING', 'AFTERNOON', 'EVENING', 'ANY']).optional(),
+      language: z.enum(['en', 'zh-CN']).optional(),
+    })
+    .refine((b) => b.window !== undefined || b.language !== undefined, 'give window or language'),
+);
+const ChannelBody = once(() => z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) }));
 
 function parse<T>(schema: z.ZodType<T>, body: string | null): T {
   let json: unknown;
@@ -55,7 +58,7 @@ export function settingsRoutes(deps: SettingsDeps) {
     const { borrowerId } = claims;
     switch (path) {
       case '/preferences': {
-        const p = parse(PreferencesBody, body);
+        const p = parse(PreferencesBody(), body);
         const contactWindow =
           p.window === undefined ? undefined : p.window === 'ANY' ? null : NAMED_WINDOWS[p.window];
         return answer(
@@ -68,7 +71,7 @@ export function settingsRoutes(deps: SettingsDeps) {
         );
       }
       case '/opt-in': {
-        const { channel } = parse(ChannelBody, body);
+        const { channel } = parse(ChannelBody(), body);
         return answer(await deps.events('BorrowerOptedIn', { borrowerId, channel, at }));
       }
       case '/contact/change':

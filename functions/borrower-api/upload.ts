@@ -9,6 +9,7 @@ import {
 } from '../domain/dispute-document.js';
 import { ValidationError } from '../domain/errors.js';
 import { DisputeReason } from '../domain/events.js';
+import { once } from '../domain/once.js';
 import type { LoanView } from './view.js';
 
 /**
@@ -17,11 +18,13 @@ import type { LoanView } from './view.js';
  * JPEG or PNG by magic bytes, at most 4 MiB) and stored in the evidence bucket under its loan's
  * prefix, named by its SHA-256, before the DisputeOpened that names it (key and hash) is applied.
  */
-export const DisputeBody = z.object({
-  reason: DisputeReason,
-  /** Standard base64 (RFC 4648 section 4), padded: the page's FileReader output without its data: prefix. */
-  document: z.string().optional(),
-});
+export const DisputeBody = once(() =>
+  z.object({
+    reason: DisputeReason(),
+    /** Standard base64 (RFC 4648 section 4), padded. */
+    document: z.string().optional(),
+  }),
+);
 
 /** Canonical padded base64: whole quads, padding only at the end (a plain class: no backtracking on 5 MB). */
 const isBase64 = (text: string) => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { LetterDispatchedSchema } from '../domain/events.js';
+import { once } from '../domain/once.js';
 
 /**
  * What the providers report about a message, in one shape: the SNS SMS delivery-status logs (through
@@ -19,11 +20,13 @@ export interface DeliveryReport {
 }
 
 /** One SNS SMS delivery-status log line (JSON): `notification.messageId`, `status` SUCCESS or FAILURE. */
-const SmsDeliveryLog = z.object({
-  notification: z.object({ messageId: z.string().min(1), timestamp: z.string() }),
-  delivery: z.object({ providerResponse: z.string().max(200).optional() }).passthrough(),
-  status: z.enum(['SUCCESS', 'FAILURE']),
-});
+const SmsDeliveryLog = once(() =>
+  z.object({
+    notification: z.object({ messageId: z.string().min(1), timestamp: z.string() }),
+    delivery: z.object({ providerResponse: z.string().max(200).optional() }).passthrough(),
+    status: z.enum(['SUCCESS', 'FAILURE']),
+  }),
+);
 
 /** A CloudWatch Logs subscription's payload: base64 of gzipped JSON with `logEvents[].message`. */
 export function smsReports(awslogs: { data: string }): DeliveryReport[] {
@@ -31,7 +34,7 @@ export function smsReports(awslogs: { data: string }): DeliveryReport[] {
     logEvents?: Array<{ message: string; timestamp: number }>;
   };
   return (batch.logEvents ?? []).flatMap((e) => {
-    const parsed = SmsDeliveryLog.safeParse(JSON.parse(e.message));
+    const parsed = SmsDeliveryLog().safeParse(JSON.parse(e.message));
     if (!parsed.success) return [];
     const { notification, status, delivery } = parsed.data;
     return [
@@ -57,16 +60,18 @@ const SES_OUTCOME: Record<string, DeliveryReport['status'] | undefined> = {
   Complaint: undefined,
 };
 
-const SesEvent = z.object({
-  eventType: z.string(),
-  mail: z.object({ messageId: z.string().min(1), timestamp: z.string() }),
-  bounce: z.object({ bounceType: z.string().max(40), timestamp: z.string().optional() }).optional(),
-  delivery: z.object({ timestamp: z.string() }).optional(),
-});
+const SesEvent = once(() =>
+  z.object({
+    eventType: z.string(),
+    mail: z.object({ messageId: z.string().min(1), timestamp: z.string() }),
+    bounce: z.object({ bounceType: z.string().max(40), timestamp: z.string().optional() }).optional(),
+    delivery: z.object({ timestamp: z.string() }).optional(),
+  }),
+);
 
 /** An SES event as its EventBridge destination delivers it (`detail` holds the SES event record). */
 export function emailReports(detail: unknown): DeliveryReport[] {
-  const parsed = SesEvent.safeParse(detail);
+  const parsed = SesEvent().safeParse(detail);
   if (!parsed.success) return [];
   const { eventType, mail, bounce, delivery } = parsed.data;
   const status = SES_OUTCOME[eventType];
@@ -84,7 +89,7 @@ export function emailReports(detail: unknown): DeliveryReport[] {
 
 /** LetterDispatched: the print vendor posted the letter LetterRequested asked for. */
 export function letterReports(detail: unknown): DeliveryReport[] {
-  const parsed = LetterDispatchedSchema.safeParse(detail);
+  const parsed = LetterDispatchedSchema().safeParse(detail);
   if (!parsed.success) return [];
   return [
     { ref: parsed.data.letterKey, channel: 'LETTER', status: 'DISPATCHED', at: parsed.data.dispatchedAt },

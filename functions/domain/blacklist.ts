@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCurrency, toMinor } from './money.js';
+import { once } from './once.js';
 import { Decimal } from './policy-money.js';
 
 /**
@@ -13,30 +14,34 @@ import { Decimal } from './policy-money.js';
  * due and a balance of at least `minBalance` in the loan's currency (a currency the policy does not
  * list is never reported). A cure, a fulfilled settlement or an upheld dispute asks for the removal.
  */
-export const BlacklistSchema = z.object({
-  registry: z
-    .string()
-    .regex(/^[A-Za-z0-9 ._-]{1,60}$/, 'letters, digits, spaces and . _ - only')
-    .describe('the shared registry the lender reports to, by name: it travels in the events and the ledger'),
-  noticeDays: z
-    .number()
-    .int()
-    .min(0)
-    .max(60)
-    .describe("days from the notice's delivery before the report may be made"),
-  minDaysPastDue: z
-    .number()
-    .int()
-    .min(1)
-    .max(3650)
-    .describe('a loan fewer days past due than this is not a serious default and is not reported'),
-  minBalance: z
-    .record(z.string(), Decimal)
-    .describe(
-      'per ISO 4217 currency: a balance under this is not reported; a currency not listed is never reported',
-    ),
-});
-export type BlacklistPolicy = z.infer<typeof BlacklistSchema>;
+export const BlacklistSchema = once(() =>
+  z.object({
+    registry: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._-]{1,60}$/, 'letters, digits, spaces and . _ - only')
+      .describe(
+        'the shared registry the lender reports to, by name: it travels in the events and the ledger',
+      ),
+    noticeDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(60)
+      .describe("days from the notice's delivery before the report may be made"),
+    minDaysPastDue: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .describe('a loan fewer days past due than this is not a serious default and is not reported'),
+    minBalance: z
+      .record(z.string(), Decimal())
+      .describe(
+        'per ISO 4217 currency: a balance under this is not reported; a currency not listed is never reported',
+      ),
+  }),
+);
+export type BlacklistPolicy = z.infer<ReturnType<typeof BlacklistSchema>>;
 
 /** The stage kind that reports, and the notice kind it needs. */
 export const BLACKLIST_REPORT = 'BLACKLIST_REPORT';

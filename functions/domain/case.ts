@@ -26,7 +26,7 @@ export type NoticeKind = 'FIELD_VISIT' | 'CREDIT_REPORT' | 'BLACKLIST_REPORT';
 /** How a case leaves the ladder (ACTIVE while it is on it). */
 export type CaseStatus = 'ACTIVE' | 'CURED' | 'SETTLED' | 'HANDED_OVER' | 'CLOSED';
 /** A channel a borrower can opt out of (the event contract's enum). */
-export type ContactChannel = z.infer<typeof ContactChannelSchema>;
+export type ContactChannel = z.infer<ReturnType<typeof ContactChannelSchema>>;
 
 export interface PromiseToPay {
   amountMinor: number;

@@ -37,7 +37,7 @@ export const linkMessage = (claims: string): string => `${LINK_FORMAT}\n${claims
 
 /** Makes a token for `claims` (ids checked: a token never carries anything else). */
 export async function signLink(key: Pick<MacKey, 'mac'>, claims: LinkClaims): Promise<string> {
-  for (const id of [claims.borrowerId, claims.linkId, ...claims.loanIds]) Id.parse(id);
+  for (const id of [claims.borrowerId, claims.linkId, ...claims.loanIds]) Id().parse(id);
   if (claims.loanIds.length === 0) throw new LinkRefusedError('a link names at least one loan');
   if (!Number.isInteger(claims.expiresAt)) throw new LinkRefusedError('expiresAt: epoch seconds');
   const text = claimsText(claims);
@@ -60,7 +60,7 @@ function parse(token: string): { text: string; mac: string; claims: LinkClaims }
   }
   const loanIds = loans.split(',');
   const ids = [borrowerId, linkId, ...loanIds];
-  if (!ids.every((id) => Id.safeParse(id).success)) return undefined;
+  if (!ids.every((id) => Id().safeParse(id).success)) return undefined;
   return {
     text,
     mac: mac.toString('hex'),

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { once } from './once.js';
 
 /**
  * Money is kept in minor units (cents, fen) as integers: decimal strings in, integers inside,
@@ -27,9 +28,12 @@ export function minorDigits(currency: string): number {
   return digits;
 }
 
+// Intl lists about 300 codes, a new array at every call: kept as a set, made on first use.
+const currencies = once(() => new Set(Intl.supportedValuesOf('currency')));
+
 export function isCurrency(code: string): boolean {
   if (!/^[A-Z]{3}$/.test(code)) return false;
-  return Intl.supportedValuesOf('currency').includes(code);
+  return currencies().has(code);
 }
 
 /** "1234.50" in CNY -> 123450. Throws ValidationError for malformed, negative or over-precise amounts. */

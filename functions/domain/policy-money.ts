@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCurrency, toMinor } from './money.js';
+import { once } from './once.js';
 import type { RulePack } from './rulepacks.js';
 
 /**
@@ -8,47 +9,49 @@ import type { RulePack } from './rulepacks.js';
  * Checked at load against the rule pack's legal maximum (functions/domain/balance.ts does the sums).
  */
 /** A non-negative amount in major units, as a decimal string ("1200.50"). */
-export const Decimal = z
-  .string()
-  .regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string');
-const PerCurrency = z.record(z.string(), Decimal);
+export const Decimal = once(() =>
+  z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/, 'must be a non-negative decimal string'),
+);
+const PerCurrency = once(() => z.record(z.string(), Decimal()));
 
 /** What a message may say is being charged: only what the policy or the feed produces. */
 export const CHARGES = ['PENALTY_INTEREST', 'FEES'] as const;
 export type Charge = (typeof CHARGES)[number];
 
-export const BalanceSchema = z
-  .object({
-    /** Simple interest on the overdue amount due, from the day after `graceDays` days past due. */
-    penaltyInterest: z
-      .object({
-        annualRateBasisPoints: z.number().int().min(1).max(100_000),
-        graceDays: z.number().int().min(0).max(30).default(0),
-      })
-      .optional(),
-    /** Charged once on the day the loan reaches `daysPastDue`: a fixed amount, or basis points of `of`. */
-    lateFees: z
-      .array(
-        z.object({
-          daysPastDue: z.number().int().min(1).max(365),
-          amount: PerCurrency.optional(),
-          basisPoints: z.number().int().min(1).max(10_000).optional(),
-          of: z.enum(['AMOUNT_DUE', 'MINIMUM_DUE']).default('AMOUNT_DUE'),
-        }),
-      )
-      .max(5)
-      .default([]),
-    /** What the lender's BalanceChanged events carry (so its templates may speak of them). */
-    feedProvides: z.array(z.enum(CHARGES)).default([]),
-    /** A card's minimum payment when the event carries none: basis points of the amount due, at least `floor`. */
-    minimumDue: z
-      .object({ basisPoints: z.number().int().min(1).max(10_000), floor: PerCurrency.default({}) })
-      .optional(),
-    /** BALANCE: cured when the balance is paid (to the cure threshold); MINIMUM_DUE: when the minimum is. */
-    cureOn: z.enum(['BALANCE', 'MINIMUM_DUE']).default('BALANCE'),
-  })
-  .default({ lateFees: [], feedProvides: [], cureOn: 'BALANCE' });
-export type BalancePolicy = z.infer<typeof BalanceSchema>;
+export const BalanceSchema = once(() =>
+  z
+    .object({
+      /** Simple interest on the overdue amount due, from the day after `graceDays` days past due. */
+      penaltyInterest: z
+        .object({
+          annualRateBasisPoints: z.number().int().min(1).max(100_000),
+          graceDays: z.number().int().min(0).max(30).default(0),
+        })
+        .optional(),
+      /** Charged once on the day the loan reaches `daysPastDue`: a fixed amount, or basis points of `of`. */
+      lateFees: z
+        .array(
+          z.object({
+            daysPastDue: z.number().int().min(1).max(365),
+            amount: PerCurrency().optional(),
+            basisPoints: z.number().int().min(1).max(10_000).optional(),
+            of: z.enum(['AMOUNT_DUE', 'MINIMUM_DUE']).default('AMOUNT_DUE'),
+          }),
+        )
+        .max(5)
+        .default([]),
+      /** What the lender's BalanceChanged events carry (so its templates may speak of them). */
+      feedProvides: z.array(z.enum(CHARGES)).default([]),
+      /** A card's minimum payment when the event carries none: basis points of the amount due, at least `floor`. */
+      minimumDue: z
+        .object({ basisPoints: z.number().int().min(1).max(10_000), floor: PerCurrency().default({}) })
+        .optional(),
+      /** BALANCE: cured when the balance is paid (to the cure threshold); MINIMUM_DUE: when the minimum is. */
+      cureOn: z.enum(['BALANCE', 'MINIMUM_DUE']).default('BALANCE'),
+    })
+    .default({ lateFees: [], feedProvides: [], cureOn: 'BALANCE' }),
+);
+export type BalancePolicy = z.infer<ReturnType<typeof BalanceSchema>>;
 
 /**
  * Settling for less: a plan or offer may come to less than the balance by at most
@@ -56,27 +59,29 @@ export type BalancePolicy = z.infer<typeof BalanceSchema>;
  * approver's recorded decision. `offers`: one-time lump-sum offers by band (days past due, amount owed),
  * made by a SETTLEMENT_OFFER stage: the first band that fits.
  */
-export const SettlementSchema = z
-  .object({
-    maxDiscountBasisPoints: z.number().int().min(0).max(9_999).default(0),
-    approvalAboveBasisPoints: z.number().int().min(0).max(9_999).optional(),
-    offers: z
-      .array(
-        z.object({
-          minDaysPastDue: z.number().int().min(0).max(730),
-          maxDaysPastDue: z.number().int().min(0).max(730).optional(),
-          minAmount: PerCurrency.optional(),
-          maxAmount: PerCurrency.optional(),
-          discountBasisPoints: z.number().int().min(1).max(9_999),
-          /** The offer may be paid on the day it is made and this many days after. */
-          validDays: z.number().int().min(1).max(60),
-        }),
-      )
-      .max(10)
-      .default([]),
-  })
-  .default({ maxDiscountBasisPoints: 0, offers: [] });
-export type SettlementPolicy = z.infer<typeof SettlementSchema>;
+export const SettlementSchema = once(() =>
+  z
+    .object({
+      maxDiscountBasisPoints: z.number().int().min(0).max(9_999).default(0),
+      approvalAboveBasisPoints: z.number().int().min(0).max(9_999).optional(),
+      offers: z
+        .array(
+          z.object({
+            minDaysPastDue: z.number().int().min(0).max(730),
+            maxDaysPastDue: z.number().int().min(0).max(730).optional(),
+            minAmount: PerCurrency().optional(),
+            maxAmount: PerCurrency().optional(),
+            discountBasisPoints: z.number().int().min(1).max(9_999),
+            /** The offer may be paid on the day it is made and this many days after. */
+            validDays: z.number().int().min(1).max(60),
+          }),
+        )
+        .max(10)
+        .default([]),
+    })
+    .default({ maxDiscountBasisPoints: 0, offers: [] }),
+);
+export type SettlementPolicy = z.infer<ReturnType<typeof SettlementSchema>>;
 export type OfferBand = SettlementPolicy['offers'][number];
 
 /** The problems of a policy's settlement limits and offer bands, each naming the field. */

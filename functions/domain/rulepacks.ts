@@ -1,46 +1,49 @@
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
+import { once } from './once.js';
 import { zone } from './zone.js';
 
 /**
  * Compliance rule packs are versioned data. The stage executor asks the pack before every contact,
  * and the ledger records the pack id and version that decided each attempt. Numbers: DOMAIN.md.
  */
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+const HHMM = once(() => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)'));
 
-export const RulePackSchema = z.object({
-  id: z.enum(['CN', 'US']),
-  version: z.string().min(1),
-  /** Contacts are allowed from `start` (inclusive) to `end` (exclusive), borrower local time. */
-  contactWindow: z.object({ start: HHMM, end: HHMM }),
-  calls: z.object({
-    maxUnansweredPerDayPerNumber: z.number().int().positive().nullable(),
+export const RulePackSchema = once(() =>
+  z.object({
+    id: z.enum(['CN', 'US']),
+    version: z.string().min(1),
+    /** Contacts are allowed from `start` (inclusive) to `end` (exclusive), borrower local time. */
+    contactWindow: z.object({ start: HHMM(), end: HHMM() }),
+    calls: z.object({
+      maxUnansweredPerDayPerNumber: z.number().int().positive().nullable(),
+      /**
+       * CN: at most 3 connected automated calls a day per debtor. Ladder's calls are made by agents, and it
+       * counts every connected call against this cap (stricter than the rule, never looser).
+       */
+      maxConnectedPerDayPerDebtor: z.number().int().positive().nullable(),
+      maxCallsPer7DaysPerDebt: z.number().int().positive().nullable(),
+      quietDaysAfterConversation: z.number().int().nonnegative().nullable(),
+    }),
+    /** Every SMS and email carries an opt-out instruction. */
+    optOutInEveryMessage: z.boolean(),
     /**
-     * CN: at most 3 connected automated calls a day per debtor. Ladder's calls are made by agents, and it
-     * counts every connected call against this cap (stricter than the rule, never looser).
+     * Every pack requires a delivered notice before negative information goes to a credit bureau; this
+     * is how many days must pass between its delivery and the first report (0: none, only the notice).
      */
-    maxConnectedPerDayPerDebtor: z.number().int().positive().nullable(),
-    maxCallsPer7DaysPerDebt: z.number().int().positive().nullable(),
-    quietDaysAfterConversation: z.number().int().nonnegative().nullable(),
+    creditReportNoticeDays: z.number().int().nonnegative(),
+    /**
+     * The legal maximum on what a lender may charge while a loan is overdue, where one applies to every
+     * lender of the pack: penalty interest and fees together, as an annual rate in basis points of the
+     * overdue amount (null: no maximum the pack can state; a lender sets its own with ruleOverrides).
+     * A policy's penalty rate above it is refused at load, and accrued charges never exceed it
+     * (functions/domain/balance.ts; sources in docs/money.md).
+     */
+    charges: z.object({ maxAnnualRateBasisPoints: z.number().int().positive().nullable() }),
   }),
-  /** Every SMS and email carries an opt-out instruction. */
-  optOutInEveryMessage: z.boolean(),
-  /**
-   * Every pack requires a delivered notice before negative information goes to a credit bureau; this
-   * is how many days must pass between its delivery and the first report (0: none, only the notice).
-   */
-  creditReportNoticeDays: z.number().int().nonnegative(),
-  /**
-   * The legal maximum on what a lender may charge while a loan is overdue, where one applies to every
-   * lender of the pack: penalty interest and fees together, as an annual rate in basis points of the
-   * overdue amount (null: no maximum the pack can state; a lender sets its own with ruleOverrides).
-   * A policy's penalty rate above it is refused at load, and accrued charges never exceed it
-   * (functions/domain/balance.ts; sources in docs/money.md).
-   */
-  charges: z.object({ maxAnnualRateBasisPoints: z.number().int().positive().nullable() }),
-});
-export type RulePack = z.infer<typeof RulePackSchema>;
+);
+export type RulePack = z.infer<ReturnType<typeof RulePackSchema>>;
 export type RulePackId = RulePack['id'];
 
 export const RULE_PACKS: Record<RulePackId, RulePack> = {
@@ -101,7 +104,7 @@ export function resolveRulePack(id: RulePackId, overrides?: RulePackOverrides): 
     calls: { ...base.calls, ...overrides.calls },
     version: `${base.version}+lender`,
   };
-  const parsed = RulePackSchema.safeParse(merged);
+  const parsed = RulePackSchema().safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ValidationError(`rule pack ${id} override: ${issue?.path.join('.')}: ${issue?.message}`);

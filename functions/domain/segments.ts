@@ -2,6 +2,7 @@ import * as z from 'zod';
 import segmentsFile from '../../policies/segments.json' with { type: 'json' };
 import { ValidationError } from './errors.js';
 import { isCurrency, toMinor } from './money.js';
+import { once } from './once.js';
 import type { PolicyRegistry } from './policies.js';
 
 /**
@@ -13,25 +14,29 @@ import type { PolicyRegistry } from './policies.js';
 export const PRODUCTS = ['CARD', 'CASH_LOAN', 'INSTALMENT_LOAN'] as const;
 export type Product = (typeof PRODUCTS)[number];
 
-const Amounts = z.record(z.string(), z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/));
-const RouteSchema = z.object({
-  segment: z.string().regex(/^[a-z0-9-]{1,40}$/),
-  products: z.array(z.enum(PRODUCTS)).min(1).optional(),
-  /** The amount due at intake, per currency: a route with a limit in other currencies does not fit. */
-  minAmount: Amounts.optional(),
-  maxAmount: Amounts.optional(),
-  minDaysPastDue: z.number().int().min(0).max(730).optional(),
-  maxDaysPastDue: z.number().int().min(0).max(730).optional(),
-  /** The upstream risk score (higher is riskier); a route with a limit does not fit a loan without one. */
-  minRiskScore: z.number().int().min(0).max(1000).optional(),
-  maxRiskScore: z.number().int().min(0).max(1000).optional(),
-  policy: z.string().regex(/^[a-z0-9-]{1,40}$/),
-});
-export const SegmentTableSchema = z.object({
-  version: z.number().int().positive(),
-  routes: z.array(RouteSchema).min(1).max(50),
-});
-export type SegmentTable = z.infer<typeof SegmentTableSchema>;
+const Amounts = once(() => z.record(z.string(), z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,3})?$/)));
+const RouteSchema = once(() =>
+  z.object({
+    segment: z.string().regex(/^[a-z0-9-]{1,40}$/),
+    products: z.array(z.enum(PRODUCTS)).min(1).optional(),
+    /** The amount due at intake, per currency: a route with a limit in other currencies does not fit. */
+    minAmount: Amounts().optional(),
+    maxAmount: Amounts().optional(),
+    minDaysPastDue: z.number().int().min(0).max(730).optional(),
+    maxDaysPastDue: z.number().int().min(0).max(730).optional(),
+    /** The upstream risk score (higher is riskier); a route with a limit does not fit a loan without one. */
+    minRiskScore: z.number().int().min(0).max(1000).optional(),
+    maxRiskScore: z.number().int().min(0).max(1000).optional(),
+    policy: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  }),
+);
+export const SegmentTableSchema = once(() =>
+  z.object({
+    version: z.number().int().positive(),
+    routes: z.array(RouteSchema()).min(1).max(50),
+  }),
+);
+export type SegmentTable = z.infer<ReturnType<typeof SegmentTableSchema>>;
 type Route = SegmentTable['routes'][number];
 
 /** What routing knows about a loan at intake. */
@@ -45,7 +50,7 @@ export interface LoanFacts {
 
 /** Checks the table against the policies it names, and that the last route catches every loan. */
 export function loadSegments(raw: unknown, policies: PolicyRegistry): SegmentTable {
-  const table = SegmentTableSchema.parse(raw);
+  const table = SegmentTableSchema().parse(raw);
   const fail = (m: string) => {
     throw new ValidationError(`segments: ${m}`);
   };

@@ -48,7 +48,7 @@ export function createEventsCore(deps: EventsDeps) {
       throw new ValidationError(`unknown event type${shown}`);
     }
     const type = detailType as BorrowerEventType;
-    const parsed = EVENT_SCHEMAS[type].safeParse(detail);
+    const parsed = EVENT_SCHEMAS[type]().safeParse(detail);
     if (!parsed.success) throw new ValidationError(`${type}: ${describeZodError(parsed.error)}`);
     const dated = datedField(parsed.data);
     if (dated && Date.parse(dated.value) - deps.clock.now() > MAX_CLOCK_SKEW_MS) {

@@ -24,6 +24,7 @@ import {
 } from '../domain/decide.js';
 import { CaseNotFoundError, ValidationError } from '../domain/errors.js';
 import { activeHardship } from '../domain/hardship.js';
+import { once } from '../domain/once.js';
 import { coverLine } from '../domain/one-voice.js';
 import { PLAN_CALL_STAGE } from '../domain/plan-monitor.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -46,18 +47,20 @@ export interface HumanTaskDeps {
   policies: PolicyRegistry;
 }
 
-export const HumanTaskRequestSchema = z.object({
-  action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD', 'PAUSE']),
-  taskToken: z.string().min(1),
-  loanId: z.string().min(1),
-  borrowerId: z.string().min(1),
-  cycle: z.number().int().min(1),
-  policyId: z.string().min(1),
-  stage: z.string().optional(),
-  /** The ledger head's seq when the task state was entered: one task per entry, however often retried. */
-  seq: z.number().int().min(0).optional(),
-});
-type Request = z.infer<typeof HumanTaskRequestSchema>;
+export const HumanTaskRequestSchema = once(() =>
+  z.object({
+    action: z.enum(['OPEN', 'OPEN_SIGNING', 'OPEN_PLAN_CALL', 'HOLD', 'PAUSE']),
+    taskToken: z.string().min(1),
+    loanId: z.string().min(1),
+    borrowerId: z.string().min(1),
+    cycle: z.number().int().min(1),
+    policyId: z.string().min(1),
+    stage: z.string().optional(),
+    /** The ledger head's seq when the task state was entered: one task per entry, however often retried. */
+    seq: z.number().int().min(0).optional(),
+  }),
+);
+type Request = z.infer<ReturnType<typeof HumanTaskRequestSchema>>;
 
 export interface Opened {
   taskId?: string;
@@ -273,7 +276,7 @@ async function reserveCall(ctx: Ctx, stageId: string, line: Stored<LineCalls> | 
 
 export function createHumanTaskCore(deps: HumanTaskDeps) {
   return async function humanTaskCore(input: unknown): Promise<Opened> {
-    const parsed = HumanTaskRequestSchema.safeParse(input);
+    const parsed = HumanTaskRequestSchema().safeParse(input);
     if (!parsed.success)
       throw new ValidationError(`bad task request: ${parsed.error.issues[0]?.path.join('.')}`);
     const req = parsed.data;

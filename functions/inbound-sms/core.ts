@@ -5,6 +5,7 @@ import { emailOptOut, smsOptIn, smsOptOut } from '../domain/consent.js';
 import { LadderError, ValidationError } from '../domain/errors.js';
 import type { Intent } from '../domain/intents.js';
 import { classifyReply } from '../domain/intents.js';
+import { once } from '../domain/once.js';
 import type { EventsDeps } from '../events/apply.js';
 import type { EventResult } from '../events/core.js';
 import { type ReplyDeps, takeReply } from './replies.js';
@@ -39,21 +40,24 @@ export const inboundSmsEventsDeps = (deps: Pick<EventsDeps, 'cases' | 'clock' | 
   },
 });
 
-const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number');
-export const InboundSmsSchema = z.object({
-  from: E164,
-  body: z.string().max(1600),
-  messageId: z.string().min(1).max(200).optional(),
-});
-export type InboundSms = z.infer<typeof InboundSmsSchema>;
+export const InboundSmsSchema = once(() =>
+  z.object({
+    from: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number'),
+    body: z.string().max(1600),
+    messageId: z.string().min(1).max(200).optional(),
+  }),
+);
+export type InboundSms = z.infer<ReturnType<typeof InboundSmsSchema>>;
 
-export const InboundEmailSchema = z.object({
-  from: z.email().max(254),
-  subject: z.string().max(998).default(''),
-  body: z.string().max(100_000),
-  messageId: z.string().min(1).max(200).optional(),
-});
-export type InboundEmail = z.infer<typeof InboundEmailSchema>;
+export const InboundEmailSchema = once(() =>
+  z.object({
+    from: z.email().max(254),
+    subject: z.string().max(998).default(''),
+    body: z.string().max(100_000),
+    messageId: z.string().min(1).max(200).optional(),
+  }),
+);
+export type InboundEmail = z.infer<ReturnType<typeof InboundEmailSchema>>;
 
 export interface InboundResult {
   optOut: boolean;
@@ -92,7 +96,7 @@ export function createInboundSmsCore(deps: InboundSmsDeps) {
 
   /** An SMS reply: a keyword acted on, HELP answered by the number, anything else to an agent. */
   async function inboundSms(input: unknown): Promise<InboundResult> {
-    const parsed = InboundSmsSchema.safeParse(input);
+    const parsed = InboundSmsSchema().safeParse(input);
     // Names the field, never the value: the value is a phone number or a borrower's words.
     if (!parsed.success) throw new ValidationError(`inbound SMS: ${fieldOf(parsed.error)}`);
     const { from, body } = parsed.data;
@@ -114,7 +118,7 @@ export function createInboundSmsCore(deps: InboundSmsDeps) {
 
   /** An e-mail reply: UNSUBSCRIBE acted on, anything else to an agent. */
   async function inboundEmail(input: unknown): Promise<InboundResult> {
-    const parsed = InboundEmailSchema.safeParse(input);
+    const parsed = InboundEmailSchema().safeParse(input);
     if (!parsed.success) throw new ValidationError(`inbound e-mail: ${fieldOf(parsed.error)}`);
     const { from, subject, body } = parsed.data;
     const byEmail = deps.contacts.borrowersByEmail;

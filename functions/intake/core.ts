@@ -37,8 +37,12 @@ export interface IntakeDeps {
    * on it. Without it the caps count per borrower.
    */
   lines?: Pick<MacKey, 'mac'>;
-  /** The routing table that picks a loan's policy when its event names none; without it, the default policy. */
-  segments?: SegmentTable;
+  /**
+   * The routing table that picks a loan's policy when its event names none; without it, the default
+   * policy. A function, so the table (and the policies it names) is checked on the first loan routed,
+   * not at the function's cold start.
+   */
+  segments?: () => SegmentTable;
 }
 
 /**
@@ -50,7 +54,7 @@ function chooseLadder(deps: IntakeDeps, event: LoanDelinquent, now: number) {
   if (!deps.segments) return { segment: 'DEFAULT', policy: deps.policies.defaultId };
   const due = DateTime.fromISO(event.dueDate, { zone: zone(event.borrower.timeZone) });
   const daysPastDue = Math.max(0, Math.floor(DateTime.fromMillis(now).diff(due, 'days').days));
-  return route(deps.segments, {
+  return route(deps.segments(), {
     product: event.product,
     amountDue: event.amountDue,
     currency: event.currency,
@@ -70,7 +74,7 @@ export function createIntakeCore(deps: IntakeDeps) {
   return async function intakeCore(
     detail: unknown,
   ): Promise<{ executionName: string; started: boolean; newCase: boolean }> {
-    const parsed = LoanDelinquentSchema.safeParse(detail);
+    const parsed = LoanDelinquentSchema().safeParse(detail);
     if (!parsed.success) throw new ValidationError(`LoanDelinquent: ${describeZodError(parsed.error)}`);
     const event: LoanDelinquent = parsed.data;
     const now = clock.now();

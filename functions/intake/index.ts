@@ -4,6 +4,7 @@ import { CLIENT_CONFIG, documentClient, requireEnv, stores } from '../adapters/e
 import { KmsMacKey } from '../adapters/mac-key.js';
 import { SfnStarter } from '../adapters/workflow.js';
 import { systemClock } from '../domain/clock.js';
+import { once } from '../domain/once.js';
 import { bundledPolicies } from '../domain/policies.js';
 import { bundledSegments } from '../domain/segments.js';
 import { buildIntakeHandler } from './handler.js';
@@ -19,6 +20,6 @@ export const handler = buildIntakeHandler({
   ),
   clock: systemClock,
   policies: bundledPolicies(),
-  segments: bundledSegments(bundledPolicies()),
+  segments: once(() => bundledSegments(bundledPolicies())),
   lines: new KmsMacKey(new KMSClient(CLIENT_CONFIG), requireEnv('LINE_KEY')),
 });

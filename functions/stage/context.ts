@@ -13,6 +13,7 @@ import type { LedgerHead } from '../domain/decide.js';
 import { CaseNotFoundError } from '../domain/errors.js';
 import type { LedgerRecord, SendReceipt } from '../domain/ledger.js';
 import type { LinkIssuer } from '../domain/links.js';
+import { once } from '../domain/once.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { LoadedPolicy } from '../domain/policy.js';
 
@@ -39,90 +40,96 @@ export interface StageDeps {
   observe?: (record: LedgerRecord) => void;
 }
 
-const StepSchema = z.object({
-  outcome: z.string(),
-  stage: z.string(),
-  wakeAt: z.string(),
-  resumeStage: z.string(),
-  ledger: z.object({ seq: z.number().int().nonnegative(), hash: z.string().length(64) }),
-  continueAt: z.string().optional(),
-});
+const StepSchema = once(() =>
+  z.object({
+    outcome: z.string(),
+    stage: z.string(),
+    wakeAt: z.string(),
+    resumeStage: z.string(),
+    ledger: z.object({ seq: z.number().int().nonnegative(), hash: z.string().length(64) }),
+    continueAt: z.string().optional(),
+  }),
+);
 
-export const HumanResult = z.object({
-  outcome: z.enum([
-    'NOT_OPENED',
-    'REACHED',
-    'PROMISE_TO_PAY',
-    'HARDSHIP',
-    'DISPUTE',
-    'REFUSED',
-    'NO_ANSWER',
-    'WRONG_NUMBER',
-    'PLAN_AGREED',
-    'VISIT_REPORTED',
-    'CASE_CLOSED',
-    'WITHDRAWN',
-    // One voice: another loan's call or visit task covered this stage, or was withdrawn (decide again).
-    'COVERED',
-    'UNCOVERED',
-  ]),
-  taskId: z.string().optional(),
-  /** COVERED: the covering task's record (`<loanId>#<cycle>#<seq>`) and the outcome its agent recorded. */
-  coveredBy: z.string().max(200).optional(),
-  heard: z.string().max(32).optional(),
-  /** A covering task's outcome: the borrower's other loans its call or visit covered. */
-  covers: z.array(z.string()).max(50).optional(),
-  /** Why the ladder withdrew the task or closed the case (OPTED_OUT_CALL, DISPUTE_OPENED, PAID, ...). */
-  reason: z.string().max(64).optional(),
-  decision: z
-    .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
-    .optional(),
-  promise: z.object({ amount: z.string(), date: z.string() }).optional(),
-  plan: z
-    .object({
-      instalments: z.array(z.object({ amount: z.string(), date: z.string() })),
-      approval: z.object({ approverId: z.string() }).optional(),
-    })
-    .optional(),
-  report: z.string().max(500).optional(),
-  /** The agent's notes or the visit's report: by id and SHA-256 (the text is under the contact key). */
-  noteId: z.string().max(300).optional(),
-  noteSha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
-});
-export type HumanResult = z.infer<typeof HumanResult>;
+export const HumanResultSchema = once(() =>
+  z.object({
+    outcome: z.enum([
+      'NOT_OPENED',
+      'REACHED',
+      'PROMISE_TO_PAY',
+      'HARDSHIP',
+      'DISPUTE',
+      'REFUSED',
+      'NO_ANSWER',
+      'WRONG_NUMBER',
+      'PLAN_AGREED',
+      'VISIT_REPORTED',
+      'CASE_CLOSED',
+      'WITHDRAWN',
+      // One voice: another loan's call or visit task covered this stage, or was withdrawn (decide again).
+      'COVERED',
+      'UNCOVERED',
+    ]),
+    taskId: z.string().optional(),
+    /** COVERED: the covering task's record (`<loanId>#<cycle>#<seq>`) and the outcome its agent recorded. */
+    coveredBy: z.string().max(200).optional(),
+    heard: z.string().max(32).optional(),
+    /** A covering task's outcome: the borrower's other loans its call or visit covered. */
+    covers: z.array(z.string()).max(50).optional(),
+    /** Why the ladder withdrew the task or closed the case (OPTED_OUT_CALL, DISPUTE_OPENED, PAID, ...). */
+    reason: z.string().max(64).optional(),
+    decision: z
+      .object({ status: z.enum(['BLOCKED', 'DEFERRED']), reason: z.string(), until: z.number().optional() })
+      .optional(),
+    promise: z.object({ amount: z.string(), date: z.string() }).optional(),
+    plan: z
+      .object({
+        instalments: z.array(z.object({ amount: z.string(), date: z.string() })),
+        approval: z.object({ approverId: z.string() }).optional(),
+      })
+      .optional(),
+    report: z.string().max(500).optional(),
+    /** The agent's notes or the visit's report: by id and SHA-256 (the text is under the contact key). */
+    noteId: z.string().max(300).optional(),
+    noteSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
+);
+export type HumanResult = z.infer<ReturnType<typeof HumanResultSchema>>;
 
-export const StageRequestSchema = z.object({
-  action: z.enum([
-    'RECORD_SIGNATURE',
-    'RUN_STAGE',
-    'RECORD_HUMAN_OUTCOME',
-    'CHECK_PROMISE',
-    'CHECK_PLAN',
-    'AFTER_HOLD',
-    'RECORD_PLAN_CALL',
-    'RECORD_FAILURE',
-    'CONTINUE',
-  ]),
-  loanId: z.string().min(1),
-  borrowerId: z.string().min(1),
-  cycle: z.number().int().min(1),
-  policyId: z.string().min(1),
-  stage: z.string().optional(),
-  step: StepSchema,
-  /** A human task's result, or the Catch's {Error, Cause} when it timed out. */
-  taskResult: z.unknown().optional(),
-  /** `$$.State.RetryCount`: above 0, an earlier attempt of this step may have written its record. */
-  retryCount: z.number().int().min(0).optional(),
-  /** `$$.Execution.StartTime`: a wait that would end past the year continues in a fresh execution. */
-  startedAt: z.iso.datetime({ offset: true }).optional(),
-  /** `$$.Execution.Id`, given to the CONTINUE step: the execution it continues. */
-  execution: z.string().startsWith('arn:').optional(),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
-});
-export type StageRequest = z.infer<typeof StageRequestSchema>;
+export const StageRequestSchema = once(() =>
+  z.object({
+    action: z.enum([
+      'RECORD_SIGNATURE',
+      'RUN_STAGE',
+      'RECORD_HUMAN_OUTCOME',
+      'CHECK_PROMISE',
+      'CHECK_PLAN',
+      'AFTER_HOLD',
+      'RECORD_PLAN_CALL',
+      'RECORD_FAILURE',
+      'CONTINUE',
+    ]),
+    loanId: z.string().min(1),
+    borrowerId: z.string().min(1),
+    cycle: z.number().int().min(1),
+    policyId: z.string().min(1),
+    stage: z.string().optional(),
+    step: StepSchema(),
+    /** A human task's result, or the Catch's {Error, Cause} when it timed out. */
+    taskResult: z.unknown().optional(),
+    /** `$$.State.RetryCount`: above 0, an earlier attempt of this step may have written its record. */
+    retryCount: z.number().int().min(0).optional(),
+    /** `$$.Execution.StartTime`: a wait that would end past the year continues in a fresh execution. */
+    startedAt: z.iso.datetime({ offset: true }).optional(),
+    /** `$$.Execution.Id`, given to the CONTINUE step: the execution it continues. */
+    execution: z.string().startsWith('arn:').optional(),
+    error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  }),
+);
+export type StageRequest = z.infer<ReturnType<typeof StageRequestSchema>>;
 
 /** What an earlier attempt of this step did: sent (a receipt) or also recorded (the ledger record). */
 export interface Prior extends Omit<SendReceipt, 'loanId' | 'cycle'> {

@@ -37,7 +37,7 @@ const ACTIONS: Record<Exclude<StageRequest['action'], 'CONTINUE'>, (ctx: Ctx) =>
  */
 export function createStageCore(deps: StageDeps) {
   return async function stageCore(input: unknown): Promise<Step | Continued> {
-    const parsed = StageRequestSchema.safeParse(input);
+    const parsed = StageRequestSchema().safeParse(input);
     if (!parsed.success)
       throw new ValidationError(`bad stage request: ${parsed.error.issues[0]?.path.join('.')}`);
     const ctx = await load(deps, parsed.data);

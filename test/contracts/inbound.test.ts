@@ -25,7 +25,7 @@ describe('BorrowerPreferencesChanged in docs/events.md', () => {
     const event = JSON.parse(example ?? '{}') as { 'detail-type': string; detail: unknown };
     expect(event['detail-type']).toBe('BorrowerPreferencesChanged');
     expect(validate(event.detail), JSON.stringify(validate.errors)).toBe(true);
-    expect(BorrowerPreferencesChangedSchema.safeParse(event.detail).success).toBe(true);
+    expect(BorrowerPreferencesChangedSchema().safeParse(event.detail).success).toBe(true);
   });
 
   it.each([
@@ -37,6 +37,6 @@ describe('BorrowerPreferencesChanged in docs/events.md', () => {
     const detail = { borrowerId: 'BR-88231', at: '2026-12-12T09:29:41Z', ...change };
     const json = JSON.parse(JSON.stringify(detail));
     expect(validate(json)).toBe(false);
-    expect(BorrowerPreferencesChangedSchema.safeParse(json).success).toBe(false);
+    expect(BorrowerPreferencesChangedSchema().safeParse(json).success).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { BlacklistSchema, notSevere } from '../../functions/domain/blacklist.js'
  * past due and at least minBalance owed in the loan's currency. Here 90 days and ¥10,000.00 (1,000,000
  * fen); dollars are not listed, so a dollar loan is never reported.
  */
-const policy = BlacklistSchema.parse({
+const policy = BlacklistSchema().parse({
   registry: 'industry-shared',
   noticeDays: 14,
   minDaysPastDue: 90,
@@ -32,7 +32,7 @@ describe('a serious default', () => {
 
 describe('the registry name', () => {
   it('letters, digits, spaces and . _ - only, 1 to 60 of them; the refusal says so', () => {
-    const parse = (registry: string) => BlacklistSchema.safeParse({ ...policy, registry });
+    const parse = (registry: string) => BlacklistSchema().safeParse({ ...policy, registry });
     expect(parse('Industry Shared_v2.cn-1').success).toBe(true);
     expect(parse('a'.repeat(60)).success).toBe(true);
     expect(parse('a'.repeat(61)).success).toBe(false);

@@ -110,11 +110,11 @@ describe('DisputeOpened carries the document by key and hash', () => {
   };
   const at = '2026-12-01T00:00:00Z';
   it("takes its own loan's document, and no other loan's or a key that is not its hash", () => {
-    expect(DisputeOpenedSchema.safeParse({ loanId: 'L-1', document: ref, at }).success).toBe(true);
-    expect(DisputeOpenedSchema.safeParse({ loanId: 'L-2', document: ref, at }).success).toBe(false);
+    expect(DisputeOpenedSchema().safeParse({ loanId: 'L-1', document: ref, at }).success).toBe(true);
+    expect(DisputeOpenedSchema().safeParse({ loanId: 'L-2', document: ref, at }).success).toBe(false);
     const otherHash = { ...ref, sha256: 'c'.repeat(64) };
-    expect(DisputeOpenedSchema.safeParse({ loanId: 'L-1', document: otherHash, at }).success).toBe(false);
+    expect(DisputeOpenedSchema().safeParse({ loanId: 'L-1', document: otherHash, at }).success).toBe(false);
     const content = { ...ref, content: 'JVBERi0=' };
-    expect(DisputeOpenedSchema.parse({ loanId: 'L-1', document: content, at }).document).toEqual(ref);
+    expect(DisputeOpenedSchema().parse({ loanId: 'L-1', document: content, at }).document).toEqual(ref);
   });
 });

@@ -15,7 +15,7 @@ import { loanDelinquent } from '../borrower.js';
  */
 const AT = '2026-12-11T01:00:00+08:00';
 const problem = (type: EventType, detail: unknown): string | undefined => {
-  const parsed = EVENT_SCHEMAS[type].safeParse(detail);
+  const parsed = EVENT_SCHEMAS[type]().safeParse(detail);
   return parsed.success ? undefined : describeZodError(parsed.error);
 };
 const loan = (change: Record<string, unknown> = {}, borrower: Record<string, unknown> = {}) => ({
@@ -27,7 +27,7 @@ const loan = (change: Record<string, unknown> = {}, borrower: Record<string, unk
 describe('LoanDelinquent', () => {
   it('the shared fixture is valid, and the cycle defaults to 1', () => {
     const { cycle: _, ...withoutCycle } = loanDelinquent;
-    expect(EVENT_SCHEMAS.LoanDelinquent.parse(withoutCycle).cycle).toBe(1);
+    expect(EVENT_SCHEMAS.LoanDelinquent().parse(withoutCycle).cycle).toBe(1);
   });
 
   it.each<[string, Record<string, unknown>, string]>([

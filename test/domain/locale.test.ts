@@ -43,7 +43,7 @@ describe('the LoanDelinquent locale', () => {
     '%s is accepted',
     (tag) => {
       const detail = { ...loanDelinquent, borrower: { ...loanDelinquent.borrower, locale: tag } };
-      expect(LoanDelinquentSchema.safeParse(detail).success).toBe(true);
+      expect(LoanDelinquentSchema().safeParse(detail).success).toBe(true);
     },
   );
   it.each([['en_US'], ['123'], ['e'], ['zh-Hans-CN-']])('%s is not a language tag', (tag) => {

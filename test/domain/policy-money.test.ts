@@ -23,8 +23,8 @@ import { RULE_PACKS } from '../../functions/domain/rulepacks.js';
  * `max === null` mutated to false (a band's maximum in another currency then compares `owed <= null`,
  * false for any loan that owes something, and a loan owing nothing is never offered a settlement).
  */
-const settlement = (raw: unknown) => SettlementSchema.parse(raw);
-const balance = (raw: unknown) => BalanceSchema.parse(raw);
+const settlement = (raw: unknown) => SettlementSchema().parse(raw);
+const balance = (raw: unknown) => BalanceSchema().parse(raw);
 
 describe('settlement limits', () => {
   it('the approval threshold may equal the largest discount, not exceed it by a basis point', () => {

@@ -107,7 +107,7 @@ const invalidEvent = fc
     }),
   )
   .map(({ path, value, remove }) => ({ path, event: withField(path, value, remove) }))
-  .filter(({ event }) => !LoanDelinquentSchema.safeParse(event).success);
+  .filter(({ event }) => !LoanDelinquentSchema().safeParse(event).success);
 
 /** Passes the schema, fails a business rule: too far ahead, too precise for the currency, no such policy. */
 const validButRefused = fc.oneof(
@@ -174,7 +174,7 @@ describe('intake: bad LoanDelinquent events (property-based)', () => {
           fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
         ),
         async (name) => {
-          fc.pre(BorrowerSchema.shape.name.safeParse(name).success);
+          fc.pre(BorrowerSchema().shape.name.safeParse(name).success);
           ddb.reset();
           sfn.reset();
           ddb.on(PutCommand).resolves({});

@@ -36,7 +36,7 @@ export function OutcomeForm(props: {
   async function onSubmit(e: Event) {
     e.preventDefault();
     const body = bodyOf(outcome, promise, plan, report);
-    const parsed = TaskOutcomeSchema.safeParse(body);
+    const parsed = TaskOutcomeSchema().safeParse(body);
     if (!parsed.success) {
       // The first problem of each field (a malformed date is not also said to be no calendar date).
       const found: Record<string, string> = {};

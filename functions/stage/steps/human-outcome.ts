@@ -8,7 +8,7 @@ import { proposePlan } from '../../domain/plan.js';
 import { type Channel, nextStage, type Stage, stageById } from '../../domain/policy.js';
 import { promiseProblem, takePromise } from '../../domain/promise.js';
 import { contact, decide, SMS_THEN_EMAIL } from '../contact.js';
-import { type Ctx, HumanResult, update } from '../context.js';
+import { type Ctx, type HumanResult, HumanResultSchema, update } from '../context.js';
 import { gateStep, nextStageStep, step } from '../flow.js';
 import { record, replayOf } from '../record.js';
 import { countCall, retryCall, settleCall } from './calls.js';
@@ -26,7 +26,7 @@ import { skipStage } from './skip.js';
  */
 export async function recordHumanOutcome(ctx: Ctx): Promise<Step> {
   const stage = stageById(ctx.policy, ctx.req.stage ?? '');
-  const parsed = HumanResult.safeParse(ctx.req.taskResult);
+  const parsed = HumanResultSchema().safeParse(ctx.req.taskResult);
   // No result means the Catch delivered a timeout: nobody completed the task in time. Escalate.
   const result: HumanResult = parsed.success ? parsed.data : { outcome: 'NO_ANSWER' };
   const channel: Channel = stage.kind === 'FIELD_VISIT' ? 'VISIT' : 'CALL';

@@ -6,7 +6,7 @@ import type { AttemptEntry, LedgerContent } from '../../domain/ledger.js';
 import { breakPlan, proposePlan } from '../../domain/plan.js';
 import { PLAN_CALL_STAGE, paidUpTo } from '../../domain/plan-monitor.js';
 import { promiseProblem, takePromise } from '../../domain/promise.js';
-import { type Ctx, HumanResult, update } from '../context.js';
+import { type Ctx, type HumanResult, HumanResultSchema, update } from '../context.js';
 import { gateStep, pausedStage, resume, step } from '../flow.js';
 import { record } from '../record.js';
 import { countCall, settleCall } from './calls.js';
@@ -22,7 +22,7 @@ type Detail = NonNullable<LedgerContent['detail']>;
  */
 export async function recordPlanCall(ctx: Ctx): Promise<Step> {
   const { req, policy, kase, profile, now } = ctx;
-  const parsed = HumanResult.safeParse(req.taskResult);
+  const parsed = HumanResultSchema().safeParse(req.taskResult);
   const result: HumanResult = parsed.success ? parsed.data : { outcome: 'NO_ANSWER' };
   const taskId = humanTaskId(caseKey(req.loanId, req.cycle), PLAN_CALL_STAGE, req.step.ledger.seq);
   const closed = ['NOT_OPENED', 'CASE_CLOSED', 'WITHDRAWN'].includes(result.outcome);
