@@ -9,6 +9,7 @@ import { LAMBDA_ENTRIES } from './bundling.js';
 import type { EventRouting } from './event-routing.js';
 import type { Keys } from './keys.js';
 import type { LadderFunctions } from './ladder-functions.js';
+import type { LedgerWriter } from './ledger-writer.js';
 import type { Tables } from './tables.js';
 import type { Workflow } from './workflow.js';
 
@@ -21,6 +22,7 @@ export interface BorrowerApiProps {
   readonly routing: EventRouting;
   readonly workflow: Workflow;
   readonly functions: LadderFunctions;
+  readonly ledgerWriter: LedgerWriter;
 }
 
 /**
@@ -36,7 +38,8 @@ export class BorrowerApi extends Construct {
   constructor(scope: Construct, id: string, props: BorrowerApiProps) {
     super(scope, id);
     this.apiFunction = props.functions.create(this, 'BorrowerApi', LAMBDA_ENTRIES.BorrowerApi, {
-      description: "Ladder: the borrower page's API (signed links; promises, plans, signatures, disputes)",
+      description:
+        "Ladder: the borrower page's API (signed links; promises, plans, signatures, disputes, preferences, contact corrections)",
     });
     // The link's borrower's view (Query), and the events core's writes (PutItem) as the events function.
     props.tables.bind(this.apiFunction, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
@@ -49,6 +52,15 @@ export class BorrowerApi extends Construct {
     props.routing.bindPublisher(this.apiFunction);
     props.workflow.grantTaskResponse(this.apiFunction, 'states:SendTaskSuccess');
     props.keys.bindMac(this.apiFunction, props.keys.linkKey, 'LINK_KEY', 'kms:VerifyMac');
+    // Correcting a phone number or e-mail address (functions/borrower-api/contact-correction.ts): the
+    // pending change and the code's hash beside the details (GetItem, UpdateItem on the borrower's own
+    // item: no Put, no Query of the indexes), the code sent to the new point, the new number's line
+    // pseudonym (the line key, as intake makes it), and the PROFILE records (ledger reads, the writer).
+    props.tables.bind(this.apiFunction, 'contacts', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    props.workflow.bindMessaging(this.apiFunction);
+    props.keys.bindMac(this.apiFunction, props.keys.lineKey, 'LINE_KEY', 'kms:GenerateMac');
+    props.tables.bind(this.apiFunction, 'ledger', ['dynamodb:Query']);
+    props.ledgerWriter.bindCaller(this.apiFunction);
     const accessLogs = props.functions.logGroup(this, 'BorrowerApiAccessLogs');
     this.api = new apigateway.RestApi(this, 'Api', {
       description: "Ladder: the borrower page's API (behind the pages' CloudFront distribution)",

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LAMBDA_ENTRIES } from './bundling.js';
 import type { EventRouting } from './event-routing.js';
 import type { LadderFunctions } from './ladder-functions.js';
+import type { LedgerWriter } from './ledger-writer.js';
 import type { Tables } from './tables.js';
 import type { Workflow } from './workflow.js';
 
@@ -11,6 +12,7 @@ export interface BorrowerEventsProps {
   readonly routing: EventRouting;
   readonly workflow: Workflow;
   readonly functions: LadderFunctions;
+  readonly ledgerWriter: LedgerWriter;
 }
 
 /** Payments and borrower events (opt-outs, disputes, promises, hardship...) applied to cases and tasks. */
@@ -29,5 +31,8 @@ export class BorrowerEvents extends Construct {
     props.tables.bind(this.eventsFunction, 'tasks', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     props.routing.bindPublisher(this.eventsFunction);
     props.workflow.grantTaskResponse(this.eventsFunction, 'states:SendTaskSuccess');
+    // BorrowerPreferencesChanged's PROFILE records: the ledger's reads, and the writer that chains and seals.
+    props.tables.bind(this.eventsFunction, 'ledger', ['dynamodb:Query']);
+    props.ledgerWriter.bindCaller(this.eventsFunction);
   }
 }

@@ -121,7 +121,7 @@ export class LadderFunctions {
       reason:
         'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) does not support resource-level ' +
         'permissions' +
-        (id === 'Stage'
+        (id === 'Stage' || id === 'BorrowerApi'
           ? '; sns:Publish to a phone number (SMS) has no resource ARN, and a Deny statement excludes every topic.'
           : '.'),
     });

@@ -93,11 +93,15 @@ export class Ladder extends Construct {
       sesConfigurationSet: delivery.configurationSetName,
     });
     const intake = new Intake(this, 'Intake', { ...base, keys, workflow, concurrency });
-    const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', { ...base, routing, workflow });
+    const borrowerEvents = new BorrowerEvents(this, 'BorrowerEvents', {
+      ...{ ...base, routing, workflow, ledgerWriter },
+    });
     const workQueue = new WorkQueueApi(this, 'WorkQueueApi', {
       ...{ ...base, workflow, cloudWatchRole: props.apiGatewayCloudWatchRole },
     });
-    const borrowerApi = new BorrowerApi(this, 'BorrowerApi', { ...base, keys, routing, workflow });
+    const borrowerApi = new BorrowerApi(this, 'BorrowerApi', {
+      ...{ ...base, keys, routing, workflow, ledgerWriter },
+    });
     // Its stage logs through the account's CloudWatch role, which the work-queue API sets up.
     const account = workQueue.api.node.tryFindChild('Account');
     if (account) borrowerApi.api.deploymentStage.node.addDependency(account);

@@ -52,8 +52,11 @@ export class Workflow extends Construct {
   /** One ladder per bundled policy (policies/*.json, listed in functions/domain/policies.ts), by policy id. */
   public readonly stateMachines: Readonly<Record<string, sfn.StateMachine>>;
 
+  private readonly messagingProps: Pick<WorkflowProps, 'senderEmail' | 'sesConfigurationSet' | 'sesSandbox'>;
+
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
+    this.messagingProps = props;
     const policies = bundledPolicies().all();
     checkRendered(policies);
     this.stageFunction = this.makeStageFunction(props);
@@ -120,18 +123,8 @@ export class Workflow extends Construct {
   }
 
   private makeStageFunction(props: WorkflowProps): nodejs.NodejsFunction {
-    const senderEmail = props.senderEmail ?? 'collections@example.com';
-    const senderDomain = senderEmail.split('@')[1];
-    if (!senderDomain || senderEmail.split('@').length !== 2) {
-      throw new Error(`Ladder: senderEmail "${senderEmail}" is not an e-mail address`);
-    }
-    const stack = Stack.of(this);
     const stage = props.functions.create(this, 'Stage', LAMBDA_ENTRIES.Stage, {
       description: 'Ladder: runs one stage of the ladder (contact decision, send, ledger entry)',
-      environment: {
-        SENDER_EMAIL: senderEmail,
-        ...(props.sesConfigurationSet ? { SES_CONFIGURATION_SET: props.sesConfigurationSet } : {}),
-      },
     });
     // Cases are written whole, conditional on the revision read (optimistic concurrency): PutItem.
     props.tables.bind(stage, 'cases', ['dynamodb:Query', 'dynamodb:PutItem']);
@@ -143,7 +136,24 @@ export class Workflow extends Construct {
     props.ledgerWriter.bindCaller(stage);
     props.routing.bindPublisher(stage);
     props.evidence.bindWriter(stage);
-    stage.addToRolePolicy(
+    this.bindMessaging(stage, props);
+    return stage;
+  }
+
+  /**
+   * Lets the function send SMS (to phone numbers, never to a topic) and e-mail as the sender address,
+   * and sets SENDER_EMAIL (and SES_CONFIGURATION_SET): the stage, and the borrower API's one-time codes.
+   */
+  public bindMessaging(fn: lambda.Function, props = this.messagingProps): void {
+    const senderEmail = props.senderEmail ?? 'collections@example.com';
+    const senderDomain = senderEmail.split('@')[1];
+    if (!senderDomain || senderEmail.split('@').length !== 2) {
+      throw new Error(`Ladder: senderEmail "${senderEmail}" is not an e-mail address`);
+    }
+    const stack = Stack.of(this);
+    fn.addEnvironment('SENDER_EMAIL', senderEmail);
+    if (props.sesConfigurationSet) fn.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSet);
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SendSms',
         actions: ['sns:Publish'],
@@ -151,7 +161,7 @@ export class Workflow extends Construct {
         resources: ['*'],
       }),
     );
-    stage.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'NoTopicPublish',
         effect: iam.Effect.DENY,
@@ -164,7 +174,7 @@ export class Workflow extends Construct {
     // itself, else its domain. Both are granted, so verifying the address later breaks nothing.
     const identity = (name: string) =>
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
-    stage.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SendEmail',
         actions: ['ses:SendEmail'],
@@ -185,14 +195,13 @@ export class Workflow extends Construct {
       }),
     );
     if (props.sesSandbox) {
-      Validations.of(stage.role as iam.IRole).acknowledge({
+      Validations.of(fn.role as iam.IRole).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
         reason:
           "In the SES sandbox every recipient must be a verified identity of the account and SES checks the sender's " +
           'permission on it; the prop is off once the account has production access (README, Deploy).',
       });
     }
-    return stage;
   }
 
   private makeStateMachine(policy: LoadedPolicy, props: WorkflowProps): sfn.StateMachine {

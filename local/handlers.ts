@@ -128,7 +128,10 @@ export function buildHandlers(modules: FunctionModules, deps: HandlerDeps) {
       clock,
       policies,
     }),
-    events: modules.events.buildEventsHandler(eventsDeps),
+    events: modules.events.buildEventsHandler({
+      ...eventsDeps,
+      profileLedger: { ledger: s.ledger(), writer, policies },
+    }),
     erasure: modules.erasure.buildErasureHandler({
       ...eventsDeps,
       contacts: s.contacts(),
@@ -225,9 +228,13 @@ export function agentDesk(
  */
 export function borrowerPage(
   modules: FunctionModules,
-  deps: Pick<HandlerDeps, 'stores' | 'callbacks' | 'clock' | 'policies' | 'bus' | 'keys'>,
+  deps: Pick<
+    HandlerDeps,
+    'stores' | 'callbacks' | 'clock' | 'policies' | 'bus' | 'keys' | 'messaging' | 'writer'
+  >,
 ) {
   const { stores: s, callbacks, clock, policies, bus } = deps;
+  const profileLedger = { ledger: s.ledger(), writer: deps.writer, policies };
   const core = modules.borrowerApiCore.createBorrowerApiCore({
     cases: s.cases(),
     tasks: s.tasks(),
@@ -242,7 +249,17 @@ export function borrowerPage(
       policies,
       bus,
       tasks: s.tasks(),
+      profileLedger,
     }),
+    // One-time codes go out through the same (IAM-checked) SNS and SES clients as the stage's messages.
+    correction: {
+      contacts: s.contacts(),
+      messaging: deps.messaging,
+      cases: s.cases(),
+      clock,
+      profileLedger,
+      lines: deps.keys.line,
+    },
   });
   const api: typeof core = (request) => runAs('borrowerApi', { ddb: 0 }, () => core(request));
   return api;

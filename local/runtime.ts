@@ -195,6 +195,8 @@ export async function createLocalLadder(options: LocalLadderOptions) {
     policies,
     bus: checkedBus(bus, access),
     keys: checkedKeys(keys, access),
+    messaging: sdk.messaging,
+    writer: invokingWriter(() => invoke, access),
   });
   const starter = created.starter;
 

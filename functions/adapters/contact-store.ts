@@ -1,4 +1,12 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../domain/errors.js';
+import type { PendingChange } from '../domain/otp.js';
 import { translateAwsError } from './aws-errors.js';
 import { queryAll } from './query.js';
 
@@ -8,7 +16,25 @@ export interface ContactDetails {
   name: string;
   phone: string;
   email: string;
+  /**
+   * A new phone number or e-mail address waiting for its one-time code (functions/domain/otp.ts):
+   * nothing but the code is sent to it until the code is typed. Intake's next write of the details
+   * (a whole item) drops it.
+   */
+  pendingChange?: PendingChange;
+  /** When codes were sent (the last hour's count limits them). */
+  codeSends?: string[];
 }
+
+/** The pending change as stored: its attempts live in their own attribute (pendingAttempts). */
+const stored = ({ attempts: _attempts, ...rest }: PendingChange) => rest;
+
+/** A conditional write that lost: someone changed the pending change first. */
+const lost = (error: unknown, what: string): never => {
+  if ((error as { name?: string })?.name === 'ConditionalCheckFailedException')
+    throw new ConcurrentUpdateError(`${what}: the pending change changed`);
+  return translateAwsError(error, what);
+};
 
 export class ContactStore {
   constructor(
@@ -19,7 +45,12 @@ export class ContactStore {
   async get(borrowerId: string): Promise<ContactDetails | undefined> {
     try {
       const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { borrowerId } }));
-      return out.Item as ContactDetails | undefined;
+      if (!out.Item) return undefined;
+      // The pending change's attempt count is its own attribute (a top-level number the conditional
+      // updates compare); the caller sees one PendingChange.
+      const { pendingAttempts, ...item } = out.Item as ContactDetails & { pendingAttempts?: number };
+      if (item.pendingChange) item.pendingChange = { ...item.pendingChange, attempts: pendingAttempts ?? 0 };
+      return item;
     } catch (error) {
       return translateAwsError(error, 'reading contact details');
     }
@@ -82,6 +113,72 @@ export class ContactStore {
       'finding the borrower by e-mail',
     );
     return [...new Set(rows.map((r) => r.borrowerId))];
+  }
+
+  /** Stores a pending change and the send times, on the borrower's existing item only. */
+  async startChange(borrowerId: string, pending: PendingChange, codeSends: string[]): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { borrowerId },
+          UpdateExpression:
+            'SET pendingChange = :p, pendingCodeHash = :h, pendingAttempts = :n, codeSends = :s',
+          ConditionExpression: 'attribute_exists(borrowerId)',
+          ExpressionAttributeValues: {
+            ':p': stored(pending),
+            ':h': pending.codeHash,
+            ':n': pending.attempts,
+            ':s': codeSends,
+          },
+        }),
+      );
+    } catch (error) {
+      lost(error, 'storing the pending contact change');
+    }
+  }
+
+  /** One more wrong code, if the pending change is still this code with this many attempts. */
+  async countAttempt(borrowerId: string, current: PendingChange): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { borrowerId },
+          UpdateExpression: 'SET pendingAttempts = :next',
+          ConditionExpression: 'pendingCodeHash = :h AND pendingAttempts = :n',
+          ExpressionAttributeValues: {
+            ':h': current.codeHash,
+            ':n': current.attempts,
+            ':next': current.attempts + 1,
+          },
+        }),
+      );
+    } catch (error) {
+      lost(error, 'counting a code attempt');
+    }
+  }
+
+  /** The verified point replaces the old one, if the pending change is still this code with this many attempts. */
+  async applyChange(borrowerId: string, current: PendingChange): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { borrowerId },
+          UpdateExpression: 'SET #point = :point REMOVE pendingChange, pendingCodeHash, pendingAttempts',
+          ConditionExpression: 'pendingCodeHash = :h AND pendingAttempts = :n',
+          ExpressionAttributeNames: { '#point': current.channel === 'SMS' ? 'phone' : 'email' },
+          ExpressionAttributeValues: {
+            ':point': current.point,
+            ':h': current.codeHash,
+            ':n': current.attempts,
+          },
+        }),
+      );
+    } catch (error) {
+      lost(error, 'applying the contact change');
+    }
   }
 
   /** Right to erasure: the contact details go; the ledger, which never held them, stays verifiable. */

@@ -9,6 +9,8 @@ import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
 import type { PolicyRegistry } from '../domain/policies.js';
 import type { MacKey } from '../domain/seal.js';
 import type { EventResult } from '../events/core.js';
+import type { ContactCorrectionDeps } from './contact-correction.js';
+import { settingsRoutes } from './preferences.js';
 import { type PageView, pageView } from './view.js';
 
 /**
@@ -23,6 +25,7 @@ import { type PageView, pageView } from './view.js';
  *   POST /api/borrower/loans/{loanId}/dispute   {"reason": "NOT_MINE"}: the debt is contested, collection holds
  *   POST /api/borrower/loans/{loanId}/hardship  temporary inability to pay: escalation pauses
  *   POST /api/borrower/opt-out                  {"channel": "SMS" | "EMAIL" | "CALL"}
+ *   POST /api/borrower/{preferences,opt-in,contact/change,contact/verify}: ./preferences.ts
  * A refused link is 403 with no reason; a refused action 409 naming the rule (PROMISE_TOO_FAR, ...).
  */
 export interface BorrowerApiDeps {
@@ -34,6 +37,8 @@ export interface BorrowerApiDeps {
   links: Pick<MacKey, 'verify'>;
   /** The events core (functions/events/core.ts): the same code every upstream event goes through. */
   events: (detailType: string, detail: unknown) => Promise<EventResult>;
+  /** Correcting a phone number or e-mail address (./contact-correction.ts). */
+  correction?: ContactCorrectionDeps;
 }
 
 export interface BorrowerRequest {
@@ -71,6 +76,7 @@ const answer = (result: EventResult): BorrowerResponse =>
   result.applied ? { status: 200, body: { applied: true } } : { status: 409, body: { error: result.note } };
 
 export function createBorrowerApiCore(deps: BorrowerApiDeps) {
+  const settings = settingsRoutes(deps);
   const view = async (claims: LinkClaims): Promise<PageView> =>
     pageView(await deps.cases.borrowerView(claims.borrowerId), claims, deps.policies, deps.clock.now());
 
@@ -137,6 +143,8 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
       const at = isoUtc(deps.clock.now());
       return answer(await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at }));
     }
+    const set = await settings(claims, req.method, req.path, req.body);
+    if (set) return set;
     const loanAction = /^\/loans\/([^/]+)\/([a-z-]+)$/.exec(req.path);
     if (req.method === 'POST' && loanAction?.[1] && loanAction[2]) {
       const loanId = requireLoan(claims, decodeURIComponent(loanAction[1]));

@@ -4,6 +4,7 @@ import { type CaseRecord, daysPastDue } from '../domain/case.js';
 import type { LinkClaims } from '../domain/links.js';
 import { fromMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import { windowName } from '../domain/preferences.js';
 import { latestPromiseDate, type PlanOption, planOptions } from '../domain/self-service.js';
 import { paymentLink } from '../domain/templates.js';
 
@@ -38,6 +39,8 @@ export interface PageView {
   locale: string;
   timeZone: string;
   optedOut: string[];
+  /** The borrower's preferred contact hours (a name of NAMED_WINDOWS, ANY or CUSTOM). */
+  contactWindow: ReturnType<typeof windowName>;
   loans: LoanView[];
 }
 
@@ -125,6 +128,7 @@ export function pageView(
       const back = profile?.optIns?.[ch as 'SMS'];
       return out && (!back || back < out);
     }),
+    contactWindow: windowName(profile?.preferences?.window),
     loans,
   };
 }

@@ -5,6 +5,7 @@ import type { ContactChannel as ContactChannelSchema } from './events.js';
 import type { LocaleHow } from './locale.js';
 import type { RecallReason } from './outbound.js';
 import type { Channel, LadderPolicy, Locale, PolicyVersion, Stage } from './policy.js';
+import type { ContactPreferences, HourWindow } from './preferences.js';
 import { zone } from './zone.js';
 
 /** The work queues of human tasks. */
@@ -257,7 +258,11 @@ export type ProfileChange =
   | { type: 'STATUS'; status: SpecialStatus; at: string; recordedAt: string }
   | { type: 'TIME_ZONE'; timeZone: string; recordedAt: string }
   /** The borrower's language tag and the template locale it resolved to (functions/domain/locale.ts). */
-  | { type: 'LOCALE'; requested: string; locale: Locale; how: LocaleHow; recordedAt: string };
+  | { type: 'LOCALE'; requested: string; locale: Locale; how: LocaleHow; recordedAt: string }
+  /** The borrower chose preferred contact hours (window) or removed them (no window). */
+  | { type: 'CONTACT_WINDOW'; window?: HourWindow; at: string; recordedAt: string }
+  /** A phone number or e-mail address replaced after its one-time code was typed (contact-correction.ts). */
+  | { type: 'CONTACT_POINT'; channel: 'SMS' | 'EMAIL'; at: string; recordedAt: string };
 
 /** The borrower as the rules see them: preferences, consent and recent calls. No contact details. */
 export interface BorrowerProfile {
@@ -266,6 +271,11 @@ export interface BorrowerProfile {
   /** The template locale the borrower's language tag resolved to; the resolution is in `changes`. */
   locale: Locale;
   preferredChannel?: 'SMS' | 'EMAIL';
+  /**
+   * What the borrower chose themselves (BorrowerPreferencesChanged): preferred contact hours, and the
+   * language tag they picked, which outranks the loan record's locale at intake.
+   */
+  preferences?: ContactPreferences;
   optOuts: Partial<Record<ContactChannel, string>>;
   /**
    * The latest opt-in per channel (BorrowerOptedIn): an opt-out older than it, delivered late, no

@@ -13,6 +13,7 @@ import {
 import { activeHardship } from './hardship.js';
 import { nextPlanCheck } from './plan-monitor.js';
 import type { Channel, LadderPolicy, Stage } from './policy.js';
+import { contactWindowFor } from './preferences.js';
 import { nextAllowedMoment, type RulePack } from './rulepacks.js';
 
 /**
@@ -132,6 +133,9 @@ export function preDueExpired(c: CaseRecord, profile: BorrowerProfile, stage: St
   return localDaysBetween(now, Date.parse(`${c.dueDate}T12:00:00Z`), profile.timeZone) < 0;
 }
 
+/** Why a contact the pack's hours allow waits: the borrower's preferred hours have not begun. */
+export const PREFERRED_HOURS = 'PREFERRED_HOURS';
+
 export type ContactStatus = 'SEND' | 'BLOCKED' | 'DEFERRED';
 export interface ChannelDecision {
   channel: Channel;
@@ -191,7 +195,13 @@ export function decideContacts(
   options: ContactOptions = {},
 ): ChannelDecision[] {
   const resolved = [...new Set(channels.map((c) => resolveChannel(c, profile)))];
-  const opens = nextAllowedMoment(now, profile.timeZone, rules.contactWindow);
+  // The borrower's preferred hours narrow the pack's; the pack's alone when they do not overlap.
+  const hours = contactWindowFor(rules.contactWindow, profile.preferences?.window);
+  const opens = nextAllowedMoment(now, profile.timeZone, hours.window);
+  const why =
+    hours.preferred && nextAllowedMoment(now, profile.timeZone, rules.contactWindow) === now
+      ? PREFERRED_HOURS
+      : `${rules.id}_CONTACT_HOURS`;
   const decisions: ChannelDecision[] = [];
   for (const channel of resolved) {
     const blocked =
@@ -202,7 +212,7 @@ export function decideContacts(
       continue;
     }
     if (opens > now) {
-      decisions.push({ channel, status: 'DEFERRED', reason: `${rules.id}_CONTACT_HOURS`, until: opens });
+      decisions.push({ channel, status: 'DEFERRED', reason: why, until: opens });
     } else {
       decisions.push({ channel, status: 'SEND' });
     }

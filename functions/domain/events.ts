@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { isLanguageTag } from './locale.js';
 import { isCurrency } from './money.js';
+import { LOCALES } from './policy.js';
 import { isTimeZone } from './rulepacks.js';
 
 /**
@@ -150,6 +151,36 @@ export const ContactPointVerifiedSchema = z.object({
     .describe('SMS: the phone number (also used for calls); EMAIL: the address'),
   at: Instant,
 });
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+/**
+ * The borrower's own choices (the borrower's page, or the lender's app upstream): the hours they
+ * prefer to be contacted in, local time, and their language. Each field given replaces the last
+ * choice; `contactWindow: null` removes the preferred hours. Contact stays inside the rule pack's
+ * hours whatever the window says (functions/domain/preferences.ts).
+ */
+export const BorrowerPreferencesChangedSchema = z
+  .object({
+    borrowerId: Id,
+    contactWindow: z
+      .object({ start: HHMM, end: HHMM })
+      .refine((w) => w.start < w.end, 'start must be before end (no window across midnight)')
+      .nullable()
+      .optional()
+      .describe(
+        "Preferred contact hours in the borrower's time zone, start inclusive, end exclusive; null: none. Narrows the rule pack's hours; if they do not overlap, the pack's hours apply",
+      ),
+    language: z
+      .enum(LOCALES)
+      .optional()
+      .describe(
+        "The language messages are sent in: one the templates speak (en, zh-CN); it outranks the loan record's locale",
+      ),
+    at: Instant,
+  })
+  .refine((d) => d.contactWindow !== undefined || d.language !== undefined, {
+    message: 'give contactWindow or language',
+    path: ['contactWindow'],
+  });
 /** Right to erasure: the borrower's contact details are deleted; the ledger (which never held them) stays. */
 export const BorrowerErasureRequestedSchema = z.object({ borrowerId: Id, at: Instant });
 
@@ -176,6 +207,7 @@ export const EVENT_SCHEMAS = {
   HardshipReported: HardshipReportedSchema,
   BorrowerStatusChanged: BorrowerStatusChangedSchema,
   ContactPointVerified: ContactPointVerifiedSchema,
+  BorrowerPreferencesChanged: BorrowerPreferencesChangedSchema,
   BorrowerErasureRequested: BorrowerErasureRequestedSchema,
   LetterDispatched: LetterDispatchedSchema,
 } as const;

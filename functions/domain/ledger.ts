@@ -50,7 +50,17 @@ export interface LedgerContent {
   ledgerId: string;
   loanId: string;
   cycle: number;
-  type: 'CONTACT' | 'PROMISE' | 'PLAN' | 'HANDOVER' | 'HOLD' | 'FAILURE' | 'DELIVERY' | 'SKIP' | 'REPLY';
+  type:
+    | 'CONTACT'
+    | 'PROMISE'
+    | 'PLAN'
+    | 'HANDOVER'
+    | 'HOLD'
+    | 'FAILURE'
+    | 'DELIVERY'
+    | 'SKIP'
+    | 'REPLY'
+    | 'PROFILE';
   at: string;
   stage: string;
   policyId: string;
@@ -117,6 +127,13 @@ export const deliveryLedgerId = (loanId: string, cycle: number): string => `${lo
  */
 export const conversationLedgerId = (loanId: string, cycle: number): string =>
   `${loanId}#${cycle}#conversations`;
+
+/**
+ * The chain of what the borrower changed about how they are reached, per loan cycle still on the
+ * ladder: preferred hours and language, a code sent to a new contact point, the point replaced (PROFILE
+ * records, no attempts; identifiers and codes only, never the point itself).
+ */
+export const profileLedgerId = (loanId: string, cycle: number): string => `${loanId}#${cycle}#profile`;
 
 export function chain(head: { seq: number; hash: string }, content: LedgerContent): LedgerRecord {
   const seq = head.seq + 1;

@@ -25,6 +25,7 @@ export const EVENT_TARGETS = {
     'HardshipReported',
     'BorrowerStatusChanged',
     'ContactPointVerified',
+    'BorrowerPreferencesChanged',
   ],
   /** Erasure: the only function that may delete contact details. */
   erasure: ['BorrowerErasureRequested'],

@@ -13,6 +13,7 @@ import { handoffEvents, publishAll } from '../domain/handoff-events.js';
 import { activeHardship } from '../domain/hardship.js';
 import type { RecallReason } from '../domain/outbound.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import type { ProfileLedgerDeps } from './profile-ledger.js';
 
 export interface EventsDeps {
   cases: CaseStore;
@@ -31,6 +32,11 @@ export interface EventsDeps {
    * cannot erase, so it refuses BorrowerErasureRequested instead of half-applying it.
    */
   contacts?: Pick<ContactStore, 'erase'>;
+  /**
+   * The ledger's reads and its writer, for the PROFILE records of what the borrower changed
+   * (preferences): the events function and the borrower API have them.
+   */
+  profileLedger?: ProfileLedgerDeps;
   /** The erasure function's too: the borrower's replies (conversations table). */
   conversations?: Pick<ConversationStore, 'erase'>;
 }

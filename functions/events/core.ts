@@ -5,6 +5,7 @@ import { consentHandlers } from './consent.js';
 import { disputeHandlers } from './disputes.js';
 import { negotiationHandlers } from './negotiation.js';
 import { paymentHandlers } from './payments.js';
+import { preferenceHandlers } from './preferences.js';
 import { statusHandlers } from './status.js';
 
 export type { BorrowerEventType, EventResult, EventsDeps } from './apply.js';
@@ -37,6 +38,7 @@ export function createEventsCore(deps: EventsDeps) {
     ...negotiationHandlers(deps),
     ...consentHandlers(deps),
     ...statusHandlers(deps),
+    ...preferenceHandlers(deps),
   };
 
   return async function eventsCore(detailType: string, detail: unknown): Promise<EventResult> {

@@ -10,6 +10,7 @@ import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
 import { describeZodError, type LoanDelinquent, LoanDelinquentSchema } from '../domain/events.js';
 import { assignArm } from '../domain/experiment.js';
 import { GENESIS_HASH } from '../domain/ledger.js';
+import { lineMessage } from '../domain/lines.js';
 import { resolveLocale } from '../domain/locale.js';
 import { toMinor } from '../domain/money.js';
 import type { PolicyRegistry } from '../domain/policies.js';
@@ -58,10 +59,7 @@ function chooseLadder(deps: IntakeDeps, event: LoanDelinquent, now: number) {
   });
 }
 
-/** The line's pseudonym: versioned, so a later scheme cannot collide with this one. */
-export const lineMessage = (phone: string): string => `ladder-line-v1\n${phone}`;
-
-export { executionName };
+export { executionName, lineMessage };
 
 /** How far ahead of its due date a case may be opened (the first Wait must stay under 24 days). */
 export const MAX_DAYS_BEFORE_DUE = 20;
@@ -115,14 +113,17 @@ export function createIntakeCore(deps: IntakeDeps) {
           ? previous.lineId
           : (await deps.lines.mac(lineMessage(borrower.phone))).slice(0, 32);
     const zoneChanged = previous?.timeZone !== borrower.timeZone;
+    // The language the borrower chose themselves (BorrowerPreferencesChanged) outranks the loan record's.
+    const chosen = previous?.preferences?.language !== undefined;
     const language = resolveLocale(borrower.locale, policy.defaultLocale);
     const lastLanguage = previous?.changes?.findLast((c) => c.type === 'LOCALE');
     const languageChanged =
-      lastLanguage?.requested !== language.requested || lastLanguage.locale !== language.locale;
+      !chosen && (lastLanguage?.requested !== language.requested || lastLanguage.locale !== language.locale);
     const profile: BorrowerProfile = {
       borrowerId: borrower.borrowerId,
       timeZone: borrower.timeZone,
-      locale: language.locale,
+      locale: chosen && previous ? previous.locale : language.locale,
+      ...(previous?.preferences ? { preferences: previous.preferences } : {}),
       ...(borrower.preferredChannel ? { preferredChannel: borrower.preferredChannel } : {}),
       optOuts: previous?.optOuts ?? {},
       ...(previous?.optIns ? { optIns: previous.optIns } : {}),

@@ -298,7 +298,7 @@ describe('Ladder construct', () => {
     for (const key of Object.values(keys)) expect(key.DeletionPolicy).toBe('Retain');
   });
 
-  it('lets only the ledger writer make seals and phone pseudonyms only intake; the auditor may only verify', () => {
+  it('lets only the ledger writer make seals and phone pseudonyms only intake and a verified correction; the auditor may only verify', () => {
     const macActions = (key: kms.IKey) =>
       Object.fromEntries(
         grants
@@ -313,8 +313,10 @@ describe('Ladder construct', () => {
       [roleId(ladder.ledgerWriter.writerFunction)]: ['kms:GenerateMac'],
       [roleId(ladder.audit.auditFunction)]: ['kms:VerifyMac'],
     });
+    // A phone number the borrower corrects on the page is a new line: the borrower API makes its pseudonym.
     expect(macActions(ladder.keys.lineKey)).toEqual({
       [roleId(ladder.intake.intakeFunction)]: ['kms:GenerateMac'],
+      [roleId(ladder.borrowerApi.apiFunction)]: ['kms:GenerateMac'],
     });
     // Borrower links: the stage signs them into messages, the borrower API only checks them.
     expect(macActions(ladder.keys.linkKey)).toEqual({
@@ -381,6 +383,7 @@ describe('Ladder construct', () => {
       HardshipReported: events,
       BorrowerStatusChanged: events,
       ContactPointVerified: events,
+      BorrowerPreferencesChanged: events,
       BorrowerErasureRequested: erasure,
     });
     // Every borrower event is routed: to the events function, or (erasure) to the erasure function.
@@ -488,6 +491,9 @@ describe('Ladder construct', () => {
       [roleId(ladder.consent.inboundSmsFunction)]: ['dynamodb:Query'],
       // The agent desk shows a task's case timeline (read only).
       [roleId(ladder.desk.deskApiFunction)]: ['dynamodb:Query'],
+      // PROFILE records (preferences, contact corrections) on the profile chains, through the writer.
+      [roleId(ladder.borrowerEvents.eventsFunction)]: ['dynamodb:Query'],
+      [roleId(ladder.borrowerApi.apiFunction)]: ['dynamodb:Query'],
       [roleId(ladder.audit.auditFunction)]: ['dynamodb:Query', 'dynamodb:Scan'],
       [logicalId(ladder.audit.stateMachine.role)]: ['dynamodb:DescribeTable'],
     });
@@ -593,7 +599,7 @@ describe('Ladder construct', () => {
     });
   });
 
-  it('lets only the stage function and the desk (for the claimer) read contact details; the inbound function may only look a phone up in byPhone and an address in byEmail', () => {
+  it("lets only the stage function, the desk (for the claimer) and the borrower API (the link's own borrower) read contact details; the inbound function may only look a phone up in byPhone and an address in byEmail", () => {
     const contacts = logicalId(ladder.tables.contacts);
     const readers = [...tableActions(contacts)]
       .filter(([, actions]) => [...actions].some((a) => READS.includes(a)))
@@ -603,6 +609,8 @@ describe('Ladder construct', () => {
         roleId(ladder.workflow.stageFunction),
         roleId(ladder.consent.inboundSmsFunction),
         roleId(ladder.desk.deskApiFunction),
+        // The pending correction and its code's hash: GetItem and UpdateItem of the link's borrower.
+        roleId(ladder.borrowerApi.apiFunction),
       ].sort(),
     );
     const inboundOnContacts = grants.filter(
@@ -638,6 +646,7 @@ describe('Ladder construct', () => {
         roleId(ladder.workQueue.agentApiFunction),
         // The agent desk shows the claimer the borrower's contact details and what they wrote.
         roleId(ladder.desk.deskApiFunction),
+        roleId(ladder.borrowerApi.apiFunction),
       ].sort(),
     );
     for (const grant of keyGrants) expect(JSON.stringify(grant)).not.toContain('"kms:*"');
@@ -712,10 +721,13 @@ describe('Ladder construct', () => {
       },
       [roleId(ladder.borrowerEvents.eventsFunction)]: {
         cases: ['PutItem', 'Query'],
+        ledger: ['Query'],
         tasks: ['PutItem', 'UpdateItem'],
       },
       [roleId(ladder.borrowerApi.apiFunction)]: {
         cases: ['PutItem', 'Query'],
+        contacts: ['GetItem', 'UpdateItem'],
+        ledger: ['Query'],
         tasks: ['GetItem', 'PutItem', 'UpdateItem'],
       },
       [roleId(ladder.workQueue.agentApiFunction)]: {
@@ -818,20 +830,24 @@ describe('Ladder construct', () => {
   });
 
   it('sends e-mail only from the sender domain identity and SMS only to phone numbers', () => {
-    const stageGrants = grants.filter((g) => g.roles.includes(roleId(ladder.workflow.stageFunction)));
-    const ses = stageGrants.filter((g) => g.actions.some((a) => a.startsWith('ses:')));
-    expect(ses.flatMap((g) => g.actions)).toEqual(['ses:SendEmail']);
-    expect(JSON.stringify(ses[0]?.resources)).toContain(':identity/example.com');
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Resource: 'arn:*:sns:*:*:*' }),
-        ]),
-      },
-      Roles: [{ Ref: roleId(ladder.workflow.stageFunction) }],
-    });
+    // The stage's messages, and the borrower API's one-time codes to a corrected contact point.
+    const senders = [ladder.workflow.stageFunction, ladder.borrowerApi.apiFunction];
+    for (const fn of senders) {
+      const own = grants.filter((g) => g.roles.includes(roleId(fn)));
+      const ses = own.filter((g) => g.actions.some((a) => a.startsWith('ses:')));
+      expect(ses.flatMap((g) => g.actions)).toEqual(['ses:SendEmail']);
+      expect(JSON.stringify(ses[0]?.resources)).toContain(':identity/example.com');
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Resource: 'arn:*:sns:*:*:*' }),
+          ]),
+        },
+        Roles: [{ Ref: roleId(fn) }],
+      });
+    }
     const publishers = grants.filter((g) => g.actions.includes('sns:Publish')).flatMap((g) => g.roles);
-    expect(publishers).toEqual([roleId(ladder.workflow.stageFunction)]);
+    expect(publishers.sort()).toEqual(senders.map(roleId).sort());
   });
 
   it('hard-codes no resource names, so the stack deploys twice in one account', () => {

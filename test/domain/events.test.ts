@@ -158,6 +158,32 @@ describe('the borrower events', () => {
     ['BorrowerStatusChanged', { borrowerId: 'B', status: 'FRAUD_VICTIM', at: AT }, undefined],
     ['ContactPointVerified', { borrowerId: 'B', channel: 'CALL', at: AT }, 'channel: '],
     ['BorrowerErasureRequested', { borrowerId: 'B', at: AT }, undefined],
+    [
+      'BorrowerPreferencesChanged',
+      { borrowerId: 'B', contactWindow: { start: '17:00', end: '21:00' }, at: AT },
+      undefined,
+    ],
+    [
+      'BorrowerPreferencesChanged',
+      { borrowerId: 'B', contactWindow: null, language: 'zh-CN', at: AT },
+      undefined,
+    ],
+    [
+      'BorrowerPreferencesChanged',
+      { borrowerId: 'B', contactWindow: { start: '21:00', end: '17:00' }, at: AT },
+      'contactWindow: start must be before end',
+    ],
+    [
+      'BorrowerPreferencesChanged',
+      { borrowerId: 'B', contactWindow: { start: '7:00', end: '09:00' }, at: AT },
+      'contactWindow.start: must be HH:MM',
+    ],
+    ['BorrowerPreferencesChanged', { borrowerId: 'B', language: 'en-US', at: AT }, 'language: '],
+    [
+      'BorrowerPreferencesChanged',
+      { borrowerId: 'B', at: AT },
+      'contactWindow: give contactWindow or language',
+    ],
     ['HardshipReported', 'not an object', '(event): '],
   ])('%s %j: %s', (type, detail, message) => {
     const said = problem(type, detail);

@@ -33,6 +33,7 @@ describe('event routes', () => {
         'HardshipReported',
         'BorrowerStatusChanged',
         'ContactPointVerified',
+        'BorrowerPreferencesChanged',
       ],
       erasure: ['BorrowerErasureRequested'],
       delivery: ['LetterDispatched'],

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { IResolvable, IResolveContext, aws_iam as iam } from 'aws-cdk-lib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caseKey } from '../../functions/domain/case.js';
+import { signLink } from '../../functions/domain/links.js';
 import { LadderStack } from '../../lib/ladder-stack.js';
 import { inLane } from '../../local/clock.js';
 import { substitute } from '../../local/executions.js';
@@ -173,7 +174,12 @@ describe('a grant removed from the construct', () => {
   let withoutInvoke: StackIam;
   let withoutRetoken: StackIam;
   let withoutContinuation: StackIam;
+  let withoutCodeStore: StackIam;
   beforeAll(async () => {
+    // The borrower API may not update contact details: a correction's pending change cannot be stored.
+    withoutCodeStore = await stackIamWithout(({ ladder: { borrowerApi, tables } }) =>
+      dropGrant(borrowerApi.apiFunction, 'dynamodb:UpdateItem', tables.contacts.tableArn),
+    );
     // The stage may not start executions: a ladder longer than a year cannot continue.
     withoutContinuation = await stackIamWithout(({ ladder: { workflow } }) => {
       workflow.node.tryRemoveChild('StageContinuation');
@@ -188,6 +194,42 @@ describe('a grant removed from the construct', () => {
       dropGrant(workflow.humanTaskFunction, 'dynamodb:UpdateItem', tables.tasks.tableArn),
     );
   }, 180_000);
+
+  it('refuses a contact correction with AccessDenied when the borrower API may not update the contacts table, and sends no code', async () => {
+    ladder = await createLocalLadder({ start: START, iam: { stackIam: withoutCodeStore } });
+    const l = ladder;
+    await inLane('B-1', () => l.send('LoanDelinquent', loanDelinquent));
+    const token = await signLink(l.keys.link, {
+      borrowerId: 'B-1',
+      loanIds: ['L-1'],
+      expiresAt: Math.floor(START / 1000) + DAY / 1000,
+      linkId: 'iam',
+    });
+    const request = {
+      method: 'POST',
+      path: '/contact/change',
+      authorization: `Bearer ${token}`,
+      body: JSON.stringify({ channel: 'SMS', value: '+8613912345678' }),
+    };
+    const role = withoutCodeStore.functions.borrowerApi.role.name;
+    await expect(l.borrowerApi(request)).rejects.toThrow(
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/${role}/borrowerApi is not authorized to perform: ` +
+        `dynamodb:UpdateItem on resource: arn:aws:dynamodb:local:${ACCOUNT}:table/Contacts`,
+    );
+    expect(l.services.sms.outbox().filter((m) => m.phoneNumber === '+8613912345678')).toEqual([]);
+    // With the stack's own grants the same request is accepted (the oracle of the refusal above).
+    ladder = await createLocalLadder({ start: START });
+    const ok = ladder;
+    await inLane('B-1', () => ok.send('LoanDelinquent', loanDelinquent));
+    const okToken = await signLink(ok.keys.link, {
+      borrowerId: 'B-1',
+      loanIds: ['L-1'],
+      expiresAt: Math.floor(START / 1000) + DAY / 1000,
+      linkId: 'iam',
+    });
+    await l.close();
+    expect((await ok.borrowerApi({ ...request, authorization: `Bearer ${okToken}` })).status).toBe(202);
+  });
 
   it('fails the local run with AccessDenied naming the function, the action and the resource', async () => {
     const execution = await run({ start: START, iam: { stackIam: withoutInvoke } }, 4);

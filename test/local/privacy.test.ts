@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signLink } from '../../functions/domain/links.js';
 import { inLane } from '../../local/clock.js';
 import { createLocalLadder, type LocalLadder } from '../../local/runtime.js';
 import { EMAIL, loanDelinquent, NAME, PHONE } from '../borrower.js';
@@ -11,7 +12,19 @@ import { EMAIL, loanDelinquent, NAME, PHONE } from '../borrower.js';
  * stdout, stderr or the console is captured and searched.
  */
 // The same details as they might be reformatted on the way: digits only, local part, family name.
-const NEEDLES = [PHONE, '13800138000', '138 0013 8000', EMAIL, 'wang.fang', NAME, 'Fang'];
+// And the address the borrower corrects theirs to on the page, once it is verified.
+const NEW_EMAIL = 'fang.new@example.net';
+const NEEDLES = [
+  PHONE,
+  '13800138000',
+  '138 0013 8000',
+  EMAIL,
+  'wang.fang',
+  NAME,
+  'Fang',
+  NEW_EMAIL,
+  'fang.new',
+];
 const START = Date.parse('2026-12-06T00:00:00Z');
 const DAY = 86_400_000;
 const delinquent = {
@@ -25,6 +38,9 @@ const restore: Array<() => void> = [];
 const saved = { ...process.env };
 let ladder: LocalLadder;
 let rejected: Error | undefined;
+const correction: Array<{ status: number; body: unknown }> = [];
+// Not searched for in the logs: six digits could turn up by chance in a timestamp or an id.
+let sentCode = '';
 
 function capture(): void {
   for (const stream of [process.stdout, process.stderr]) {
@@ -78,6 +94,22 @@ beforeAll(async () => {
       );
     });
     await l.clock.runUntilIdle({ until: START + 20 * DAY });
+    // The borrower corrects the e-mail address on the page: a malformed value, a wrong code, the code.
+    const token = await signLink(l.keys.link, {
+      borrowerId: 'B-P',
+      loanIds: ['L-P'],
+      expiresAt: Math.floor(l.clock.now() / 1000) + DAY / 1000,
+      linkId: 'privacy',
+    });
+    const post = (path: string, body: unknown) =>
+      l.borrowerApi({ method: 'POST', path, authorization: `Bearer ${token}`, body: JSON.stringify(body) });
+    correction.push(await post('/contact/change', { channel: 'EMAIL', value: `${NAME} <${NEW_EMAIL}>` }));
+    correction.push(await post('/contact/change', { channel: 'EMAIL', value: NEW_EMAIL }));
+    const mail = (await l.services.email.messages()).find((m) => m.destination.to.includes(NEW_EMAIL));
+    const code = /(\d{6})/.exec(mail?.body.text ?? '')?.[1] ?? '';
+    correction.push(await post('/contact/verify', { code: code === '000000' ? '111111' : '000000' }));
+    correction.push(await post('/contact/verify', { code }));
+    sentCode = code;
   } finally {
     for (const undo of restore.reverse()) undo();
   }
@@ -120,6 +152,13 @@ describe('privacy: no contact detail leaves the contact path', () => {
     expect(rejected?.name).toBe('ValidationError');
     expect(rejected?.message).toMatch(/borrower\.email/);
     for (const needle of NEEDLES) expect(rejected?.message).not.toContain(needle);
+  });
+
+  it("a correction's answers and errors never echo the new address or the code", () => {
+    expect(correction.map((c) => c.status)).toEqual([400, 202, 409, 200]);
+    expect(correction[0]?.body).toEqual({ error: expect.stringMatching(/^value: /) });
+    expect(sentCode).toMatch(/^\d{6}$/);
+    for (const needle of [...NEEDLES, sentCode]) expect(JSON.stringify(correction)).not.toContain(needle);
   });
 
   it('the SMS did go to the phone (the contact path itself still works)', () => {

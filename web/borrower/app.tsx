@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, api, RefusedError, tokenFromLocation } from '../shared/api.js';
-import { type Lang, langOf, type StringKey, t } from '../shared/i18n.js';
+import { type Lang, langOf, t } from '../shared/i18n.js';
 import { Loan } from './loan.js';
+import { ContactCorrection, ContactSettings } from './preferences.js';
 import type { PageView } from './types.js';
 
 type View =
@@ -9,8 +10,6 @@ type View =
   | { kind: 'refused' }
   | { kind: 'failed' }
   | { kind: 'ready'; data: PageView };
-
-const CHANNELS = ['SMS', 'EMAIL', 'CALL'] as const;
 
 /** The borrower's page: what is owed now and why, and what the borrower can do about it. */
 export function App() {
@@ -70,25 +69,8 @@ export function App() {
           {view.data.loans.map((loan) => (
             <Loan key={loan.loanId} lang={shown} loan={loan} act={act} />
           ))}
-          <section aria-labelledby="h-contact">
-            <h2 id="h-contact">{t(shown, 'contactTitle')}</h2>
-            {CHANNELS.map((channel) =>
-              view.data.optedOut.includes(channel) ? (
-                <p key={channel}>
-                  {t(shown, channel as StringKey)}: {t(shown, 'stopped')}
-                </p>
-              ) : (
-                <button
-                  key={channel}
-                  type="button"
-                  class="secondary"
-                  onClick={() => act('/opt-out', { channel })}
-                >
-                  {t(shown, 'optOut')} {t(shown, channel as StringKey)}
-                </button>
-              ),
-            )}
-          </section>
+          <ContactSettings lang={shown} view={view.data} act={act} />
+          <ContactCorrection lang={shown} token={token} say={setNotice} />
         </>
       )}
     </>

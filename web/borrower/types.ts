@@ -28,5 +28,6 @@ export interface PageView {
   locale: string;
   timeZone: string;
   optedOut: string[];
+  contactWindow: 'MORNING' | 'AFTERNOON' | 'EVENING' | 'ANY' | 'CUSTOM';
   loans: LoanView[];
 }

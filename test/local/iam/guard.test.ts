@@ -70,7 +70,9 @@ describe('IAM guard', () => {
     const mac = { 'kms:MacAlgorithm': 'HMAC_SHA_256' };
     expect(decide('stage', 'lambda:InvokeFunction', writer)).toBe('Allowed');
     expect(decide('stage', 'lambda:InvokeFunction', `${writer}:1`)).toBe('ImplicitlyDenied');
-    expect(decide('events', 'lambda:InvokeFunction', writer)).toBe('ImplicitlyDenied');
+    // The events function appends PROFILE records (BorrowerPreferencesChanged) through the writer; intake none.
+    expect(decide('events', 'lambda:InvokeFunction', writer)).toBe('Allowed');
+    expect(decide('intake', 'lambda:InvokeFunction', writer)).toBe('ImplicitlyDenied');
     expect(decide('ledgerWriter', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('Allowed');
     expect(decide('stage', 'kms:GenerateMac', iam.sealKey.arn, mac)).toBe('ImplicitlyDenied');
     expect(decide('audit', 'kms:VerifyMac', iam.sealKey.arn, mac)).toBe('Allowed');
