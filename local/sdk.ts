@@ -33,14 +33,14 @@ export type DynamoDbFault = (call: {
 export interface SdkOptions {
   /**
    * How the DynamoDB client reaches the embedded store: 'in-process' (the default) hands each
-   * marshalled call to dynalite's request handler directly; 'http' goes through the endpoint with
+   * marshalled call to dynalite's validations and actions directly (services/dynalite-direct.ts); 'http' goes through the endpoint with
    * the whole SDK stack (signing, retries), several times slower; 'memory' (the fast mode) gives the
    * stores a document client over in-memory tables (services/memory-store.ts), with no SDK at all.
    */
   dynamodb?: 'in-process' | 'http' | 'memory';
   /**
    * How the SNS and SES clients reach the sinks: 'http' (the default) through their endpoints;
-   * 'in-process' (the fast mode) with a request handler that calls the sinks directly.
+   * 'in-process' (every simulation, both modes) with a request handler that calls the sinks directly.
    */
   messaging?: 'http' | 'in-process';
   fault?: DynamoDbFault;
@@ -171,7 +171,7 @@ export function localSdk(
     options.dynamodb === 'memory'
       ? memoryDocumentClient(new MemoryTables(), counters, options, access)
       : documentClient(dynamoDbClient(services, counters, options, access));
-  // The fast mode hands SNS and SES requests to the sinks in process (services/in-process-messaging.ts).
+  // Simulations hand SNS and SES requests to the sinks in process (services/in-process-messaging.ts).
   const fast = options.messaging === 'in-process';
   const sns = new SNSClient(fast ? { requestHandler: smsSinkHandler(services.sms) } : {});
   const ses = new SESv2Client(fast ? { requestHandler: emailHandler(services.email) } : {});

@@ -229,7 +229,12 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     faults: faults.faults,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.noopHandlers ? { noopHandlers: true } : {}),
-    ...(options.fast ? { dynamodb: 'memory' as const, messaging: 'in-process' as const } : {}),
+    // SNS and SES requests reach the sinks in process in both modes (services/in-process-messaging.ts):
+    // the SDK's serialisation, error parsing and the role's check stay, the socket and SigV4 signing
+    // for a local endpoint go. The DynamoDB-backed mode is the fidelity check of the store, not of a
+    // socket to a local sink; `ladder serve` keeps the sinks' HTTP endpoints.
+    messaging: 'in-process' as const,
+    ...(options.fast ? { dynamodb: 'memory' as const } : {}),
     ...(options.iam !== undefined ? { iam: options.iam } : {}),
     onTaskOpened: simulatedDesk(scenario, current, delivery.deliver),
   });

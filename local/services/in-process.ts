@@ -86,4 +86,18 @@ export function useInProcessStore(
     relation: 'after',
     toMiddleware: 'DocumentMarshall',
   });
+  // The steps after this one never run on this path; the SDK still copies and sorts the client's
+  // middleware into a new stack on every send, so they are taken out. The serializer and deserializer
+  // stay: lib-dynamodb checks that the client has a serializer and wraps it in another client if not.
+  for (const name of UNREACHED) client.middlewareStack.remove(name);
 }
+
+/** The client's build and finalize steps (sent requests only): headers, user agent, retries, signing. */
+const UNREACHED = [
+  'contentLengthMiddleware',
+  'getUserAgentMiddleware',
+  'hostHeaderMiddleware',
+  'recursionDetectionMiddleware',
+  'retryMiddleware',
+  'httpSigningMiddleware',
+];

@@ -6,7 +6,6 @@
  *
  * dynalite lacks TransactWriteItems, TTL, PartiQL and Streams (see /work/shared/TOOLCHAIN.md).
  */
-import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -21,6 +20,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { type KeyDef, TABLES, type TableDef } from '../../functions/adapters/tables.js';
+import { captureStore, directDispatch } from './dynalite-direct.js';
 
 /** Credentials and region every local client uses; the local services accept any. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -56,7 +56,8 @@ export interface LocalStore {
   endpoint: string;
   /**
    * One DynamoDB API call (`operation` as in the X-Amz-Target header, `input` in the wire's JSON
-   * form), answered by the same dynalite request handler and data as the endpoint, without a socket.
+   * form), answered by dynalite's own validations and actions on the same data as the endpoint,
+   * without a socket or its HTTP layer (dynalite-direct.ts).
    */
   dispatch(operation: string, input: unknown): Promise<StoreAnswer>;
   close(): Promise<void>;
@@ -173,7 +174,7 @@ export async function startStore(opts: StoreOptions = {}): Promise<LocalStore> {
   });
   const { port } = await listen(server, opts.port ?? 0);
   const endpoint = `http://127.0.0.1:${port}`;
-  const dispatch = inProcess(server);
+  const dispatch = directDispatch(captureStore(server));
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -196,50 +197,4 @@ export async function startStore(opts: StoreOptions = {}): Promise<LocalStore> {
     client.destroy();
   }
   return { endpoint, dispatch, close };
-}
-
-// dynalite checks that a request is signed (an AWS4 Authorization header and a date), not the
-// signature itself: a fixed header stands in for SigV4 on the in-process path.
-const UNSIGNED = {
-  authorization:
-    'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
-  'x-amz-date': '20260101T000000Z',
-  'content-type': 'application/x-amz-json-1.0',
-};
-
-/**
- * Calls dynalite's own HTTP request handler (the server's 'request' listener) with an in-memory
- * request and response: the same parsing, validation and actions as over HTTP, minus the socket,
- * the HTTP parser and, on the client side, serialisation and signing. A local run makes about 33
- * DynamoDB requests per loan: their cost decides how fast it runs.
- */
-function inProcess(server: Server): (operation: string, input: unknown) => Promise<StoreAnswer> {
-  const handler = server.listeners('request')[0] as ((req: unknown, res: unknown) => void) | undefined;
-  if (!handler) throw new Error('dynalite: no request handler on the server');
-  return (operation, input) =>
-    new Promise<StoreAnswer>((resolve, reject) => {
-      const req = Object.assign(new EventEmitter(), {
-        method: 'POST',
-        url: '/',
-        headers: { ...UNSIGNED, 'x-amz-target': `DynamoDB_20120810.${operation}` },
-      });
-      const res = {
-        statusCode: 200,
-        setHeader: () => undefined,
-        end: (body?: string) => {
-          try {
-            resolve({ statusCode: res.statusCode, body: body ? JSON.parse(body) : {} });
-          } catch (error) {
-            reject(error);
-          }
-        },
-      };
-      try {
-        handler(req, res);
-        req.emit('data', Buffer.from(JSON.stringify(input)));
-        req.emit('end');
-      } catch (error) {
-        reject(error);
-      }
-    });
 }

@@ -7,6 +7,7 @@ import type { HumanTask } from '../../functions/adapters/task-store.js';
 import type { BorrowerProfile, CaseRecord } from '../../functions/domain/case.js';
 import { ConcurrentUpdateError } from '../../functions/domain/errors.js';
 import type { LedgerRecord } from '../../functions/domain/ledger.js';
+import { useInProcessStore } from '../../local/services/in-process.js';
 import { MemoryTables } from '../../local/services/memory-store.js';
 import {
   LOCAL_CREDENTIALS,
@@ -18,8 +19,8 @@ import {
 
 /**
  * The adapter contract: every store of functions/adapters, run against the embedded DynamoDB (the
- * real SDK over HTTP to dynalite, as the default local runtime and AWS) and against the fast mode's
- * in-memory tables, with the same expectations. A behaviour the fast mode got wrong (an ignored
+ * real SDK over HTTP to dynalite, as on AWS; and in process, as the default local runtime calls it)
+ * and against the fast mode's in-memory tables, with the same expectations. A behaviour the fast mode got wrong (an ignored
  * condition, a string-ordered number key, an index that keeps stale entries) fails on one side only.
  */
 const env = Object.fromEntries(
@@ -45,6 +46,27 @@ const BACKENDS: Backend[] = [
         credentials: LOCAL_CREDENTIALS,
         maxAttempts: 1,
       });
+      return {
+        db: documentClient(client),
+        close: async () => {
+          client.destroy();
+          await store.close();
+        },
+      };
+    },
+  },
+  {
+    // The default local runtime's path: lib-dynamodb's marshalling, then dynalite's validations and
+    // actions called in process (services/in-process.ts, services/dynalite-direct.ts).
+    name: 'DynamoDB (dynalite, in process)',
+    async start() {
+      const store: LocalStore = await startStore();
+      const client = new DynamoDBClient({
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      useInProcessStore(client, store);
       return {
         db: documentClient(client),
         close: async () => {
