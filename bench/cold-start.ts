@@ -30,6 +30,7 @@ export const ENV = {
     default: 'arn:aws:states:us-east-1:123456789012:stateMachine:default',
   }),
   EVIDENCE_BUCKET: 'evidence',
+  EVIDENCE_KEY: 'arn:aws:kms:us-east-1:123456789012:key/case',
   EVENT_BUS_NAME: 'ladder',
   // The page links (stage, borrower API) and the desk's sign-in (desk API).
   LINK_KEY: 'arn:aws:kms:us-east-1:123456789012:key/link',

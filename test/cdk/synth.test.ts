@@ -147,10 +147,12 @@ describe('cdk synth of the Ladder app', () => {
     }
   });
 
-  // 400 KB: the money of issue 14 (balances, agreements, plan monitoring) and the bundled segment
-  // policies took the stage function past 300 KB (314,889 bytes). The limit is there to catch a
-  // dependency or the AWS SDK (365 to 445 KB on its own, lib/bundling.ts) bundled by mistake.
-  it("bundles each function as one CommonJS file with its source map, under 400 KB, requiring only the runtime's AWS SDK", () => {
+  // 450 KB: the money of issue 14 took the stage function past 300 KB (314,889 bytes); the borrower's
+  // preferences, the lazy schema getters and the dispute document of issue 16 took the inbound
+  // function past 400 KB (410,224 bytes). The limit is there to catch a dependency or the AWS SDK
+  // (365 to 445 KB on its own, lib/bundling.ts) bundled by mistake, which any of them would still
+  // double; what a bundle costs at load is measured by `npm run bench:cold`, not guessed from bytes.
+  it("bundles each function as one CommonJS file with its source map, under 450 KB, requiring only the runtime's AWS SDK", () => {
     // Ladder's own Node.js functions (the borrower API and the desk API among them); CDK's
     // BucketDeployment handler (the pages) is its Python one.
     const functions = Object.values(resources).filter(
@@ -170,7 +172,7 @@ describe('cdk synth of the Ladder app', () => {
       expect(
         required.filter((r) => !r.startsWith('@aws-sdk/') && !builtins.has(r.replace(/^node:/, ''))),
       ).toEqual([]);
-      expect(Buffer.byteLength(code)).toBeLessThan(400 * 1024);
+      expect(Buffer.byteLength(code)).toBeLessThan(450 * 1024);
     }
   });
 });
