@@ -120,6 +120,8 @@ async function run(job: PortfolioJob): Promise<void> {
   let lastProgress = 0;
   while (batches.length > 0) {
     const loans = batches.shift() ?? [];
+    // Only the loans and summary are kept: the rest of a result (ledgers, seals, evidence) is the
+    // whole batch's, and would stay alive through the next batch's run (docs/benchmarks.md, scale).
     const result = await simulate(
       { ...base, loans },
       {
@@ -146,7 +148,7 @@ async function run(job: PortfolioJob): Promise<void> {
         // aws-ses-v2-local keeps mail in a module-level store that outlives the stack: empty it.
         onFinish: (ladder) => ladder.services.email.clear(),
       },
-    );
+    ).then(({ loans, summary }) => ({ loans, summary }));
     finishedBefore += loans.length;
     await send({ kind: 'batch', loans: result.loans, summary: result.summary });
   }

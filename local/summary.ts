@@ -186,7 +186,9 @@ export async function collect(
     published: l.published,
     evidence: l.evidencePacks,
     seals,
-    saveSealKey: (file) => l.keys.saveSealKey(file),
+    // The keys alone, not the stack: a result outlives its stack, and `l` would keep every table of a
+    // closed stack alive as long as the result is (a portfolio worker's whole previous batch).
+    saveSealKey: l.keys.saveSealKey,
   };
 }
 
