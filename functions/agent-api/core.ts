@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { TASK_QUEUES } from '../adapters/task-store.js';
 import { ConcurrentUpdateError, ValidationError } from '../domain/errors.js';
 import { once } from '../domain/once.js';
+import { jsonBody } from '../domain/request-body.js';
 import { ForbiddenError, TaskConflictError, TaskNotFoundError } from './errors.js';
 import { claimTask, completeTask, type Desk, type WorkQueueDeps } from './work-queue.js';
 
@@ -42,14 +43,6 @@ const AgentQueue = once(() =>
   ),
 );
 
-function json(body: string | null): unknown {
-  try {
-    return JSON.parse(body || '{}');
-  } catch {
-    throw new ValidationError('body is not JSON');
-  }
-}
-
 const STATUS: Array<[new (...args: never[]) => Error, number]> = [
   [ValidationError, 400],
   [ForbiddenError, 403],
@@ -79,7 +72,7 @@ export function createAgentApiCore(deps: AgentApiDeps) {
       const body =
         action[2] === 'claim'
           ? await claimTask(deps, taskId, caller, desk)
-          : await completeTask(deps, taskId, caller, json(req.body), desk);
+          : await completeTask(deps, taskId, caller, jsonBody(req.body), desk);
       return { status: 200, body };
     }
     return { status: 404, body: { error: 'no such route' } };

@@ -4,8 +4,7 @@ import type { ContactStore } from '../adapters/contact-store.js';
 import type { Messaging } from '../adapters/messaging.js';
 import type { BorrowerProfile } from '../domain/case.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { ConcurrentUpdateError, TransientError, ValidationError } from '../domain/errors.js';
-import { describeZodError } from '../domain/events.js';
+import { ConcurrentUpdateError, TransientError } from '../domain/errors.js';
 import { lineMessage } from '../domain/lines.js';
 import type { LinkClaims } from '../domain/links.js';
 import { once } from '../domain/once.js';
@@ -20,6 +19,7 @@ import {
   sendAllowed,
 } from '../domain/otp.js';
 import type { Locale } from '../domain/policy.js';
+import { parseBody } from '../domain/request-body.js';
 import type { MacKey } from '../domain/seal.js';
 import { type ProfileLedgerDeps, recordProfileChange } from '../events/profile-ledger.js';
 
@@ -66,22 +66,10 @@ const CODE_TEXT: Record<Locale, (code: string) => { subject: string; body: strin
 
 type Answer = { status: number; body: unknown };
 
-function parse<T>(schema: z.ZodType<T>, body: string | null): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(body || '{}');
-  } catch {
-    throw new ValidationError('body is not JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ValidationError(describeZodError(parsed.error));
-  return parsed.data;
-}
-
 export function contactCorrection(deps: ContactCorrectionDeps) {
   /** POST /contact/change {"channel": "SMS" | "EMAIL", "value": "..."}: sends a code to the new point. */
   async function change(claims: LinkClaims, body: string | null): Promise<Answer> {
-    const { channel, value } = parse(ChangeBody(), body);
+    const { channel, value } = parseBody(ChangeBody(), body);
     const now = deps.clock.now();
     const stored = await deps.contacts.get(claims.borrowerId);
     const view = await deps.cases.borrowerView(claims.borrowerId);
@@ -118,7 +106,7 @@ export function contactCorrection(deps: ContactCorrectionDeps) {
 
   /** POST /contact/verify {"code": "123456"}: the right code applies the pending change. */
   async function verify(claims: LinkClaims, body: string | null): Promise<Answer> {
-    const { code } = parse(VerifyBody(), body);
+    const { code } = parseBody(VerifyBody(), body);
     const now = deps.clock.now();
     const pending = (await deps.contacts.get(claims.borrowerId))?.pendingChange;
     if (!pending) return { status: 409, body: { error: 'NO_PENDING_CHANGE' } };

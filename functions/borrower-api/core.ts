@@ -6,15 +6,16 @@ import type { TaskCallbacks } from '../adapters/workflow.js';
 import { type Clock, isoUtc } from '../domain/clock.js';
 import type { DisputeDocumentRef } from '../domain/dispute-document.js';
 import { LinkRefusedError, ValidationError } from '../domain/errors.js';
-import { describeZodError, LocalDate } from '../domain/events.js';
+import { LocalDate } from '../domain/events.js';
 import { type LinkClaims, requireLoan, verifyLink } from '../domain/links.js';
 import { once } from '../domain/once.js';
 import type { PolicyRegistry } from '../domain/policies.js';
+import { parseBody } from '../domain/request-body.js';
 import type { MacKey } from '../domain/seal.js';
 import type { EventResult } from '../events/core.js';
 import type { ContactCorrectionDeps } from './contact-correction.js';
 import { type PageLedgerDeps, pageActionOf, recordPageAction } from './page-ledger.js';
-import { settingsRoutes } from './preferences.js';
+import { answer, ChannelBody, settingsRoutes } from './preferences.js';
 import { DisputeBody, takeDisputeDocument } from './upload.js';
 import { type PageView, pageView } from './view.js';
 
@@ -69,23 +70,6 @@ export interface BorrowerResponse {
 
 const PromiseBody = once(() => z.object({ amount: z.string().max(20), date: LocalDate() }));
 const PlanBody = once(() => z.object({ option: z.string().regex(/^(plan-\d{1,2}|settlement)$/) }));
-const OptOutBody = once(() => z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) }));
-
-function parse<T>(schema: z.ZodType<T>, body: string | null): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(body || '{}');
-  } catch {
-    throw new ValidationError('body is not JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ValidationError(describeZodError(parsed.error));
-  return parsed.data;
-}
-
-/** An event's result as an answer: applied, or 409 with the rule that refused it. */
-const answer = (result: EventResult): BorrowerResponse =>
-  result.applied ? { status: 200, body: { applied: true } } : { status: 409, body: { error: result.note } };
 
 export function createBorrowerApiCore(deps: BorrowerApiDeps) {
   const settings = settingsRoutes(deps);
@@ -122,11 +106,11 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     const at = isoUtc(deps.clock.now());
     switch (action) {
       case 'promise': {
-        const p = parse(PromiseBody(), body);
+        const p = parseBody(PromiseBody(), body);
         return answer(await deps.events('PromiseToPayMade', { loanId, amount: p.amount, date: p.date, at }));
       }
       case 'plan': {
-        const { option } = parse(PlanBody(), body);
+        const { option } = parseBody(PlanBody(), body);
         const offered = (await view(claims)).loans.find((l) => l.loanId === loanId)?.options.plans;
         const chosen = offered?.find((o) => o.id === option);
         if (!chosen) return { status: 409, body: { error: 'OPTION_NOT_OFFERED' }, facts: { option } };
@@ -140,7 +124,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
       case 'sign':
         return sign(claims, loanId);
       case 'dispute': {
-        const { reason, document } = parse(DisputeBody(), body);
+        const { reason, document } = parseBody(DisputeBody(), body);
         let ref: DisputeDocumentRef | undefined;
         if (document !== undefined) {
           const loan = (await view(claims)).loans.find((l) => l.loanId === loanId);
@@ -163,7 +147,7 @@ export function createBorrowerApiCore(deps: BorrowerApiDeps) {
     if (req.method === 'GET' && (req.path === '' || req.path === '/'))
       return { status: 200, body: await view(claims) };
     if (req.method === 'POST' && req.path === '/opt-out') {
-      const { channel } = parse(OptOutBody(), req.body);
+      const { channel } = parseBody(ChannelBody(), req.body);
       const at = isoUtc(deps.clock.now());
       const out = await deps.events('BorrowerOptedOut', { borrowerId: claims.borrowerId, channel, at });
       return { ...answer(out), facts: { channel } };

@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import { type Clock, isoUtc } from '../domain/clock.js';
-import { ValidationError } from '../domain/errors.js';
-import { describeZodError } from '../domain/events.js';
 import type { LinkClaims } from '../domain/links.js';
 import { once } from '../domain/once.js';
 import { NAMED_WINDOWS } from '../domain/preferences.js';
+import { parseBody } from '../domain/request-body.js';
 import type { EventResult } from '../events/core.js';
 import { type ContactCorrectionDeps, contactCorrection } from './contact-correction.js';
 
@@ -32,21 +31,11 @@ const PreferencesBody = once(() =>
     })
     .refine((b) => b.window !== undefined || b.language !== undefined, 'give window or language'),
 );
-const ChannelBody = once(() => z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) }));
+/** A channel the borrower stops or resumes (opt-out, opt-in). */
+export const ChannelBody = once(() => z.object({ channel: z.enum(['SMS', 'EMAIL', 'CALL']) }));
 
-function parse<T>(schema: z.ZodType<T>, body: string | null): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(body || '{}');
-  } catch {
-    throw new ValidationError('body is not JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ValidationError(describeZodError(parsed.error));
-  return parsed.data;
-}
-
-const answer = (result: EventResult) =>
+/** An event's result as an answer: applied, or 409 with the rule that refused it. */
+export const answer = (result: EventResult) =>
   result.applied ? { status: 200, body: { applied: true } } : { status: 409, body: { error: result.note } };
 
 /** The settings routes: an answer, or undefined for a path that is not one of them. */
@@ -58,7 +47,7 @@ export function settingsRoutes(deps: SettingsDeps) {
     const { borrowerId } = claims;
     switch (path) {
       case '/preferences': {
-        const p = parse(PreferencesBody(), body);
+        const p = parseBody(PreferencesBody(), body);
         const contactWindow =
           p.window === undefined ? undefined : p.window === 'ANY' ? null : NAMED_WINDOWS[p.window];
         return answer(
@@ -71,7 +60,7 @@ export function settingsRoutes(deps: SettingsDeps) {
         );
       }
       case '/opt-in': {
-        const { channel } = parse(ChannelBody(), body);
+        const { channel } = parseBody(ChannelBody(), body);
         return answer(await deps.events('BorrowerOptedIn', { borrowerId, channel, at }));
       }
       case '/contact/change':

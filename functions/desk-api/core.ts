@@ -7,7 +7,7 @@ import { OUTCOMES_BY_QUEUE } from '../agent-api/outcome-names.js';
 import { claimTask, completeTask, conversationOf, type WorkQueueDeps } from '../agent-api/work-queue.js';
 import { owedAt } from '../domain/balance.js';
 import { caseKey, disputeOpen, pendingPromise } from '../domain/case.js';
-import { ValidationError } from '../domain/errors.js';
+import { jsonBody } from '../domain/request-body.js';
 
 /**
  * The agent desk's API (web/desk): the work queue for a signed-in person rather than an IAM principal.
@@ -43,14 +43,6 @@ export interface DeskRequest {
   query: Record<string, string | undefined>;
   body: string | null;
   agent?: DeskAgent;
-}
-
-function json(body: string | null): unknown {
-  try {
-    return JSON.parse(body || '{}');
-  } catch {
-    throw new ValidationError('body is not JSON');
-  }
 }
 
 /** The queues of the caller that exist; a group that is not a queue (an admin group) grants nothing. */
@@ -146,7 +138,7 @@ export function createDeskApiCore(deps: DeskDeps) {
     const task = await taskFor(agent, taskId);
     const desk = task.queue === 'specialist' ? 'specialists' : 'agents';
     if (one[2] === 'claim') await claimTask(deps, taskId, agent.id, desk);
-    else await completeTask(deps, taskId, agent.id, json(req.body), desk);
+    else await completeTask(deps, taskId, agent.id, jsonBody(req.body), desk);
     return view(agent, taskId);
   }
 
