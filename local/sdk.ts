@@ -11,7 +11,7 @@ import type * as Env from '../functions/adapters/env.js';
 import type * as Messaging from '../functions/adapters/messaging.js';
 import type { Access } from './access.js';
 import { useInProcessStore } from './services/in-process.js';
-import { emailHandler, smsSinkHandler } from './services/in-process-messaging.js';
+import { inProcessMessagingClients } from './services/in-process-messaging.js';
 import type { LocalServices } from './services/index.js';
 import { MemoryTables, OPERATIONS } from './services/memory-store.js';
 
@@ -173,8 +173,9 @@ export function localSdk(
       : documentClient(dynamoDbClient(services, counters, options, access));
   // Simulations hand SNS and SES requests to the sinks in process (services/in-process-messaging.ts).
   const fast = options.messaging === 'in-process';
-  const sns = new SNSClient(fast ? { requestHandler: smsSinkHandler(services.sms) } : {});
-  const ses = new SESv2Client(fast ? { requestHandler: emailHandler(services.email) } : {});
+  const { sns, ses } = fast
+    ? inProcessMessagingClients(services)
+    : { sns: new SNSClient({}), ses: new SESv2Client({}) };
   return {
     stores: stores(db),
     messaging: new modules.messaging.AwsMessaging(

@@ -1,9 +1,8 @@
-import { DateTime } from 'luxon';
 import type { BalanceReport, CaseRecord } from './case.js';
 import { toMinor } from './money.js';
 import type { LadderPolicy } from './policy.js';
 import type { RulePack } from './rulepacks.js';
-import { zone } from './zone.js';
+import { dayOfDate, localDay } from './zone.js';
 
 /**
  * What a borrower owes now. The loan system is the source of truth: once it has reported a balance
@@ -38,9 +37,7 @@ type Accrual = NonNullable<LadderPolicy['balance']>;
 
 /** Whole local days from the due date to `at` in the borrower's zone (0 on the due date itself). */
 export function dayOfDelinquency(dueDate: string, at: number, timeZone: string): number {
-  const due = DateTime.fromISO(dueDate, { zone: zone(timeZone) }).startOf('day');
-  const day = DateTime.fromMillis(at, { zone: zone(timeZone) }).startOf('day');
-  return Math.round(day.diff(due, 'days').days);
+  return localDay(at, timeZone) - dayOfDate(dueDate);
 }
 
 /** Pays `amount` into the buckets in order; returns what each bucket keeps and what is left over. */

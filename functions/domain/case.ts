@@ -7,7 +7,7 @@ import type { LocaleHow } from './locale.js';
 import type { RecallReason } from './outbound.js';
 import type { Channel, LadderPolicy, Locale, PolicyVersion, Stage } from './policy.js';
 import type { ContactPreferences, HourWindow } from './preferences.js';
-import { zone } from './zone.js';
+import { dayOfDate, localDay, zone } from './zone.js';
 
 /** The work queues of human tasks. */
 /** `conversations`: what borrowers wrote back, for an agent to read and answer (no execution waits on it). */
@@ -381,16 +381,11 @@ export function endOfGrace(date: string, graceDays: number, timeZone: string): n
 
 /** Whole local days from `from` to `to` (negative when `to` is earlier). */
 export function localDaysBetween(fromMs: number, toMs: number, timeZone: string): number {
-  const a = DateTime.fromMillis(fromMs, { zone: zone(timeZone) }).startOf('day');
-  const b = DateTime.fromMillis(toMs, { zone: zone(timeZone) }).startOf('day');
-  return Math.round(b.diff(a, 'days').days);
+  return localDay(toMs, timeZone) - localDay(fromMs, timeZone);
 }
 
 export const daysPastDue = (c: CaseRecord, now: number, timeZone: string): number =>
-  Math.max(
-    0,
-    localDaysBetween(DateTime.fromISO(c.dueDate, { zone: zone(timeZone) }).toMillis(), now, timeZone),
-  );
+  Math.max(0, localDay(now, timeZone) - dayOfDate(c.dueDate));
 
 /** Channel a PREFERRED stage resolves to. */
 export const resolveChannel = (channel: Channel | 'PREFERRED', profile: BorrowerProfile): Channel =>

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /**
  * Seals make the ledger tamper-proof, not only tamper-evident. A hash chain alone proves nothing
@@ -39,7 +39,10 @@ export interface MacKey {
 
 /** HMAC-SHA256 with a key held in memory: the local runtime's key file, and the tests. */
 export function hmacKey(secret: Uint8Array, keyId: string): MacKey {
-  const mac = (message: string) => createHmac('sha256', secret).update(message, 'utf8').digest('hex');
+  // One KeyObject for the key's life: given the bytes, Node 24 builds a KeyObject for every MAC, which
+  // made an HMAC about 7 times slower (1.6 to 1.9 s against 0.24 s per 100,000, measured on Node 24.21).
+  const key = createSecretKey(secret);
+  const mac = (message: string) => createHmac('sha256', key).update(message, 'utf8').digest('hex');
   return {
     keyId,
     mac: async (message) => mac(message),

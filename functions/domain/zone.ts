@@ -41,3 +41,21 @@ export function zone(name: string): Zone {
   zones.set(name, z);
   return z;
 }
+
+const DAY = 86_400_000;
+
+/**
+ * The calendar day an instant falls on in a zone, counted in days from 1970-01-01: two instants' local
+ * days apart is the difference of their numbers. Plain arithmetic on the zone's offset at that
+ * instant, where luxon builds and truncates two DateTimes per answer: balances count days past due
+ * for every payment at every stage, and luxon's way was the largest share of the fast mode's domain
+ * time (docs/benchmarks.md). NaN for an unknown zone, as luxon's invalid DateTime gives.
+ */
+export function localDay(ms: number, timeZone: string): number {
+  return Math.floor((ms + zone(timeZone).offset(ms) * 60_000) / DAY);
+}
+
+/** A calendar date (YYYY-MM-DD) counted in days from 1970-01-01, on the same scale as `localDay`; NaN for anything else. */
+export function dayOfDate(date: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(date) / DAY : Number.NaN;
+}

@@ -6,6 +6,8 @@
  * The sinks apply the same faults and keep the same outbox and inbox as over HTTP.
  */
 import { Readable } from 'node:stream';
+import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import type { LocalEmail } from './email.js';
 import { publishAnswerXml, publishOf, type SmsSink } from './sms-sink.js';
 
@@ -84,4 +86,20 @@ export function emailHandler(email: Pick<LocalEmail, 'send'>) {
     httpHandlerConfigs: () => ({}),
     destroy: () => undefined,
   };
+}
+
+/**
+ * The SNS and SES clients of a simulation: requests handed to the sinks in this process, and not
+ * signed. Nothing in process checks a signature, so SigV4 would only cost: it was about a sixth of
+ * each message's SDK time in the fast mode's profile (docs/benchmarks.md). Over HTTP (`ladder serve`)
+ * requests stay signed.
+ */
+export function inProcessMessagingClients(
+  sinks: { sms: Pick<SmsSink, 'publish'>; email: Pick<LocalEmail, 'send'> },
+  config: SNSClientConfig & SESv2ClientConfig = {},
+): { sns: SNSClient; ses: SESv2Client } {
+  const sns = new SNSClient({ ...config, requestHandler: smsSinkHandler(sinks.sms) });
+  const ses = new SESv2Client({ ...config, requestHandler: emailHandler(sinks.email) });
+  for (const client of [sns, ses]) client.middlewareStack.remove('httpSigningMiddleware');
+  return { sns, ses };
 }

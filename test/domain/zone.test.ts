@@ -1,6 +1,9 @@
 import { DateTime, IANAZone } from 'luxon';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { zone } from '../../functions/domain/zone.js';
+import { dayOfDelinquency } from '../../functions/domain/balance.js';
+import { localDaysBetween } from '../../functions/domain/case.js';
+import { dayOfDate, localDay, zone } from '../../functions/domain/zone.js';
 
 const MINUTE = 60_000;
 
@@ -74,5 +77,83 @@ describe('zone: remembered offsets', () => {
     expect(asked).toHaveBeenCalledTimes(1);
     z.offset(start);
     expect(asked).toHaveBeenCalledTimes(2);
+  });
+});
+
+/**
+ * Local days by arithmetic (localDay, dayOfDate) against luxon's calendar as the oracle: the local date
+ * luxon gives an instant, and luxon's own count of days between two local midnights (how
+ * dayOfDelinquency and localDaysBetween counted before).
+ */
+describe('localDay and dayOfDate: local calendar days without building DateTimes', () => {
+  const DAY = 86_400_000;
+  // DST zones both ways, a half-hour change, +05:45, +13:45 with DST, a change at local midnight
+  // (Santiago, Havana), fixed offsets by name, and UTC.
+  const zones = [
+    'America/New_York',
+    'Australia/Sydney',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'America/Santiago',
+    'America/Havana',
+    'Asia/Shanghai',
+    'UTC+8',
+    'UTC-3:30',
+    'utc',
+  ];
+  const luxonDay = (ms: number, name: string) =>
+    Date.parse(DateTime.fromMillis(ms, { zone: name }).toISODate() ?? '') / DAY;
+  const luxonDaysFromDue = (due: string, ms: number, name: string) =>
+    Math.round(
+      DateTime.fromMillis(ms, { zone: name })
+        .startOf('day')
+        .diff(DateTime.fromISO(due, { zone: name }).startOf('day'), 'days').days,
+    );
+  const instant = fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2060-01-01T00:00:00Z') });
+
+  it('gives the local date luxon gives, for any instant in any zone', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (ms, name) => {
+        expect(localDay(ms, name)).toBe(luxonDay(ms, name));
+      }),
+      { seed: 17, numRuns: 3000 },
+    );
+  });
+
+  it('counts days past due and days between as luxon counts them', () => {
+    fc.assert(
+      fc.property(instant, instant, fc.constantFrom(...zones), (a, b, name) => {
+        const due = DateTime.fromMillis(a, { zone: name }).toISODate() ?? '';
+        expect(dayOfDelinquency(due, b, name)).toBe(luxonDaysFromDue(due, b, name));
+        expect(localDaysBetween(a, b, name)).toBe(luxonDaysFromDue(due, b, name));
+      }),
+      { seed: 18, numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    // A Shanghai day ends at 16:00 UTC.
+    ['2026-01-05T15:59:59.999Z', 'Asia/Shanghai', '2026-01-05'],
+    ['2026-01-05T16:00:00.000Z', 'Asia/Shanghai', '2026-01-06'],
+    // New York's spring-forward day has 23 hours: it ends at 04:00 UTC, not 05:00.
+    ['2026-03-09T03:59:59.999Z', 'America/New_York', '2026-03-08'],
+    ['2026-03-09T04:00:00.000Z', 'America/New_York', '2026-03-09'],
+    // Kathmandu is +05:45.
+    ['2026-06-01T18:14:59.999Z', 'Asia/Kathmandu', '2026-06-01'],
+    ['2026-06-01T18:15:00.000Z', 'Asia/Kathmandu', '2026-06-02'],
+    // Before 1970.
+    ['1969-12-31T23:59:59.999Z', 'utc', '1969-12-31'],
+  ])('%s in %s is on %s', (at, name, date) => {
+    expect(localDay(Date.parse(at), name)).toBe(dayOfDate(date));
+  });
+
+  it('numbers calendar dates from 1970-01-01, and refuses anything that is not YYYY-MM-DD', () => {
+    expect([dayOfDate('1970-01-01'), dayOfDate('1970-01-02'), dayOfDate('2000-03-01')]).toEqual([0, 1, 11_017]);
+    expect(dayOfDate('1969-12-31')).toBe(-1);
+    for (const bad of ['2026-1-05', '2026-01-05T00:00:00Z', ' 2026-01-05', '2026-02-30x', '']) {
+      expect(dayOfDate(bad)).toBeNaN();
+    }
+    expect(localDay(0, 'Mars/Olympus_Mons')).toBeNaN();
   });
 });

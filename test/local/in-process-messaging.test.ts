@@ -1,7 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailHandler, smsSinkHandler } from '../../local/services/in-process-messaging.js';
+import { inProcessMessagingClients } from '../../local/services/in-process-messaging.js';
 import { type LocalServices, startLocalServices } from '../../local/services/index.js';
 import type { FailurePlan } from '../../local/services/sms-sink.js';
 
@@ -57,18 +57,20 @@ describe('SNS and SES in process', () => {
 
   beforeAll(async () => {
     services = await startLocalServices({ quiet: true });
-    sns = {
-      http: new SNSClient({ ...local, endpoint: services.endpoints.sns }),
-      direct: new SNSClient({ ...local, requestHandler: smsSinkHandler(services.sms) }),
-    };
-    ses = {
-      http: new SESv2Client({ ...local, endpoint: services.endpoints.sesv2 }),
-      direct: new SESv2Client({ ...local, requestHandler: emailHandler(services.email) }),
-    };
+    const direct = inProcessMessagingClients(services, local);
+    sns = { http: new SNSClient({ ...local, endpoint: services.endpoints.sns }), direct: direct.sns };
+    ses = { http: new SESv2Client({ ...local, endpoint: services.endpoints.sesv2 }), direct: direct.ses };
   });
   afterAll(async () => {
     for (const c of [sns.http, sns.direct, ses.http, ses.direct]) c.destroy();
     await services?.close();
+  });
+
+  it('signs over HTTP only: nothing in process checks a signature', () => {
+    const signs = (client: SNSClient | SESv2Client) =>
+      client.middlewareStack.identify().some((m) => m.startsWith('httpSigningMiddleware'));
+    expect([signs(sns.http), signs(ses.http)]).toEqual([true, true]);
+    expect([signs(sns.direct), signs(ses.direct)]).toEqual([false, false]);
   });
 
   it.each(PLANS)('an SMS %s: the same outcome, and the same entry in the outbox', async (_, plan) => {
