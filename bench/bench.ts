@@ -56,6 +56,7 @@ async function run(loans: number, mode: 'dynamodb' | 'fast' | 'noop', replayStor
     storeSeconds: result.storeSeconds,
     requests: result.requests,
     maxRssKb: result.maxRssKb,
+    heapLimitMb: result.heapLimitMb,
     loans: s.loans,
     executions: s.executions,
     finalStatus: s.finalStatus,
@@ -99,6 +100,7 @@ async function scale(): Promise<void> {
       finalStatus: r.finalStatus,
       peakRssMbPerWorker: workersMb,
       peakRssMbParent: parentMb,
+      heapLimitMbPerWorker: r.heapLimitMb,
       // An upper bound on the run's peak: every process at its own peak at once.
       peakRssMbTotal: totalMb,
       under2GB: totalMb < 2048,

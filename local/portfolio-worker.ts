@@ -7,6 +7,7 @@
  * second), each batch's loans and summary, then `done`.
  */
 import { dirname, resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { SimulatedLoan, Summary } from './simulate.js';
 
 export interface PortfolioJob {
@@ -30,7 +31,7 @@ export const DEFAULT_BATCH = 2_000;
 export type WorkerAnswer =
   | { kind: 'progress'; finished: number }
   | { kind: 'batch'; loans: SimulatedLoan[]; summary: Summary }
-  | { kind: 'done'; requests: number; storeSeconds?: number; maxRssKb: number }
+  | { kind: 'done'; requests: number; storeSeconds?: number; maxRssKb: number; heapLimitMb: number }
   | { kind: 'error'; error: string };
 
 /** Borrowers in order of first appearance, dealt round-robin: balanced and the same every run. */
@@ -158,6 +159,7 @@ async function run(job: PortfolioJob): Promise<void> {
     kind: 'done',
     requests: requests.length,
     maxRssKb,
+    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
     ...(storeSeconds !== undefined ? { storeSeconds } : {}),
   });
 }

@@ -26,8 +26,10 @@ export interface PortfolioResult {
   summary: Summary;
   /** When the last part finished its run (ms since the epoch), before any store replay. */
   ranAt: number;
-  /** Each worker's peak resident set (KB), and the largest. */
+  /** Each worker's peak resident set (KB). */
   maxRssKb: number[];
+  /** Each worker's V8 heap limit (MB), as `workerHeapFlags` set it. */
+  heapLimitMb: number[];
   /** DynamoDB requests recorded for replay, and the slowest part's replay time (replayStore). */
   requests: number;
   storeSeconds: number;
@@ -39,6 +41,26 @@ interface PartResult {
   requests: number;
   storeSeconds: number;
   maxRssKb: number;
+  heapLimitMb: number;
+}
+
+/**
+ * Each worker's V8 heap. Node's default limit here is about 4 GB, and V8 lets the heap grow to about
+ * four times what is live while collection keeps up: 100,000 loans in the fast mode reached 1 GB per
+ * worker though about 100 MB was live after each batch. So the old space is capped at about three
+ * times a 2,000-loan batch's peak live heap (after a full collection, `--trace-gc`): 179 MB fast,
+ * 361 MB DynamoDB-backed (dynalite's tables are on the heap). `--heap-growing-percent=300` keeps V8's
+ * growing factor at 4: a cap under 2 GB otherwise lowers it to 1.3-2 and collection runs far more
+ * often (12% slower, measured). The fast mode's young generation is 32 MB semi-spaces, not 64: it
+ * counts in the resident set (docs/benchmarks.md, "100,000 loans").
+ */
+export function workerHeapFlags(mode: { fast: boolean; noop?: boolean }): string[] {
+  const lean = mode.fast || mode.noop === true;
+  return [
+    `--max-semi-space-size=${lean ? 32 : 64}`,
+    `--max-old-space-size=${lean ? 512 : 1024}`,
+    '--heap-growing-percent=300',
+  ];
 }
 
 function runPart(
@@ -48,9 +70,8 @@ function runPart(
 ): Promise<PartResult> {
   return new Promise((done, fail) => {
     const child = fork(join(import.meta.dirname, 'portfolio-worker.ts'), [], {
-      // The same young generation as `npm start` (package.json); tsx by its own path, so that a
-      // command run from another directory (`npx ladder` elsewhere) finds it.
-      execArgv: ['--max-semi-space-size=64', '--import', import.meta.resolve('tsx')],
+      // tsx by its own path, so that a command run from another directory (`npx ladder` elsewhere) finds it.
+      execArgv: [...workerHeapFlags(job), '--import', import.meta.resolve('tsx')],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', NODE_NO_WARNINGS: '1' },
     });
@@ -85,6 +106,7 @@ function runPart(
             requests: answer.requests,
             storeSeconds: answer.storeSeconds ?? 0,
             maxRssKb: answer.maxRssKb,
+            heapLimitMb: answer.heapLimitMb,
           }),
         );
     });
@@ -114,6 +136,7 @@ export async function runPortfolio(
     summary: mergeSummaries(summaries),
     ranAt: Math.max(...results.map((r) => r.ranAt)),
     maxRssKb: results.map((r) => r.maxRssKb),
+    heapLimitMb: results.map((r) => r.heapLimitMb),
     requests: results.reduce((t, r) => t + r.requests, 0),
     storeSeconds: Math.max(...results.map((r) => r.storeSeconds)),
   };

@@ -22,9 +22,10 @@ export interface LedgerWriterDeps {
 
 export function createLedgerWriterCore(deps: LedgerWriterDeps) {
   /** The record stored at the seq is exactly this one (every field), or a ConcurrentUpdateError. */
-  async function sameAsStored(record: LedgerRecord, conflict: Error): Promise<void> {
+  async function sameAsStored(record: LedgerRecord): Promise<void> {
     const existing = await deps.ledger.get(record.ledgerId, record.seq);
-    if (!existing || canonical(existing) !== canonical(record)) throw conflict;
+    if (!existing || canonical(existing) !== canonical(record))
+      throw new ConcurrentUpdateError(`ledger record ${record.seq} of ${record.ledgerId} is another record`);
   }
 
   return async function ledgerWriterCore(input: unknown): Promise<{ seq: number; hash: string }> {
@@ -36,14 +37,13 @@ export function createLedgerWriterCore(deps: LedgerWriterDeps) {
       throw new ValidationError(
         `ledger writer: record ${seq} of ${record.ledgerId} does not hash to its hash`,
       );
-    const taken = new ConcurrentUpdateError(`ledger record ${seq} of ${record.ledgerId} is another record`);
-    if (adopt) await sameAsStored(record, taken);
+    if (adopt) await sameAsStored(record);
     else {
       try {
         await deps.ledger.append(record);
       } catch (error) {
         if (!(error instanceof ConcurrentUpdateError)) throw error;
-        await sameAsStored(record, taken);
+        await sameAsStored(record);
       }
     }
     await deps.seals.put(await seal(deps.key, record, isoUtc(deps.clock.now())));

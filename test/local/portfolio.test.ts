@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runPortfolio } from '../../local/portfolio.js';
 import { batchesOf, partOf } from '../../local/portfolio-worker.js';
 import { samplePortfolio } from '../../local/sample.js';
 import { runWindow, type SimulationResult, simulate } from '../../local/simulate.js';
@@ -65,4 +66,23 @@ describe('a portfolio run in batches', () => {
     expect(merged.virtualDays).toBeLessThanOrEqual(whole.summary.virtualDays);
     expect(merged.loans).toBe(24);
   });
+});
+
+/**
+ * Workers run with a capped heap (local/portfolio.ts, workerHeapFlags): without it V8's limit here is
+ * about 4 GB and a 100,000-loan run's workers grew to 1 GB each. The limit is what the worker's own
+ * V8 reports, so a flag that does not reach the worker process fails here.
+ */
+describe('worker heap', () => {
+  const heapLimits = async (fast: boolean) =>
+    (await runPortfolio({ source: { sample: { loans: 2, seed: 3 } }, fast, iam: false }, { workers: 1 }))
+      .heapLimitMb;
+
+  it('is capped at about 0.6 GB in the fast mode and 1.2 GB DynamoDB-backed, far under the 4 GB default', async () => {
+    const [[fast], [dynamodb]] = await Promise.all([heapLimits(true), heapLimits(false)]);
+    expect(fast).toBeGreaterThan(512);
+    expect(fast).toBeLessThan(700);
+    expect(dynamodb).toBeGreaterThan(1024);
+    expect(dynamodb).toBeLessThan(1300);
+  }, 120_000);
 });
