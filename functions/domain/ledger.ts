@@ -98,12 +98,17 @@ export interface LedgerRecord extends LedgerContent {
 
 /** Canonical JSON (sorted keys) so the hash does not depend on property order or the store. */
 export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((element) => canonical(element)).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    const map = value as Record<string, unknown>;
+    // Keys in UTF-16 code unit order (the default sort), undefined values left out.
+    const keys = Object.keys(map).sort();
+    let out = '';
+    for (const key of keys) {
+      if (map[key] === undefined) continue;
+      out += `${out ? ',' : ''}${JSON.stringify(key)}:${canonical(map[key])}`;
+    }
+    return `{${out}}`;
   }
   return JSON.stringify(value);
 }

@@ -95,10 +95,13 @@ export function copyItem(item: Item, limit: number): { item: Item; bytes: number
 /** A copy handed out to a reader, who may change it without changing what is stored (already checked: no checks). */
 export function readCopy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(readCopy) as T;
-  if (value instanceof Set) return new Set([...value].map(readCopy)) as T;
-  if (value instanceof Uint8Array) return Buffer.from(value) as T;
-  const out: Item = {};
-  for (const key of Object.keys(value)) out[key] = readCopy((value as Item)[key]);
-  return out as T;
+  // Stored maps are plain objects made by copyMap (no inherited keys), the commonest case: first.
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Item = {};
+    for (const key in value) out[key] = readCopy((value as Item)[key]);
+    return out as T;
+  }
+  if (Array.isArray(value)) return value.map((element) => readCopy(element)) as T;
+  if (value instanceof Set) return new Set([...value].map((element) => readCopy(element))) as T;
+  return Buffer.from(value as unknown as Uint8Array) as T;
 }
