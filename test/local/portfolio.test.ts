@@ -74,9 +74,13 @@ describe('a portfolio run in batches', () => {
  * V8 reports, so a flag that does not reach the worker process fails here.
  */
 describe('worker heap', () => {
-  const heapLimits = async (fast: boolean) =>
-    (await runPortfolio({ source: { sample: { loans: 2, seed: 3 } }, fast, iam: false }, { workers: 1 }))
-      .heapLimitMb;
+  const heapLimits = async (fast: boolean, replayStore = false) =>
+    (
+      await runPortfolio(
+        { source: { sample: { loans: 2, seed: 3 } }, fast, iam: false, replayStore },
+        { workers: 1 },
+      )
+    ).heapLimitMb;
 
   it('is capped at about 0.7 GB in the fast mode and 1.2 GB DynamoDB-backed, far under the 4 GB default', async () => {
     const [[fast], [dynamodb]] = await Promise.all([heapLimits(true), heapLimits(false)]);
@@ -84,5 +88,10 @@ describe('worker heap', () => {
     expect(fast).toBeLessThan(800);
     expect(dynamodb).toBeGreaterThan(1024);
     expect(dynamodb).toBeLessThan(1300);
+  }, 120_000);
+
+  it("is V8's default for the bench's store replay, which keeps every request of the run", async () => {
+    const [replaying] = await heapLimits(false, true);
+    expect(replaying).toBeGreaterThan(2048);
   }, 120_000);
 });
