@@ -1,5 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
 import fc from 'fast-check';
+import { DateTime, IANAZone } from 'luxon';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dayOfDelinquency } from '../../functions/domain/balance.js';
 import { localDaysBetween } from '../../functions/domain/case.js';
@@ -110,7 +110,10 @@ describe('localDay and dayOfDate: local calendar days without building DateTimes
         .startOf('day')
         .diff(DateTime.fromISO(due, { zone: name }).startOf('day'), 'days').days,
     );
-  const instant = fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2060-01-01T00:00:00Z') });
+  const instant = fc.integer({
+    min: Date.parse('1990-01-01T00:00:00Z'),
+    max: Date.parse('2060-01-01T00:00:00Z'),
+  });
 
   it('gives the local date luxon gives, for any instant in any zone', () => {
     fc.assert(
@@ -149,7 +152,9 @@ describe('localDay and dayOfDate: local calendar days without building DateTimes
   });
 
   it('numbers calendar dates from 1970-01-01, and refuses anything that is not YYYY-MM-DD', () => {
-    expect([dayOfDate('1970-01-01'), dayOfDate('1970-01-02'), dayOfDate('2000-03-01')]).toEqual([0, 1, 11_017]);
+    expect([dayOfDate('1970-01-01'), dayOfDate('1970-01-02'), dayOfDate('2000-03-01')]).toEqual([
+      0, 1, 11_017,
+    ]);
     expect(dayOfDate('1969-12-31')).toBe(-1);
     for (const bad of ['2026-1-05', '2026-01-05T00:00:00Z', ' 2026-01-05', '2026-02-30x', '']) {
       expect(dayOfDate(bad)).toBeNaN();
