@@ -184,14 +184,9 @@ function decide({ catalog, keys }: CompiledStack, p: Principal, request: IamRequ
   const keyPolicy = kms ? keys.get(request.resource) : undefined;
   const relevant = (k: string) =>
     p.identity.conditionKeys.has(k.toLowerCase()) || !!keyPolicy?.conditionKeys.has(k.toLowerCase());
-  const context = request.context ? Object.entries(request.context).filter(([k]) => relevant(k)) : [];
-  const undetermined = request.undetermined ? request.undetermined.filter(relevant) : [];
-  // Most requests carry no key a policy reads: their key is the action and resource alone (an action
-  // has no space, so the first space ends it), without building the JSON form.
-  const cacheKey =
-    context.length === 0 && undetermined.length === 0
-      ? `${request.action} ${request.resource}`
-      : JSON.stringify([request.action, request.resource, context, undetermined]);
+  const context = Object.entries(request.context ?? {}).filter(([k]) => relevant(k));
+  const undetermined = (request.undetermined ?? []).filter(relevant);
+  const cacheKey = JSON.stringify([request.action, request.resource, context, undetermined]);
   const cached = p.decisions.get(cacheKey);
   if (cached) return cached;
   if (!catalog.has(request.action)) throw new IamPolicyError(`${request.action} is not an IAM action`);

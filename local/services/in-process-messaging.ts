@@ -1,8 +1,9 @@
 /**
  * The SNS and SES v2 transport of simulations (both modes; `ladder serve` keeps HTTP): the real SDK
- * clients (serialisation, error parsing, their own retries, exactly as over HTTP) with a request handler that hands each request to the SMS sink or
- * the e-mail service in this process instead of a socket. What it skips: the TCP round trip, Node's
- * HTTP parsing on both sides, and for e-mail the proxy hop and aws-ses-v2-local's Express app.
+ * clients (serialisation, error parsing, their own retries, exactly as over HTTP) with a request
+ * handler that hands each request to the SMS sink or the e-mail service in this process instead of a
+ * socket. What it skips: SigV4 signing, the TCP round trip, Node's HTTP parsing on both sides, and
+ * for e-mail the proxy hop and aws-ses-v2-local's Express app.
  * The sinks apply the same faults and keep the same outbox and inbox as over HTTP.
  */
 import { Readable } from 'node:stream';
